@@ -1,0 +1,50 @@
+# Sluice — every entry point installs what it needs first (idempotently), so a fresh machine
+# needs only `make run` or `make test`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+# Same env as cargo-leptos sets when it builds the server, so `cargo test` reuses its artefacts.
+export LEPTOS_OUTPUT_NAME := sluice
+
+.PHONY: run dev test test-rust test-e2e lint build bench tools test-tools fmt clean-e2e
+
+## make run: install what is missing, then serve the release build on http://127.0.0.1:3000
+run: tools
+	cargo leptos serve --release
+
+## make dev: rebuild and reload on every change
+dev: tools
+	cargo leptos watch
+
+## make test: install what is missing, then run every Rust and Playwright test and the lints
+test: test-tools test-rust build test-e2e lint
+
+test-rust:
+	cargo test --release --no-default-features --features ssr
+
+build: tools
+	cargo leptos build --release
+
+test-e2e: test-tools
+	cd end2end && npx playwright test
+
+lint:
+	cargo fmt --check
+	cargo clippy --release --no-default-features --features ssr --all-targets -- -D warnings
+	cargo clippy --release --no-default-features --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt
+
+## make bench: load-test the release server against the fake upstream; figures go to BENCHMARKS.md
+bench: build
+	ulimit -n 65536 && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
+
+tools:
+	@bash .ci/install-tools.sh
+
+test-tools: tools
+	@bash .ci/install-test-tools.sh

@@ -1,0 +1,120 @@
+/**
+ * Playwright configuration for the Sluice end-to-end suite.
+ *
+ * Starts two servers from the repository root (`cwd: '..'`):
+ *   1. the fake OpenAI-compatible upstream (`sluice fake-upstream`), and
+ *   2. the Sluice app itself, pointed at the fake with a known secret key.
+ *
+ * Ports are picked once, in the runner process, and stored in `process.env` so that every
+ * worker process (which re-evaluates this file) sees the same values.
+ *
+ * Environment knobs (all optional):
+ *   SLUICE_E2E_APP_PORT / SLUICE_E2E_FAKE_PORT  fixed ports instead of free ones
+ *   SLUICE_E2E_BIN        path of the release binary, relative to the repo root (default target/release/sluice)
+ *   SLUICE_E2E_CHROMIUM   browser executable (default /usr/bin/chromium)
+ *   SLUICE_E2E_WORKERS    worker count (default 1: the suite measures timing on a 2-core machine)
+ */
+import { defineConfig } from '@playwright/test';
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { E2E_API_KEY } from './support/constants';
+
+/** Asks the OS for a free TCP port on 127.0.0.1 (synchronously, so the config stays synchronous). */
+function freePort(): string {
+  const script =
+    "const s=require('net').createServer();" +
+    "s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close();});";
+  return execSync(`"${process.execPath}" -e "${script}"`, { encoding: 'utf8' }).trim();
+}
+
+if (!process.env.SLUICE_E2E_APP_PORT) process.env.SLUICE_E2E_APP_PORT = freePort();
+if (!process.env.SLUICE_E2E_FAKE_PORT) {
+  let port = freePort();
+  while (port === process.env.SLUICE_E2E_APP_PORT) port = freePort();
+  process.env.SLUICE_E2E_FAKE_PORT = port;
+}
+
+const appPort = process.env.SLUICE_E2E_APP_PORT;
+const fakePort = process.env.SLUICE_E2E_FAKE_PORT;
+const appUrl = `http://127.0.0.1:${appPort}`;
+const fakeUrl = `http://127.0.0.1:${fakePort}`;
+/** Read by the specs (support/env.ts): the fake's origin (its /_records lives at the root). */
+process.env.SLUICE_E2E_APP_URL = appUrl;
+process.env.SLUICE_E2E_FAKE_URL = fakeUrl;
+
+const repoRoot = path.resolve(__dirname, '..');
+const binary = process.env.SLUICE_E2E_BIN ?? 'target/release/sluice';
+const fixturesDir = '../shared/fixtures/provider-streams';
+const fixturesArg = existsSync(path.resolve(repoRoot, fixturesDir)) ? ` --fixtures ${fixturesDir}` : '';
+
+const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers,
+  reporter: [['list']],
+  /** Per test; streams take a few seconds, the XSS spec raises its own limit. */
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  outputDir: './test-results',
+  use: {
+    baseURL: appUrl,
+    browserName: 'chromium',
+    headless: true,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+    launchOptions: {
+      executablePath: process.env.SLUICE_E2E_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: [
+    {
+      name: 'fake-upstream',
+      command:
+        `${binary} fake-upstream --addr 127.0.0.1:${fakePort}` +
+        ` --require-key ${E2E_API_KEY}${fixturesArg}`,
+      cwd: '..',
+      // Playwright accepts any status in 200..403 as "up", so a 401 for a missing key is fine.
+      url: `${fakeUrl}/v1/models`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      name: 'sluice',
+      command: binary,
+      cwd: '..',
+      url: `${appUrl}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
+        LEPTOS_SITE_ROOT: 'target/site',
+        LEPTOS_OUTPUT_NAME: 'sluice',
+        LEPTOS_ENV: 'PROD',
+        OPENAI_BASE_URL: `${fakeUrl}/v1`,
+        OPENAI_API_KEY: E2E_API_KEY,
+        SLUICE_DEMO_TTFT_MS: '200',
+        RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      },
+    },
+  ],
+});

@@ -1,0 +1,18 @@
+/**
+ * Values shared by the Playwright config (which starts the servers) and the specs.
+ */
+
+/** The upstream API key the app is started with; it must never reach the browser. */
+export const E2E_API_KEY = 'sk-e2e-secret-0123456789';
+
+/** Model ids as the app's picker lists them (`<provider>/<model>`). */
+export const MODELS = {
+  markdown: 'openai/fake-markdown',
+  slow: 'openai/fake-slow',
+  stall: 'openai/fake-stall',
+  error: 'openai/fake-error',
+  drop: 'openai/fake-drop',
+  echo: 'openai/fake-echo',
+  unauthorized: 'openai/fake-unauthorized',
+  demo: 'demo/sluice-demo',
+} as const;

@@ -1,0 +1,25 @@
+/**
+ * Addresses of the servers started by playwright.config.ts, read from the environment the
+ * config exported (worker processes inherit it).
+ */
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through playwright.config.ts`);
+  return value;
+}
+
+/** Origin of the Sluice app, e.g. http://127.0.0.1:41234 */
+export function appUrl(): string {
+  return required('SLUICE_E2E_APP_URL');
+}
+
+/** Origin of the fake upstream (not the /v1 base), e.g. http://127.0.0.1:41235 */
+export function fakeUrl(): string {
+  return required('SLUICE_E2E_FAKE_URL');
+}
+
+/** A marker unique to this test run, to find our own requests among the fake's records. */
+export function uniqueTag(label: string): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

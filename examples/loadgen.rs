@@ -1,0 +1,423 @@
+//! `make bench`: a load generator for the streaming path.
+//!
+//! It starts the fake upstream in this process with a fixed script (first token after
+//! `TTFT`, then one token every `1/rate` s), starts the release server binary wired to it, and
+//! for each concurrency level runs the same number of streams twice: directly against the
+//! fake, then through the app. An event's lateness is its arrival time minus the time the
+//! script scheduled it, measured from the client's request start; the app's added latency is
+//! its lateness minus the direct lateness at the same percentile, in the same run. It also
+//! samples the server's RSS and CPU time from /proc. Results are written as Markdown.
+
+use futures::StreamExt;
+use sluice::codec::{ItemDecoder, StreamItem};
+use sluice::events::ChatEvent;
+use sluice::providers::openai_chat::ChatCompletionsParser;
+use sluice::providers::ProviderEvent;
+use sluice::testing::{FakeOptions, FakeUpstream, Script, ScriptStep};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Barrier;
+
+/// Delay before the first token in the script.
+const TTFT: Duration = Duration::from_millis(100);
+
+/// Settings from the command line.
+struct Options {
+    /// Concurrency levels to run.
+    levels: Vec<usize>,
+    /// Tokens per stream.
+    tokens: usize,
+    /// Tokens per second per stream.
+    rate: f64,
+    /// Server binary.
+    binary: String,
+    /// Markdown file to write.
+    out: String,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        levels: vec![1, 100, 1000],
+        tokens: 100,
+        rate: 50.0,
+        binary: "target/release/sluice".into(),
+        out: "BENCHMARKS.md".into(),
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args
+            .get(i + 1)
+            .cloned()
+            .ok_or(format!("{} needs a value", args[i]))?;
+        match args[i].as_str() {
+            "--levels" => {
+                options.levels = value
+                    .split(',')
+                    .map(|v| v.parse().map_err(|_| format!("bad level {v}")))
+                    .collect::<Result<_, _>>()?
+            }
+            "--tokens" => options.tokens = value.parse().map_err(|_| "bad --tokens")?,
+            "--rate" => options.rate = value.parse().map_err(|_| "bad --rate")?,
+            "--binary" => options.binary = value,
+            "--out" => options.out = value,
+            other => return Err(format!("unknown option {other}")),
+        }
+        i += 2;
+    }
+    Ok(options)
+}
+
+/// The fake's bench script.
+fn bench_script(tokens: usize, interval: Duration) -> Script {
+    let mut steps = vec![ScriptStep::Wait(TTFT)];
+    for k in 0..tokens {
+        if k > 0 {
+            steps.push(ScriptStep::Wait(interval));
+        }
+        let json = serde_json::json!({"choices":[{"index":0,"delta":{"content":format!("t{k} ")},"finish_reason":null}]});
+        steps.push(ScriptStep::Send(format!("data: {json}\n\n").into_bytes()));
+    }
+    steps.push(ScriptStep::Send(
+        format!(
+            "data: {{\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"stop\"}}]}}\n\ndata: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":5,\"completion_tokens\":{tokens}}}}}\n\ndata: [DONE]\n\n"
+        )
+        .into_bytes(),
+    ));
+    Script {
+        status: 200,
+        content_type: "text/event-stream".into(),
+        steps,
+    }
+}
+
+/// What one stream measured.
+#[derive(Default)]
+struct StreamResult {
+    /// Lateness of each text event vs the script, in ms.
+    lateness_ms: Vec<f64>,
+    /// Lateness of the first text event, in ms.
+    first_ms: Option<f64>,
+    /// The text received.
+    text: String,
+    /// Failure, if any.
+    error: Option<String>,
+}
+
+/// Which way a stream goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Route {
+    /// Straight to the fake upstream.
+    Direct,
+    /// Through the Sluice server.
+    App,
+}
+
+async fn one_stream(
+    client: reqwest::Client,
+    route: Route,
+    url: String,
+    interval: Duration,
+) -> StreamResult {
+    let mut result = StreamResult::default();
+    let body = match route {
+        Route::Direct => {
+            serde_json::json!({"model":"bench","stream":true,"messages":[{"role":"user","content":"go"}]})
+        }
+        Route::App => {
+            serde_json::json!({"model":"openai/bench","messages":[{"role":"user","content":"go"}]})
+        }
+    };
+    let start = Instant::now();
+    let response = match client.post(&url).json(&body).send().await {
+        Ok(r) if r.status().is_success() => r,
+        Ok(r) => {
+            result.error = Some(format!("HTTP {}", r.status()));
+            return result;
+        }
+        Err(e) => {
+            result.error = Some(e.to_string());
+            return result;
+        }
+    };
+    let mut body = response.bytes_stream();
+    let mut parser = ChatCompletionsParser::new();
+    let mut decoder = ItemDecoder::default();
+    while let Some(chunk) = body.next().await {
+        let Ok(chunk) = chunk else {
+            result.error = Some("body error".into());
+            break;
+        };
+        let arrived = start.elapsed().as_secs_f64() * 1000.0;
+        let texts: Vec<String> = match route {
+            Route::Direct => parser
+                .push_bytes(&chunk)
+                .into_iter()
+                .filter_map(|e| match e {
+                    ProviderEvent::Text(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            Route::App => decoder
+                .push(&chunk)
+                .into_iter()
+                .filter_map(|i| match i {
+                    Ok(StreamItem::Event {
+                        event: ChatEvent::Delta { text },
+                        ..
+                    }) => Some(text),
+                    _ => None,
+                })
+                .collect(),
+        };
+        for text in texts {
+            let k = result.lateness_ms.len() as f64;
+            let scheduled = TTFT.as_secs_f64() * 1000.0 + k * interval.as_secs_f64() * 1000.0;
+            let lateness = arrived - scheduled;
+            result.first_ms.get_or_insert(lateness);
+            result.lateness_ms.push(lateness);
+            result.text.push_str(&text);
+        }
+    }
+    result
+}
+
+/// Percentile of sorted data.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// Summary of one phase.
+struct Phase {
+    /// Percentiles of per-event lateness (p50, p99).
+    lateness: (f64, f64),
+    /// Median first-token lateness.
+    first_p50: f64,
+    /// Events received.
+    events: usize,
+    /// Streams whose text was not exactly the script's.
+    wrong: usize,
+    /// Failed streams.
+    errors: usize,
+    /// Peak server RSS during the phase, KiB.
+    peak_rss_kib: u64,
+    /// Server CPU seconds used during the phase.
+    cpu_seconds: f64,
+    /// Wall time of the phase.
+    wall_seconds: f64,
+}
+
+async fn run_phase(
+    n: usize,
+    route: Route,
+    url: &str,
+    tokens: usize,
+    interval: Duration,
+    pid: u32,
+) -> Phase {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap_or_default();
+    let expected: String = (0..tokens).map(|k| format!("t{k} ")).collect();
+    let barrier = Arc::new(Barrier::new(n));
+    let cpu_before = cpu_seconds(pid);
+    let wall = Instant::now();
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        tokio::spawn(async move {
+            let mut peak = 0;
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_kib(pid));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            peak
+        })
+    };
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (client, url, barrier) = (client.clone(), url.to_string(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                one_stream(client, route, url, interval).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap_or_default());
+    }
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let peak_rss_kib = sampler.await.unwrap_or(0);
+    let mut all: Vec<f64> = results
+        .iter()
+        .flat_map(|r| r.lateness_ms.iter().copied())
+        .collect();
+    all.sort_by(f64::total_cmp);
+    let mut first: Vec<f64> = results.iter().filter_map(|r| r.first_ms).collect();
+    first.sort_by(f64::total_cmp);
+    Phase {
+        lateness: (percentile(&all, 50.0), percentile(&all, 99.0)),
+        first_p50: percentile(&first, 50.0),
+        events: all.len(),
+        wrong: results
+            .iter()
+            .filter(|r| r.error.is_none() && r.text != expected)
+            .count(),
+        errors: results.iter().filter(|r| r.error.is_some()).count(),
+        peak_rss_kib,
+        cpu_seconds: cpu_seconds(pid) - cpu_before,
+        wall_seconds: wall.elapsed().as_secs_f64(),
+    }
+}
+
+/// Resident set size of a process, KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// User + system CPU time of a process, seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
+        .sum();
+    ticks / 100.0
+}
+
+/// A short description of this machine.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().next().and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<u64>().ok())
+            })
+        })
+        .map(|kib| format!("{:.0} GiB", kib as f64 / 1048576.0))
+        .unwrap_or_default();
+    format!("{cores} cores ({cpu}), {mem} RAM, {}", std::env::consts::OS)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let options = parse_options()?;
+    let interval = Duration::from_secs_f64(1.0 / options.rate);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let fake = FakeUpstream::start(
+        listener,
+        FakeOptions {
+            required_api_key: None,
+            fixtures_dir: None,
+            seed: 1,
+        },
+    )
+    .await;
+    fake.add_script("bench", bench_script(options.tokens, interval));
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let mut server = std::process::Command::new(&options.binary)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_OUTPUT_NAME", "sluice")
+        .env("OPENAI_BASE_URL", fake.base_url())
+        .env("OPENAI_MODELS", "bench")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "cannot start {}: {e} (run `make build` first)",
+                options.binary
+            )
+        })?;
+    let pid = server.id();
+    let app_url = format!("http://127.0.0.1:{port}/api/chat/stream");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .is_err()
+    {
+        if Instant::now() > deadline {
+            let _ = server.kill();
+            return Err("the server did not start within 30 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let idle_rss = rss_kib(pid);
+    let mut rows = Vec::new();
+    for &n in &options.levels {
+        eprintln!("level {n}: direct…");
+        let direct = run_phase(
+            n,
+            Route::Direct,
+            &format!("{}/chat/completions", fake.base_url()),
+            options.tokens,
+            interval,
+            pid,
+        )
+        .await;
+        eprintln!("level {n}: through the app…");
+        let app = run_phase(n, Route::App, &app_url, options.tokens, interval, pid).await;
+        rows.push((n, direct, app));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let mut out = String::new();
+    out.push_str("# Benchmarks\n\nWritten by `make bench` (`cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md`).\n\n");
+    out.push_str(&format!(
+        "- Machine: {}\n- Script: first token after {} ms, then {} tokens at {} tokens/s per stream (fake upstream, loopback)\n- Server idle RSS: {} KiB\n\n",
+        machine(), TTFT.as_millis(), options.tokens, options.rate, idle_rss
+    ));
+    out.push_str("Lateness = arrival time − scheduled send time, per text event. *Added* = through the app minus direct, same percentile, same run. Goal: p99 added ≤ 2 ms per event at 1,000 streams.\n\n");
+    out.push_str("| streams | events (direct / app) | lost or wrong streams | errors | direct p50 / p99 ms | app p50 / p99 ms | **added p50 / p99 ms** | TTFT added p50 ms | server RSS per stream KiB | server CPU (cores) |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (n, d, a) in &rows {
+        let per_stream = (a.peak_rss_kib.saturating_sub(idle_rss)) as f64 / *n as f64;
+        out.push_str(&format!(
+            "| {n} | {} / {} | {} | {} | {:.2} / {:.2} | {:.2} / {:.2} | **{:.2} / {:.2}** | {:.2} | {:.1} | {:.2} |\n",
+            d.events, a.events, d.wrong + a.wrong, d.errors + a.errors,
+            d.lateness.0, d.lateness.1, a.lateness.0, a.lateness.1,
+            a.lateness.0 - d.lateness.0, a.lateness.1 - d.lateness.1,
+            a.first_p50 - d.first_p50, per_stream, a.cpu_seconds / a.wall_seconds,
+        ));
+    }
+    std::fs::write(&options.out, &out).map_err(|e| e.to_string())?;
+    print!("{out}");
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! The client-side chat state machine: the messages on screen, sending, consuming the SSE
+//! stream into incremental Markdown, Stop and Retry.
+//!
+//! Stop aborts the task that reads the response (dropping the fetch body) and calls the stop
+//! server function, so the server drops the upstream request even if the browser's abort is
+//! slow to reach it.
+
+use crate::api::{stop_turn, stream_chat};
+use crate::codec::StreamItem;
+use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role};
+use crate::markdown::{Block, IncrementalMarkdown};
+use futures::future::{AbortHandle, Abortable};
+use futures::StreamExt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use server_fn::ServerFnError;
+
+/// Where a message is in its life; also written to `data-status` for tests and styling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Sent, no token yet (the typing indicator shows).
+    Waiting,
+    /// Tokens are arriving.
+    Streaming,
+    /// Finished normally.
+    Done,
+    /// Stopped by the user.
+    Stopped,
+    /// Ended by an error; partial text kept.
+    Error,
+}
+
+impl MessageStatus {
+    /// The `data-status` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Streaming => "streaming",
+            Self::Done => "done",
+            Self::Stopped => "stopped",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One message on screen. Every field is a signal, so the struct is `Copy`.
+#[derive(Clone, Copy)]
+pub struct MessageEntry {
+    /// Stable key for the list.
+    pub id: u64,
+    /// Author.
+    pub role: Role,
+    /// The full raw text, sent back as history.
+    pub text: RwSignal<String>,
+    /// Frozen Markdown blocks, rendered once each.
+    pub blocks: RwSignal<Vec<Block>>,
+    /// The unfinished tail, re-rendered on every update.
+    pub tail: RwSignal<String>,
+    /// Life-cycle state.
+    pub status: RwSignal<MessageStatus>,
+    /// Timings once done.
+    pub stats: RwSignal<Option<DoneStats>>,
+    /// Error text shown under a failed answer.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl MessageEntry {
+    /// A new message with the given text and status.
+    fn new(id: u64, role: Role, text: &str, status: MessageStatus) -> Self {
+        Self {
+            id,
+            role,
+            text: RwSignal::new(text.to_string()),
+            blocks: RwSignal::new(Vec::new()),
+            tail: RwSignal::new(String::new()),
+            status: RwSignal::new(status),
+            stats: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+}
+
+/// The answer being generated right now.
+struct ActiveTurn {
+    /// Aborts the task reading the stream.
+    abort: AbortHandle,
+    /// The server's turn id, once the `started` event arrived.
+    turn_id: Option<String>,
+    /// The assistant message being written.
+    message_id: u64,
+}
+
+/// The chat state shared by the page's components (all handles, so `Copy`).
+#[derive(Clone, Copy)]
+pub struct ChatSession {
+    /// Messages in order.
+    pub messages: RwSignal<Vec<MessageEntry>>,
+    /// True while an answer streams (Send becomes Stop).
+    pub streaming: RwSignal<bool>,
+    /// The running turn, for Stop.
+    active: StoredValue<Option<ActiveTurn>>,
+    /// Next message id.
+    next_id: StoredValue<u64>,
+}
+
+impl Default for ChatSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ChatSession {
+    /// An empty conversation.
+    pub fn new() -> Self {
+        Self {
+            messages: RwSignal::new(Vec::new()),
+            streaming: RwSignal::new(false),
+            active: StoredValue::new(None),
+            next_id: StoredValue::new(1),
+        }
+    }
+
+    /// Allocates a message id.
+    fn allocate_id(&self) -> u64 {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        id
+    }
+
+    /// Sends a user message and starts the answer with `model`.
+    pub fn send(&self, text: String, model: Option<String>) {
+        if self.streaming.get_untracked() || text.trim().is_empty() {
+            return;
+        }
+        let user = MessageEntry::new(self.allocate_id(), Role::User, &text, MessageStatus::Done);
+        let assistant = MessageEntry::new(
+            self.allocate_id(),
+            Role::Assistant,
+            "",
+            MessageStatus::Waiting,
+        );
+        self.messages.update(|m| {
+            m.push(user);
+            m.push(assistant);
+        });
+        self.start(assistant, model);
+    }
+
+    /// Regenerates a failed or stopped answer in place.
+    pub fn retry(&self, message_id: u64, model: Option<String>) {
+        if self.streaming.get_untracked() {
+            return;
+        }
+        let entry = self
+            .messages
+            .with_untracked(|m| m.iter().find(|e| e.id == message_id).copied());
+        if let Some(entry) = entry {
+            entry.text.set(String::new());
+            entry.blocks.set(Vec::new());
+            entry.tail.set(String::new());
+            entry.stats.set(None);
+            entry.error.set(None);
+            entry.status.set(MessageStatus::Waiting);
+            self.start(entry, model);
+        }
+    }
+
+    /// Stops the running answer: aborts the stream read and tells the server.
+    pub fn stop(&self) {
+        let Some(active) = self.active.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        active.abort.abort();
+        self.streaming.set(false);
+        if let Some(entry) = self.find(active.message_id) {
+            if matches!(
+                entry.status.get_untracked(),
+                MessageStatus::Waiting | MessageStatus::Streaming
+            ) {
+                entry.status.set(MessageStatus::Stopped);
+            }
+        }
+        if let Some(turn_id) = active.turn_id {
+            spawn_local(async move {
+                // The read was aborted already; this makes the server drop the upstream at once.
+                let _ = stop_turn(turn_id).await;
+            });
+        }
+    }
+
+    /// Finds a message by id.
+    fn find(&self, id: u64) -> Option<MessageEntry> {
+        self.messages
+            .with_untracked(|m| m.iter().find(|e| e.id == id).copied())
+    }
+
+    /// The conversation history to send for an answer written into `answer`.
+    fn history_before(&self, answer: u64) -> Vec<ChatMessage> {
+        self.messages.with_untracked(|messages| {
+            messages
+                .iter()
+                .take_while(|e| e.id != answer)
+                .filter(|e| {
+                    e.role == Role::User || e.status.get_untracked() != MessageStatus::Error
+                })
+                .map(|e| ChatMessage {
+                    role: e.role,
+                    content: e.text.get_untracked(),
+                })
+                .filter(|m| !m.content.is_empty())
+                .collect()
+        })
+    }
+
+    /// Starts streaming into `entry`.
+    fn start(&self, entry: MessageEntry, model: Option<String>) {
+        let history = self.history_before(entry.id);
+        let (abort, registration) = AbortHandle::new_pair();
+        self.active.set_value(Some(ActiveTurn {
+            abort,
+            turn_id: None,
+            message_id: entry.id,
+        }));
+        self.streaming.set(true);
+        let session = *self;
+        spawn_local(async move {
+            let finished =
+                Abortable::new(session.consume(entry, model, history), registration).await;
+            if finished.is_ok() {
+                session.active.set_value(None);
+                session.streaming.set(false);
+            }
+        });
+    }
+
+    /// Reads the answer stream into `entry` until it ends.
+    async fn consume(self, entry: MessageEntry, model: Option<String>, history: Vec<ChatMessage>) {
+        let mut markdown = IncrementalMarkdown::new();
+        let stream = match stream_chat(model, history).await {
+            Ok(stream) => stream,
+            Err(error) => return fail(entry, &mut markdown, server_error_text(&error)),
+        };
+        let mut items = Box::pin(stream.into_inner());
+        while let Some(item) = items.next().await {
+            let event = match item {
+                Ok(StreamItem::Event { event, .. }) => event,
+                Ok(StreamItem::KeepAlive) => continue,
+                Err(error) => {
+                    return fail(
+                        entry,
+                        &mut markdown,
+                        format!("Connection lost: {}", server_error_text(&error)),
+                    )
+                }
+            };
+            match event {
+                ChatEvent::Started { turn_id, .. } => {
+                    self.active.update_value(|active| {
+                        if let Some(active) = active.as_mut().filter(|a| a.message_id == entry.id) {
+                            active.turn_id = Some(turn_id);
+                        }
+                    });
+                }
+                ChatEvent::Delta { text } => {
+                    if entry.status.get_untracked() == MessageStatus::Waiting {
+                        entry.status.set(MessageStatus::Streaming);
+                    }
+                    entry.text.update(|t| t.push_str(&text));
+                    let frozen = markdown.push(&text);
+                    if !frozen.is_empty() {
+                        entry.blocks.update(|b| b.extend(frozen));
+                    }
+                    entry.tail.set(markdown.tail().to_string());
+                }
+                ChatEvent::Usage(_) => {}
+                ChatEvent::Done(stats) => {
+                    freeze_rest(entry, &mut markdown);
+                    let status = if stats.finish_reason == FinishReason::Stopped {
+                        MessageStatus::Stopped
+                    } else {
+                        MessageStatus::Done
+                    };
+                    entry.stats.set(Some(stats));
+                    entry.status.set(status);
+                    return;
+                }
+                ChatEvent::Error { message } => return fail(entry, &mut markdown, message),
+            }
+        }
+        fail(
+            entry,
+            &mut markdown,
+            "The connection closed before the answer finished.".to_string(),
+        );
+    }
+}
+
+/// Commits the unfinished tail as final blocks.
+fn freeze_rest(entry: MessageEntry, markdown: &mut IncrementalMarkdown) {
+    let rest = markdown.finish();
+    if !rest.is_empty() {
+        entry.blocks.update(|b| b.extend(rest));
+    }
+    entry.tail.set(String::new());
+}
+
+/// Marks `entry` failed, keeping its partial text.
+fn fail(entry: MessageEntry, markdown: &mut IncrementalMarkdown, message: String) {
+    freeze_rest(entry, markdown);
+    entry.error.set(Some(message));
+    entry.status.set(MessageStatus::Error);
+}
+
+/// The user-facing text of a server function error.
+fn server_error_text(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        ServerFnError::Request(_) | ServerFnError::Response(_) => {
+            "Could not reach the Sluice server.".to_string()
+        }
+        other => other.to_string(),
+    }
+}

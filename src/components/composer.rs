@@ -1,0 +1,61 @@
+//! The composer: the message textarea (Enter sends, Shift+Enter adds a newline) and the
+//! Send button, which becomes Stop while an answer streams.
+
+use crate::components::chat_page::ModelChoice;
+use crate::components::chat_session::ChatSession;
+use leptos::html::Textarea;
+use leptos::prelude::*;
+
+/// Textarea plus Send/Stop.
+#[component]
+pub fn Composer() -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
+    let draft = RwSignal::new(String::new());
+    let textarea = NodeRef::<Textarea>::new();
+
+    let send = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() || session.streaming.get_untracked() {
+            return;
+        }
+        session.send(text, choice.effective());
+        draft.set(String::new());
+        if let Some(el) = textarea.get_untracked() {
+            el.set_value("");
+            let _ = el.focus();
+        }
+    };
+
+    view! {
+        <form
+            class="composer"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if session.streaming.get_untracked() { session.stop() } else { send() }
+            }
+        >
+            <textarea
+                node_ref=textarea
+                aria-label="Message"
+                placeholder="Message Sluice…"
+                rows="2"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }
+            ></textarea>
+            <button
+                type="submit"
+                data-testid="send-stop"
+                class=move || if session.streaming.get() { "stop" } else { "send" }
+            >
+                {move || if session.streaming.get() { "Stop" } else { "Send" }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,161 @@
+//! Turns the sanitized [`MdNode`] tree into DOM nodes. No HTML string from the model is ever
+//! parsed by the browser: every element here is created from a closed set of tags, text is
+//! inserted as text, and the only URL attributes come from the allow-listed tree.
+
+use crate::markdown::{CellAlign, ImageSource, MdNode, MdTag};
+use leptos::prelude::*;
+
+/// Renders a list of nodes.
+pub fn render_nodes(nodes: &[MdNode]) -> Vec<AnyView> {
+    nodes.iter().map(render_node).collect()
+}
+
+/// Renders one node.
+fn render_node(node: &MdNode) -> AnyView {
+    match node {
+        MdNode::Element { tag, children } => render_element(*tag, render_nodes(children)),
+        MdNode::Text(text) => text.clone().into_any(),
+        MdNode::Code(code) => view! { <code>{code.clone()}</code> }.into_any(),
+        MdNode::Link { href: Some(href), title, children } => view! {
+            <a href=href.clone() title=title.clone() rel="noopener noreferrer" target="_blank">
+                {render_nodes(children)}
+            </a>
+        }
+        .into_any(),
+        MdNode::Link { href: None, children, .. } => {
+            view! { <span class="inert-link" title="Link blocked: unsafe address">{render_nodes(children)}</span> }
+                .into_any()
+        }
+        MdNode::Image { alt, source } => render_image(alt, source),
+        MdNode::CodeBlock { lang, code } => view! { <CodeBlock lang=lang.clone() code=code.clone() /> }.into_any(),
+        MdNode::TaskCheckbox { checked } => {
+            view! { <input type="checkbox" disabled=true checked=*checked /> }.into_any()
+        }
+        MdNode::Heading { level, children } => render_heading(*level, render_nodes(children)),
+        MdNode::OrderedList { start, children } => {
+            let start = (*start != 1).then(|| start.to_string());
+            view! { <ol start=start>{render_nodes(children)}</ol> }.into_any()
+        }
+        MdNode::TableCell { header, align, children } => {
+            // Classes, not inline styles, so a strict Content-Security-Policy needs no exception.
+            let class = match align {
+                CellAlign::None => None,
+                CellAlign::Left => Some("align-left"),
+                CellAlign::Center => Some("align-center"),
+                CellAlign::Right => Some("align-right"),
+            };
+            let children = render_nodes(children);
+            if *header {
+                view! { <th class=class>{children}</th> }.into_any()
+            } else {
+                view! { <td class=class>{children}</td> }.into_any()
+            }
+        }
+        MdNode::SoftBreak => "\n".into_any(),
+        MdNode::HardBreak => view! { <br /> }.into_any(),
+        MdNode::Rule => view! { <hr /> }.into_any(),
+    }
+}
+
+/// Renders an attribute-free container.
+fn render_element(tag: MdTag, children: Vec<AnyView>) -> AnyView {
+    match tag {
+        MdTag::Paragraph => view! { <p>{children}</p> }.into_any(),
+        MdTag::BlockQuote => view! { <blockquote>{children}</blockquote> }.into_any(),
+        MdTag::UnorderedList => view! { <ul>{children}</ul> }.into_any(),
+        MdTag::ListItem => view! { <li>{children}</li> }.into_any(),
+        MdTag::Emphasis => view! { <em>{children}</em> }.into_any(),
+        MdTag::Strong => view! { <strong>{children}</strong> }.into_any(),
+        MdTag::Strikethrough => view! { <del>{children}</del> }.into_any(),
+        MdTag::Table => view! { <table>{children}</table> }.into_any(),
+        MdTag::TableHead => view! { <thead>{children}</thead> }.into_any(),
+        MdTag::TableBody => view! { <tbody>{children}</tbody> }.into_any(),
+        MdTag::TableRow => view! { <tr>{children}</tr> }.into_any(),
+        MdTag::RawHtmlBlock => view! { <pre class="raw-html">{children}</pre> }.into_any(),
+    }
+}
+
+/// Renders `h1`..`h6`.
+fn render_heading(level: u8, children: Vec<AnyView>) -> AnyView {
+    match level {
+        1 => view! { <h1>{children}</h1> }.into_any(),
+        2 => view! { <h2>{children}</h2> }.into_any(),
+        3 => view! { <h3>{children}</h3> }.into_any(),
+        4 => view! { <h4>{children}</h4> }.into_any(),
+        5 => view! { <h5>{children}</h5> }.into_any(),
+        _ => view! { <h6>{children}</h6> }.into_any(),
+    }
+}
+
+/// Renders an image according to its policy: remote ones wait for a click.
+fn render_image(alt: &str, source: &ImageSource) -> AnyView {
+    match source {
+        ImageSource::InlineData(url) => {
+            view! { <img src=url.clone() alt=alt.to_string() /> }.into_any()
+        }
+        ImageSource::ClickToLoad { url, host } => {
+            view! { <RemoteImage url=url.clone() host=host.clone() alt=alt.to_string() /> }
+                .into_any()
+        }
+        ImageSource::Blocked => {
+            view! { <span class="blocked-image">"[image blocked: " {alt.to_string()} "]"</span> }
+                .into_any()
+        }
+    }
+}
+
+/// A remote image that is only fetched after the reader asks for it (blocks the Markdown-image
+/// exfiltration attack).
+#[component]
+fn RemoteImage(url: String, host: String, alt: String) -> impl IntoView {
+    let loaded = RwSignal::new(false);
+    let label = format!("Load image from {host}");
+    move || {
+        if loaded.get() {
+            view! { <img src=url.clone() alt=alt.clone() referrerpolicy="no-referrer" /> }
+                .into_any()
+        } else {
+            view! {
+                <button type="button" class="load-image" title=alt.clone() on:click=move |_| loaded.set(true)>
+                    {label.clone()}
+                </button>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// A fenced code block with its language label and a Copy button.
+#[component]
+fn CodeBlock(lang: Option<String>, code: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let class = lang.as_ref().map(|l| format!("language-{l}"));
+    let to_copy = code.clone();
+    view! {
+        <div class="code-block">
+            <div class="code-header">
+                <span class="code-lang">{lang.unwrap_or_else(|| "text".to_string())}</span>
+                <button
+                    type="button"
+                    aria-label="Copy code"
+                    on:click=move |_| {
+                        copy_to_clipboard(&to_copy);
+                        copied.set(true);
+                    }
+                >
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </div>
+            <pre>
+                <code class=class>{code}</code>
+            </pre>
+        </div>
+    }
+}
+
+/// Writes text to the clipboard (browser only; a no-op where there is no window).
+fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}

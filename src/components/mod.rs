@@ -1,0 +1,14 @@
+//! UI components; files mirror the page tree: `chat_page` holds `model_picker`, the
+//! `message_list` of `message_view`s (each rendering `markdown_view`), the
+//! `typing_indicator` and the `composer`. `chat_session` is the client-side state machine
+//! that sends, streams, stops and retries.
+
+pub mod chat_page;
+pub mod chat_session;
+pub mod composer;
+pub mod markdown_nodes;
+pub mod markdown_view;
+pub mod message_list;
+pub mod message_view;
+pub mod model_picker;
+pub mod typing_indicator;

@@ -1,0 +1,85 @@
+//! The model picker: models grouped by provider, and a clear badge when the offline demo model
+//! is selected.
+
+use crate::components::chat_page::ModelChoice;
+use crate::events::ModelInfo;
+use leptos::prelude::*;
+
+/// `<select aria-label="Model">` plus the demo badge.
+#[component]
+pub fn ModelPicker() -> impl IntoView {
+    let choice = expect_context::<ModelChoice>();
+    view! {
+        <Transition fallback=|| view! { <span class="model-loading">"Loading models…"</span> }>
+            {move || {
+                choice
+                    .list
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => picker(choice, list.models).into_any(),
+                        Err(_) => {
+                            view! { <span class="model-error" role="alert">"Could not load models."</span> }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// The select element and badge for a loaded list.
+fn picker(choice: ModelChoice, models: Vec<ModelInfo>) -> impl IntoView {
+    let mut groups: Vec<(String, Vec<ModelInfo>)> = Vec::new();
+    for model in models.iter().cloned() {
+        match groups
+            .iter_mut()
+            .find(|(provider, _)| *provider == model.provider)
+        {
+            Some((_, list)) => list.push(model),
+            None => groups.push((model.provider.clone(), vec![model])),
+        }
+    }
+    let is_demo = move || {
+        let current = choice.effective();
+        models
+            .iter()
+            .any(|m| m.is_demo && Some(&m.id) == current.as_ref())
+    };
+    view! {
+        <label class="model-picker">
+            <select
+                aria-label="Model"
+                on:change=move |ev| choice.selected.set(event_target_value(&ev))
+            >
+                {groups
+                    .into_iter()
+                    .map(|(provider, models)| {
+                        view! {
+                            <optgroup label=provider>
+                                {models
+                                    .into_iter()
+                                    .map(|m| {
+                                        let id = m.id.clone();
+                                        view! {
+                                            <option
+                                                value=m.id.clone()
+                                                selected=move || choice.effective() == Some(id.clone())
+                                            >
+                                                {m.label}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </optgroup>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+        <Show when=is_demo>
+            <span class="demo-badge" data-testid="demo-badge" title="Canned answers, no real model">
+                "Demo model — offline, canned answers"
+            </span>
+        </Show>
+    }
+}

@@ -1,0 +1,156 @@
+//! Types shared by the server and the browser: the chat request, the models on offer and the
+//! typed events (`ChatEvent`) that a streaming answer is made of.
+//!
+//! These are the vocabulary of the SSE wire format (see `codec`): each `ChatEvent` becomes one
+//! frame whose `event:` is [`ChatEvent::kind`] and whose `data:` is the JSON of the variant.
+
+use serde::{Deserialize, Serialize};
+
+/// Who wrote a message in the conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Instructions that frame the whole conversation.
+    System,
+    /// The person typing into the composer.
+    User,
+    /// The model.
+    Assistant,
+}
+
+/// One message of the conversation sent to the model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Author of the message; providers map it to their own role names.
+    pub role: Role,
+    /// Plain text (Markdown) of the message.
+    pub content: String,
+}
+
+/// Why the model stopped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishReason {
+    /// The model finished its answer.
+    Stop,
+    /// The token limit cut the answer.
+    Length,
+    /// The model wants to call tools.
+    ToolCalls,
+    /// The provider's content filter cut the answer.
+    ContentFilter,
+    /// The user (or the browser going away) stopped the answer.
+    Stopped,
+    /// An error ended the answer.
+    Error,
+    /// A reason this version does not know, kept verbatim.
+    Other(String),
+}
+
+impl FinishReason {
+    /// Maps an OpenAI-style `finish_reason` string.
+    pub fn from_openai(reason: &str) -> Self {
+        match reason {
+            "stop" => Self::Stop,
+            "length" => Self::Length,
+            "tool_calls" | "function_call" => Self::ToolCalls,
+            "content_filter" => Self::ContentFilter,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// Short text shown to the reader next to a finished answer.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Stop => "done",
+            Self::Length => "stopped: token limit",
+            Self::ToolCalls => "tool call requested",
+            Self::ContentFilter => "stopped by the provider's content filter",
+            Self::Stopped => "Stopped",
+            Self::Error => "error",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+/// Token counts reported by the provider.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Tokens in the prompt (the whole conversation sent).
+    pub input_tokens: u64,
+    /// Tokens the model generated.
+    pub output_tokens: u64,
+    /// Of the output, tokens spent on hidden reasoning, where the provider says.
+    pub reasoning_tokens: Option<u64>,
+}
+
+/// A model the site can talk to, as shown in the model picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// Stable id `provider/model`, sent back with each chat request.
+    pub id: String,
+    /// Human name shown in the picker.
+    pub label: String,
+    /// Provider name, used to group the picker.
+    pub provider: String,
+    /// True for the built-in offline demo model, which the page labels clearly.
+    pub is_demo: bool,
+}
+
+/// Timing of a finished answer, measured on the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DoneStats {
+    /// Why the answer ended.
+    pub finish_reason: FinishReason,
+    /// Milliseconds from the request to the first text token, if any arrived.
+    pub ttft_ms: Option<u64>,
+    /// Output tokens per second after the first token (provider count, or an estimate).
+    pub tokens_per_second: Option<f64>,
+    /// Output tokens (provider count, or an estimate when the provider gave none).
+    pub output_tokens: u64,
+}
+
+/// One event of a streaming answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChatEvent {
+    /// The turn exists on the server; `turn_id` is what the stop endpoint takes.
+    Started {
+        /// Server-assigned id of this generation.
+        turn_id: String,
+        /// The model id (`provider/model`) answering.
+        model: String,
+    },
+    /// A piece of answer text, to append.
+    Delta {
+        /// The text to append (never splits a UTF-8 character).
+        text: String,
+    },
+    /// Token counts, when the provider reports them.
+    Usage(Usage),
+    /// The answer ended normally or was stopped.
+    Done(DoneStats),
+    /// The answer ended with an error; text already sent stays valid.
+    Error {
+        /// A message safe to show a user (no keys, no raw provider JSON).
+        message: String,
+    },
+}
+
+impl ChatEvent {
+    /// The SSE `event:` name of this variant.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Started { .. } => "started",
+            Self::Delta { .. } => "delta",
+            Self::Usage(_) => "usage",
+            Self::Done(_) => "done",
+            Self::Error { .. } => "error",
+        }
+    }
+
+    /// True for the events after which nothing more follows.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Done(_) | Self::Error { .. })
+    }
+}

@@ -1,0 +1,31 @@
+//! Sluice: a self-hosted LLM chat site. One crate built twice by cargo-leptos: with `ssr` it is
+//! the server (axum + Leptos SSR + server functions that stream SSE), with `hydrate` it is the
+//! WebAssembly that makes the page interactive. See ARCHITECTURE.md for the code map.
+
+pub mod api;
+pub mod app;
+pub mod codec;
+pub mod components;
+pub mod events;
+pub mod markdown;
+pub mod providers;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod sse;
+#[cfg(feature = "ssr")]
+pub mod testing;
+
+/// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    // Lets end-to-end tests (and anyone curious) know the page is interactive.
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,75 @@
+//! The `sluice` binary: reads the configuration, builds the provider catalog and serves the
+//! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
+//! OpenAI-compatible test server used by the end-to-end tests and benchmarks.
+
+use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("fake-upstream") {
+        return match sluice::testing::run_cli(&args[1..]).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("fake-upstream: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("sluice: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads everything and serves until a shutdown signal.
+async fn serve() -> Result<(), String> {
+    let config = Config::load()?;
+    let leptos_options = leptos::config::get_configuration(None)
+        .map_err(|e| format!("Leptos configuration: {e}"))?
+        .leptos_options;
+    let catalog = Catalog::build(&config).await?;
+    for model in catalog.models() {
+        tracing::info!(model = %model.id, "model available");
+    }
+    let addr = leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    println!("Sluice listening on http://{addr}");
+    let state = AppState::new(config, catalog);
+    server::run(listener, state, leptos_options, shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,303 @@
+//! Completes unfinished inline syntax at the end of the last paragraph.
+//!
+//! A small left-to-right scanner approximates CommonMark's delimiter rules
+//! well enough for display: it tracks open code spans, `*`/`_`/`~~`
+//! openers, brackets of links and images, and a link destination being
+//! typed. The text is then repaired in a few passes, each of which only
+//! shortens it: a half-typed link keeps just its text, a half-typed image
+//! disappears, dangling `[` are dropped, and finally open code spans and
+//! emphasis are closed in reverse order.
+
+use super::emphasis::{handle_delimiter_run, Opener, OpenerStack};
+
+/// Upper bound on repair passes (each pass shortens the text).
+const MAX_PASSES: usize = 8;
+
+/// An unclosed `[` or `![`.
+#[derive(Clone, Copy, Debug)]
+struct Bracket {
+    /// Byte offset of the `[` (or of the `!` for an image).
+    pos: usize,
+    /// True for `![`.
+    image: bool,
+}
+
+/// What a scan found that needs repairing, most urgent first.
+enum Repair {
+    /// A link or image whose `](url` (or just `]`) is still being typed:
+    /// keep the text before `pos` plus, for a link, its visible text.
+    HalfTypedLink {
+        /// Where the `[` / `![` starts.
+        pos: usize,
+        /// Visible link text range (empty for images).
+        text: std::ops::Range<usize>,
+    },
+    /// Byte offsets to delete (dangling `[`, ascending), or a truncation point for a
+    /// dangling `![` or an unfinished `<autolink`.
+    Remove {
+        /// Single bytes to delete.
+        bytes: Vec<usize>,
+        /// Truncate here if set.
+        truncate_at: Option<usize>,
+    },
+    /// Nothing to cut: close what is still open.
+    Close {
+        /// Open code span length, if the text ends inside one.
+        code_len: Option<usize>,
+        /// Open emphasis, innermost last.
+        openers: Vec<Opener>,
+    },
+}
+
+/// Returns `segment` with its unfinished inline syntax completed.
+pub(crate) fn heal_inline(segment: &str) -> String {
+    let mut text = strip_trailing_markers(segment).to_string();
+    for _ in 0..MAX_PASSES {
+        match scan(&text) {
+            Repair::HalfTypedLink { pos, text: visible } => {
+                let kept = format!("{}{}", &text[..pos], &text[visible]);
+                text = strip_trailing_markers(&kept).to_string();
+            }
+            Repair::Remove { bytes, truncate_at } => {
+                let end = truncate_at.unwrap_or(text.len());
+                let mut doomed = bytes.iter().peekable();
+                let mut kept = Vec::with_capacity(end);
+                for (index, byte) in text.as_bytes()[..end].iter().enumerate() {
+                    if doomed.next_if(|pos| **pos == index).is_none() {
+                        kept.push(*byte);
+                    }
+                }
+                // Only ASCII bytes were removed, so the result stays UTF-8.
+                let kept = String::from_utf8_lossy(&kept).into_owned();
+                text = strip_trailing_markers(&kept).to_string();
+            }
+            Repair::Close { code_len, openers } => return close(text, code_len, &openers),
+        }
+    }
+    text
+}
+
+/// Appends closers for an open code span and open emphasis.
+fn close(mut text: String, code_len: Option<usize>, openers: &[Opener]) -> String {
+    if let Some(len) = code_len {
+        text.push_str(&"`".repeat(len));
+    } else {
+        text.truncate(text.trim_end().len());
+    }
+    for opener in openers.iter().rev() {
+        let content_start = opener.pos + opener.len;
+        let has_content = text
+            .get(content_start..)
+            .is_some_and(|content| !content.trim().is_empty());
+        if has_content {
+            text.push_str(&(opener.marker as char).to_string().repeat(opener.len));
+        } else {
+            text.truncate(opener.pos);
+        }
+    }
+    text
+}
+
+/// Drops trailing delimiter characters and a lone trailing backslash: they
+/// are either a closer that will be re-added or an opener not yet followed
+/// by anything.
+fn strip_trailing_markers(text: &str) -> &str {
+    let stripped = text.trim_end_matches(['*', '_', '~', '`']);
+    let backslashes = stripped.len() - stripped.trim_end_matches('\\').len();
+    if backslashes % 2 == 1 {
+        &stripped[..stripped.len() - 1]
+    } else {
+        stripped
+    }
+}
+
+/// Scans `text` and decides on the next repair.
+fn scan(text: &str) -> Repair {
+    let bytes = text.as_bytes();
+    let mut openers = OpenerStack::default();
+    let mut brackets: Vec<Bracket> = Vec::new();
+    let mut code: Option<usize> = None;
+    let mut pending_angle: Option<usize> = None;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if let Some(open_len) = code {
+            let run = run_length(bytes, index, b'`');
+            if run > 0 {
+                if run == open_len {
+                    code = None;
+                }
+                index += run;
+            } else {
+                index += 1;
+            }
+            continue;
+        }
+        match byte {
+            b'\\' => index += 2,
+            b'`' => {
+                let run = run_length(bytes, index, b'`');
+                code = Some(run);
+                pending_angle = None;
+                index += run;
+            }
+            b'*' | b'_' | b'~' => {
+                let run = run_length(bytes, index, byte);
+                handle_delimiter_run(text, index, run, &mut openers);
+                index += run;
+            }
+            b'!' if bytes.get(index + 1) == Some(&b'[') => {
+                brackets.push(Bracket {
+                    pos: index,
+                    image: true,
+                });
+                index += 2;
+            }
+            b'[' => {
+                brackets.push(Bracket {
+                    pos: index,
+                    image: false,
+                });
+                index += 1;
+            }
+            b']' => {
+                let Some(bracket) = brackets.pop() else {
+                    index += 1;
+                    continue;
+                };
+                // Emphasis cannot pair across a bracket boundary.
+                openers.truncate_from(bracket.pos);
+                let text_start = bracket.pos + if bracket.image { 2 } else { 1 };
+                let half_typed = Repair::HalfTypedLink {
+                    pos: bracket.pos,
+                    text: if bracket.image {
+                        0..0
+                    } else {
+                        text_start..index
+                    },
+                };
+                match bytes.get(index + 1) {
+                    None => return half_typed,
+                    Some(b'(') => match destination_end(bytes, index + 2) {
+                        Some(close) => index = close + 1,
+                        None => return half_typed,
+                    },
+                    Some(_) => index += 1,
+                }
+            }
+            b'<' => {
+                pending_angle = Some(index);
+                index += 1;
+            }
+            b'>' | b' ' | b'\t' | b'\n' | b'\r' => {
+                pending_angle = None;
+                index += 1;
+            }
+            _ => index += 1,
+        }
+    }
+    if !brackets.is_empty() || pending_angle.is_some() {
+        let first_image = brackets.iter().find(|b| b.image).map(|b| b.pos);
+        let truncate_at = match (first_image, pending_angle) {
+            (Some(image), Some(angle)) => Some(image.min(angle)),
+            (image, angle) => image.or(angle),
+        };
+        let bytes = brackets
+            .iter()
+            .filter(|b| !b.image)
+            .map(|b| b.pos)
+            .collect();
+        return Repair::Remove { bytes, truncate_at };
+    }
+    Repair::Close {
+        code_len: code,
+        openers: openers.items,
+    }
+}
+
+/// Length of the run of `byte` starting at `index`.
+fn run_length(bytes: &[u8], index: usize, byte: u8) -> usize {
+    bytes[index..].iter().take_while(|b| **b == byte).count()
+}
+
+/// Index of the `)` that ends a link destination starting at `start`, if
+/// present: balances parentheses, honours `<…>` and backslash escapes.
+fn destination_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut index = start;
+    let mut in_angle = bytes.get(start) == Some(&b'<');
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\\' => index += 1,
+            b'>' if in_angle => in_angle = false,
+            b'(' if !in_angle => depth += 1,
+            b')' if !in_angle => {
+                if depth == 0 {
+                    return Some(index);
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heal_inline;
+
+    #[test]
+    fn closes_bold_italic_and_strike() {
+        assert_eq!(heal_inline("a **bold"), "a **bold**");
+        assert_eq!(heal_inline("a *it"), "a *it*");
+        assert_eq!(heal_inline("a _it"), "a _it_");
+        assert_eq!(heal_inline("a ~~gone"), "a ~~gone~~");
+        assert_eq!(heal_inline("**a *b"), "**a *b***");
+    }
+
+    #[test]
+    fn drops_dangling_openers_and_partial_closers() {
+        assert_eq!(heal_inline("hello **"), "hello");
+        assert_eq!(heal_inline("**bold*"), "**bold**");
+        assert_eq!(heal_inline("**bold**"), "**bold**");
+        assert_eq!(heal_inline("a **bold "), "a **bold**");
+    }
+
+    #[test]
+    fn leaves_intraword_and_spaced_markers_alone() {
+        assert_eq!(heal_inline("snake_case_name"), "snake_case_name");
+        assert_eq!(heal_inline("2*3 and 5 * 4"), "2*3 and 5 * 4");
+        assert_eq!(heal_inline("* item"), "* item");
+    }
+
+    #[test]
+    fn closes_inline_code() {
+        assert_eq!(heal_inline("use `foo"), "use `foo`");
+        assert_eq!(heal_inline("use ``a`b"), "use ``a`b``");
+        assert_eq!(heal_inline("use `*x"), "use `*x`");
+        assert_eq!(heal_inline("**a `b"), "**a `b`**");
+    }
+
+    #[test]
+    fn half_typed_links_show_only_their_text() {
+        assert_eq!(heal_inline("see [docs](http://exa"), "see docs");
+        assert_eq!(heal_inline("see [docs]("), "see docs");
+        assert_eq!(heal_inline("see [docs]"), "see docs");
+        assert_eq!(heal_inline("see [do"), "see do");
+        assert_eq!(heal_inline("see [a](b) ok"), "see [a](b) ok");
+    }
+
+    #[test]
+    fn half_typed_images_disappear() {
+        assert_eq!(heal_inline("pic ![alt](https://x/y"), "pic");
+        assert_eq!(heal_inline("pic ![al"), "pic");
+    }
+
+    #[test]
+    fn unfinished_autolinks_are_hidden() {
+        assert_eq!(heal_inline("go <https://exa"), "go");
+        assert_eq!(heal_inline("a < b"), "a < b");
+    }
+}

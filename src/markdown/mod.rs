@@ -1,0 +1,28 @@
+//! Markdown for model answers: sanitized rendering of hostile input,
+//! streamed incrementally.
+//!
+//! * [`IncrementalMarkdown`] splits a streamed answer into frozen blocks and
+//!   an unfinished tail, so only the tail is re-parsed per update.
+//! * [`complete_tail`] hides half-typed syntax in the tail while it streams.
+//! * [`parse_to_nodes`] builds a sanitized [`MdNode`] tree (raw HTML becomes
+//!   text, links and images pass an allow-list); [`to_html`] renders it.
+//! * [`safe_link_href`] and [`image_source`] are the URL policy.
+
+mod boundary;
+mod builder;
+mod emphasis;
+mod host;
+pub mod html;
+pub mod incremental;
+mod inline_heal;
+mod lines;
+mod table_heal;
+pub mod tail;
+pub mod tree;
+pub mod url;
+
+pub use html::to_html;
+pub use incremental::{Block, IncrementalMarkdown};
+pub use tail::complete_tail;
+pub use tree::{parse_to_nodes, CellAlign, ImageSource, MdNode, MdTag};
+pub use url::{image_source, safe_link_href};

@@ -1,0 +1,222 @@
+//! Display-time completion of the unfinished tail of a streamed answer.
+//!
+//! While an answer streams, its tail often ends inside a construct: an open
+//! code fence, `**bold`, an inline `` `code``, a link whose URL is still
+//! being typed. Rendered as-is, raw markers would flash on screen until the
+//! closing syntax arrives. [`complete_tail`] closes such constructs or drops
+//! the dangling opener so the tail renders the way it will most likely look
+//! when finished. It is only ever applied to the tail, never to frozen
+//! blocks, and its output is only displayed, never stored.
+
+use super::inline_heal::heal_inline;
+use super::lines::{closes_fence, fence_opening, is_blank, is_list_item_line, may_become_closer};
+use super::table_heal::{
+    cell_count, delimiter_row, is_valid_delimiter_row, looks_like_delimiter_row,
+};
+
+/// Returns a display version of `tail` with unfinished syntax completed.
+pub fn complete_tail(tail: &str) -> String {
+    let mut fence = None;
+    let mut segment_start = 0;
+    let mut previous_kind = LineKind::Other;
+    let mut line_start = 0;
+    // Start offsets of the consecutive table-row lines ending at the current line.
+    let mut row_starts: Vec<usize> = Vec::new();
+    for line in tail.split_inclusive('\n') {
+        let line_end = line_start + line.len();
+        let is_last_incomplete = !line.ends_with('\n');
+        if let Some(open) = &fence {
+            if is_last_incomplete && may_become_closer(open, line) {
+                return format!("{}{}", &tail[..line_start], open.closer());
+            }
+            if closes_fence(open, line) {
+                fence = None;
+                segment_start = line_end;
+            }
+            previous_kind = LineKind::Other;
+            line_start = line_end;
+            continue;
+        }
+        let kind = classify(line);
+        if kind == LineKind::Row {
+            row_starts.push(line_start);
+        } else {
+            row_starts.clear();
+        }
+        if is_blank(line) {
+            segment_start = line_end;
+        } else if let Some(opening) = fence_opening(line) {
+            fence = Some(opening);
+        } else {
+            match kind {
+                LineKind::Ends => segment_start = line_end,
+                LineKind::Starts | LineKind::Row | LineKind::Heading => {
+                    segment_start = line_start;
+                }
+                LineKind::Quote if previous_kind != LineKind::Quote => segment_start = line_start,
+                _ if previous_kind == LineKind::Heading => segment_start = line_start,
+                _ => {}
+            }
+        }
+        previous_kind = kind;
+        line_start = line_end;
+    }
+    if let Some(open) = fence {
+        let separator = if tail.ends_with('\n') { "" } else { "\n" };
+        return format!("{tail}{separator}{}", open.closer());
+    }
+    match row_starts.as_slice() {
+        [header] => complete_table_header(tail, *header),
+        [.., header, delimiter] => complete_table_delimiter(tail, *header, *delimiter),
+        _ => {
+            let mut completed = tail[..segment_start].to_string();
+            completed.push_str(&heal_inline(&tail[segment_start..]));
+            completed
+        }
+    }
+}
+
+/// The tail ends with what may be a table header row: show it as a table
+/// by adding a delimiter row.
+fn complete_table_header(tail: &str, header_start: usize) -> String {
+    let header = heal_inline(&tail[header_start..]);
+    if is_empty_row(&header) {
+        return tail[..header_start].to_string();
+    }
+    let cells = cell_count(&header);
+    format!(
+        "{}{header}\n{}",
+        &tail[..header_start],
+        delimiter_row(cells)
+    )
+}
+
+/// The tail ends with the second row of a table. If the table has no valid
+/// delimiter row yet (it is being typed), replace it with a synthesized one.
+fn complete_table_delimiter(tail: &str, header_start: usize, row_start: usize) -> String {
+    let header = &tail[header_start..row_start];
+    let row = &tail[row_start..];
+    let cells = cell_count(header);
+    let table_started = tail[..header_start]
+        .lines()
+        .next_back()
+        .is_some_and(|line| classify(line) == LineKind::Row);
+    if table_started || is_valid_delimiter_row(row, cells) || !looks_like_delimiter_row(row) {
+        let mut completed = tail[..row_start].to_string();
+        if !is_empty_row(row) {
+            completed.push_str(&heal_inline(row));
+        }
+        return completed;
+    }
+    format!("{}{header}{}", &tail[..header_start], delimiter_row(cells))
+}
+
+/// True for a row with no cell content yet (only pipes and spaces).
+fn is_empty_row(row: &str) -> bool {
+    row.chars().all(|c| c == '|' || c.is_whitespace())
+}
+
+/// Coarse kind of a line, for finding where the last inline context begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    /// An ATX heading: a single-line block, so the next line starts afresh.
+    Heading,
+    /// A block quote line (quote lines continue one paragraph).
+    Quote,
+    /// A line that starts a new block: a list item.
+    Starts,
+    /// A table row (a line starting with `|`).
+    Row,
+    /// A line that ends the inline context: thematic break or setext underline.
+    Ends,
+    /// Anything else (paragraph text, continuation lines).
+    Other,
+}
+
+/// Classifies one line.
+fn classify(line: &str) -> LineKind {
+    let trimmed = line.trim();
+    let content = line.trim_start_matches(' ');
+    if content.starts_with('#') {
+        LineKind::Heading
+    } else if content.starts_with('>') {
+        LineKind::Quote
+    } else if is_break_line(trimmed) {
+        LineKind::Ends
+    } else if content.starts_with('|') {
+        LineKind::Row
+    } else if is_list_item_line(line) {
+        LineKind::Starts
+    } else {
+        LineKind::Other
+    }
+}
+
+/// True for `---`, `***`, `___`, `===` style lines (spaces allowed between).
+fn is_break_line(trimmed: &str) -> bool {
+    let Some(first) = trimmed.chars().next() else {
+        return false;
+    };
+    matches!(first, '-' | '*' | '_' | '=')
+        && trimmed.chars().all(|c| c == first || c == ' ' || c == '\t')
+        && trimmed.chars().filter(|c| *c == first).count() >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::complete_tail;
+
+    #[test]
+    fn closes_an_open_backtick_fence() {
+        assert_eq!(complete_tail("```rust\nfn main"), "```rust\nfn main\n```");
+        assert_eq!(complete_tail("```rust\nfn main\n"), "```rust\nfn main\n```");
+    }
+
+    #[test]
+    fn closes_an_open_tilde_fence_with_the_same_length() {
+        assert_eq!(complete_tail("~~~~\ncode"), "~~~~\ncode\n~~~~");
+    }
+
+    #[test]
+    fn a_half_typed_closing_fence_is_replaced() {
+        assert_eq!(complete_tail("```\ncode\n``"), "```\ncode\n```");
+    }
+
+    #[test]
+    fn an_opening_fence_being_typed_becomes_an_empty_block() {
+        assert_eq!(complete_tail("text\n\n```py"), "text\n\n```py\n```");
+    }
+
+    #[test]
+    fn fences_in_quotes_close_inside_the_quote() {
+        assert_eq!(complete_tail("> ```\n> code"), "> ```\n> code\n> ```");
+    }
+
+    #[test]
+    fn a_closed_fence_is_left_alone() {
+        assert_eq!(complete_tail("```\n**a\n```\n"), "```\n**a\n```\n");
+    }
+
+    #[test]
+    fn emphasis_in_a_finished_heading_does_not_leak() {
+        assert_eq!(
+            complete_tail("# **Title\nsome *text"),
+            "# **Title\nsome *text*"
+        );
+    }
+
+    #[test]
+    fn a_table_header_being_typed_gets_a_delimiter_row() {
+        assert_eq!(complete_tail("| a | **b"), "| a | **b**\n| --- | --- |");
+        assert_eq!(complete_tail("| a | b |\n|:-"), "| a | b |\n| --- | --- |");
+        assert_eq!(
+            complete_tail("| a | b |\n|:-|-:|\n| 1"),
+            "| a | b |\n|:-|-:|\n| 1"
+        );
+    }
+
+    #[test]
+    fn inline_healing_stays_out_of_code() {
+        assert_eq!(complete_tail("```\n*a\n"), "```\n*a\n```");
+    }
+}

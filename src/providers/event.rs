@@ -1,0 +1,101 @@
+//! What a provider stream means to the app, independent of the provider's wire format: text
+//! deltas, refusals, usage, the finish reason, or an error that is safe to show a user.
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::{FinishReason, Usage};
+
+/// One meaningful step of a provider's answer stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProviderEvent {
+    /// More answer text, to append as-is.
+    Text(String),
+    /// More refusal text (the model declined; OpenAI sends it apart from the content).
+    Refusal(String),
+    /// Token counts for the whole request.
+    Usage(Usage),
+    /// Why the model stopped.
+    Finish(FinishReason),
+    /// The stream failed; nothing more follows.
+    Error(ProviderError),
+}
+
+/// A failure described for the user: what kind it is and a message fit to display (never raw
+/// provider JSON, never a secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderError {
+    /// The category, which decides retry advice and how the UI words it.
+    pub kind: ProviderErrorKind,
+    /// Human-readable explanation, safe to show a user.
+    pub message: String,
+}
+
+impl ProviderError {
+    /// Builds an error from its kind and a user-safe message.
+    pub fn new(kind: ProviderErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+/// Categories of provider failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProviderErrorKind {
+    /// Missing or rejected API key (HTTP 401/403).
+    Auth,
+    /// Too many requests or quota (HTTP 429).
+    RateLimited {
+        /// Seconds the provider asked us to wait (`Retry-After`), when it said.
+        retry_after_secs: Option<u64>,
+    },
+    /// The provider rejected the request itself (HTTP 400/422...).
+    BadRequest,
+    /// Unknown model or endpoint (HTTP 404).
+    NotFound,
+    /// The provider failed on its side (HTTP 5xx, or an error inside the stream).
+    Upstream,
+    /// The connection failed or broke.
+    Network,
+    /// The provider sent something we cannot understand (bad chunk, stream cut short).
+    Protocol,
+    /// The provider took too long.
+    Timeout,
+}
+
+impl ProviderErrorKind {
+    /// Maps an HTTP error status to a kind (`retry_after_secs` is used for 429 only).
+    pub fn from_http_status(status: u16, retry_after_secs: Option<u64>) -> Self {
+        match status {
+            401 | 403 => Self::Auth,
+            404 => Self::NotFound,
+            408 | 504 => Self::Timeout,
+            429 => Self::RateLimited { retry_after_secs },
+            400..=499 => Self::BadRequest,
+            _ => Self::Upstream,
+        }
+    }
+
+    /// A generic, user-safe sentence for this kind, used when the provider gave no message.
+    pub fn default_message(&self) -> &'static str {
+        match self {
+            Self::Auth => "The provider rejected the API key.",
+            Self::RateLimited { .. } => "The provider is rate limiting requests. Try again later.",
+            Self::BadRequest => "The provider rejected the request.",
+            Self::NotFound => "The provider does not know this model.",
+            Self::Upstream => "The provider reported an error.",
+            Self::Network => "The connection to the provider failed.",
+            Self::Protocol => "The provider sent a response we could not read.",
+            Self::Timeout => "The provider took too long to answer.",
+        }
+    }
+}

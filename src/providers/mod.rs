@@ -1,0 +1,18 @@
+//! Model providers. Pure wire-format parsers (`event`, `openai_chat`) compile for both targets
+//! so they can be tested anywhere; the adapters that open network connections or run timers
+//! (`openai`, `demo`) are server-only. Every adapter implements [`Provider`] and yields
+//! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
+
+pub mod event;
+pub mod openai_chat;
+
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod openai;
+#[cfg(feature = "ssr")]
+mod provider;
+
+pub use event::{ProviderError, ProviderErrorKind, ProviderEvent};
+#[cfg(feature = "ssr")]
+pub use provider::{Provider, ProviderRequest, ProviderStream};

@@ -1,0 +1,260 @@
+//! Pure parser for OpenAI Chat Completions streams (`/v1/chat/completions`, `stream: true`),
+//! also used for OpenAI-compatible servers (DeepSeek, OpenRouter...). Bytes in, [`ProviderEvent`]s
+//! out; no I/O, so it builds for wasm32 and is tested against recorded fixtures.
+//!
+//! Rules:
+//! * only choice index 0 counts (`n > 1` streams interleave choices): its non-empty
+//!   `delta.content` becomes [`ProviderEvent::Text`], `delta.refusal` becomes
+//!   [`ProviderEvent::Refusal`], its first `finish_reason` becomes [`ProviderEvent::Finish`];
+//! * a `usage` object on any chunk (the `choices: []` usage chunk, or DeepSeek's finish chunk)
+//!   becomes [`ProviderEvent::Usage`]; `usage: null` is ignored;
+//! * `data: [DONE]` ends the stream; later bytes are ignored; comments are ignored;
+//! * a payload with an `error` member (or an `event: error`) becomes one
+//!   [`ProviderEvent::Error`] with the provider's message, never the raw JSON;
+//! * malformed JSON, or a line over [`crate::sse::MAX_LINE_BYTES`], becomes one
+//!   `Error(Protocol)`; after any error the parser emits nothing more;
+//! * end of body without `[DONE]`: fine if choice 0 already had a `finish_reason` (some
+//!   compatible servers omit `[DONE]`; the answer is complete), otherwise
+//!   `Error(Protocol, "stream ended early")`. An unterminated last event is still used if it
+//!   parses (e.g. `data: [DONE]` without its blank line); if it does not, the body was cut
+//!   mid-event, which counts as the same truncation (ignored after a finish reason, else
+//!   "stream ended early"), not as a malformed chunk.
+
+use serde_json::Value;
+
+use super::event::{ProviderError, ProviderErrorKind, ProviderEvent};
+use crate::events::{FinishReason, Usage};
+use crate::sse::{SseDecoder, SseEvent, SseItem};
+
+/// Message of the error emitted for a chunk that is not a JSON object.
+pub const MALFORMED_CHUNK_MESSAGE: &str = "malformed chunk from provider";
+/// Message of the error emitted when the body ends before `[DONE]` and before any finish reason.
+pub const ENDED_EARLY_MESSAGE: &str = "stream ended early";
+/// Message of the error emitted when a line exceeds the SSE decoder's size limit.
+pub const OVERSIZED_CHUNK_MESSAGE: &str = "oversized chunk from provider";
+
+/// Longest provider message passed on to the user, in characters.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Incremental parser for one Chat Completions response body.
+#[derive(Debug, Default)]
+pub struct ChatCompletionsParser {
+    /// SSE framing of the body, fed with whatever chunks the network delivers.
+    decoder: SseDecoder,
+    /// `data: [DONE]` arrived: the answer is complete and later bytes are ignored.
+    saw_done: bool,
+    /// Choice 0 already had a `finish_reason`: emitted once, and a body that then ends
+    /// without `[DONE]` still counts as complete.
+    saw_finish: bool,
+    /// An error was emitted; nothing more is, since the stream can no longer be trusted.
+    errored: bool,
+    /// [`ChatCompletionsParser::finish`] ran; the body is over.
+    ended: bool,
+}
+
+impl ChatCompletionsParser {
+    /// A parser for a new response body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next chunk of the body (any split) and returns the events it completed.
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> Vec<ProviderEvent> {
+        let mut events = Vec::new();
+        if self.stopped() {
+            return events;
+        }
+        let items = self.decoder.push(bytes);
+        self.handle_items(items, false, &mut events);
+        events
+    }
+
+    /// Ends the body: flushes an unterminated last event, then reports a stream that stopped
+    /// before both `[DONE]` and a finish reason as `Error(Protocol, "stream ended early")`.
+    pub fn finish(&mut self) -> Vec<ProviderEvent> {
+        let mut events = Vec::new();
+        if self.stopped() {
+            return events;
+        }
+        let items = self.decoder.finish();
+        self.handle_items(items, true, &mut events);
+        if !self.stopped() && !self.saw_finish {
+            self.fail(
+                ProviderErrorKind::Protocol,
+                ENDED_EARLY_MESSAGE,
+                &mut events,
+            );
+        }
+        self.ended = true;
+        events
+    }
+
+    /// Whether `data: [DONE]` was seen.
+    pub fn is_done(&self) -> bool {
+        self.saw_done
+    }
+
+    /// Whether the parser will emit nothing more.
+    fn stopped(&self) -> bool {
+        self.saw_done || self.errored || self.ended
+    }
+
+    /// Turns decoded SSE items into events, stopping at `[DONE]` or the first error.
+    /// `at_end` means the items were flushed at the end of the body.
+    fn handle_items(&mut self, items: Vec<SseItem>, at_end: bool, events: &mut Vec<ProviderEvent>) {
+        for item in items {
+            if self.stopped() {
+                break;
+            }
+            if let SseItem::Event(event) = item {
+                self.handle_event(&event, at_end, events);
+            }
+        }
+        if !self.errored && self.decoder.take_overflow() {
+            self.fail(ProviderErrorKind::Protocol, OVERSIZED_CHUNK_MESSAGE, events);
+        }
+    }
+
+    /// Interprets one SSE event's data.
+    fn handle_event(&mut self, event: &SseEvent, at_end: bool, events: &mut Vec<ProviderEvent>) {
+        if event.data.trim() == "[DONE]" {
+            self.saw_done = true;
+            return;
+        }
+        let chunk = match serde_json::from_str::<Value>(&event.data) {
+            Ok(chunk) if chunk.is_object() => chunk,
+            _ if at_end && self.saw_finish => {
+                self.ended = true;
+                return;
+            }
+            _ => {
+                let message = if at_end {
+                    ENDED_EARLY_MESSAGE
+                } else {
+                    MALFORMED_CHUNK_MESSAGE
+                };
+                self.fail(ProviderErrorKind::Protocol, message, events);
+                return;
+            }
+        };
+        let error = chunk.get("error").filter(|error| !error.is_null());
+        if let Some(error) = error.or((event.event.as_deref() == Some("error")).then_some(&chunk)) {
+            events.push(ProviderEvent::Error(stream_error(error)));
+            self.errored = true;
+            return;
+        }
+        if let Some(choice) = first_choice(&chunk) {
+            self.handle_choice(choice, events);
+        }
+        if let Some(usage) = chunk.get("usage").and_then(parse_usage) {
+            events.push(ProviderEvent::Usage(usage));
+        }
+    }
+
+    /// Emits the text, refusal and first finish reason of choice 0.
+    fn handle_choice(&mut self, choice: &Value, events: &mut Vec<ProviderEvent>) {
+        let delta = choice.get("delta");
+        let field = |name: &str| {
+            delta
+                .and_then(|delta| delta.get(name))
+                .and_then(Value::as_str)
+                .filter(|text| !text.is_empty())
+        };
+        if let Some(text) = field("content") {
+            events.push(ProviderEvent::Text(text.to_string()));
+        }
+        if let Some(refusal) = field("refusal") {
+            events.push(ProviderEvent::Refusal(refusal.to_string()));
+        }
+        let finish = choice.get("finish_reason").and_then(Value::as_str);
+        if let Some(reason) = finish.filter(|_| !self.saw_finish) {
+            self.saw_finish = true;
+            events.push(ProviderEvent::Finish(FinishReason::from_openai(reason)));
+        }
+    }
+
+    /// Emits a protocol-level error and stops.
+    fn fail(&mut self, kind: ProviderErrorKind, message: &str, events: &mut Vec<ProviderEvent>) {
+        self.errored = true;
+        events.push(ProviderEvent::Error(ProviderError::new(kind, message)));
+    }
+}
+
+/// Builds the error for a non-2xx HTTP response from its status, body and `Retry-After`: the
+/// kind follows the status, the message is the body's `error.message` when it has one.
+pub fn parse_error_body(status: u16, body: &[u8], retry_after_secs: Option<u64>) -> ProviderError {
+    let kind = ProviderErrorKind::from_http_status(status, retry_after_secs);
+    let message = serde_json::from_slice::<Value>(body)
+        .ok()
+        .as_ref()
+        .and_then(|value| value.get("error"))
+        .and_then(error_message);
+    let message = message.unwrap_or_else(|| kind.default_message().to_string());
+    ProviderError::new(kind, message)
+}
+
+/// The choice with `index` 0 (or, lacking indexes, the first one).
+fn first_choice(chunk: &Value) -> Option<&Value> {
+    let choices = chunk.get("choices")?.as_array()?;
+    choices
+        .iter()
+        .enumerate()
+        .find(
+            |(position, choice)| match choice.get("index").and_then(Value::as_u64) {
+                Some(index) => index == 0,
+                None => *position == 0,
+            },
+        )
+        .map(|(_, choice)| choice)
+}
+
+/// Reads an OpenAI `usage` object; `None` for `null` or a non-object.
+fn parse_usage(usage: &Value) -> Option<Usage> {
+    usage.as_object()?;
+    let count = |value: Option<&Value>| value.and_then(Value::as_u64);
+    Some(Usage {
+        input_tokens: count(usage.get("prompt_tokens")).unwrap_or(0),
+        output_tokens: count(usage.get("completion_tokens")).unwrap_or(0),
+        reasoning_tokens: count(
+            usage
+                .get("completion_tokens_details")
+                .and_then(|details| details.get("reasoning_tokens")),
+        ),
+    })
+}
+
+/// Maps an error sent inside the stream (`{"error": {...}}` or a bare string) to an error.
+fn stream_error(error: &Value) -> ProviderError {
+    let label = |name: &str| error.get(name).and_then(Value::as_str).unwrap_or_default();
+    let kind = match (label("code"), label("type")) {
+        ("invalid_api_key", _) | (_, "authentication_error" | "permission_error") => {
+            ProviderErrorKind::Auth
+        }
+        ("rate_limit_exceeded" | "insufficient_quota", _)
+        | (_, "rate_limit_error" | "insufficient_quota" | "tokens" | "requests") => {
+            ProviderErrorKind::RateLimited {
+                retry_after_secs: None,
+            }
+        }
+        ("model_not_found", _) | (_, "not_found_error") => ProviderErrorKind::NotFound,
+        (_, "invalid_request_error") => ProviderErrorKind::BadRequest,
+        _ => ProviderErrorKind::Upstream,
+    };
+    let message = error_message(error).unwrap_or_else(|| kind.default_message().to_string());
+    ProviderError::new(kind, message)
+}
+
+/// The user-facing text of an error value: its `message`, or the value itself if it is a
+/// string; control characters removed and the length capped.
+fn error_message(error: &Value) -> Option<String> {
+    let raw = error
+        .get("message")
+        .and_then(Value::as_str)
+        .or(error.as_str())?;
+    let spaced: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let cleaned: String = spaced.trim().chars().take(MAX_MESSAGE_CHARS).collect();
+    (!cleaned.is_empty()).then_some(cleaned)
+}

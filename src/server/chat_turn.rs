@@ -1,0 +1,227 @@
+//! Drives one answer ("turn"): validates the request, asks the provider for a stream and turns
+//! provider events into sequenced [`ChatEvent`]s with keep-alives, timings and a final `done`.
+//!
+//! The provider stream is owned by the returned stream and polled in-line — nothing is spawned —
+//! so when the browser goes away (the response body is dropped) or Stop cancels the turn, the
+//! upstream request is dropped at once.
+
+use crate::codec::StreamItem;
+use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, Usage};
+use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
+use crate::server::error::AppError;
+use crate::server::state::AppState;
+use crate::server::turns::TurnRegistration;
+use futures::{stream, Stream, StreamExt};
+use std::collections::VecDeque;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Checks a chat request and starts its turn.
+pub fn start_turn(
+    state: &AppState,
+    model: Option<String>,
+    messages: Vec<ChatMessage>,
+) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
+    validate(&messages, state.config.server.max_request_bytes)?;
+    let model_id = match model.filter(|m| !m.trim().is_empty()) {
+        Some(model) => model,
+        None => state
+            .catalog
+            .default_model()
+            .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
+    };
+    let (provider, provider_model) = state
+        .catalog
+        .resolve(&model_id)
+        .ok_or_else(|| AppError::NotFound(format!("Unknown model {model_id:?}.")))?;
+    let turn_id = uuid::Uuid::new_v4().to_string();
+    let registration = state.turns.register(&turn_id);
+    let upstream = provider.stream(ProviderRequest {
+        model: provider_model,
+        messages,
+    });
+    tracing::info!(%turn_id, model = %model_id, "turn started");
+    let driver = TurnDriver {
+        upstream: Some(upstream),
+        registration,
+        keepalive: state.config.server.keepalive,
+        started_at: Instant::now(),
+        first_token_at: None,
+        text_events: 0,
+        usage: None,
+        finish: None,
+        seq: 0,
+        queue: VecDeque::from([ChatEvent::Started {
+            turn_id,
+            model: model_id,
+        }]),
+        ended: false,
+    };
+    Ok(stream::unfold(driver, TurnDriver::next_item))
+}
+
+/// Refuses requests that cannot make a sensible turn, before anything else happens.
+pub fn validate(messages: &[ChatMessage], max_bytes: usize) -> Result<(), AppError> {
+    let last = messages
+        .last()
+        .ok_or_else(|| AppError::BadRequest("The conversation is empty.".to_string()))?;
+    if last.role != Role::User || last.content.trim().is_empty() {
+        return Err(AppError::BadRequest(
+            "The last message must be a non-empty message from the user.".to_string(),
+        ));
+    }
+    let size: usize = messages.iter().map(|m| m.content.len()).sum();
+    if size > max_bytes {
+        return Err(AppError::PayloadTooLarge(format!(
+            "The conversation is too large ({} KiB; the limit is {} KiB). Shorten the message.",
+            size.div_ceil(1024),
+            max_bytes / 1024
+        )));
+    }
+    Ok(())
+}
+
+/// State of one turn between stream items.
+struct TurnDriver {
+    /// The provider's stream; `None` once dropped (stop, end, error).
+    upstream: Option<ProviderStream>,
+    /// Keeps the turn stoppable; dropping it unregisters the turn.
+    registration: TurnRegistration,
+    /// Silence after which a keep-alive comment is sent.
+    keepalive: Duration,
+    /// When the request arrived, for time-to-first-token.
+    started_at: Instant,
+    /// When the first text arrived, for tokens per second.
+    first_token_at: Option<Instant>,
+    /// Text events seen, the token estimate when the provider reports no usage.
+    text_events: u64,
+    /// Usage reported by the provider.
+    usage: Option<Usage>,
+    /// Finish reason reported by the provider.
+    finish: Option<FinishReason>,
+    /// Sequence number of the last event sent.
+    seq: u64,
+    /// Events ready to send.
+    queue: VecDeque<ChatEvent>,
+    /// True once the terminal event is queued.
+    ended: bool,
+}
+
+/// What happened while waiting for the upstream.
+enum Wake {
+    /// The turn was cancelled by Stop.
+    Stopped,
+    /// Nothing arrived within the keep-alive interval.
+    Silent,
+    /// The provider yielded an event, or ended (`None`).
+    Upstream(Option<ProviderEvent>),
+}
+
+impl TurnDriver {
+    /// Yields the next stream item, or `None` when the turn is over.
+    async fn next_item(mut self) -> Option<(StreamItem, Self)> {
+        loop {
+            if let Some(event) = self.queue.pop_front() {
+                self.seq += 1;
+                let item = StreamItem::Event {
+                    seq: self.seq,
+                    event,
+                };
+                return Some((item, self));
+            }
+            if self.ended {
+                return None;
+            }
+            match self.wait().await {
+                Wake::Stopped => {
+                    self.upstream = None;
+                    self.finish = Some(FinishReason::Stopped);
+                    self.end_with_done();
+                }
+                Wake::Silent => return Some((StreamItem::KeepAlive, self)),
+                Wake::Upstream(Some(event)) => self.on_provider_event(event),
+                Wake::Upstream(None) => {
+                    self.upstream = None;
+                    if self.finish.is_none() {
+                        self.end_with_error(
+                            "The provider ended the answer unexpectedly.".to_string(),
+                        );
+                    } else {
+                        self.end_with_done();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits for the provider, a stop request or the keep-alive interval, whichever is first.
+    async fn wait(&mut self) -> Wake {
+        let token = self.registration.token().clone();
+        let Some(upstream) = self.upstream.as_mut() else {
+            return Wake::Upstream(None);
+        };
+        tokio::select! {
+            biased;
+            _ = token.cancelled() => Wake::Stopped,
+            next = tokio::time::timeout(self.keepalive, upstream.next()) => match next {
+                Ok(event) => Wake::Upstream(event),
+                Err(_) => Wake::Silent,
+            },
+        }
+    }
+
+    /// Maps one provider event to chat events.
+    fn on_provider_event(&mut self, event: ProviderEvent) {
+        match event {
+            ProviderEvent::Text(text) | ProviderEvent::Refusal(text) => {
+                if text.is_empty() {
+                    return;
+                }
+                self.first_token_at.get_or_insert_with(Instant::now);
+                self.text_events += 1;
+                self.queue.push_back(ChatEvent::Delta { text });
+            }
+            ProviderEvent::Usage(usage) => {
+                self.usage = Some(usage.clone());
+                self.queue.push_back(ChatEvent::Usage(usage));
+            }
+            ProviderEvent::Finish(reason) => self.finish = Some(reason),
+            ProviderEvent::Error(error) => {
+                self.upstream = None;
+                tracing::warn!(kind = ?error.kind, "provider error: {}", error.message);
+                self.end_with_error(error.message);
+            }
+        }
+    }
+
+    /// Queues the final `done` event with timings.
+    fn end_with_done(&mut self) {
+        let now = Instant::now();
+        let output_tokens = self
+            .usage
+            .as_ref()
+            .map(|u| u.output_tokens)
+            .filter(|n| *n > 0)
+            .unwrap_or(self.text_events);
+        let tokens_per_second = self.first_token_at.and_then(|first| {
+            let seconds = now.duration_since(first).as_secs_f64();
+            (seconds > 0.0 && output_tokens > 1).then(|| (output_tokens - 1) as f64 / seconds)
+        });
+        let stats = DoneStats {
+            finish_reason: self.finish.clone().unwrap_or(FinishReason::Stop),
+            ttft_ms: self
+                .first_token_at
+                .map(|first| first.duration_since(self.started_at).as_millis() as u64),
+            tokens_per_second,
+            output_tokens,
+        };
+        self.queue.push_back(ChatEvent::Done(stats));
+        self.ended = true;
+    }
+
+    /// Queues the final `error` event.
+    fn end_with_error(&mut self, message: String) {
+        self.queue.push_back(ChatEvent::Error { message });
+        self.ended = true;
+    }
+}

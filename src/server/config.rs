@@ -1,0 +1,260 @@
+//! Configuration, read once at start-up into typed structs: an optional `sluice.toml` (path in
+//! `SLUICE_CONFIG`, else `./sluice.toml` when present) plus conventional environment variables
+//! (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_MODELS`, `SLUICE_DEMO_TTFT_MS`,
+//! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`). A bad file stops start-up with
+//! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
+//! sent to a browser is built from this struct.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Everything the server needs to know, resolved.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// HTTP-level limits and timings.
+    pub server: ServerConfig,
+    /// The offline demo model.
+    pub demo: DemoConfig,
+    /// Real upstream providers, in picker order.
+    pub providers: Vec<ProviderConfig>,
+}
+
+/// HTTP-level limits and timings.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// How long the upstream may be silent before a keep-alive comment is sent.
+    pub keepalive: Duration,
+    /// Largest accepted request body (the whole conversation), so a huge paste is refused early.
+    pub max_request_bytes: usize,
+}
+
+/// The offline demo model.
+#[derive(Clone, Debug)]
+pub struct DemoConfig {
+    /// Whether the demo model is offered at all.
+    pub enabled: bool,
+    /// Delay before its first token.
+    pub ttft: Duration,
+    /// Its tokens per second.
+    pub tokens_per_second: f64,
+}
+
+/// The kinds of upstream API this build can talk to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// OpenAI Chat Completions and compatible servers.
+    Openai,
+}
+
+/// One configured upstream.
+#[derive(Clone)]
+pub struct ProviderConfig {
+    /// Id used as the model-id prefix and picker group.
+    pub id: String,
+    /// Which adapter to use.
+    pub kind: ProviderKind,
+    /// API base URL.
+    pub base_url: String,
+    /// The resolved secret (from the env var the file names); never logged or sent to a browser.
+    pub api_key: Option<String>,
+    /// Models to offer; empty means "ask the server at start-up".
+    pub models: Vec<String>,
+    /// Default `max_tokens`.
+    pub max_tokens: Option<u32>,
+    /// Default temperature.
+    pub temperature: Option<f32>,
+}
+
+impl std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderConfig")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("models", &self.models)
+            .finish()
+    }
+}
+
+/// `sluice.toml` as written by a person.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    /// `[server]` table.
+    #[serde(default)]
+    server: FileServer,
+    /// `[demo]` table.
+    #[serde(default)]
+    demo: FileDemo,
+    /// `[[providers]]` tables.
+    #[serde(default)]
+    providers: Vec<FileProvider>,
+}
+
+/// `[server]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileServer {
+    /// Seconds of upstream silence before a keep-alive.
+    keepalive_secs: Option<u64>,
+    /// Request body limit in bytes.
+    max_request_bytes: Option<usize>,
+}
+
+/// `[demo]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDemo {
+    /// Offer the demo model.
+    enabled: Option<bool>,
+    /// Time to first token in ms.
+    ttft_ms: Option<u64>,
+    /// Token rate.
+    tokens_per_second: Option<f64>,
+}
+
+/// `[[providers]]` in the file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileProvider {
+    /// Provider id.
+    id: String,
+    /// Adapter kind.
+    kind: ProviderKind,
+    /// API base URL.
+    base_url: String,
+    /// Name of the env var holding the key (keys are never written in the file).
+    api_key_env: Option<String>,
+    /// Models to offer.
+    #[serde(default)]
+    models: Vec<String>,
+    /// Default max tokens.
+    max_tokens: Option<u32>,
+    /// Default temperature.
+    temperature: Option<f32>,
+}
+
+impl Config {
+    /// Loads the configuration from the process environment and the config file.
+    pub fn load() -> Result<Self, String> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let path = match env.get("SLUICE_CONFIG") {
+            Some(path) => Some(PathBuf::from(path)),
+            None => Some(PathBuf::from("sluice.toml")).filter(|p| p.exists()),
+        };
+        let text = match &path {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        Self::from_parts(path.as_deref(), text.as_deref(), &env)
+    }
+
+    /// Builds the configuration from a file's text and an environment (testable without I/O).
+    pub fn from_parts(
+        path: Option<&Path>,
+        file_text: Option<&str>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, String> {
+        let file: FileConfig = match file_text {
+            Some(text) => toml::from_str(text).map_err(|e| {
+                let name = path.map(|p| p.display().to_string()).unwrap_or_default();
+                format!("invalid config file {name}: {e}")
+            })?,
+            None => FileConfig::default(),
+        };
+        let number = |name: &str| -> Result<Option<f64>, String> {
+            env.get(name)
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .map_err(|_| format!("{name} must be a number, got {v:?}"))
+                })
+                .transpose()
+        };
+        let server = ServerConfig {
+            keepalive: Duration::from_secs_f64(
+                number("SLUICE_KEEPALIVE_SECS")?
+                    .or(file.server.keepalive_secs.map(|s| s as f64))
+                    .unwrap_or(15.0)
+                    .max(0.05),
+            ),
+            max_request_bytes: file.server.max_request_bytes.unwrap_or(256 * 1024),
+        };
+        let demo = DemoConfig {
+            enabled: file.demo.enabled.unwrap_or(true),
+            ttft: Duration::from_millis(
+                number("SLUICE_DEMO_TTFT_MS")?
+                    .map(|v| v as u64)
+                    .or(file.demo.ttft_ms)
+                    .unwrap_or(400),
+            ),
+            tokens_per_second: number("SLUICE_DEMO_TOKENS_PER_SECOND")?
+                .or(file.demo.tokens_per_second)
+                .unwrap_or(40.0),
+        };
+        let mut providers = Vec::new();
+        for p in file.providers {
+            if providers.iter().any(|q: &ProviderConfig| q.id == p.id) {
+                return Err(format!(
+                    "provider id {:?} appears twice in the config file",
+                    p.id
+                ));
+            }
+            let api_key = match &p.api_key_env {
+                Some(var) => Some(env.get(var).cloned().ok_or_else(|| {
+                    format!(
+                        "provider {:?}: environment variable {var} (api_key_env) is not set",
+                        p.id
+                    )
+                })?),
+                None => None,
+            };
+            providers.push(ProviderConfig {
+                id: p.id,
+                kind: p.kind,
+                base_url: p.base_url,
+                api_key,
+                models: p.models,
+                max_tokens: p.max_tokens,
+                temperature: p.temperature,
+            });
+        }
+        let openai_key = env.get("OPENAI_API_KEY").filter(|k| !k.is_empty());
+        let openai_base = env.get("OPENAI_BASE_URL").filter(|k| !k.is_empty());
+        if (openai_key.is_some() || openai_base.is_some())
+            && !providers.iter().any(|p| p.id == "openai")
+        {
+            providers.push(ProviderConfig {
+                id: "openai".to_string(),
+                kind: ProviderKind::Openai,
+                base_url: openai_base
+                    .cloned()
+                    .unwrap_or_else(|| "https://api.openai.com/v1".to_string()),
+                api_key: openai_key.cloned(),
+                models: env
+                    .get("OPENAI_MODELS")
+                    .map(|m| {
+                        m.split(',')
+                            .map(|s| s.trim().to_string())
+                            .filter(|s| !s.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                max_tokens: None,
+                temperature: None,
+            });
+        }
+        Ok(Self {
+            server,
+            demo,
+            providers,
+        })
+    }
+}

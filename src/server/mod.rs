@@ -1,0 +1,35 @@
+//! Everything that runs only on the server: configuration, the provider catalog, live turns,
+//! the route table and the serve loop. Only this module (and the provider adapters it owns)
+//! talks to upstream providers.
+
+pub mod catalog;
+pub mod chat_turn;
+pub mod config;
+pub mod error;
+pub mod router;
+pub mod state;
+pub mod turns;
+
+use crate::server::state::AppState;
+use leptos::prelude::LeptosOptions;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// Serves the app on `listener` until `shutdown` completes; then stops every live turn so
+/// streaming responses end promptly, and returns once connections are closed.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    leptos_options: LeptosOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let turns = state.turns.clone();
+    let app = router::app(state, leptos_options);
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!(live_turns = turns.live_count(), "shutting down");
+            turns.cancel_all();
+        })
+        .await
+}

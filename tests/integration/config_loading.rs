@@ -1,0 +1,115 @@
+//! Configuration: env vars and `sluice.toml` resolve into typed settings; bad files fail with
+//! the file, line and reason; keys never show in debug output.
+
+use sluice::server::config::{Config, ProviderKind};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn defaults_give_the_demo_model_only() {
+    let config = Config::from_parts(None, None, &env(&[])).expect("config");
+    assert!(config.demo.enabled);
+    assert!(config.providers.is_empty());
+    assert_eq!(config.server.keepalive, Duration::from_secs(15));
+}
+
+#[test]
+fn conventional_openai_variables_add_a_provider() {
+    let config = Config::from_parts(
+        None,
+        None,
+        &env(&[
+            ("OPENAI_API_KEY", "sk-secret-value"),
+            ("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"),
+            ("OPENAI_MODELS", "llama3.2, qwen3 ,"),
+        ]),
+    )
+    .expect("config");
+    let provider = &config.providers[0];
+    assert_eq!(provider.id, "openai");
+    assert_eq!(provider.kind, ProviderKind::Openai);
+    assert_eq!(provider.base_url, "http://127.0.0.1:11434/v1");
+    assert_eq!(provider.models, vec!["llama3.2", "qwen3"]);
+    assert_eq!(provider.api_key.as_deref(), Some("sk-secret-value"));
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("sk-secret-value"),
+        "key in debug output: {debug}"
+    );
+}
+
+#[test]
+fn a_config_file_lists_several_providers_with_keys_from_env() {
+    let file = r#"
+[server]
+keepalive_secs = 5
+
+[demo]
+ttft_ms = 100
+tokens_per_second = 80
+
+[[providers]]
+id = "ollama"
+kind = "openai"
+base_url = "http://127.0.0.1:11434/v1"
+models = ["llama3.2"]
+
+[[providers]]
+id = "groq"
+kind = "openai"
+base_url = "https://api.groq.com/openai/v1"
+api_key_env = "GROQ_API_KEY"
+models = ["llama-3.3-70b-versatile"]
+max_tokens = 2048
+temperature = 0.3
+"#;
+    let config = Config::from_parts(
+        Some(Path::new("sluice.toml")),
+        Some(file),
+        &env(&[("GROQ_API_KEY", "gsk-1")]),
+    )
+    .expect("config");
+    assert_eq!(config.providers.len(), 2);
+    assert_eq!(config.providers[1].api_key.as_deref(), Some("gsk-1"));
+    assert_eq!(config.providers[1].max_tokens, Some(2048));
+    assert_eq!(config.demo.ttft, Duration::from_millis(100));
+    assert_eq!(config.server.keepalive, Duration::from_secs(5));
+}
+
+#[test]
+fn bad_files_fail_with_file_line_and_reason() {
+    let cases = [
+        (
+            "[[providers]]\nid = \"x\"\nkind = \"martian\"\nbase_url = \"http://h\"\n",
+            "kind",
+        ),
+        ("[server]\nkeepalive_secs = \"soon\"\n", "keepalive_secs"),
+        ("[server\n", "line 1"),
+        ("[demo]\nspeed = 3\n", "speed"),
+    ];
+    for (text, expected) in cases {
+        let error = Config::from_parts(Some(Path::new("/etc/sluice.toml")), Some(text), &env(&[]))
+            .expect_err(text);
+        assert!(error.contains("/etc/sluice.toml"), "{error}");
+        assert!(error.contains("line"), "no line in: {error}");
+        assert!(error.contains(expected), "{expected} not in: {error}");
+    }
+    let missing_key = "[[providers]]\nid = \"g\"\nkind = \"openai\"\nbase_url = \"http://h\"\napi_key_env = \"NOPE_KEY\"\n";
+    let error = Config::from_parts(None, Some(missing_key), &env(&[])).expect_err("missing env");
+    assert!(error.contains("NOPE_KEY"), "{error}");
+}
+
+#[test]
+fn bad_numbers_in_env_are_refused() {
+    let error =
+        Config::from_parts(None, None, &env(&[("SLUICE_DEMO_TTFT_MS", "fast")])).expect_err("bad");
+    assert!(error.contains("SLUICE_DEMO_TTFT_MS"), "{error}");
+}

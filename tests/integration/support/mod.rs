@@ -1,0 +1,224 @@
+//! Test support: [`TestApp`] serves the real router on an ephemeral port (optionally wired to
+//! the fake upstream) and [`EventReader`] reads its SSE answers as typed events.
+
+use futures::StreamExt;
+use sluice::codec::{ItemDecoder, StreamItem};
+use sluice::events::ChatEvent;
+use sluice::server::{catalog::Catalog, config::Config, state::AppState};
+use sluice::testing::{FakeOptions, FakeUpstream, FakeUpstreamHandle};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// A running app on 127.0.0.1 with a random port.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Shared state, to inspect live turns.
+    pub state: AppState,
+    /// HTTP client for requests.
+    pub client: reqwest::Client,
+    /// Stops the server when sent or dropped.
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    /// Serves the app with the configuration built from `env` (as if they were env vars).
+    pub async fn spawn(env: &[(&str, &str)]) -> TestApp {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let config = Config::from_parts(None, None, &env).expect("config");
+        let catalog = Catalog::build(&config).await.expect("catalog");
+        let state = AppState::new(config, catalog);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("sluice")
+            .site_root("target/site")
+            .site_addr(addr)
+            .build();
+        let (tx, rx) = oneshot::channel::<()>();
+        let server_state = state.clone();
+        tokio::spawn(async move {
+            let _ = sluice::server::run(listener, server_state, options, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            addr,
+            state,
+            client: reqwest::Client::new(),
+            shutdown: Some(tx),
+        }
+    }
+
+    /// Serves the app wired to `fake` as its OpenAI-compatible provider.
+    pub async fn with_fake(fake: &FakeUpstreamHandle, models: &str) -> TestApp {
+        let base = fake.base_url();
+        TestApp::spawn(&[
+            ("OPENAI_BASE_URL", base.as_str()),
+            ("OPENAI_API_KEY", FAKE_KEY),
+            ("OPENAI_MODELS", models),
+            ("SLUICE_DEMO_TTFT_MS", "50"),
+            ("SLUICE_DEMO_TOKENS_PER_SECOND", "2000"),
+        ])
+        .await
+    }
+
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// POSTs a chat request to the streaming endpoint.
+    pub async fn stream_chat(&self, model: &str, prompt: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/chat/stream"))
+            .json(&serde_json::json!({
+                "model": model,
+                "messages": [{ "role": "user", "content": prompt }],
+            }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POSTs to the stop endpoint.
+    pub async fn stop(&self, turn_id: &str) -> bool {
+        let response = self
+            .client
+            .post(self.url("/api/chat/stop"))
+            .json(&serde_json::json!({ "turn_id": turn_id }))
+            .send()
+            .await
+            .expect("stop request");
+        assert!(
+            response.status().is_success(),
+            "stop failed: {}",
+            response.status()
+        );
+        response.json().await.expect("stop answer")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The key the fake upstream requires in tests.
+pub const FAKE_KEY: &str = "sk-test-secret-key-0123456789";
+
+/// Starts the fake upstream on 127.0.0.1 with a random port.
+pub async fn start_fake() -> FakeUpstreamHandle {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind fake");
+    FakeUpstream::start(
+        listener,
+        FakeOptions {
+            required_api_key: Some(FAKE_KEY.to_string()),
+            fixtures_dir: None,
+            seed: 7,
+        },
+    )
+    .await
+}
+
+/// Reads typed events from an SSE response body.
+pub struct EventReader {
+    /// The body.
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    /// Typed decoder.
+    decoder: ItemDecoder,
+    /// Decoded, not yet returned.
+    ready: VecDeque<StreamItem>,
+    /// Keep-alives seen.
+    pub keepalives: usize,
+}
+
+impl EventReader {
+    /// Wraps a response.
+    pub fn new(response: reqwest::Response) -> Self {
+        Self {
+            body: Box::pin(response.bytes_stream()),
+            decoder: ItemDecoder::default(),
+            ready: VecDeque::new(),
+            keepalives: 0,
+        }
+    }
+
+    /// Next event (skipping keep-alives), `None` at end of body; panics after 10 s of nothing.
+    pub async fn next_event(&mut self) -> Option<(u64, ChatEvent)> {
+        loop {
+            while let Some(item) = self.ready.pop_front() {
+                match item {
+                    StreamItem::Event { seq, event } => return Some((seq, event)),
+                    StreamItem::KeepAlive => self.keepalives += 1,
+                }
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next())
+                .await
+                .expect("no SSE data for 10 s");
+            match chunk {
+                Some(Ok(bytes)) => {
+                    for item in self.decoder.push(&bytes) {
+                        self.ready.push_back(item.expect("well-formed event"));
+                    }
+                }
+                Some(Err(error)) => panic!("body error: {error}"),
+                None => {
+                    for item in self.decoder.finish() {
+                        self.ready.push_back(item.expect("well-formed event"));
+                    }
+                    if self.ready.is_empty() {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads everything to the end.
+    pub async fn collect(mut self) -> Vec<(u64, ChatEvent)> {
+        let mut events = Vec::new();
+        while let Some(event) = self.next_event().await {
+            events.push(event);
+        }
+        events
+    }
+}
+
+/// Concatenated delta text of a list of events.
+pub fn text_of(events: &[(u64, ChatEvent)]) -> String {
+    events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ChatEvent::Delta { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Decodes a whole SSE body already read as text.
+pub fn decode_text(raw: &str) -> Vec<(u64, ChatEvent)> {
+    let mut decoder = ItemDecoder::default();
+    let mut items = decoder.push(raw.as_bytes());
+    items.extend(decoder.finish());
+    items
+        .into_iter()
+        .filter_map(|item| match item.expect("well-formed event") {
+            StreamItem::Event { seq, event } => Some((seq, event)),
+            StreamItem::KeepAlive => None,
+        })
+        .collect()
+}
