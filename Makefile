@@ -8,6 +8,8 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
 # Same env as cargo-leptos sets when it builds the server, so `cargo test` reuses its artefacts.
 export LEPTOS_OUTPUT_NAME := sluice
+# cargo-leptos finds wasm-opt on PATH; use the pinned npm build (see .ci/install-tools.sh).
+export PATH := $(CURDIR)/tools/binaryen/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: run dev test test-rust test-e2e lint build bench tools test-tools fmt clean-e2e
 

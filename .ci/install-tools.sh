@@ -5,6 +5,7 @@ set -euo pipefail
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' "$(dirname "$0")/../Cargo.toml")
 export PATH="$HOME/.cargo/bin:$PATH"
+cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=""
@@ -28,7 +29,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --force
 fi
 
-if ! command -v wasm-opt >/dev/null; then
-  echo "installing binaryen (wasm-opt)"
-  apt_install binaryen
+# wasm-opt for release builds comes from npm's binaryen: Debian's (108) predates the wasm
+# features Rust now enables by default and writes a module that fails to instantiate.
+stamp=tools/binaryen/node_modules/.sluice-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s tools/binaryen/package-lock.json "$stamp"; then
+  if ! command -v npm >/dev/null; then
+    echo "installing nodejs and npm"
+    apt_install nodejs npm
+  fi
+  echo "installing binaryen (wasm-opt) from npm"
+  (cd tools/binaryen && npm ci --no-audit --no-fund)
+  cp tools/binaryen/package-lock.json "$stamp"
 fi

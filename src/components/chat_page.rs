@@ -57,6 +57,9 @@ pub fn ChatPage() -> impl IntoView {
             <header class="top-bar">
                 <h1 class="brand">"Sluice"</h1>
                 <ModelPicker />
+                <button type="button" class="new-chat" on:click=move |_| session.clear()>
+                    "New chat"
+                </button>
             </header>
             <MessageList />
             <TypingIndicator />

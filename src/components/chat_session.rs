@@ -188,6 +188,12 @@ impl ChatSession {
         }
     }
 
+    /// Starts a new, empty conversation (stopping any running answer first).
+    pub fn clear(&self) {
+        self.stop();
+        self.messages.set(Vec::new());
+    }
+
     /// Finds a message by id.
     fn find(&self, id: u64) -> Option<MessageEntry> {
         self.messages

@@ -6,7 +6,7 @@
 //! response body lives inside the returned stream, so dropping the stream closes the connection.
 
 use crate::events::{ModelInfo, Role};
-use crate::providers::openai_chat::ChatCompletionsParser;
+use crate::providers::openai_chat::{self, ChatCompletionsParser};
 use crate::providers::{
     Provider, ProviderError, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderStream,
 };
@@ -262,10 +262,9 @@ fn network_error(error: &reqwest::Error, provider: &str) -> ProviderError {
     }
 }
 
-/// A user-safe error for a non-2xx response: the status decides the message; the provider's
-/// own text is shown only for 4xx request errors, with the key scrubbed and length capped.
+/// Reads a failed response's body (capped) and maps it to a user-safe error.
 async fn http_error(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     provider: &str,
     key: Option<&str>,
 ) -> ProviderError {
@@ -275,58 +274,13 @@ async fn http_error(
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let detail = read_error_detail(response, key).await;
-    let (kind, message) = match status {
-        401 | 403 => (
-            ProviderErrorKind::Auth,
-            format!("Invalid API key for {provider} (HTTP {status})."),
-        ),
-        404 => (
-            ProviderErrorKind::NotFound,
-            format!("{provider} does not know this model or endpoint (HTTP 404)."),
-        ),
-        429 => (
-            ProviderErrorKind::RateLimited {
-                retry_after_secs: retry_after,
-            },
-            match retry_after {
-                Some(secs) => format!("Rate limited by {provider}, retry after {secs} s."),
-                None => format!("Rate limited by {provider}, retry later."),
-            },
-        ),
-        500..=599 => (
-            ProviderErrorKind::Upstream,
-            format!("{provider} is unavailable (HTTP {status}). Try again later."),
-        ),
-        _ => (
-            ProviderErrorKind::BadRequest,
-            match detail {
-                Some(detail) => {
-                    format!("{provider} rejected the request (HTTP {status}): {detail}")
-                }
-                None => format!("{provider} rejected the request (HTTP {status})."),
-            },
-        ),
-    };
-    ProviderError { kind, message }
-}
-
-/// Reads `error.message` from an OpenAI-style error body, scrubbed and capped.
-async fn read_error_detail(mut response: reqwest::Response, key: Option<&str>) -> Option<String> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_ERROR_BODY {
-            return None;
+            body.clear();
+            break;
         }
     }
-    let json: Value = serde_json::from_slice(&body).ok()?;
-    let message = json["error"]["message"]
-        .as_str()
-        .or(json["error"].as_str())?;
-    let mut message: String = message.chars().take(300).collect();
-    if let Some(key) = key.filter(|k| !k.is_empty()) {
-        message = message.replace(key, "[redacted]");
-    }
-    Some(message)
+    openai_chat::http_error(provider, status, &body, retry_after, key)
 }

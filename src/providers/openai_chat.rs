@@ -180,16 +180,50 @@ impl ChatCompletionsParser {
     }
 }
 
-/// Builds the error for a non-2xx HTTP response from its status, body and `Retry-After`: the
-/// kind follows the status, the message is the body's `error.message` when it has one.
-pub fn parse_error_body(status: u16, body: &[u8], retry_after_secs: Option<u64>) -> ProviderError {
+/// Builds the user-facing error for a non-2xx HTTP response. The status decides the kind and
+/// the sentence (naming `provider`); the provider's own `error.message` is shown only for other
+/// 4xx request errors, with `secret` (the API key) scrubbed. Never the raw body.
+pub fn http_error(
+    provider: &str,
+    status: u16,
+    body: &[u8],
+    retry_after_secs: Option<u64>,
+    secret: Option<&str>,
+) -> ProviderError {
     let kind = ProviderErrorKind::from_http_status(status, retry_after_secs);
-    let message = serde_json::from_slice::<Value>(body)
-        .ok()
-        .as_ref()
-        .and_then(|value| value.get("error"))
-        .and_then(error_message);
-    let message = message.unwrap_or_else(|| kind.default_message().to_string());
+    let message = match &kind {
+        ProviderErrorKind::Auth => format!("Invalid API key for {provider} (HTTP {status})."),
+        ProviderErrorKind::NotFound => {
+            format!("{provider} does not know this model or endpoint (HTTP {status}).")
+        }
+        ProviderErrorKind::RateLimited {
+            retry_after_secs: Some(secs),
+        } => format!("Rate limited by {provider}, retry after {secs} s."),
+        ProviderErrorKind::RateLimited { .. } => {
+            format!("Rate limited by {provider}, retry later.")
+        }
+        ProviderErrorKind::Timeout => {
+            format!("{provider} took too long to answer (HTTP {status}). Try again later.")
+        }
+        ProviderErrorKind::BadRequest => {
+            let detail = serde_json::from_slice::<Value>(body)
+                .ok()
+                .as_ref()
+                .and_then(|value| value.get("error"))
+                .and_then(error_message)
+                .map(|detail| match secret.filter(|s| !s.is_empty()) {
+                    Some(secret) => detail.replace(secret, "[redacted]"),
+                    None => detail,
+                });
+            match detail {
+                Some(detail) => {
+                    format!("{provider} rejected the request (HTTP {status}): {detail}")
+                }
+                None => format!("{provider} rejected the request (HTTP {status})."),
+            }
+        }
+        _ => format!("{provider} is unavailable (HTTP {status}). Try again later."),
+    };
     ProviderError::new(kind, message)
 }
 

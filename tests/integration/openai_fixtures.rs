@@ -11,7 +11,7 @@ use serde_json::Value;
 use sluice::events::{FinishReason, Usage};
 use sluice::providers::event::{ProviderError, ProviderErrorKind, ProviderEvent};
 use sluice::providers::openai_chat::{
-    parse_error_body, ChatCompletionsParser, ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE,
+    http_error, ChatCompletionsParser, ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE,
     OVERSIZED_CHUNK_MESSAGE,
 };
 use sluice::sse::MAX_LINE_BYTES;
@@ -421,36 +421,47 @@ fn refusal_deltas_are_separate_from_text() {
 
 #[test]
 fn http_error_bodies_map_to_kinds_with_safe_messages() {
-    let body = br#"{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}"#;
+    let key = "sk-live-0123456789";
+    let body = br#"{"error":{"message":"Incorrect API key provided: sk-live-0123456789","type":"invalid_request_error","code":"invalid_api_key"}}"#;
+    let auth = http_error("openai", 401, body, None, Some(key));
     assert_eq!(
-        parse_error_body(401, body, None),
-        ProviderError::new(ProviderErrorKind::Auth, "Incorrect API key provided.")
+        auth,
+        ProviderError::new(
+            ProviderErrorKind::Auth,
+            "Invalid API key for openai (HTTP 401)."
+        )
     );
-    let limited = parse_error_body(429, b"{}", Some(20));
+    let limited = http_error("groq", 429, b"{}", Some(20), None);
     assert_eq!(
         limited.kind,
         ProviderErrorKind::RateLimited {
             retry_after_secs: Some(20)
         }
     );
-    let html = parse_error_body(502, b"<html><body>Bad gateway</body></html>", None);
-    assert_eq!(
-        html,
-        ProviderError::new(
-            ProviderErrorKind::Upstream,
-            ProviderErrorKind::Upstream.default_message()
-        )
+    assert_eq!(limited.message, "Rate limited by groq, retry after 20 s.");
+    let html = http_error(
+        "openai",
+        502,
+        b"<html><body>Bad gateway</body></html>",
+        None,
+        None,
     );
+    assert_eq!(html.kind, ProviderErrorKind::Upstream);
+    assert!(!html.message.contains('<'), "{}", html.message);
     assert_eq!(
-        parse_error_body(404, b"", None).kind,
+        http_error("openai", 404, b"", None, None).kind,
         ProviderErrorKind::NotFound
     );
+    let bad =
+        br#"{"error":{"message":"max_tokens is too large for key sk-live-0123456789\n{raw}"}}"#;
+    let bad = http_error("openai", 400, bad, None, Some(key));
+    assert_eq!(bad.kind, ProviderErrorKind::BadRequest);
+    assert!(bad
+        .message
+        .starts_with("openai rejected the request (HTTP 400): max_tokens is too large"));
+    assert!(!bad.message.contains(key), "{}", bad.message);
     assert_eq!(
-        parse_error_body(400, b"", None).kind,
-        ProviderErrorKind::BadRequest
-    );
-    assert_eq!(
-        parse_error_body(504, b"", None).kind,
+        http_error("openai", 504, b"", None, None).kind,
         ProviderErrorKind::Timeout
     );
 }

@@ -3,6 +3,7 @@
 
 use crate::support::{start_fake, EventReader, TestApp};
 use sluice::events::{ChatEvent, FinishReason};
+use sluice::testing::{FakeUpstreamHandle, RequestRecord};
 use std::time::{Duration, Instant};
 
 /// Longest accepted delay between the cause and the upstream connection closing.
@@ -28,6 +29,47 @@ async fn read_deltas(reader: &mut EventReader, n: usize) {
     }
 }
 
+/// Waits until the fake has received the app's upstream request.
+async fn upstream_open(fake: &FakeUpstreamHandle) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while fake.records().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        fake.records().len(),
+        1,
+        "the upstream request should be open"
+    );
+}
+
+/// Asserts the fake saw its client hang up within [`BUDGET`] of `since`, mid-script.
+async fn assert_dropped_within_budget(fake: &FakeUpstreamHandle, since: Instant) -> RequestRecord {
+    let record = fake
+        .wait_for_disconnect(0, Duration::from_secs(2))
+        .await
+        .expect("upstream never saw the disconnect");
+    let elapsed = since.elapsed();
+    assert!(elapsed < BUDGET, "upstream dropped after {elapsed:?}");
+    assert!(
+        !record.completed,
+        "the fake must not have finished its script"
+    );
+    record
+}
+
+/// Waits for the app to unregister every turn.
+async fn assert_no_live_turns(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while app.state.turns.live_count() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        app.state.turns.live_count(),
+        0,
+        "finished turns are unregistered"
+    );
+}
+
 #[tokio::test]
 async fn stop_mid_stream_drops_the_upstream_within_100ms_and_ends_with_done_stopped() {
     let fake = start_fake().await;
@@ -38,16 +80,7 @@ async fn stop_mid_stream_drops_the_upstream_within_100ms_and_ends_with_done_stop
 
     let stopped_at = Instant::now();
     assert!(app.stop(&turn_id).await, "the turn should be live");
-    let record = fake
-        .wait_for_disconnect(0, Duration::from_secs(2))
-        .await
-        .expect("upstream never saw the disconnect");
-    let elapsed = stopped_at.elapsed();
-    assert!(elapsed < BUDGET, "upstream dropped after {elapsed:?}");
-    assert!(
-        !record.completed,
-        "the fake must not have finished its script"
-    );
+    assert_dropped_within_budget(&fake, stopped_at).await;
 
     // The client still gets a proper ending.
     let mut last = None;
@@ -58,11 +91,7 @@ async fn stop_mid_stream_drops_the_upstream_within_100ms_and_ends_with_done_stop
         Some(ChatEvent::Done(stats)) => assert_eq!(stats.finish_reason, FinishReason::Stopped),
         other => panic!("expected done(stopped), got {other:?}"),
     }
-    assert_eq!(
-        app.state.turns.live_count(),
-        0,
-        "the stopped turn is unregistered"
-    );
+    assert_no_live_turns(&app).await;
     assert!(
         !app.stop(&turn_id).await,
         "stopping twice reports the turn as gone"
@@ -75,29 +104,12 @@ async fn stop_before_the_first_token_drops_the_upstream_within_100ms() {
     let app = TestApp::with_fake(&fake, "fake-stall").await;
     let mut reader = EventReader::new(app.stream_chat("openai/fake-stall", "hello").await);
     let turn_id = started(&mut reader).await;
-    // Make sure the upstream request is really open before stopping.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while fake.records().is_empty() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert_eq!(
-        fake.records().len(),
-        1,
-        "the upstream request should be open"
-    );
+    upstream_open(&fake).await;
 
     let stopped_at = Instant::now();
     assert!(app.stop(&turn_id).await);
-    let record = fake
-        .wait_for_disconnect(0, Duration::from_secs(2))
-        .await
-        .expect("upstream never saw the disconnect");
-    let elapsed = stopped_at.elapsed();
-    assert!(elapsed < BUDGET, "upstream dropped after {elapsed:?}");
-    assert!(
-        record.first_byte_ms.is_none() || record.bytes_sent < 400,
-        "no token was sent"
-    );
+    let record = assert_dropped_within_budget(&fake, stopped_at).await;
+    assert!(record.first_byte_ms.is_none(), "no token was sent");
 }
 
 #[tokio::test]
@@ -110,22 +122,8 @@ async fn a_client_that_goes_away_drops_the_upstream_within_100ms() {
 
     let dropped_at = Instant::now();
     drop(reader);
-    let record = fake
-        .wait_for_disconnect(0, Duration::from_secs(2))
-        .await
-        .expect("upstream never saw the disconnect");
-    let elapsed = dropped_at.elapsed();
-    assert!(elapsed < BUDGET, "upstream dropped after {elapsed:?}");
-    assert!(!record.completed);
-    let deadline = Instant::now() + Duration::from_secs(1);
-    while app.state.turns.live_count() > 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert_eq!(
-        app.state.turns.live_count(),
-        0,
-        "the abandoned turn is unregistered"
-    );
+    assert_dropped_within_budget(&fake, dropped_at).await;
+    assert_no_live_turns(&app).await;
 }
 
 #[tokio::test]
@@ -134,15 +132,10 @@ async fn a_client_that_goes_away_before_the_first_token_drops_the_upstream() {
     let app = TestApp::with_fake(&fake, "fake-stall").await;
     let mut reader = EventReader::new(app.stream_chat("openai/fake-stall", "hello").await);
     started(&mut reader).await;
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while fake.records().is_empty() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    upstream_open(&fake).await;
+
     let dropped_at = Instant::now();
     drop(reader);
-    fake.wait_for_disconnect(0, Duration::from_secs(2))
-        .await
-        .expect("upstream never saw the disconnect");
-    let elapsed = dropped_at.elapsed();
-    assert!(elapsed < BUDGET, "upstream dropped after {elapsed:?}");
+    assert_dropped_within_budget(&fake, dropped_at).await;
+    assert_no_live_turns(&app).await;
 }
