@@ -43,7 +43,7 @@ fmt:
 
 ## make bench: load-test the release server against the fake upstream; figures go to BENCHMARKS.md
 bench: build
-	ulimit -n 65536 && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
+	ulimit -n "$$(ulimit -Hn)" && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
 
 tools:
 	@bash .ci/install-tools.sh

@@ -43,14 +43,28 @@ async fn serve() -> Result<(), String> {
         tracing::info!(model = %model.id, "model available");
     }
     let addr = leptos_options.site_addr;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Sluice listening on http://{addr}");
     let state = AppState::new(config, catalog);
     server::run(listener, state, leptos_options, shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Pending connections the kernel may queue before `accept`. Bursts (many readers reloading at
+/// once) overflow a small queue, and every dropped SYN costs its client a 1 s retransmit.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+/// Binds the listening socket with [`ACCEPT_BACKLOG`].
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_BACKLOG)
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -124,9 +124,15 @@ async fn run_steps(
     if writer.write_all(&head).await.is_err() {
         return Outcome::ClientGone;
     }
+    // Waits add up against one deadline, so timer overshoot does not accumulate: the n-th
+    // send happens at the sum of the waits before it, as the script says.
+    let mut deadline = tokio::time::Instant::now();
     for step in steps {
         match step {
-            ScriptStep::Wait(pause) => tokio::time::sleep(*pause).await,
+            ScriptStep::Wait(pause) => {
+                deadline += *pause;
+                tokio::time::sleep_until(deadline).await;
+            }
             ScriptStep::Send(bytes) if bytes.is_empty() => {}
             ScriptStep::Send(bytes) => {
                 if writer.write_all(&http::chunk_frame(bytes)).await.is_err() {

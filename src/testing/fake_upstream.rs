@@ -53,7 +53,8 @@ pub struct Script {
 /// One step of a [`Script`].
 #[derive(Clone, Debug)]
 pub enum ScriptStep {
-    /// Pause (the client's hang-up is still noticed at once).
+    /// Pause; waits are cumulative from the start of the body, so a script's timing does not
+    /// drift (the client's hang-up is still noticed at once).
     Wait(Duration),
     /// Write these body bytes as one chunk (empty means nothing is written).
     Send(Vec<u8>),
