@@ -94,3 +94,21 @@ test('a new message can be sent after stopping', async ({ page }) => {
   await expect(first).toHaveAttribute('data-status', 'stopped');
   await expect(chat.assistantMessages).toHaveCount(2);
 });
+
+test('closing the tab mid-answer makes the app hang up on the upstream', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.slow);
+  const question = `Count until the tab closes ${uniqueTag('tab-close')}`;
+  const answer = await chat.send(question);
+  await chat.waitForStatus(answer, 'streaming');
+  await chat.waitForText(answer, 10);
+  await waitForRecord({ model: MODELS.slow, messageContains: question });
+  await page.close();
+  await context.close();
+  const gone = await waitForDisconnect(MODELS.slow, { messageContains: question });
+  expect(gone.client_disconnected_ms).not.toBeNull();
+  expect(gone.completed).toBe(false);
+});
