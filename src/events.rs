@@ -126,6 +126,32 @@ pub enum ChatEvent {
         /// The text to append (never splits a UTF-8 character).
         text: String,
     },
+    /// A piece of the model's reasoning ("thinking"), shown apart from the answer.
+    Reasoning {
+        /// The reasoning text to append.
+        text: String,
+    },
+    /// The model starts a tool call.
+    ToolCallStart {
+        /// Position of the call in this answer; later tool events refer to it.
+        index: u32,
+        /// Provider-assigned call id, if any.
+        id: Option<String>,
+        /// The tool's name.
+        name: String,
+    },
+    /// More of a tool call's JSON arguments (valid JSON only once the call ends).
+    ToolCallDelta {
+        /// Which call.
+        index: u32,
+        /// The next fragment of the arguments.
+        arguments: String,
+    },
+    /// A tool call's arguments are complete.
+    ToolCallEnd {
+        /// Which call.
+        index: u32,
+    },
     /// Token counts, when the provider reports them.
     Usage(Usage),
     /// The answer ended normally or was stopped.
@@ -143,6 +169,10 @@ impl ChatEvent {
         match self {
             Self::Started { .. } => "started",
             Self::Delta { .. } => "delta",
+            Self::Reasoning { .. } => "reasoning",
+            Self::ToolCallStart { .. } => "tool_call_start",
+            Self::ToolCallDelta { .. } => "tool_call_delta",
+            Self::ToolCallEnd { .. } => "tool_call_end",
             Self::Usage(_) => "usage",
             Self::Done(_) => "done",
             Self::Error { .. } => "error",

@@ -278,7 +278,11 @@ impl ChatSession {
                     }
                     entry.tail.set(markdown.tail().to_string());
                 }
-                ChatEvent::Usage(_) => {}
+                ChatEvent::Usage(_)
+                | ChatEvent::Reasoning { .. }
+                | ChatEvent::ToolCallStart { .. }
+                | ChatEvent::ToolCallDelta { .. }
+                | ChatEvent::ToolCallEnd { .. } => {}
                 ChatEvent::Done(stats) => {
                     freeze_rest(entry, &mut markdown);
                     let status = if stats.finish_reason == FinishReason::Stopped {

@@ -1,5 +1,6 @@
 //! What a provider stream means to the app, independent of the provider's wire format: text
-//! deltas, refusals, usage, the finish reason, or an error that is safe to show a user.
+//! deltas, reasoning ("thinking") deltas, refusals, tool calls growing argument by argument,
+//! usage, the finish reason, or an error that is safe to show a user.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,29 @@ pub enum ProviderEvent {
     Text(String),
     /// More refusal text (the model declined; OpenAI sends it apart from the content).
     Refusal(String),
+    /// More reasoning / thinking text (shown apart from the answer, collapsed).
+    Reasoning(String),
+    /// A tool call begins. `index` identifies it among the answer's tool calls.
+    ToolCallStart {
+        /// Position of the call in this answer (0, 1, …); later deltas refer to it.
+        index: u32,
+        /// Provider-assigned call id, when the provider gives one.
+        id: Option<String>,
+        /// Name of the tool being called.
+        name: String,
+    },
+    /// More of a tool call's JSON arguments (a fragment; the whole is valid JSON only at the end).
+    ToolCallDelta {
+        /// Which call (see `ToolCallStart::index`).
+        index: u32,
+        /// The next piece of the arguments' JSON text.
+        arguments: String,
+    },
+    /// A tool call's arguments are complete.
+    ToolCallEnd {
+        /// Which call.
+        index: u32,
+    },
     /// Token counts for the whole request.
     Usage(Usage),
     /// Why the model stopped.

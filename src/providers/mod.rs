@@ -4,15 +4,20 @@
 //! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
 
 pub mod event;
+pub mod http_error;
 pub mod openai_chat;
+pub mod parser;
 
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod http_stream;
 #[cfg(feature = "ssr")]
 pub mod openai;
 #[cfg(feature = "ssr")]
 mod provider;
 
 pub use event::{ProviderError, ProviderErrorKind, ProviderEvent};
+pub use parser::StreamParser;
 #[cfg(feature = "ssr")]
-pub use provider::{Provider, ProviderRequest, ProviderStream};
+pub use provider::{Provider, ProviderRequest, ProviderSettings, ProviderStream};

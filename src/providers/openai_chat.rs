@@ -180,53 +180,6 @@ impl ChatCompletionsParser {
     }
 }
 
-/// Builds the user-facing error for a non-2xx HTTP response. The status decides the kind and
-/// the sentence (naming `provider`); the provider's own `error.message` is shown only for other
-/// 4xx request errors, with `secret` (the API key) scrubbed. Never the raw body.
-pub fn http_error(
-    provider: &str,
-    status: u16,
-    body: &[u8],
-    retry_after_secs: Option<u64>,
-    secret: Option<&str>,
-) -> ProviderError {
-    let kind = ProviderErrorKind::from_http_status(status, retry_after_secs);
-    let message = match &kind {
-        ProviderErrorKind::Auth => format!("Invalid API key for {provider} (HTTP {status})."),
-        ProviderErrorKind::NotFound => {
-            format!("{provider} does not know this model or endpoint (HTTP {status}).")
-        }
-        ProviderErrorKind::RateLimited {
-            retry_after_secs: Some(secs),
-        } => format!("Rate limited by {provider}, retry after {secs} s."),
-        ProviderErrorKind::RateLimited { .. } => {
-            format!("Rate limited by {provider}, retry later.")
-        }
-        ProviderErrorKind::Timeout => {
-            format!("{provider} took too long to answer (HTTP {status}). Try again later.")
-        }
-        ProviderErrorKind::BadRequest => {
-            let detail = serde_json::from_slice::<Value>(body)
-                .ok()
-                .as_ref()
-                .and_then(|value| value.get("error"))
-                .and_then(error_message)
-                .map(|detail| match secret.filter(|s| !s.is_empty()) {
-                    Some(secret) => detail.replace(secret, "[redacted]"),
-                    None => detail,
-                });
-            match detail {
-                Some(detail) => {
-                    format!("{provider} rejected the request (HTTP {status}): {detail}")
-                }
-                None => format!("{provider} rejected the request (HTTP {status})."),
-            }
-        }
-        _ => format!("{provider} is unavailable (HTTP {status}). Try again later."),
-    };
-    ProviderError::new(kind, message)
-}
-
 /// The choice with `index` 0 (or, lacking indexes, the first one).
 fn first_choice(chunk: &Value) -> Option<&Value> {
     let choices = chunk.get("choices")?.as_array()?;
@@ -291,4 +244,18 @@ fn error_message(error: &Value) -> Option<String> {
         .collect();
     let cleaned: String = spaced.trim().chars().take(MAX_MESSAGE_CHARS).collect();
     (!cleaned.is_empty()).then_some(cleaned)
+}
+
+impl crate::providers::StreamParser for ChatCompletionsParser {
+    fn push_bytes(&mut self, bytes: &[u8]) -> Vec<ProviderEvent> {
+        ChatCompletionsParser::push_bytes(self, bytes)
+    }
+
+    fn finish(&mut self) -> Vec<ProviderEvent> {
+        ChatCompletionsParser::finish(self)
+    }
+
+    fn is_done(&self) -> bool {
+        ChatCompletionsParser::is_done(self)
+    }
 }

@@ -30,3 +30,40 @@ pub trait Provider: Send + Sync {
     /// [`ProviderEvent::Error`] items so that the caller has one path for every failure.
     fn stream(&self, request: ProviderRequest) -> ProviderStream;
 }
+
+/// What every HTTP adapter is configured with (from `sluice.toml` or env vars).
+#[derive(Clone)]
+pub struct ProviderSettings {
+    /// Id used in model ids and shown as the picker group.
+    pub id: String,
+    /// API base URL (each adapter documents what it appends).
+    pub base_url: String,
+    /// Secret for the provider; never leaves the server.
+    pub api_key: Option<String>,
+    /// Model names offered in the picker (empty: ask the server, where the API can list them).
+    pub models: Vec<String>,
+    /// Default output token limit, when configured.
+    pub max_tokens: Option<u32>,
+    /// Default sampling temperature, when configured.
+    pub temperature: Option<f32>,
+}
+
+impl ProviderSettings {
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// Picker entries for `models`.
+    pub fn model_infos(&self) -> Vec<ModelInfo> {
+        self.models
+            .iter()
+            .map(|name| ModelInfo {
+                id: format!("{}/{}", self.id, name),
+                label: name.clone(),
+                provider: self.id.clone(),
+                is_demo: false,
+            })
+            .collect()
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::events::ModelInfo;
 use crate::providers::demo::{DemoProvider, DemoSettings};
-use crate::providers::openai::{OpenAiProvider, OpenAiSettings};
+use crate::providers::openai::OpenAiProvider;
 use crate::providers::Provider;
 use crate::server::config::{Config, ProviderKind};
 use std::sync::Arc;
@@ -24,17 +24,10 @@ impl Catalog {
         for settings in &config.providers {
             match settings.kind {
                 ProviderKind::Openai => {
-                    let mut provider = OpenAiProvider::new(OpenAiSettings {
-                        id: settings.id.clone(),
-                        base_url: settings.base_url.clone(),
-                        api_key: settings.api_key.clone(),
-                        models: settings.models.clone(),
-                        max_tokens: settings.max_tokens,
-                        temperature: settings.temperature,
-                    })?;
+                    let mut provider = OpenAiProvider::new(settings.provider_settings())?;
                     if settings.models.is_empty() {
                         match provider.discover_models(Duration::from_secs(5)).await {
-                            Ok(models) => provider.set_models(models),
+                            Ok(()) => {}
                             Err(error) => tracing::warn!(
                                 provider = %settings.id,
                                 "could not list models ({error}); set `models` in sluice.toml or OPENAI_MODELS"

@@ -91,7 +91,7 @@ struct TurnDriver {
     keepalive: Duration,
     /// When the request arrived, for time-to-first-token.
     started_at: Instant,
-    /// When the first text arrived, for tokens per second.
+    /// When the first output (text, reasoning or a tool call) arrived, for TTFT and tokens/s.
     first_token_at: Option<Instant>,
     /// Text events seen, the token estimate when the provider reports no usage.
     text_events: u64,
@@ -180,6 +180,24 @@ impl TurnDriver {
                 self.first_token_at.get_or_insert_with(Instant::now);
                 self.text_events += 1;
                 self.queue.push_back(ChatEvent::Delta { text });
+            }
+            ProviderEvent::Reasoning(text) => {
+                if !text.is_empty() {
+                    self.first_token_at.get_or_insert_with(Instant::now);
+                    self.queue.push_back(ChatEvent::Reasoning { text });
+                }
+            }
+            ProviderEvent::ToolCallStart { index, id, name } => {
+                self.first_token_at.get_or_insert_with(Instant::now);
+                self.queue
+                    .push_back(ChatEvent::ToolCallStart { index, id, name });
+            }
+            ProviderEvent::ToolCallDelta { index, arguments } => {
+                self.queue
+                    .push_back(ChatEvent::ToolCallDelta { index, arguments });
+            }
+            ProviderEvent::ToolCallEnd { index } => {
+                self.queue.push_back(ChatEvent::ToolCallEnd { index });
             }
             ProviderEvent::Usage(usage) => {
                 self.usage = Some(usage.clone());

@@ -68,6 +68,20 @@ pub struct ProviderConfig {
     pub temperature: Option<f32>,
 }
 
+impl ProviderConfig {
+    /// The settings handed to the provider's adapter.
+    pub fn provider_settings(&self) -> crate::providers::ProviderSettings {
+        crate::providers::ProviderSettings {
+            id: self.id.clone(),
+            base_url: self.base_url.clone(),
+            api_key: self.api_key.clone(),
+            models: self.models.clone(),
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+        }
+    }
+}
+
 impl std::fmt::Debug for ProviderConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProviderConfig")

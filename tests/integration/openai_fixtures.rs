@@ -10,9 +10,9 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use sluice::events::{FinishReason, Usage};
 use sluice::providers::event::{ProviderError, ProviderErrorKind, ProviderEvent};
+use sluice::providers::http_error::http_error;
 use sluice::providers::openai_chat::{
-    http_error, ChatCompletionsParser, ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE,
-    OVERSIZED_CHUNK_MESSAGE,
+    ChatCompletionsParser, ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE, OVERSIZED_CHUNK_MESSAGE,
 };
 use sluice::sse::MAX_LINE_BYTES;
 
@@ -50,6 +50,10 @@ fn run(pieces: &[&[u8]]) -> Outcome {
             ProviderEvent::Finish(reason) => outcome.finishes.push(reason),
             ProviderEvent::Usage(usage) => outcome.last_usage = Some(usage),
             ProviderEvent::Error(error) => outcome.errors.push(error),
+            ProviderEvent::Reasoning(_)
+            | ProviderEvent::ToolCallStart { .. }
+            | ProviderEvent::ToolCallDelta { .. }
+            | ProviderEvent::ToolCallEnd { .. } => {}
         }
     }
     outcome

@@ -1,0 +1,148 @@
+//! The one HTTP streaming loop shared by every adapter: send the request, turn a non-2xx answer
+//! into a user-safe error, then feed body bytes to the adapter's [`StreamParser`] until its
+//! terminator, the end of the body, or an error. The response lives inside the returned
+//! stream, so dropping the stream closes the upstream connection at once.
+
+use crate::providers::http_error::http_error;
+use crate::providers::{
+    ProviderError, ProviderErrorKind, ProviderEvent, ProviderStream, StreamParser,
+};
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use futures::{stream, StreamExt};
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// Largest error body read from a failed HTTP response (larger ones are not shown).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// A shared HTTP client with a connect timeout but no overall timeout (answers stream for
+/// minutes).
+pub fn http_client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| format!("cannot build HTTP client: {e}"))
+}
+
+/// Streams `request`'s response through `parser`. `provider` names the provider in error
+/// messages; `secret` is scrubbed from any provider text shown to users.
+pub fn stream_http(
+    request: reqwest::RequestBuilder,
+    parser: Box<dyn StreamParser>,
+    provider: String,
+    secret: Option<String>,
+) -> ProviderStream {
+    let state = StreamState {
+        phase: Phase::Connecting(Box::pin(request.send())),
+        parser,
+        ready: VecDeque::new(),
+        provider,
+        secret,
+    };
+    Box::pin(stream::unfold(state, next_event))
+}
+
+/// Where the stream is in its life.
+enum Phase {
+    /// Waiting for response headers.
+    Connecting(BoxFuture<'static, Result<reqwest::Response, reqwest::Error>>),
+    /// Reading the body.
+    Streaming(BoxStream<'static, reqwest::Result<bytes::Bytes>>),
+    /// Nothing more to read.
+    Ended,
+}
+
+/// State carried between items.
+struct StreamState {
+    /// Connection phase.
+    phase: Phase,
+    /// The adapter's wire-format parser.
+    parser: Box<dyn StreamParser>,
+    /// Events parsed but not yet yielded.
+    ready: VecDeque<ProviderEvent>,
+    /// Provider name, for error messages.
+    provider: String,
+    /// Key to scrub from provider text.
+    secret: Option<String>,
+}
+
+/// Produces the next event.
+async fn next_event(mut state: StreamState) -> Option<(ProviderEvent, StreamState)> {
+    loop {
+        if let Some(event) = state.ready.pop_front() {
+            if matches!(event, ProviderEvent::Error(_)) {
+                state.phase = Phase::Ended;
+                state.ready.clear();
+            }
+            return Some((event, state));
+        }
+        match std::mem::replace(&mut state.phase, Phase::Ended) {
+            Phase::Ended => return None,
+            Phase::Connecting(pending) => match pending.await {
+                Ok(response) if response.status().is_success() => {
+                    state.phase = Phase::Streaming(Box::pin(response.bytes_stream()));
+                }
+                Ok(response) => {
+                    let error =
+                        failed_response(response, &state.provider, state.secret.as_deref()).await;
+                    state.ready.push_back(ProviderEvent::Error(error));
+                }
+                Err(error) => {
+                    let kind = if error.is_timeout() {
+                        ProviderErrorKind::Timeout
+                    } else {
+                        ProviderErrorKind::Network
+                    };
+                    let message =
+                        format!("Could not reach {}: the connection failed.", state.provider);
+                    state
+                        .ready
+                        .push_back(ProviderEvent::Error(ProviderError::new(kind, message)));
+                }
+            },
+            Phase::Streaming(mut body) => match body.next().await {
+                Some(Ok(bytes)) => {
+                    state.ready.extend(state.parser.push_bytes(&bytes));
+                    if !state.parser.is_done() {
+                        state.phase = Phase::Streaming(body);
+                    }
+                }
+                Some(Err(_)) => {
+                    let message =
+                        format!("The connection to {} was lost mid-answer.", state.provider);
+                    state
+                        .ready
+                        .push_back(ProviderEvent::Error(ProviderError::new(
+                            ProviderErrorKind::Network,
+                            message,
+                        )));
+                }
+                None => state.ready.extend(state.parser.finish()),
+            },
+        }
+    }
+}
+
+/// Reads a failed response's body (capped) and maps it to a user-safe error.
+async fn failed_response(
+    mut response: reqwest::Response,
+    provider: &str,
+    secret: Option<&str>,
+) -> ProviderError {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_ERROR_BODY {
+            body.clear();
+            break;
+        }
+    }
+    http_error(provider, status, &body, retry_after, secret)
+}
