@@ -111,7 +111,7 @@ impl Provider for OpenAiProvider {
         stream_http(
             http,
             Box::new(ChatCompletionsParser::new()),
-            self.settings.id.clone(),
+            self.settings.display_name.clone(),
             self.settings.api_key.clone(),
         )
     }

@@ -36,6 +36,8 @@ pub trait Provider: Send + Sync {
 pub struct ProviderSettings {
     /// Id used in model ids and shown as the picker group.
     pub id: String,
+    /// Name used in messages to people ("Invalid API key for Anthropic").
+    pub display_name: String,
     /// API base URL (each adapter documents what it appends).
     pub base_url: String,
     /// Secret for the provider; never leaves the server.

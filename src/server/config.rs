@@ -69,10 +69,22 @@ pub struct ProviderConfig {
 }
 
 impl ProviderConfig {
+    /// How messages name this provider: the well-known name for the conventional ids, else the id.
+    pub fn display_name(&self) -> String {
+        match self.id.as_str() {
+            "openai" => "OpenAI".to_string(),
+            "anthropic" => "Anthropic".to_string(),
+            "gemini" => "Gemini".to_string(),
+            "ollama" => "Ollama".to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// The settings handed to the provider's adapter.
     pub fn provider_settings(&self) -> crate::providers::ProviderSettings {
         crate::providers::ProviderSettings {
             id: self.id.clone(),
+            display_name: self.display_name(),
             base_url: self.base_url.clone(),
             api_key: self.api_key.clone(),
             models: self.models.clone(),
