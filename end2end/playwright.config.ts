@@ -16,7 +16,7 @@
  */
 import { defineConfig } from '@playwright/test';
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { E2E_API_KEY } from './support/constants';
 
@@ -49,6 +49,30 @@ const fixturesDir = '../shared/fixtures/provider-streams';
 const fixturesArg = existsSync(path.resolve(repoRoot, fixturesDir)) ? ` --fixtures ${fixturesDir}` : '';
 
 const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
+
+/**
+ * The OpenAI Responses provider has no conventional env var, so it comes from a config file
+ * written here with the fake's port (the other families are configured by env vars below).
+ */
+const configDir = path.resolve(__dirname, 'test-results');
+mkdirSync(configDir, { recursive: true });
+const configFile = path.join(configDir, 'sluice.e2e.toml');
+writeFileSync(
+  configFile,
+  [
+    '[[providers]]',
+    'id = "responses"',
+    'kind = "openai_responses"',
+    `base_url = "${fakeUrl}/v1"`,
+    'api_key_env = "OPENAI_API_KEY"',
+    'models = [',
+    '  "fake-fixture-openai-responses__reasoning-summary-deltas__pydantic-ai",',
+    '  "fake-fixture-openai-responses__function-call-args__pydantic-ai",',
+    '  "fake-fixture-openai-responses__error-rate-limit__prism",',
+    ']',
+    '',
+  ].join('\n'),
+);
 
 export default defineConfig({
   testDir: './tests',
@@ -112,6 +136,19 @@ export default defineConfig({
         LEPTOS_ENV: 'PROD',
         OPENAI_BASE_URL: `${fakeUrl}/v1`,
         OPENAI_API_KEY: E2E_API_KEY,
+        ANTHROPIC_BASE_URL: fakeUrl,
+        ANTHROPIC_API_KEY: E2E_API_KEY,
+        ANTHROPIC_MODELS: [
+          'fake-fixture-anthropic-messages__thinking-signature__pydantic-ai',
+          'fake-fixture-anthropic-messages__tool-use-input-json-ping__anthropic-sdk-python',
+          'fake-fixture-anthropic-messages__max-tokens-incomplete-json__anthropic-sdk-python',
+        ].join(','),
+        // Gemini and Ollama list their models from the fake (exercises discovery).
+        GEMINI_BASE_URL: fakeUrl,
+        GEMINI_API_KEY: E2E_API_KEY,
+        OLLAMA_HOST: fakeUrl,
+        SLUICE_DETECT_OLLAMA: 'false',
+        SLUICE_CONFIG: configFile,
         SLUICE_DEMO_TTFT_MS: '200',
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
       },

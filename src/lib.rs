@@ -8,6 +8,7 @@ pub mod codec;
 pub mod components;
 pub mod events;
 pub mod markdown;
+pub mod partial_json;
 pub mod providers;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -7,7 +7,7 @@
 
 use crate::api::{stop_turn, stream_chat};
 use crate::codec::StreamItem;
-use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role};
+use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, Usage};
 use crate::markdown::{Block, IncrementalMarkdown};
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
@@ -62,6 +62,28 @@ pub struct MessageEntry {
     pub stats: RwSignal<Option<DoneStats>>,
     /// Error text shown under a failed answer.
     pub error: RwSignal<Option<String>>,
+    /// The model's reasoning ("thinking"), shown collapsible above the answer.
+    pub reasoning: RwSignal<String>,
+    /// Tool calls the model made, growing live.
+    pub tool_calls: RwSignal<Vec<ToolCallState>>,
+    /// Token counts reported for this answer.
+    pub usage: RwSignal<Option<Usage>>,
+    /// Added to Markdown block ids so a regenerated or continued answer never reuses the keys
+    /// (and so the DOM) of its earlier rendering.
+    block_id_base: StoredValue<u64>,
+}
+
+/// One tool call as shown while it streams.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolCallState {
+    /// Position among the answer's tool calls.
+    pub index: u32,
+    /// The tool's name.
+    pub name: String,
+    /// Arguments received so far (a JSON prefix).
+    pub arguments: String,
+    /// True once the arguments are complete.
+    pub complete: bool,
 }
 
 impl MessageEntry {
@@ -76,7 +98,35 @@ impl MessageEntry {
             status: RwSignal::new(status),
             stats: RwSignal::new(None),
             error: RwSignal::new(None),
+            reasoning: RwSignal::new(String::new()),
+            tool_calls: RwSignal::new(Vec::new()),
+            usage: RwSignal::new(None),
+            block_id_base: StoredValue::new(0),
         }
+    }
+
+    /// Appends frozen blocks, with ids made unique for this rendering.
+    fn push_blocks(&self, blocks: Vec<Block>) {
+        if blocks.is_empty() {
+            return;
+        }
+        let base = self.block_id_base.get_value();
+        self.blocks.update(|all| {
+            all.extend(blocks.into_iter().map(|b| Block {
+                id: b.id + base,
+                source: b.source,
+            }))
+        });
+    }
+
+    /// Clears the rendered answer for a new rendering (retry or continue).
+    fn reset_rendering(&self) {
+        self.block_id_base.update_value(|base| *base += 1 << 32);
+        self.blocks.set(Vec::new());
+        self.tail.set(String::new());
+        self.stats.set(None);
+        self.error.set(None);
+        self.status.set(MessageStatus::Waiting);
     }
 }
 
@@ -143,7 +193,7 @@ impl ChatSession {
             m.push(user);
             m.push(assistant);
         });
-        self.start(assistant, model);
+        self.start(assistant, model, None);
     }
 
     /// Regenerates a failed or stopped answer in place.
@@ -156,12 +206,23 @@ impl ChatSession {
             .with_untracked(|m| m.iter().find(|e| e.id == message_id).copied());
         if let Some(entry) = entry {
             entry.text.set(String::new());
-            entry.blocks.set(Vec::new());
-            entry.tail.set(String::new());
-            entry.stats.set(None);
-            entry.error.set(None);
-            entry.status.set(MessageStatus::Waiting);
-            self.start(entry, model);
+            entry.reasoning.set(String::new());
+            entry.tool_calls.set(Vec::new());
+            entry.usage.set(None);
+            entry.reset_rendering();
+            self.start(entry, model, None);
+        }
+    }
+
+    /// Continues an answer cut by the token limit: the model gets the partial answer and is
+    /// asked to go on; the new text is appended to the same message.
+    pub fn continue_answer(&self, message_id: u64, model: Option<String>) {
+        if self.streaming.get_untracked() {
+            return;
+        }
+        if let Some(entry) = self.find(message_id) {
+            entry.reset_rendering();
+            self.start(entry, model, Some(entry.text.get_untracked()));
         }
     }
 
@@ -218,9 +279,20 @@ impl ChatSession {
         })
     }
 
-    /// Starts streaming into `entry`.
-    fn start(&self, entry: MessageEntry, model: Option<String>) {
-        let history = self.history_before(entry.id);
+    /// Starts streaming into `entry`; with `partial`, the answer so far is sent back to the
+    /// model to continue and kept in front of the new text.
+    fn start(&self, entry: MessageEntry, model: Option<String>, partial: Option<String>) {
+        let mut history = self.history_before(entry.id);
+        if let Some(partial) = &partial {
+            history.push(ChatMessage {
+                role: Role::Assistant,
+                content: partial.clone(),
+            });
+            history.push(ChatMessage {
+                role: Role::User,
+                content: CONTINUE_PROMPT.to_string(),
+            });
+        }
         let (abort, registration) = AbortHandle::new_pair();
         self.active.set_value(Some(ActiveTurn {
             abort,
@@ -230,8 +302,8 @@ impl ChatSession {
         self.streaming.set(true);
         let session = *self;
         spawn_local(async move {
-            let finished =
-                Abortable::new(session.consume(entry, model, history), registration).await;
+            let run = session.consume(entry, model, history, partial.unwrap_or_default());
+            let finished = Abortable::new(run, registration).await;
             if finished.is_ok() {
                 session.active.set_value(None);
                 session.streaming.set(false);
@@ -240,8 +312,18 @@ impl ChatSession {
     }
 
     /// Reads the answer stream into `entry` until it ends.
-    async fn consume(self, entry: MessageEntry, model: Option<String>, history: Vec<ChatMessage>) {
+    async fn consume(
+        self,
+        entry: MessageEntry,
+        model: Option<String>,
+        history: Vec<ChatMessage>,
+        prefix: String,
+    ) {
         let mut markdown = IncrementalMarkdown::new();
+        if !prefix.is_empty() {
+            entry.push_blocks(markdown.push(&prefix));
+            entry.tail.set(markdown.tail().to_string());
+        }
         let stream = match stream_chat(model, history).await {
             Ok(stream) => stream,
             Err(error) => return fail(entry, &mut markdown, server_error_text(&error)),
@@ -268,21 +350,36 @@ impl ChatSession {
                     });
                 }
                 ChatEvent::Delta { text } => {
-                    if entry.status.get_untracked() == MessageStatus::Waiting {
-                        entry.status.set(MessageStatus::Streaming);
-                    }
+                    mark_streaming(entry);
                     entry.text.update(|t| t.push_str(&text));
-                    let frozen = markdown.push(&text);
-                    if !frozen.is_empty() {
-                        entry.blocks.update(|b| b.extend(frozen));
-                    }
+                    entry.push_blocks(markdown.push(&text));
                     entry.tail.set(markdown.tail().to_string());
                 }
-                ChatEvent::Usage(_)
-                | ChatEvent::Reasoning { .. }
-                | ChatEvent::ToolCallStart { .. }
-                | ChatEvent::ToolCallDelta { .. }
-                | ChatEvent::ToolCallEnd { .. } => {}
+                ChatEvent::Reasoning { text } => {
+                    mark_streaming(entry);
+                    entry.reasoning.update(|r| r.push_str(&text));
+                }
+                ChatEvent::ToolCallStart { index, name, .. } => {
+                    mark_streaming(entry);
+                    let call = ToolCallState {
+                        index,
+                        name,
+                        arguments: String::new(),
+                        complete: false,
+                    };
+                    entry.tool_calls.update(|calls| calls.push(call));
+                }
+                ChatEvent::ToolCallDelta { index, arguments } => entry.tool_calls.update(|calls| {
+                    if let Some(call) = calls.iter_mut().find(|c| c.index == index) {
+                        call.arguments.push_str(&arguments);
+                    }
+                }),
+                ChatEvent::ToolCallEnd { index } => entry.tool_calls.update(|calls| {
+                    if let Some(call) = calls.iter_mut().find(|c| c.index == index) {
+                        call.complete = true;
+                    }
+                }),
+                ChatEvent::Usage(usage) => entry.usage.set(Some(usage)),
                 ChatEvent::Done(stats) => {
                     freeze_rest(entry, &mut markdown);
                     let status = if stats.finish_reason == FinishReason::Stopped {
@@ -305,12 +402,20 @@ impl ChatSession {
     }
 }
 
+/// What the model is told when asked to continue an answer cut by the token limit.
+const CONTINUE_PROMPT: &str =
+    "Continue your previous answer exactly where it stopped. Do not repeat anything already written.";
+
+/// Moves a waiting message to streaming (the first output arrived).
+fn mark_streaming(entry: MessageEntry) {
+    if entry.status.get_untracked() == MessageStatus::Waiting {
+        entry.status.set(MessageStatus::Streaming);
+    }
+}
+
 /// Commits the unfinished tail as final blocks.
 fn freeze_rest(entry: MessageEntry, markdown: &mut IncrementalMarkdown) {
-    let rest = markdown.finish();
-    if !rest.is_empty() {
-        entry.blocks.update(|b| b.extend(rest));
-    }
+    entry.push_blocks(markdown.finish());
     entry.tail.set(String::new());
 }
 

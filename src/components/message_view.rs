@@ -4,7 +4,9 @@
 use crate::components::chat_page::ModelChoice;
 use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus};
 use crate::components::markdown_view::MarkdownView;
-use crate::events::{DoneStats, Role};
+use crate::components::reasoning_view::ReasoningView;
+use crate::components::tool_calls_view::ToolCallsView;
+use crate::events::{DoneStats, FinishReason, Role, Usage};
 use leptos::prelude::*;
 
 /// A message article with `data-role` and `data-status`.
@@ -14,12 +16,17 @@ pub fn MessageView(entry: MessageEntry) -> impl IntoView {
     match entry.role {
         Role::Assistant => view! {
             <article class="message assistant" data-role="assistant" data-status=status>
+                <ReasoningView entry />
                 <MarkdownView blocks=entry.blocks tail=entry.tail />
+                <ToolCallsView entry />
+                <LengthNote entry />
                 <Show when=move || entry.status.get() == MessageStatus::Stopped>
                     <p class="message-note">"Stopped"</p>
                 </Show>
                 <ErrorNote entry />
-                {move || entry.stats.get().map(|stats| view! { <StatsFooter stats /> })}
+                {move || {
+                    entry.stats.get().map(|stats| view! { <StatsFooter stats usage=entry.usage.get() /> })
+                }}
             </article>
         }
         .into_any(),
@@ -61,9 +68,36 @@ fn ErrorNote(entry: MessageEntry) -> impl IntoView {
     }
 }
 
-/// "TTFT 312 ms · 41.2 tok/s".
+/// "stopped: token limit" with Continue, under an answer cut by the output limit.
 #[component]
-fn StatsFooter(stats: DoneStats) -> impl IntoView {
+fn LengthNote(entry: MessageEntry) -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
+    let cut = move || {
+        entry.status.get() == MessageStatus::Done
+            && entry.stats.with(|s| {
+                s.as_ref()
+                    .is_some_and(|s| s.finish_reason == FinishReason::Length)
+            })
+    };
+    view! {
+        <Show when=cut>
+            <div class="message-note length-note" data-testid="length-note">
+                <span>{FinishReason::Length.label().to_string()}</span>
+                <button
+                    type="button"
+                    on:click=move |_| session.continue_answer(entry.id, choice.effective())
+                >
+                    "Continue"
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// "TTFT 312 ms · 41.2 tok/s · 120 tokens · 35 in / 120 out (12 reasoning)".
+#[component]
+fn StatsFooter(stats: DoneStats, usage: Option<Usage>) -> impl IntoView {
     let mut parts = Vec::new();
     if let Some(ttft) = stats.ttft_ms {
         parts.push(format!("TTFT {ttft} ms"));
@@ -72,5 +106,16 @@ fn StatsFooter(stats: DoneStats) -> impl IntoView {
         parts.push(format!("{rate:.1} tok/s"));
     }
     parts.push(format!("{} tokens", stats.output_tokens));
+    if let Some(usage) = usage {
+        let reasoning = usage
+            .reasoning_tokens
+            .filter(|n| *n > 0)
+            .map(|n| format!(" ({n} reasoning)"))
+            .unwrap_or_default();
+        parts.push(format!(
+            "{} in / {} out{reasoning}",
+            usage.input_tokens, usage.output_tokens
+        ));
+    }
     view! { <footer class="message-stats" data-testid="message-stats">{parts.join(" · ")}</footer> }
 }

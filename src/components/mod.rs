@@ -1,5 +1,5 @@
 //! UI components; files mirror the page tree: `chat_page` holds `model_picker`, the
-//! `message_list` of `message_view`s (each rendering `markdown_view`), the
+//! `message_list` of `message_view`s (each rendering `reasoning_view`, `markdown_view` and `tool_calls_view`), the
 //! `typing_indicator` and the `composer`. `chat_session` is the client-side state machine
 //! that sends, streams, stops and retries.
 
@@ -11,4 +11,6 @@ pub mod markdown_view;
 pub mod message_list;
 pub mod message_view;
 pub mod model_picker;
+pub mod reasoning_view;
+pub mod tool_calls_view;
 pub mod typing_indicator;

@@ -20,4 +20,4 @@ mod provider;
 pub use event::{ProviderError, ProviderErrorKind, ProviderEvent};
 pub use parser::StreamParser;
 #[cfg(feature = "ssr")]
-pub use provider::{Provider, ProviderRequest, ProviderSettings, ProviderStream};
+pub use provider::{ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream};

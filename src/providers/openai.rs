@@ -5,7 +5,9 @@
 use crate::events::{ModelInfo, Role};
 use crate::providers::http_stream::{http_client, stream_http};
 use crate::providers::openai_chat::ChatCompletionsParser;
-use crate::providers::{Provider, ProviderRequest, ProviderSettings, ProviderStream};
+use crate::providers::{
+    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -26,9 +28,39 @@ impl OpenAiProvider {
         })
     }
 
-    /// Asks the server which models it has (`GET /models`), for providers configured without a
-    /// model list. Errors are returned as text for the start-up log.
-    pub async fn discover_models(&mut self, timeout: Duration) -> Result<(), String> {
+    /// The JSON request body.
+    fn body(&self, request: &ProviderRequest) -> Value {
+        let messages: Vec<Value> = request
+            .messages
+            .iter()
+            .map(|m| {
+                let role = match m.role {
+                    Role::System => "system",
+                    Role::User => "user",
+                    Role::Assistant => "assistant",
+                };
+                json!({ "role": role, "content": m.content })
+            })
+            .collect();
+        let mut body = json!({
+            "model": request.model,
+            "messages": messages,
+            "stream": true,
+            "stream_options": { "include_usage": true },
+        });
+        if let Some(max_tokens) = self.settings.max_tokens {
+            body["max_tokens"] = json!(max_tokens);
+        }
+        if let Some(temperature) = self.settings.temperature {
+            body["temperature"] = json!(temperature);
+        }
+        body
+    }
+}
+
+impl ModelDiscovery for OpenAiProvider {
+    /// `GET /models` (the OpenAI list shape).
+    async fn discover_models(&mut self, timeout: Duration) -> Result<(), String> {
         let mut request = self
             .client
             .get(format!("{}/models", self.settings.base()))
@@ -59,35 +91,6 @@ impl OpenAiProvider {
         names.sort();
         self.settings.models = names;
         Ok(())
-    }
-
-    /// The JSON request body.
-    fn body(&self, request: &ProviderRequest) -> Value {
-        let messages: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| {
-                let role = match m.role {
-                    Role::System => "system",
-                    Role::User => "user",
-                    Role::Assistant => "assistant",
-                };
-                json!({ "role": role, "content": m.content })
-            })
-            .collect();
-        let mut body = json!({
-            "model": request.model,
-            "messages": messages,
-            "stream": true,
-            "stream_options": { "include_usage": true },
-        });
-        if let Some(max_tokens) = self.settings.max_tokens {
-            body["max_tokens"] = json!(max_tokens);
-        }
-        if let Some(temperature) = self.settings.temperature {
-            body["temperature"] = json!(temperature);
-        }
-        body
     }
 }
 

@@ -69,3 +69,12 @@ impl ProviderSettings {
             .collect()
     }
 }
+
+/// Providers whose API can list its models, asked at start-up when none are configured.
+pub trait ModelDiscovery {
+    /// Replaces the configured model list with the server's; errors are text for the log.
+    fn discover_models(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> impl std::future::Future<Output = Result<(), String>>;
+}

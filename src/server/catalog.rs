@@ -2,12 +2,22 @@
 //! answers "which models are there" for the picker and "who serves model X" for a turn.
 
 use crate::events::ModelInfo;
+use crate::providers::anthropic::AnthropicProvider;
 use crate::providers::demo::{DemoProvider, DemoSettings};
+use crate::providers::gemini::GeminiProvider;
+use crate::providers::ollama::{self, OllamaProvider};
 use crate::providers::openai::OpenAiProvider;
-use crate::providers::Provider;
-use crate::server::config::{Config, ProviderKind};
+use crate::providers::openai_responses_http::OpenAiResponsesProvider;
+use crate::providers::{ModelDiscovery, Provider};
+use crate::server::config::{Config, ProviderConfig, ProviderKind};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long start-up waits for a provider to list its models.
+const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where a local Ollama listens by default, and how long to wait for it at start-up.
+const LOCAL_OLLAMA: (&str, Duration) = ("http://127.0.0.1:11434", Duration::from_millis(700));
 
 /// Providers in picker order.
 #[derive(Clone)]
@@ -16,26 +26,63 @@ pub struct Catalog {
     providers: Vec<Arc<dyn Provider>>,
 }
 
+/// Finishes a provider: asks its server for models when none are configured (a failure is
+/// logged, not fatal: the provider is then offered with no models).
+async fn ready<P: Provider + ModelDiscovery + 'static>(
+    mut provider: P,
+    config: &ProviderConfig,
+) -> Arc<dyn Provider> {
+    if config.models.is_empty() {
+        if let Err(error) = provider.discover_models(DISCOVERY_TIMEOUT).await {
+            tracing::warn!(
+                provider = %config.id,
+                "could not list models ({error}); set `models` in sluice.toml or the *_MODELS variable"
+            );
+        }
+    }
+    Arc::new(provider)
+}
+
+/// Builds one configured provider.
+async fn build_provider(config: &ProviderConfig) -> Result<Arc<dyn Provider>, String> {
+    let settings = config.provider_settings();
+    Ok(match config.kind {
+        ProviderKind::Openai => ready(OpenAiProvider::new(settings)?, config).await,
+        ProviderKind::OpenaiResponses => {
+            ready(OpenAiResponsesProvider::new(settings)?, config).await
+        }
+        ProviderKind::Anthropic => ready(AnthropicProvider::new(settings)?, config).await,
+        ProviderKind::Gemini => ready(GeminiProvider::new(settings)?, config).await,
+        ProviderKind::Ollama => ready(OllamaProvider::new(settings)?, config).await,
+    })
+}
+
 impl Catalog {
-    /// Builds the providers; OpenAI-compatible ones configured without models ask their server
-    /// (`GET /models`, a few seconds at most) and log what failed.
+    /// Builds the providers; a local Ollama is added when detection is on, none is configured
+    /// and one answers on 127.0.0.1:11434.
     pub async fn build(config: &Config) -> Result<Self, String> {
         let mut providers: Vec<Arc<dyn Provider>> = Vec::new();
         for settings in &config.providers {
-            match settings.kind {
-                ProviderKind::Openai => {
-                    let mut provider = OpenAiProvider::new(settings.provider_settings())?;
-                    if settings.models.is_empty() {
-                        match provider.discover_models(Duration::from_secs(5)).await {
-                            Ok(()) => {}
-                            Err(error) => tracing::warn!(
-                                provider = %settings.id,
-                                "could not list models ({error}); set `models` in sluice.toml or OPENAI_MODELS"
-                            ),
-                        }
-                    }
-                    providers.push(Arc::new(provider));
-                }
+            providers.push(build_provider(settings).await?);
+        }
+        let has_ollama = config
+            .providers
+            .iter()
+            .any(|p| p.kind == ProviderKind::Ollama);
+        if config.detect_ollama && !has_ollama {
+            let (base, timeout) = LOCAL_OLLAMA;
+            if let Some(models) = ollama::detect_local(base, timeout).await {
+                tracing::info!(models = models.len(), "found a local Ollama at {base}");
+                let local = ProviderConfig {
+                    id: "ollama".to_string(),
+                    kind: ProviderKind::Ollama,
+                    base_url: base.to_string(),
+                    api_key: None,
+                    models,
+                    max_tokens: None,
+                    temperature: None,
+                };
+                providers.push(build_provider(&local).await?);
             }
         }
         if config.demo.enabled {

@@ -1,6 +1,8 @@
 //! Configuration, read once at start-up into typed structs: an optional `sluice.toml` (path in
 //! `SLUICE_CONFIG`, else `./sluice.toml` when present) plus conventional environment variables
-//! (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_MODELS`, `SLUICE_DEMO_TTFT_MS`,
+//! (`OPENAI_API_KEY`/`OPENAI_BASE_URL`/`OPENAI_MODELS`, `ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL`/
+//! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
+//! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
@@ -19,6 +21,8 @@ pub struct Config {
     pub demo: DemoConfig,
     /// Real upstream providers, in picker order.
     pub providers: Vec<ProviderConfig>,
+    /// Whether to look for a local Ollama (127.0.0.1:11434) at start-up when none is configured.
+    pub detect_ollama: bool,
 }
 
 /// HTTP-level limits and timings.
@@ -47,6 +51,26 @@ pub struct DemoConfig {
 pub enum ProviderKind {
     /// OpenAI Chat Completions and compatible servers.
     Openai,
+    /// OpenAI Responses API.
+    OpenaiResponses,
+    /// Anthropic Messages API.
+    Anthropic,
+    /// Google Gemini API.
+    Gemini,
+    /// Ollama's native API.
+    Ollama,
+}
+
+impl ProviderKind {
+    /// The public API's base URL, used when a config names none.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Self::Openai | Self::OpenaiResponses => "https://api.openai.com/v1",
+            Self::Anthropic => "https://api.anthropic.com",
+            Self::Gemini => "https://generativelanguage.googleapis.com",
+            Self::Ollama => "http://127.0.0.1:11434",
+        }
+    }
 }
 
 /// One configured upstream.
@@ -119,6 +143,17 @@ struct FileConfig {
     /// `[[providers]]` tables.
     #[serde(default)]
     providers: Vec<FileProvider>,
+    /// `[autodetect]` table.
+    #[serde(default)]
+    autodetect: FileAutodetect,
+}
+
+/// `[autodetect]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAutodetect {
+    /// Look for a local Ollama when none is configured (default true).
+    ollama: Option<bool>,
 }
 
 /// `[server]` in the file.
@@ -151,8 +186,8 @@ struct FileProvider {
     id: String,
     /// Adapter kind.
     kind: ProviderKind,
-    /// API base URL.
-    base_url: String,
+    /// API base URL (default: the kind's public API).
+    base_url: Option<String>,
     /// Name of the env var holding the key (keys are never written in the file).
     api_key_env: Option<String>,
     /// Models to offer.
@@ -245,42 +280,118 @@ impl Config {
             providers.push(ProviderConfig {
                 id: p.id,
                 kind: p.kind,
-                base_url: p.base_url,
+                base_url: p
+                    .base_url
+                    .unwrap_or_else(|| p.kind.default_base_url().to_string()),
                 api_key,
                 models: p.models,
                 max_tokens: p.max_tokens,
                 temperature: p.temperature,
             });
         }
-        let openai_key = env.get("OPENAI_API_KEY").filter(|k| !k.is_empty());
-        let openai_base = env.get("OPENAI_BASE_URL").filter(|k| !k.is_empty());
-        if (openai_key.is_some() || openai_base.is_some())
-            && !providers.iter().any(|p| p.id == "openai")
-        {
-            providers.push(ProviderConfig {
-                id: "openai".to_string(),
-                kind: ProviderKind::Openai,
-                base_url: openai_base
-                    .cloned()
-                    .unwrap_or_else(|| "https://api.openai.com/v1".to_string()),
-                api_key: openai_key.cloned(),
-                models: env
-                    .get("OPENAI_MODELS")
-                    .map(|m| {
-                        m.split(',')
-                            .map(|s| s.trim().to_string())
-                            .filter(|s| !s.is_empty())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                max_tokens: None,
-                temperature: None,
-            });
+        for conventional in &CONVENTIONAL {
+            add_from_env(&mut providers, conventional, env);
         }
+        let detect_ollama = match env
+            .get("SLUICE_DETECT_OLLAMA")
+            .map(|v| v.trim().to_ascii_lowercase())
+        {
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) => {
+                return Err(format!(
+                    "SLUICE_DETECT_OLLAMA must be true or false, got {v:?}"
+                ))
+            }
+            None => file.autodetect.ollama.unwrap_or(true),
+        };
         Ok(Self {
             server,
             demo,
             providers,
+            detect_ollama,
         })
     }
+}
+
+/// A provider that conventional environment variables can configure.
+struct Conventional {
+    /// Provider id (and model-id prefix).
+    id: &'static str,
+    /// Adapter kind.
+    kind: ProviderKind,
+    /// Variable holding the key (None: the API needs no key).
+    key_var: Option<&'static str>,
+    /// Variable holding the base URL (or host, for Ollama).
+    base_var: &'static str,
+    /// Variable holding a comma-separated model list.
+    models_var: &'static str,
+}
+
+/// The conventional variables, in picker order.
+const CONVENTIONAL: [Conventional; 4] = [
+    Conventional {
+        id: "openai",
+        kind: ProviderKind::Openai,
+        key_var: Some("OPENAI_API_KEY"),
+        base_var: "OPENAI_BASE_URL",
+        models_var: "OPENAI_MODELS",
+    },
+    Conventional {
+        id: "anthropic",
+        kind: ProviderKind::Anthropic,
+        key_var: Some("ANTHROPIC_API_KEY"),
+        base_var: "ANTHROPIC_BASE_URL",
+        models_var: "ANTHROPIC_MODELS",
+    },
+    Conventional {
+        id: "gemini",
+        kind: ProviderKind::Gemini,
+        key_var: Some("GEMINI_API_KEY"),
+        base_var: "GEMINI_BASE_URL",
+        models_var: "GEMINI_MODELS",
+    },
+    Conventional {
+        id: "ollama",
+        kind: ProviderKind::Ollama,
+        key_var: None,
+        base_var: "OLLAMA_HOST",
+        models_var: "OLLAMA_MODELS",
+    },
+];
+
+/// Adds the provider that `conventional`'s variables describe, unless the file already has
+/// that id or none of its variables is set.
+fn add_from_env(
+    providers: &mut Vec<ProviderConfig>,
+    conventional: &Conventional,
+    env: &HashMap<String, String>,
+) {
+    let get = |name: &str| env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let key = conventional.key_var.and_then(get);
+    let base = get(conventional.base_var);
+    if (key.is_none() && base.is_none()) || providers.iter().any(|p| p.id == conventional.id) {
+        return;
+    }
+    let base_url = match (conventional.kind, base) {
+        (ProviderKind::Ollama, Some(host)) => crate::providers::ollama::base_from_ollama_host(host),
+        (_, Some(base)) => base.to_string(),
+        (kind, None) => kind.default_base_url().to_string(),
+    };
+    providers.push(ProviderConfig {
+        id: conventional.id.to_string(),
+        kind: conventional.kind,
+        base_url,
+        api_key: key.map(str::to_string),
+        models: get(conventional.models_var)
+            .map(|m| {
+                m.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        max_tokens: None,
+        temperature: None,
+    });
 }

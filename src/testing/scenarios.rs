@@ -199,9 +199,9 @@ pub(crate) fn builtin(context: ChatContext<'_>) -> Option<Reply> {
     Some(reply)
 }
 
-/// Replays `<dir>/<stem>.sse` byte-exact in seeded random pieces 5 ms apart, or `None` if the
-/// stem is unsafe (path separators, `..`) or the file cannot be read.
-pub(crate) async fn fixture(dir: &Path, stem: &str, seed: u64) -> Option<Reply> {
+/// Replays `<dir>/<stem>.<extension>` byte-exact in seeded random pieces 5 ms apart, or `None`
+/// if the stem is unsafe (path separators, `..`) or the file cannot be read.
+pub(crate) async fn fixture(dir: &Path, stem: &str, extension: &str, seed: u64) -> Option<Reply> {
     let safe = !stem.is_empty()
         && !stem.contains("..")
         && stem
@@ -210,7 +210,7 @@ pub(crate) async fn fixture(dir: &Path, stem: &str, seed: u64) -> Option<Reply> 
     if !safe {
         return None;
     }
-    let path = dir.join(format!("{stem}.sse"));
+    let path = dir.join(format!("{stem}.{extension}"));
     let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
         .await
         .ok()?
@@ -232,31 +232,46 @@ pub(crate) async fn fixture(dir: &Path, stem: &str, seed: u64) -> Option<Reply> 
         steps.push(ScriptStep::Send(piece.to_vec()));
         rest = tail;
     }
-    Some(Reply::stream(steps))
+    let mut reply = Reply::stream(steps);
+    if extension == "ndjson" {
+        reply.content_type = "application/x-ndjson".to_string();
+    }
+    Some(reply)
+}
+
+/// Model names replaying the fixtures in `dir` whose names start with `prefix` and end with
+/// `.<extension>`, sorted.
+pub(crate) async fn fixture_models_with(
+    dir: &Path,
+    prefix: &'static str,
+    extension: &'static str,
+) -> Vec<String> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let suffix = format!(".{extension}");
+        let mut models: Vec<String> = entries
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+                let stem = name
+                    .strip_suffix(suffix.as_str())
+                    .filter(|_| name.starts_with(prefix))?;
+                Some(format!("{FIXTURE_PREFIX}{stem}"))
+            })
+            .collect();
+        models.sort();
+        models
+    })
+    .await
+    .unwrap_or_default()
 }
 
 /// Model names for the Chat Completions fixtures in `dir`, sorted.
 pub(crate) async fn fixture_models(dir: &Path) -> Vec<String> {
-    let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || list_fixture_models(&dir))
-        .await
-        .unwrap_or_default()
-}
-
-/// Blocking part of [`fixture_models`].
-fn list_fixture_models(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut models: Vec<String> = entries
-        .filter_map(|entry| {
-            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
-            let is_chat =
-                name.starts_with("openai-chat__") || name.starts_with("openai-compatible-");
-            let stem = name.strip_suffix(".sse").filter(|_| is_chat)?;
-            Some(format!("{FIXTURE_PREFIX}{stem}"))
-        })
-        .collect();
+    let mut models = fixture_models_with(dir, "openai-chat__", "sse").await;
+    models.extend(fixture_models_with(dir, "openai-compatible-", "sse").await);
     models.sort();
     models
 }

@@ -113,3 +113,83 @@ fn bad_numbers_in_env_are_refused() {
         Config::from_parts(None, None, &env(&[("SLUICE_DEMO_TTFT_MS", "fast")])).expect_err("bad");
     assert!(error.contains("SLUICE_DEMO_TTFT_MS"), "{error}");
 }
+
+#[test]
+fn conventional_variables_configure_every_family() {
+    let config = Config::from_parts(
+        None,
+        None,
+        &env(&[
+            ("ANTHROPIC_API_KEY", "sk-ant-1"),
+            ("GEMINI_API_KEY", "g-1"),
+            ("GEMINI_MODELS", "gemini-2.5-flash"),
+            ("OLLAMA_HOST", "0.0.0.0:11500"),
+        ]),
+    )
+    .expect("config");
+    let ids: Vec<&str> = config.providers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["anthropic", "gemini", "ollama"]);
+    assert_eq!(config.providers[0].kind, ProviderKind::Anthropic);
+    assert_eq!(config.providers[0].base_url, "https://api.anthropic.com");
+    assert_eq!(config.providers[1].models, vec!["gemini-2.5-flash"]);
+    assert_eq!(config.providers[2].kind, ProviderKind::Ollama);
+    assert_eq!(config.providers[2].base_url, "http://127.0.0.1:11500");
+    assert!(config.providers[2].api_key.is_none());
+    assert_eq!(config.providers[0].display_name(), "Anthropic");
+}
+
+#[test]
+fn every_kind_can_be_named_in_the_file_with_a_default_base_url() {
+    let file = r#"
+[autodetect]
+ollama = false
+
+[[providers]]
+id = "claude"
+kind = "anthropic"
+api_key_env = "MY_ANTHROPIC"
+models = ["claude-sonnet-4-6"]
+max_tokens = 8000
+
+[[providers]]
+id = "responses"
+kind = "openai_responses"
+api_key_env = "MY_OPENAI"
+
+[[providers]]
+id = "google"
+kind = "gemini"
+api_key_env = "MY_GEMINI"
+
+[[providers]]
+id = "box"
+kind = "ollama"
+base_url = "http://10.0.0.5:11434"
+"#;
+    let config = Config::from_parts(
+        Some(Path::new("sluice.toml")),
+        Some(file),
+        &env(&[("MY_ANTHROPIC", "a"), ("MY_OPENAI", "o"), ("MY_GEMINI", "g")]),
+    )
+    .expect("config");
+    assert!(!config.detect_ollama);
+    let kinds: Vec<ProviderKind> = config.providers.iter().map(|p| p.kind).collect();
+    assert_eq!(
+        kinds,
+        [ProviderKind::Anthropic, ProviderKind::OpenaiResponses, ProviderKind::Gemini, ProviderKind::Ollama]
+    );
+    assert_eq!(config.providers[1].base_url, "https://api.openai.com/v1");
+    assert_eq!(config.providers[2].base_url, "https://generativelanguage.googleapis.com");
+    assert_eq!(config.providers[3].base_url, "http://10.0.0.5:11434");
+    assert_eq!(config.providers[0].max_tokens, Some(8000));
+    assert_eq!(config.providers[0].display_name(), "claude");
+}
+
+#[test]
+fn ollama_detection_follows_the_file_and_the_env() {
+    assert!(Config::from_parts(None, None, &env(&[])).expect("config").detect_ollama);
+    let off = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "false")])).expect("config");
+    assert!(!off.detect_ollama);
+    let error = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "maybe")])).expect_err("bad");
+    assert!(error.contains("SLUICE_DETECT_OLLAMA"), "{error}");
+}

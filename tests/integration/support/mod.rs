@@ -26,10 +26,13 @@ pub struct TestApp {
 impl TestApp {
     /// Serves the app with the configuration built from `env` (as if they were env vars).
     pub async fn spawn(env: &[(&str, &str)]) -> TestApp {
-        let env: HashMap<String, String> = env
+        // Never pick up a real local Ollama in tests.
+        let mut env: HashMap<String, String> = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        env.entry("SLUICE_DETECT_OLLAMA".to_string())
+            .or_insert_with(|| "false".to_string());
         let config = Config::from_parts(None, None, &env).expect("config");
         let catalog = Catalog::build(&config).await.expect("catalog");
         let state = AppState::new(config, catalog);
