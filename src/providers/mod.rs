@@ -5,6 +5,7 @@
 
 pub mod event;
 pub mod http_error;
+pub mod ollama_stream;
 pub mod openai_chat;
 pub mod parser;
 
@@ -12,6 +13,8 @@ pub mod parser;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod http_stream;
+#[cfg(feature = "ssr")]
+pub mod ollama;
 #[cfg(feature = "ssr")]
 pub mod openai;
 #[cfg(feature = "ssr")]
