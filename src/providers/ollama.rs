@@ -7,7 +7,9 @@
 use crate::events::{ModelInfo, Role};
 use crate::providers::http_stream::{http_client, stream_http};
 use crate::providers::ollama_stream::OllamaChatParser;
-use crate::providers::{Provider, ProviderRequest, ProviderSettings, ProviderStream};
+use crate::providers::{
+    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -33,14 +35,6 @@ impl OllamaProvider {
             settings,
             client: http_client()?,
         })
-    }
-
-    /// Asks the server which models it has (`GET /api/tags`), sorted by name, for providers
-    /// configured without a model list. Errors are returned as text for the start-up log.
-    pub async fn discover_models(&mut self, timeout: Duration) -> Result<(), String> {
-        let key = self.settings.api_key.as_deref();
-        self.settings.models = list_models(&self.client, self.base(), key, timeout).await?;
-        Ok(())
     }
 
     /// The streaming chat request for `request` (URL, optional bearer key, JSON body), ready to
@@ -99,6 +93,16 @@ impl OllamaProvider {
             body["options"] = Value::Object(options);
         }
         body
+    }
+}
+
+impl ModelDiscovery for OllamaProvider {
+    /// Asks the server which models it has (`GET /api/tags`), sorted by name, for providers
+    /// configured without a model list. Errors are returned as text for the start-up log.
+    async fn discover_models(&mut self, timeout: Duration) -> Result<(), String> {
+        let key = self.settings.api_key.as_deref();
+        self.settings.models = list_models(&self.client, self.base(), key, timeout).await?;
+        Ok(())
     }
 }
 

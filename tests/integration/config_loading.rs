@@ -169,17 +169,29 @@ base_url = "http://10.0.0.5:11434"
     let config = Config::from_parts(
         Some(Path::new("sluice.toml")),
         Some(file),
-        &env(&[("MY_ANTHROPIC", "a"), ("MY_OPENAI", "o"), ("MY_GEMINI", "g")]),
+        &env(&[
+            ("MY_ANTHROPIC", "a"),
+            ("MY_OPENAI", "o"),
+            ("MY_GEMINI", "g"),
+        ]),
     )
     .expect("config");
     assert!(!config.detect_ollama);
     let kinds: Vec<ProviderKind> = config.providers.iter().map(|p| p.kind).collect();
     assert_eq!(
         kinds,
-        [ProviderKind::Anthropic, ProviderKind::OpenaiResponses, ProviderKind::Gemini, ProviderKind::Ollama]
+        [
+            ProviderKind::Anthropic,
+            ProviderKind::OpenaiResponses,
+            ProviderKind::Gemini,
+            ProviderKind::Ollama
+        ]
     );
     assert_eq!(config.providers[1].base_url, "https://api.openai.com/v1");
-    assert_eq!(config.providers[2].base_url, "https://generativelanguage.googleapis.com");
+    assert_eq!(
+        config.providers[2].base_url,
+        "https://generativelanguage.googleapis.com"
+    );
     assert_eq!(config.providers[3].base_url, "http://10.0.0.5:11434");
     assert_eq!(config.providers[0].max_tokens, Some(8000));
     assert_eq!(config.providers[0].display_name(), "claude");
@@ -187,9 +199,15 @@ base_url = "http://10.0.0.5:11434"
 
 #[test]
 fn ollama_detection_follows_the_file_and_the_env() {
-    assert!(Config::from_parts(None, None, &env(&[])).expect("config").detect_ollama);
-    let off = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "false")])).expect("config");
+    assert!(
+        Config::from_parts(None, None, &env(&[]))
+            .expect("config")
+            .detect_ollama
+    );
+    let off =
+        Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "false")])).expect("config");
     assert!(!off.detect_ollama);
-    let error = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "maybe")])).expect_err("bad");
+    let error = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "maybe")]))
+        .expect_err("bad");
     assert!(error.contains("SLUICE_DETECT_OLLAMA"), "{error}");
 }

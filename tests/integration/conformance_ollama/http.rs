@@ -6,6 +6,7 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 use sluice::events::{ChatMessage, Role};
 use sluice::providers::ollama::{detect_local, OllamaProvider};
+use sluice::providers::ModelDiscovery;
 use sluice::providers::{
     Provider, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
 };
