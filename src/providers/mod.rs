@@ -4,12 +4,15 @@
 //! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
 
 pub mod event;
+pub mod gemini_stream;
 pub mod http_error;
 pub mod openai_chat;
 pub mod parser;
 
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod gemini;
 #[cfg(feature = "ssr")]
 pub mod http_stream;
 #[cfg(feature = "ssr")]
