@@ -4,6 +4,7 @@
 //! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
 
 pub mod event;
+pub mod gemini_stream;
 pub mod http_error;
 pub mod ollama_stream;
 pub mod openai_chat;
@@ -11,6 +12,8 @@ pub mod parser;
 
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod gemini;
 #[cfg(feature = "ssr")]
 pub mod http_stream;
 #[cfg(feature = "ssr")]

@@ -4,6 +4,8 @@
 mod chat_codec;
 mod chat_endpoint;
 mod config_loading;
+mod conformance_gemini;
+mod conformance_gemini_http;
 mod conformance_ollama;
 mod conformance_support;
 mod markdown;
