@@ -6,6 +6,10 @@
 pub mod event;
 pub mod http_error;
 pub mod openai_chat;
+mod openai_chat_tools;
+pub mod openai_responses;
+mod openai_responses_tools;
+mod openai_stream_error;
 pub mod parser;
 
 #[cfg(feature = "ssr")]
@@ -14,6 +18,8 @@ pub mod demo;
 pub mod http_stream;
 #[cfg(feature = "ssr")]
 pub mod openai;
+#[cfg(feature = "ssr")]
+pub mod openai_responses_http;
 #[cfg(feature = "ssr")]
 mod provider;
 

@@ -4,8 +4,11 @@
 mod chat_codec;
 mod chat_endpoint;
 mod config_loading;
+mod conformance_openai_responses;
+mod conformance_openai_responses_http;
 mod conformance_support;
 mod markdown;
+mod openai_chat_extras;
 mod openai_fixtures;
 mod sse_codec;
 mod stop_disconnect;
