@@ -8,6 +8,10 @@ pub mod gemini_stream;
 pub mod http_error;
 pub mod ollama_stream;
 pub mod openai_chat;
+mod openai_chat_tools;
+pub mod openai_responses;
+mod openai_responses_tools;
+mod openai_stream_error;
 pub mod parser;
 
 #[cfg(feature = "ssr")]
@@ -20,6 +24,8 @@ pub mod http_stream;
 pub mod ollama;
 #[cfg(feature = "ssr")]
 pub mod openai;
+#[cfg(feature = "ssr")]
+pub mod openai_responses_http;
 #[cfg(feature = "ssr")]
 mod provider;
 

@@ -61,37 +61,46 @@ impl OpenAiProvider {
 impl ModelDiscovery for OpenAiProvider {
     /// `GET /models` (the OpenAI list shape).
     async fn discover_models(&mut self, timeout: Duration) -> Result<(), String> {
-        let mut request = self
-            .client
-            .get(format!("{}/models", self.settings.base()))
-            .timeout(timeout);
-        if let Some(key) = &self.settings.api_key {
-            request = request.bearer_auth(key);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| e.without_url().to_string())?;
-        if !response.status().is_success() {
-            return Err(format!("HTTP {}", response.status().as_u16()));
-        }
-        let body: Value = response
-            .json()
-            .await
-            .map_err(|e| e.without_url().to_string())?;
-        let mut names: Vec<String> = body["data"]
-            .as_array()
-            .map(|models| {
-                models
-                    .iter()
-                    .filter_map(|m| m["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        self.settings.models = names;
+        self.settings.models = list_openai_models(&self.client, &self.settings, timeout).await?;
         Ok(())
     }
+}
+
+/// Lists the models of an OpenAI-style API (`GET {base}/models`, `data[].id`), sorted; shared by
+/// the Chat Completions and Responses adapters.
+pub async fn list_openai_models(
+    client: &reqwest::Client,
+    settings: &ProviderSettings,
+    timeout: Duration,
+) -> Result<Vec<String>, String> {
+    let mut request = client
+        .get(format!("{}/models", settings.base()))
+        .timeout(timeout);
+    if let Some(key) = &settings.api_key {
+        request = request.bearer_auth(key);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| e.without_url().to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("HTTP {}", response.status().as_u16()));
+    }
+    let body: Value = response
+        .json()
+        .await
+        .map_err(|e| e.without_url().to_string())?;
+    let mut names: Vec<String> = body["data"]
+        .as_array()
+        .map(|models| {
+            models
+                .iter()
+                .filter_map(|m| m["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    Ok(names)
 }
 
 impl Provider for OpenAiProvider {

@@ -5,7 +5,12 @@
 //! Rules:
 //! * only choice index 0 counts (`n > 1` streams interleave choices): its non-empty
 //!   `delta.content` becomes [`ProviderEvent::Text`], `delta.refusal` becomes
-//!   [`ProviderEvent::Refusal`], its first `finish_reason` becomes [`ProviderEvent::Finish`];
+//!   [`ProviderEvent::Refusal`], `delta.reasoning_content` (DeepSeek, vLLM; or else
+//!   `delta.reasoning`, OpenRouter) becomes [`ProviderEvent::Reasoning`], its first
+//!   `finish_reason` becomes [`ProviderEvent::Finish`];
+//! * `delta.tool_calls` fragments become tool-call start / argument-delta events (assembled by the
+//!   `openai_chat_tools` module); every open call ends right before the finish reason (or at
+//!   `[DONE]` if no finish reason came);
 //! * a `usage` object on any chunk (the `choices: []` usage chunk, or DeepSeek's finish chunk)
 //!   becomes [`ProviderEvent::Usage`]; `usage: null` is ignored;
 //! * `data: [DONE]` ends the stream; later bytes are ignored; comments are ignored;
@@ -23,6 +28,8 @@
 use serde_json::Value;
 
 use super::event::{ProviderError, ProviderErrorKind, ProviderEvent};
+use super::openai_chat_tools::ChatToolCalls;
+use super::openai_stream_error::stream_error;
 use crate::events::{FinishReason, Usage};
 use crate::sse::{SseDecoder, SseEvent, SseItem};
 
@@ -32,9 +39,6 @@ pub const MALFORMED_CHUNK_MESSAGE: &str = "malformed chunk from provider";
 pub const ENDED_EARLY_MESSAGE: &str = "stream ended early";
 /// Message of the error emitted when a line exceeds the SSE decoder's size limit.
 pub const OVERSIZED_CHUNK_MESSAGE: &str = "oversized chunk from provider";
-
-/// Longest provider message passed on to the user, in characters.
-const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Incremental parser for one Chat Completions response body.
 #[derive(Debug, Default)]
@@ -50,6 +54,8 @@ pub struct ChatCompletionsParser {
     errored: bool,
     /// [`ChatCompletionsParser::finish`] ran; the body is over.
     ended: bool,
+    /// Choice 0's tool calls, assembled from `delta.tool_calls` fragments.
+    tool_calls: ChatToolCalls,
 }
 
 impl ChatCompletionsParser {
@@ -118,6 +124,7 @@ impl ChatCompletionsParser {
     /// Interprets one SSE event's data.
     fn handle_event(&mut self, event: &SseEvent, at_end: bool, events: &mut Vec<ProviderEvent>) {
         if event.data.trim() == "[DONE]" {
+            self.tool_calls.end_all(events);
             self.saw_done = true;
             return;
         }
@@ -151,7 +158,8 @@ impl ChatCompletionsParser {
         }
     }
 
-    /// Emits the text, refusal and first finish reason of choice 0.
+    /// Emits the reasoning, text, refusal, tool-call fragments and first finish reason of
+    /// choice 0 (the finish ends every open tool call first).
     fn handle_choice(&mut self, choice: &Value, events: &mut Vec<ProviderEvent>) {
         let delta = choice.get("delta");
         let field = |name: &str| {
@@ -160,15 +168,22 @@ impl ChatCompletionsParser {
                 .and_then(Value::as_str)
                 .filter(|text| !text.is_empty())
         };
+        if let Some(reasoning) = field("reasoning_content").or_else(|| field("reasoning")) {
+            events.push(ProviderEvent::Reasoning(reasoning.to_string()));
+        }
         if let Some(text) = field("content") {
             events.push(ProviderEvent::Text(text.to_string()));
         }
         if let Some(refusal) = field("refusal") {
             events.push(ProviderEvent::Refusal(refusal.to_string()));
         }
+        if let Some(fragments) = delta.and_then(|delta| delta.get("tool_calls")) {
+            self.tool_calls.push(fragments, events);
+        }
         let finish = choice.get("finish_reason").and_then(Value::as_str);
         if let Some(reason) = finish.filter(|_| !self.saw_finish) {
             self.saw_finish = true;
+            self.tool_calls.end_all(events);
             events.push(ProviderEvent::Finish(FinishReason::from_openai(reason)));
         }
     }
@@ -208,42 +223,6 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
                 .and_then(|details| details.get("reasoning_tokens")),
         ),
     })
-}
-
-/// Maps an error sent inside the stream (`{"error": {...}}` or a bare string) to an error.
-fn stream_error(error: &Value) -> ProviderError {
-    let label = |name: &str| error.get(name).and_then(Value::as_str).unwrap_or_default();
-    let kind = match (label("code"), label("type")) {
-        ("invalid_api_key", _) | (_, "authentication_error" | "permission_error") => {
-            ProviderErrorKind::Auth
-        }
-        ("rate_limit_exceeded" | "insufficient_quota", _)
-        | (_, "rate_limit_error" | "insufficient_quota" | "tokens" | "requests") => {
-            ProviderErrorKind::RateLimited {
-                retry_after_secs: None,
-            }
-        }
-        ("model_not_found", _) | (_, "not_found_error") => ProviderErrorKind::NotFound,
-        (_, "invalid_request_error") => ProviderErrorKind::BadRequest,
-        _ => ProviderErrorKind::Upstream,
-    };
-    let message = error_message(error).unwrap_or_else(|| kind.default_message().to_string());
-    ProviderError::new(kind, message)
-}
-
-/// The user-facing text of an error value: its `message`, or the value itself if it is a
-/// string; control characters removed and the length capped.
-fn error_message(error: &Value) -> Option<String> {
-    let raw = error
-        .get("message")
-        .and_then(Value::as_str)
-        .or(error.as_str())?;
-    let spaced: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let cleaned: String = spaced.trim().chars().take(MAX_MESSAGE_CHARS).collect();
-    (!cleaned.is_empty()).then_some(cleaned)
 }
 
 impl crate::providers::StreamParser for ChatCompletionsParser {

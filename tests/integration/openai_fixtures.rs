@@ -1,7 +1,8 @@
 //! Chat Completions parser: every recorded OpenAI / OpenAI-compatible fixture in
 //! `shared/fixtures/provider-streams` fed whole, byte by byte and in 200 seeded random split
-//! sets, checked against its JSON sidecar; plus hand-written edge cases (malformed chunk,
-//! in-stream error, truncation, oversized line, n > 1, usage placement).
+//! sets, checked against its JSON sidecar (text, refusal, reasoning, tool calls, finish,
+//! usage); plus hand-written edge cases (malformed chunk, in-stream error, truncation,
+//! oversized line, n > 1, usage placement, reasoning fields, tool-call fragments).
 
 use std::path::{Path, PathBuf};
 
@@ -21,15 +22,33 @@ const FIXTURES_DIR: &str = concat!(
     "/../shared/fixtures/provider-streams"
 );
 
+/// One tool call as its events assembled it.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct SeenToolCall {
+    /// Provider call id from the start event.
+    pub(crate) id: Option<String>,
+    /// Tool name from the start event.
+    pub(crate) name: String,
+    /// The joined argument fragments, parsed as JSON when the outcome is compared (a string
+    /// holding the raw text when it is not JSON, so a mismatch shows it).
+    pub(crate) arguments: Value,
+    /// Raw argument text while events are folded.
+    raw_arguments: String,
+    /// Whether an end event was seen.
+    pub(crate) ended: bool,
+}
+
 /// What a whole stream amounted to.
 #[derive(Debug, Default, PartialEq)]
-struct Outcome {
-    text: String,
-    refusal: String,
-    finishes: Vec<FinishReason>,
-    last_usage: Option<Usage>,
-    errors: Vec<ProviderError>,
-    done: bool,
+pub(crate) struct Outcome {
+    pub(crate) text: String,
+    pub(crate) refusal: String,
+    pub(crate) reasoning: String,
+    pub(crate) tool_calls: Vec<SeenToolCall>,
+    pub(crate) finishes: Vec<FinishReason>,
+    pub(crate) last_usage: Option<Usage>,
+    pub(crate) errors: Vec<ProviderError>,
+    pub(crate) done: bool,
 }
 
 fn run(pieces: &[&[u8]]) -> Outcome {
@@ -50,16 +69,35 @@ fn run(pieces: &[&[u8]]) -> Outcome {
             ProviderEvent::Finish(reason) => outcome.finishes.push(reason),
             ProviderEvent::Usage(usage) => outcome.last_usage = Some(usage),
             ProviderEvent::Error(error) => outcome.errors.push(error),
-            ProviderEvent::Reasoning(_)
-            | ProviderEvent::ToolCallStart { .. }
-            | ProviderEvent::ToolCallDelta { .. }
-            | ProviderEvent::ToolCallEnd { .. } => {}
+            ProviderEvent::Reasoning(text) => outcome.reasoning.push_str(&text),
+            ProviderEvent::ToolCallStart { index, id, name } => {
+                assert_eq!(index as usize, outcome.tool_calls.len(), "start order");
+                outcome.tool_calls.push(SeenToolCall {
+                    id,
+                    name,
+                    ..SeenToolCall::default()
+                });
+            }
+            ProviderEvent::ToolCallDelta { index, arguments } => {
+                let call = &mut outcome.tool_calls[index as usize];
+                assert!(!call.ended, "delta after end");
+                call.raw_arguments.push_str(&arguments);
+            }
+            ProviderEvent::ToolCallEnd { index } => {
+                let call = &mut outcome.tool_calls[index as usize];
+                assert!(!call.ended, "ended twice");
+                call.ended = true;
+            }
         }
+    }
+    for call in &mut outcome.tool_calls {
+        let raw = std::mem::take(&mut call.raw_arguments);
+        call.arguments = serde_json::from_str(&raw).unwrap_or(Value::String(raw));
     }
     outcome
 }
 
-fn run_str(body: &str) -> Outcome {
+pub(crate) fn run_str(body: &str) -> Outcome {
     run(&[body.as_bytes()])
 }
 
@@ -98,9 +136,33 @@ fn expected_outcome(sidecar: &Value) -> Outcome {
             output_tokens: usage["completion_tokens"].as_u64().unwrap(),
             reasoning_tokens: usage["completion_tokens_details"]["reasoning_tokens"].as_u64(),
         });
+    let tool_calls = sidecar["expected_tool_calls"]
+        .as_array()
+        .map(|calls| {
+            calls
+                .iter()
+                .filter(|call| call["choice"].as_u64().unwrap_or(0) == 0)
+                .map(|call| SeenToolCall {
+                    id: call["id"].as_str().map(str::to_string),
+                    name: call["name"].as_str().unwrap().to_string(),
+                    arguments: serde_json::from_str(call["arguments"].as_str().unwrap()).unwrap(),
+                    raw_arguments: String::new(),
+                    ended: true,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let reasoning = sidecar
+        .get("expected_reasoning")
+        .or(sidecar.get("expected_thinking"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     Outcome {
         text: text("expected_text"),
         refusal: text("expected_refusal"),
+        reasoning,
+        tool_calls,
         finishes: vec![FinishReason::from_openai(
             sidecar["expected_finish"].as_str().unwrap(),
         )],
@@ -141,6 +203,7 @@ fn every_openai_chat_fixture_under_every_split_strategy() {
         !paths.is_empty(),
         "no openai-chat fixtures in {FIXTURES_DIR}"
     );
+    let mut tool_calls_checked = 0;
     for (number, path) in paths.iter().enumerate() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(path).unwrap();
@@ -163,8 +226,13 @@ fn every_openai_chat_fixture_under_every_split_strategy() {
                 "{name}: random split set {round}"
             );
         }
+        tool_calls_checked += expected.tool_calls.len();
         eprintln!("checked {name}");
     }
+    assert!(
+        tool_calls_checked >= 4,
+        "the tool-call fixtures were compared"
+    );
     eprintln!("{} OpenAI chat fixtures checked", paths.len());
 }
 
@@ -178,9 +246,9 @@ fn text_chunk(text: &str) -> String {
 }
 
 const FINISH: &str = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n";
-const DONE: &str = "data: [DONE]\n\n";
+pub(crate) const DONE: &str = "data: [DONE]\n\n";
 
-fn protocol_error(message: &str) -> ProviderError {
+pub(crate) fn protocol_error(message: &str) -> ProviderError {
     ProviderError::new(ProviderErrorKind::Protocol, message)
 }
 
