@@ -3,11 +3,16 @@
 //! (`openai`, `demo`) are server-only. Every adapter implements [`Provider`] and yields
 //! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
 
+mod anthropic_blocks;
+pub mod anthropic_messages;
+mod anthropic_wire;
 pub mod event;
 pub mod http_error;
 pub mod openai_chat;
 pub mod parser;
 
+#[cfg(feature = "ssr")]
+pub mod anthropic;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
