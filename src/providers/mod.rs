@@ -3,6 +3,9 @@
 //! (`openai`, `demo`) are server-only. Every adapter implements [`Provider`] and yields
 //! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
 
+mod anthropic_blocks;
+pub mod anthropic_messages;
+mod anthropic_wire;
 pub mod event;
 pub mod gemini_stream;
 pub mod http_error;
@@ -14,6 +17,8 @@ mod openai_responses_tools;
 mod openai_stream_error;
 pub mod parser;
 
+#[cfg(feature = "ssr")]
+pub mod anthropic;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]

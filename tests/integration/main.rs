@@ -4,6 +4,7 @@
 mod chat_codec;
 mod chat_endpoint;
 mod config_loading;
+mod conformance_anthropic;
 mod conformance_gemini;
 mod conformance_gemini_http;
 mod conformance_ollama;
