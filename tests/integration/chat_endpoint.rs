@@ -154,12 +154,12 @@ async fn provider_http_errors_become_clear_messages_without_the_key() {
     let fake = start_fake().await;
     let app = TestApp::with_fake(&fake, "fake-unauthorized,fake-ratelimit,fake-overloaded").await;
     let cases = [
-        ("openai/fake-unauthorized", "Invalid API key for openai"),
+        ("openai/fake-unauthorized", "Invalid API key for OpenAI"),
         (
             "openai/fake-ratelimit",
-            "Rate limited by openai, retry after 20 s",
+            "Rate limited by OpenAI, retry after 20 s",
         ),
-        ("openai/fake-overloaded", "openai is unavailable (HTTP 503)"),
+        ("openai/fake-overloaded", "OpenAI is unavailable (HTTP 503)"),
     ];
     for (model, expected) in cases {
         let response = app.stream_chat(model, "hi").await;
