@@ -17,6 +17,7 @@
 import { defineConfig } from '@playwright/test';
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { E2E_API_KEY } from './support/constants';
 
@@ -54,9 +55,10 @@ const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
  * The OpenAI Responses provider has no conventional env var, so it comes from a config file
  * written here with the fake's port (the other families are configured by env vars below).
  */
-const configDir = path.resolve(__dirname, 'test-results');
+// Not under test-results/: Playwright empties that folder before the servers start.
+const configDir = path.join(tmpdir(), 'sluice-e2e');
 mkdirSync(configDir, { recursive: true });
-const configFile = path.join(configDir, 'sluice.e2e.toml');
+const configFile = path.join(configDir, `sluice.${appPort}.toml`);
 writeFileSync(
   configFile,
   [

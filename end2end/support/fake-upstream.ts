@@ -29,9 +29,9 @@ export interface RecordFilter {
   messageContains?: string;
 }
 
-/** The fake names models without the app's provider prefix. */
+/** The fake names models without the app's provider prefix (`openai/`, `anthropic/`, …). */
 export function upstreamModelName(model: string): string {
-  return model.replace(/^openai\//, '');
+  return model.replace(/^[^/]+\//, '');
 }
 
 function matches(record: RequestRecord, filter: RecordFilter): boolean {
@@ -39,7 +39,8 @@ function matches(record: RequestRecord, filter: RecordFilter): boolean {
   if (filter.messageContains !== undefined) {
     if (!record.last_user_message?.includes(filter.messageContains)) return false;
   }
-  return record.path.includes('chat/completions');
+  // Every recorded request is a chat request of some provider family.
+  return true;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

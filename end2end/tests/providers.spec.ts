@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChatPage } from '../pages/chat-page';
 import { uniqueTag } from '../support/env';
+import { waitForRecord } from '../support/fake-upstream';
 
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/provider-streams');
 
@@ -90,7 +91,16 @@ for (const c of CASES) {
     if (c.expect === 'length') {
       const note = answer.getByTestId('length-note');
       await expect(note).toContainText('stopped: token limit');
-      await expect(note.getByRole('button', { name: 'Continue' })).toBeVisible();
+      const before = (await chat.answerText(answer)).trim();
+      await note.getByRole('button', { name: 'Continue' }).click();
+      // The model is sent the partial answer and asked to go on; the new text is appended.
+      const model = `${c.provider}/fake-fixture-${c.stem}`;
+      await waitForRecord({ model, messageContains: 'Continue your previous answer' });
+      await chat.waitForDone(answer);
+      const after = (await chat.answerText(answer)).trim();
+      expect(after.length).toBeGreaterThan(before.length);
+      expect(after.startsWith(before.slice(0, 40))).toBe(true);
+      await expect(chat.assistantMessages).toHaveCount(1);
     }
     await expect(chat.stats(answer)).toContainText(/in \/ \d+ out|tokens/);
   });

@@ -1,7 +1,8 @@
-//! Model providers. Pure wire-format parsers (`event`, `openai_chat`) compile for both targets
-//! so they can be tested anywhere; the adapters that open network connections or run timers
-//! (`openai`, `demo`) are server-only. Every adapter implements [`Provider`] and yields
-//! normalized [`ProviderEvent`]s, so nothing above this module knows a provider's wire format.
+//! Model providers. Each upstream API has a pure wire-format parser (a [`StreamParser`]: raw
+//! body bytes in, normalized [`ProviderEvent`]s out) that compiles for both targets and is
+//! tested against recorded streams, and a server-only adapter that builds the HTTP request and
+//! runs it through the shared [`http_stream`] loop. Nothing above this module knows a
+//! provider's wire format.
 
 mod anthropic_blocks;
 pub mod anthropic_messages;
