@@ -3,12 +3,10 @@
 //! [`AnthropicMessagesParser`] do the rest. `base_url` is the API root
 //! ([`DEFAULT_BASE_URL`]), without `/v1`.
 
-use crate::events::{ModelInfo, Role};
+use crate::events::Role;
 use crate::providers::anthropic_messages::AnthropicMessagesParser;
-use crate::providers::http_stream::{http_client, stream_http};
-use crate::providers::{
-    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
-};
+use crate::providers::http_stream::{http_client, HttpAdapter};
+use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -130,24 +128,19 @@ impl ModelDiscovery for AnthropicProvider {
     }
 }
 
-impl Provider for AnthropicProvider {
-    fn id(&self) -> &str {
-        &self.settings.id
+impl HttpAdapter for AnthropicProvider {
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
-    fn models(&self) -> Vec<ModelInfo> {
-        self.settings.model_infos()
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
+        self.request_builder(request)
     }
 
-    fn stream(&self, request: ProviderRequest) -> ProviderStream {
-        stream_http(
-            self.request_builder(&request),
-            Box::new(AnthropicMessagesParser::named(
-                self.settings.display_name.clone(),
-            )),
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(AnthropicMessagesParser::named(
             self.settings.display_name.clone(),
-            self.settings.api_key.clone(),
-        )
+        ))
     }
 }
 

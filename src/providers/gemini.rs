@@ -3,12 +3,10 @@
 //! [`GeminiStreamParser`] do the rest. The key travels in the `x-goog-api-key` header, never in
 //! the URL, so it cannot leak through logged URLs.
 
-use crate::events::{ModelInfo, Role};
+use crate::events::Role;
 use crate::providers::gemini_stream::GeminiStreamParser;
-use crate::providers::http_stream::{http_client, stream_http};
-use crate::providers::{
-    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
-};
+use crate::providers::http_stream::{http_client, HttpAdapter};
+use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -188,22 +186,17 @@ impl ModelDiscovery for GeminiProvider {
     }
 }
 
-impl Provider for GeminiProvider {
-    fn id(&self) -> &str {
-        &self.settings.id
+impl HttpAdapter for GeminiProvider {
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
-    fn models(&self) -> Vec<ModelInfo> {
-        self.settings.model_infos()
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
+        self.stream_request(request)
     }
 
-    fn stream(&self, request: ProviderRequest) -> ProviderStream {
-        stream_http(
-            self.stream_request(&request),
-            Box::new(GeminiStreamParser::new()),
-            self.settings.display_name.clone(),
-            self.settings.api_key.clone(),
-        )
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(GeminiStreamParser::new())
     }
 }
 

@@ -3,9 +3,11 @@
 //! terminator, the end of the body, or an error. The response lives inside the returned
 //! stream, so dropping the stream closes the upstream connection at once.
 
+use crate::events::ModelInfo;
 use crate::providers::http_error::http_error;
 use crate::providers::{
-    ProviderError, ProviderErrorKind, ProviderEvent, ProviderStream, StreamParser,
+    Provider, ProviderError, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
+    ProviderStream, StreamParser,
 };
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -145,4 +147,37 @@ async fn failed_response(
         }
     }
     http_error(provider, status, &body, retry_after, secret)
+}
+
+/// An HTTP provider described by its settings, how it builds the streaming request and which
+/// parser reads the answer; every such adapter is a [`Provider`] through the impl below.
+pub trait HttpAdapter: Send + Sync {
+    /// Id, display name, key and models.
+    fn settings(&self) -> &ProviderSettings;
+
+    /// The streaming request for one answer (URL, auth headers, JSON body), not yet sent.
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder;
+
+    /// A fresh parser for one answer's body.
+    fn parser(&self) -> Box<dyn StreamParser>;
+}
+
+impl<T: HttpAdapter> Provider for T {
+    fn id(&self) -> &str {
+        &self.settings().id
+    }
+
+    fn models(&self) -> Vec<ModelInfo> {
+        self.settings().model_infos()
+    }
+
+    fn stream(&self, request: ProviderRequest) -> ProviderStream {
+        let settings = self.settings();
+        stream_http(
+            self.build_request(&request),
+            self.parser(),
+            settings.display_name.clone(),
+            settings.api_key.clone(),
+        )
+    }
 }

@@ -4,12 +4,10 @@
 //! ([`base_from_ollama_host`]). Ollama needs no key; one is sent as a bearer token only when
 //! configured (for authenticating proxies in front of it).
 
-use crate::events::{ModelInfo, Role};
-use crate::providers::http_stream::{http_client, stream_http};
+use crate::events::Role;
+use crate::providers::http_stream::{http_client, HttpAdapter};
 use crate::providers::ollama_stream::OllamaChatParser;
-use crate::providers::{
-    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
-};
+use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -106,22 +104,17 @@ impl ModelDiscovery for OllamaProvider {
     }
 }
 
-impl Provider for OllamaProvider {
-    fn id(&self) -> &str {
-        &self.settings.id
+impl HttpAdapter for OllamaProvider {
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
-    fn models(&self) -> Vec<ModelInfo> {
-        self.settings.model_infos()
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
+        self.chat_request(request)
     }
 
-    fn stream(&self, request: ProviderRequest) -> ProviderStream {
-        stream_http(
-            self.chat_request(&request),
-            Box::new(OllamaChatParser::new()),
-            self.settings.display_name.clone(),
-            self.settings.api_key.clone(),
-        )
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(OllamaChatParser::new())
     }
 }
 

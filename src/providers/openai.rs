@@ -2,12 +2,10 @@
 //! (Ollama's `/v1`, llama.cpp, vLLM, LM Studio, OpenRouter, DeepSeek, Groq): builds the
 //! request; [`stream_http`] and [`ChatCompletionsParser`] do the rest.
 
-use crate::events::{ModelInfo, Role};
-use crate::providers::http_stream::{http_client, stream_http};
+use crate::events::Role;
+use crate::providers::http_stream::{http_client, HttpAdapter};
 use crate::providers::openai_chat::ChatCompletionsParser;
-use crate::providers::{
-    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
-};
+use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -103,28 +101,23 @@ pub async fn list_openai_models(
     Ok(names)
 }
 
-impl Provider for OpenAiProvider {
-    fn id(&self) -> &str {
-        &self.settings.id
+impl HttpAdapter for OpenAiProvider {
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
-    fn models(&self) -> Vec<ModelInfo> {
-        self.settings.model_infos()
-    }
-
-    fn stream(&self, request: ProviderRequest) -> ProviderStream {
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
         let mut http = self
             .client
             .post(format!("{}/chat/completions", self.settings.base()))
-            .json(&self.body(&request));
+            .json(&self.body(request));
         if let Some(key) = &self.settings.api_key {
             http = http.bearer_auth(key);
         }
-        stream_http(
-            http,
-            Box::new(ChatCompletionsParser::new()),
-            self.settings.display_name.clone(),
-            self.settings.api_key.clone(),
-        )
+        http
+    }
+
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(ChatCompletionsParser::new())
     }
 }

@@ -2,13 +2,11 @@
 //! request; [`stream_http`] and [`ResponsesParser`] do the rest. System messages become the
 //! `instructions` string; the other turns go to `input` as `{role, content}` messages.
 
-use crate::events::{ModelInfo, Role};
-use crate::providers::http_stream::{http_client, stream_http};
+use crate::events::Role;
+use crate::providers::http_stream::{http_client, HttpAdapter};
 use crate::providers::openai::list_openai_models;
 use crate::providers::openai_responses::ResponsesParser;
-use crate::providers::{
-    ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
-};
+use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -85,21 +83,16 @@ impl ModelDiscovery for OpenAiResponsesProvider {
     }
 }
 
-impl Provider for OpenAiResponsesProvider {
-    fn id(&self) -> &str {
-        &self.settings.id
+impl HttpAdapter for OpenAiResponsesProvider {
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
-    fn models(&self) -> Vec<ModelInfo> {
-        self.settings.model_infos()
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
+        OpenAiResponsesProvider::request(self, request)
     }
 
-    fn stream(&self, request: ProviderRequest) -> ProviderStream {
-        stream_http(
-            self.request(&request),
-            Box::new(ResponsesParser::new()),
-            self.settings.display_name.clone(),
-            self.settings.api_key.clone(),
-        )
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(ResponsesParser::new())
     }
 }
