@@ -73,10 +73,14 @@ struct StreamState {
 async fn next_event(mut state: StreamState) -> Option<(ProviderEvent, StreamState)> {
     loop {
         if let Some(event) = state.ready.pop_front() {
-            if matches!(event, ProviderEvent::Error(_)) {
-                state.phase = Phase::Ended;
-                state.ready.clear();
-            }
+            let event = match event {
+                ProviderEvent::Error(error) => {
+                    state.phase = Phase::Ended;
+                    state.ready.clear();
+                    ProviderEvent::Error(scrub(error, state.secret.as_deref()))
+                }
+                other => other,
+            };
             return Some((event, state));
         }
         match std::mem::replace(&mut state.phase, Phase::Ended) {
@@ -124,6 +128,14 @@ async fn next_event(mut state: StreamState) -> Option<(ProviderEvent, StreamStat
             },
         }
     }
+}
+
+/// Removes the API key from an error message written by the provider, in case it echoed it.
+fn scrub(mut error: ProviderError, secret: Option<&str>) -> ProviderError {
+    if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+        error.message = error.message.replace(secret, "[redacted]");
+    }
+    error
 }
 
 /// Reads a failed response's body (capped) and maps it to a user-safe error.

@@ -16,8 +16,8 @@ use std::time::Duration;
 /// How long start-up waits for a provider to list its models.
 const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Where a local Ollama listens by default, and how long to wait for it at start-up.
-const LOCAL_OLLAMA: (&str, Duration) = ("http://127.0.0.1:11434", Duration::from_millis(700));
+/// How long start-up waits for a local Ollama to answer.
+const OLLAMA_PROBE_TIMEOUT: Duration = Duration::from_millis(700);
 
 /// Providers in picker order.
 #[derive(Clone)]
@@ -59,7 +59,7 @@ async fn build_provider(config: &ProviderConfig) -> Result<Arc<dyn Provider>, St
 
 impl Catalog {
     /// Builds the providers; a local Ollama is added when detection is on, none is configured
-    /// and one answers on 127.0.0.1:11434.
+    /// and one answers at the probe URL (default 127.0.0.1:11434).
     pub async fn build(config: &Config) -> Result<Self, String> {
         let mut providers: Vec<Arc<dyn Provider>> = Vec::new();
         for settings in &config.providers {
@@ -69,9 +69,8 @@ impl Catalog {
             .providers
             .iter()
             .any(|p| p.kind == ProviderKind::Ollama);
-        if config.detect_ollama && !has_ollama {
-            let (base, timeout) = LOCAL_OLLAMA;
-            if let Some(models) = ollama::detect_local(base, timeout).await {
+        if let Some(base) = config.detect_ollama.as_deref().filter(|_| !has_ollama) {
+            if let Some(models) = ollama::detect_local(base, OLLAMA_PROBE_TIMEOUT).await {
                 tracing::info!(models = models.len(), "found a local Ollama at {base}");
                 let local = ProviderConfig {
                     id: "ollama".to_string(),

@@ -21,8 +21,8 @@ pub struct Config {
     pub demo: DemoConfig,
     /// Real upstream providers, in picker order.
     pub providers: Vec<ProviderConfig>,
-    /// Whether to look for a local Ollama (127.0.0.1:11434) at start-up when none is configured.
-    pub detect_ollama: bool,
+    /// Where to look for a local Ollama at start-up when none is configured (`None`: don't).
+    pub detect_ollama: Option<String>,
 }
 
 /// HTTP-level limits and timings.
@@ -154,6 +154,8 @@ struct FileConfig {
 struct FileAutodetect {
     /// Look for a local Ollama when none is configured (default true).
     ollama: Option<bool>,
+    /// Where to look (default `http://127.0.0.1:11434`).
+    ollama_url: Option<String>,
 }
 
 /// `[server]` in the file.
@@ -305,6 +307,11 @@ impl Config {
             }
             None => file.autodetect.ollama.unwrap_or(true),
         };
+        let detect_ollama = detect_ollama.then(|| {
+            file.autodetect
+                .ollama_url
+                .unwrap_or_else(|| ProviderKind::Ollama.default_base_url().to_string())
+        });
         Ok(Self {
             server,
             demo,

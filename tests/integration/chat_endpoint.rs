@@ -275,3 +275,39 @@ async fn the_api_key_never_reaches_the_browser() {
         .expect("answer");
     assert!(!answer.contains(FAKE_KEY));
 }
+
+#[tokio::test]
+async fn a_provider_error_that_echoes_the_key_is_scrubbed() {
+    let fake = start_fake().await;
+    let error = format!(
+        "data: {{\"error\":{{\"message\":\"bad key {FAKE_KEY} for project\",\"type\":\"server_error\"}}}}\n\n"
+    );
+    let steps = vec![
+        ScriptStep::Send(chunk("partial ")),
+        ScriptStep::Send(error.into_bytes()),
+    ];
+    fake.add_script(
+        "echo-key",
+        Script {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            steps,
+        },
+    );
+    let app = TestApp::with_fake(&fake, "echo-key").await;
+    let raw = app
+        .stream_chat("openai/echo-key", "hi")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!raw.contains(FAKE_KEY), "the key leaked: {raw}");
+    let events = decode_text(&raw);
+    assert_eq!(text_of(&events), "partial ");
+    match events.last() {
+        Some((_, ChatEvent::Error { message })) => {
+            assert!(message.contains("[redacted]"), "{message}")
+        }
+        other => panic!("expected an error event, got {other:?}"),
+    }
+}

@@ -176,7 +176,7 @@ base_url = "http://10.0.0.5:11434"
         ]),
     )
     .expect("config");
-    assert!(!config.detect_ollama);
+    assert!(config.detect_ollama.is_none());
     let kinds: Vec<ProviderKind> = config.providers.iter().map(|p| p.kind).collect();
     assert_eq!(
         kinds,
@@ -199,15 +199,67 @@ base_url = "http://10.0.0.5:11434"
 
 #[test]
 fn ollama_detection_follows_the_file_and_the_env() {
-    assert!(
-        Config::from_parts(None, None, &env(&[]))
-            .expect("config")
-            .detect_ollama
+    let default = Config::from_parts(None, None, &env(&[])).expect("config");
+    assert_eq!(
+        default.detect_ollama.as_deref(),
+        Some("http://127.0.0.1:11434")
     );
     let off =
         Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "false")])).expect("config");
-    assert!(!off.detect_ollama);
+    assert!(off.detect_ollama.is_none());
     let error = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "maybe")]))
         .expect_err("bad");
     assert!(error.contains("SLUICE_DETECT_OLLAMA"), "{error}");
+    let file = "[autodetect]\nollama_url = \"http://127.0.0.1:9\"\n";
+    let custom = Config::from_parts(None, Some(file), &env(&[])).expect("config");
+    assert_eq!(custom.detect_ollama.as_deref(), Some("http://127.0.0.1:9"));
+}
+
+/// A local Ollama that answers the probe is added with its models; none answering adds nothing.
+#[tokio::test]
+async fn a_detected_local_ollama_joins_the_catalog_with_its_models() {
+    let Some(fixtures) = crate::support::fixtures_dir() else {
+        return;
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let fake = sluice::testing::FakeUpstream::start(
+        listener,
+        sluice::testing::FakeOptions {
+            required_api_key: None,
+            fixtures_dir: Some(fixtures),
+            seed: 1,
+        },
+    )
+    .await;
+    let origin = format!("http://{}", fake.addr());
+    let file = format!("[autodetect]\nollama_url = \"{origin}\"\n");
+    let config = Config::from_parts(None, Some(&file), &env(&[])).expect("config");
+    let catalog = sluice::server::catalog::Catalog::build(&config)
+        .await
+        .expect("catalog");
+    let ollama: Vec<String> = catalog
+        .models()
+        .into_iter()
+        .filter(|m| m.provider == "ollama")
+        .map(|m| m.id)
+        .collect();
+    assert!(
+        ollama.contains(&"ollama/fake-fixture-ollama-chat__count-short__langchaingo".to_string()),
+        "{ollama:?}"
+    );
+
+    // Nothing listening: start-up goes on without Ollama.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let dead = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let file = format!("[autodetect]\nollama_url = \"{dead}\"\n");
+    let config = Config::from_parts(None, Some(&file), &env(&[])).expect("config");
+    let catalog = sluice::server::catalog::Catalog::build(&config)
+        .await
+        .expect("catalog");
+    assert!(catalog.models().iter().all(|m| m.provider != "ollama"));
 }

@@ -225,3 +225,17 @@ pub fn decode_text(raw: &str) -> Vec<(u64, ChatEvent)> {
         })
         .collect()
 }
+
+/// The shared provider fixtures folder, or `None` (after saying so) when it is absent.
+pub fn fixtures_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/provider-streams"
+    ));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIP: {} is absent", dir.display());
+        None
+    }
+}
