@@ -14,7 +14,10 @@ const STICK_THRESHOLD_PX: i32 = 48;
 pub fn MessageList() -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let list = NodeRef::<Section>::new();
-    let follow = RwSignal::new(true);
+    // Content height at the last update. Following is decided from the live scroll position
+    // against it, not from `scroll` events (they arrive a frame late, so a token landing in
+    // between would pull a reader who just scrolled up back down).
+    let last_height = StoredValue::new(0);
 
     Effect::new(move |_| {
         // Track the growing answer: any change of the last message re-runs this.
@@ -23,28 +26,22 @@ pub fn MessageList() -> impl IntoView {
                 last.tail.track();
                 last.blocks.track();
                 last.status.track();
+                last.reasoning.track();
+                last.tool_calls.track();
             }
         });
-        if follow.get_untracked() {
-            if let Some(el) = list.get_untracked() {
+        if let Some(el) = list.get_untracked() {
+            let viewport_bottom = el.scroll_top() + el.client_height();
+            let previous = last_height.get_value();
+            if previous == 0 || viewport_bottom >= previous - STICK_THRESHOLD_PX {
                 el.set_scroll_top(el.scroll_height());
             }
+            last_height.set_value(el.scroll_height());
         }
     });
 
     view! {
-        <section
-            class="message-list"
-            data-testid="message-list"
-            node_ref=list
-            aria-live="off"
-            on:scroll=move |_| {
-                if let Some(el) = list.get_untracked() {
-                    let distance = el.scroll_height() - el.scroll_top() - el.client_height();
-                    follow.set(distance <= STICK_THRESHOLD_PX);
-                }
-            }
-        >
+        <section class="message-list" data-testid="message-list" node_ref=list aria-live="off">
             <Show when=move || session.messages.with(Vec::is_empty)>
                 <div class="empty-state">
                     <h2>"What can I help with?"</h2>
