@@ -14,6 +14,8 @@ pub mod providers;
 pub mod server;
 pub mod sse;
 #[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod testing;
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.

@@ -16,5 +16,6 @@ mod openai_chat_extras;
 mod openai_fixtures;
 mod sse_codec;
 mod stop_disconnect;
+mod store;
 mod support;
 mod xss_urls;

@@ -1,0 +1,153 @@
+//! [ssr] Batched writing of a streaming answer: text is buffered in memory and written as one
+//! `UPDATE` of the whole text so far at most once per flush interval (250 ms by default), so
+//! the database sees a few writes per second whatever the token rate, and a crash loses at most
+//! about one interval of text. Writes only touch a row that is still `streaming` and owned by
+//! the writer's user.
+
+use super::conversations::found;
+use super::ids::now_millis;
+use super::{AnswerStats, Message, MessageStatus, Store, StoreError, UserId};
+use std::time::{Duration, Instant};
+
+/// Time between two batched writes unless configured otherwise.
+pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Updates the text of an answer that is still streaming, checking the owner.
+const UPDATE_TEXT: &str = "
+    UPDATE messages SET content = ?1, updated_at = ?2
+    WHERE id = ?3 AND status = 'streaming'
+      AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?4)";
+
+/// Writes the final text, status, error and statistics of an answer, checking the owner.
+const UPDATE_FINAL: &str = "
+    UPDATE messages SET content = ?1, updated_at = ?2, status = ?3, error = ?4,
+        input_tokens = ?5, output_tokens = ?6, reasoning_tokens = ?7, ttft_ms = ?8,
+        tokens_per_second = ?9
+    WHERE id = ?10 AND status = 'streaming'
+      AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?11)";
+
+/// How an answer ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnswerEnd {
+    /// The model finished.
+    Complete,
+    /// The user pressed Stop.
+    Stopped,
+    /// The provider or turn failed, with the user-safe reason.
+    Error(String),
+}
+
+/// The writer of one streaming answer row (from [`Store::start_answer`]).
+#[derive(Debug)]
+pub struct AnswerWriter {
+    /// Where to write.
+    store: Store,
+    /// Owner of the conversation; every write is scoped by it.
+    user: UserId,
+    /// The assistant message being written.
+    message_id: String,
+    /// All text received so far.
+    text: String,
+    /// Length of the prefix of `text` already in the database.
+    written_len: usize,
+    /// When the row was last written (or created).
+    last_write: Instant,
+    /// Minimum time between two batched writes.
+    interval: Duration,
+    /// Statements executed so far, for tests and the benchmark.
+    writes: u64,
+}
+
+impl AnswerWriter {
+    /// A writer for `answer`, created at `now`, flushing every [`DEFAULT_FLUSH_INTERVAL`].
+    pub fn new(store: Store, user: UserId, answer: &Message, now: Instant) -> AnswerWriter {
+        AnswerWriter {
+            store,
+            user,
+            message_id: answer.id.clone(),
+            text: answer.content.clone(),
+            written_len: answer.content.len(),
+            last_write: now,
+            interval: DEFAULT_FLUSH_INTERVAL,
+            writes: 0,
+        }
+    }
+
+    /// The same writer with another flush interval.
+    pub fn with_interval(mut self, interval: Duration) -> AnswerWriter {
+        self.interval = interval;
+        self
+    }
+
+    /// The id of the answer being written.
+    pub fn message_id(&self) -> &str {
+        &self.message_id
+    }
+
+    /// All text pushed so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of database writes so far.
+    pub fn writes(&self) -> u64 {
+        self.writes
+    }
+
+    /// Appends text to the buffer; never touches the database.
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// True when there is unwritten text and the interval has passed since the last write.
+    pub fn is_due(&self, now: Instant) -> bool {
+        self.written_len < self.text.len()
+            && now.saturating_duration_since(self.last_write) >= self.interval
+    }
+
+    /// Writes the whole text so far if [`Self::is_due`]; returns whether it wrote. `NotFound`
+    /// means the row is gone or no longer streaming (conversation deleted, recovered).
+    pub async fn flush_if_due(&mut self, now: Instant) -> Result<bool, StoreError> {
+        if !self.is_due(now) {
+            return Ok(false);
+        }
+        self.writes += 1;
+        let done = sqlx::query(UPDATE_TEXT)
+            .bind(&self.text)
+            .bind(now_millis())
+            .bind(&self.message_id)
+            .bind(self.user.0)
+            .execute(self.store.pool())
+            .await?;
+        found(done.rows_affected())?;
+        self.written_len = self.text.len();
+        self.last_write = now;
+        Ok(true)
+    }
+
+    /// Writes the full text with the final status and statistics in one statement; returns the
+    /// total number of writes of this answer.
+    pub async fn finish(self, end: AnswerEnd, stats: &AnswerStats) -> Result<u64, StoreError> {
+        let (status, error) = match end {
+            AnswerEnd::Complete => (MessageStatus::Complete, None),
+            AnswerEnd::Stopped => (MessageStatus::Stopped, None),
+            AnswerEnd::Error(reason) => (MessageStatus::Error, Some(reason)),
+        };
+        let done = sqlx::query(UPDATE_FINAL)
+            .bind(&self.text)
+            .bind(now_millis())
+            .bind(status)
+            .bind(error)
+            .bind(stats.input_tokens)
+            .bind(stats.output_tokens)
+            .bind(stats.reasoning_tokens)
+            .bind(stats.ttft_ms)
+            .bind(stats.tokens_per_second)
+            .bind(&self.message_id)
+            .bind(self.user.0)
+            .execute(self.store.pool())
+            .await?;
+        found(done.rows_affected())?;
+        Ok(self.writes + 1)
+    }
+}

@@ -1,0 +1,230 @@
+//! [ssr] Conversations: create, list (newest first, with search), rename, change settings,
+//! delete (messages cascade) and load one whole message tree. Every query is scoped by owner.
+
+use super::ids::{new_id, now_millis, parse_id};
+use super::{Message, Store, StoreError, UserId};
+use serde::{Deserialize, Serialize};
+
+/// One conversation's own fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Conversation {
+    /// UUID, used in the URL `/c/{id}`.
+    pub id: String,
+    /// Shown in the sidebar; derived from the first message, editable.
+    pub title: String,
+    /// Model used for new answers here, if chosen.
+    pub model: Option<String>,
+    /// System prompt sent first with every request, if any.
+    pub system_prompt: Option<String>,
+    /// Creation time, unix ms.
+    pub created_at: i64,
+    /// Last activity (a new message), unix ms; orders the sidebar.
+    pub updated_at: i64,
+}
+
+/// A sidebar entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ConversationSummary {
+    /// UUID of the conversation.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Last activity, unix ms; the sidebar groups by its date.
+    pub updated_at: i64,
+}
+
+/// A conversation with all its messages (every branch), oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationTree {
+    /// The conversation itself.
+    pub conversation: Conversation,
+    /// All messages, ordered by creation; `parent_id` links them into a tree.
+    pub messages: Vec<Message>,
+}
+
+impl ConversationTree {
+    /// The children of `parent` (`None`: the roots), oldest first: the versions a "2 / 3"
+    /// switcher pages through.
+    pub fn children(&self, parent: Option<&str>) -> Vec<&Message> {
+        self.messages
+            .iter()
+            .filter(|m| m.parent_id.as_deref() == parent)
+            .collect()
+    }
+}
+
+/// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
+fn like_pattern(search: &str) -> String {
+    let mut pattern = String::with_capacity(search.len() + 2);
+    pattern.push('%');
+    for c in search.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+impl Store {
+    /// Creates an empty conversation owned by `user`.
+    pub async fn create_conversation(
+        &self,
+        user: UserId,
+        title: &str,
+        model: Option<&str>,
+        system_prompt: Option<&str>,
+    ) -> Result<Conversation, StoreError> {
+        let now = now_millis();
+        let conversation = Conversation {
+            id: new_id(),
+            title: title.to_owned(),
+            model: model.map(str::to_owned),
+            system_prompt: system_prompt.map(str::to_owned),
+            created_at: now,
+            updated_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&conversation.id)
+        .bind(user.0)
+        .bind(&conversation.title)
+        .bind(&conversation.model)
+        .bind(&conversation.system_prompt)
+        .bind(now)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(conversation)
+    }
+
+    /// The user's conversations, most recently active first; with `search`, only those whose
+    /// title or any message contains it (case-insensitive for ASCII, `%`/`_` literal).
+    pub async fn list_conversations(
+        &self,
+        user: UserId,
+        search: Option<&str>,
+    ) -> Result<Vec<ConversationSummary>, StoreError> {
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let rows = match search {
+            None => {
+                sqlx::query_as(
+                    "SELECT id, title, updated_at FROM conversations WHERE user_id = ?
+                     ORDER BY updated_at DESC, rowid DESC",
+                )
+                .bind(user.0)
+                .fetch_all(self.pool())
+                .await?
+            }
+            Some(search) => {
+                sqlx::query_as(
+                    "SELECT c.id, c.title, c.updated_at FROM conversations c
+                     WHERE c.user_id = ?1 AND (c.title LIKE ?2 ESCAPE '\\'
+                        OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
+                                   AND m.content LIKE ?2 ESCAPE '\\'))
+                     ORDER BY c.updated_at DESC, c.rowid DESC",
+                )
+                .bind(user.0)
+                .bind(like_pattern(search))
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+
+    /// Loads one conversation with all its messages.
+    pub async fn get_conversation(
+        &self,
+        user: UserId,
+        id: &str,
+    ) -> Result<ConversationTree, StoreError> {
+        let id = parse_id(id)?;
+        // One read transaction: a consistent snapshot of the conversation and its messages.
+        let mut tx = self.pool().begin().await?;
+        let conversation: Conversation = sqlx::query_as(
+            "SELECT id, title, model, system_prompt, created_at, updated_at FROM conversations
+             WHERE id = ? AND user_id = ?",
+        )
+        .bind(&id)
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let messages: Vec<Message> = sqlx::query_as(
+            "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.conversation_id = ? AND c.user_id = ?
+             ORDER BY m.created_at, m.rowid",
+        )
+        .bind(&id)
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ConversationTree {
+            conversation,
+            messages,
+        })
+    }
+
+    /// Renames a conversation (does not change its place in the list).
+    pub async fn rename_conversation(
+        &self,
+        user: UserId,
+        id: &str,
+        title: &str,
+    ) -> Result<(), StoreError> {
+        let id = parse_id(id)?;
+        let done = sqlx::query("UPDATE conversations SET title = ? WHERE id = ? AND user_id = ?")
+            .bind(title)
+            .bind(&id)
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        found(done.rows_affected())
+    }
+
+    /// Sets the model and system prompt used for new answers in a conversation.
+    pub async fn set_conversation_settings(
+        &self,
+        user: UserId,
+        id: &str,
+        model: Option<&str>,
+        system_prompt: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let id = parse_id(id)?;
+        let done = sqlx::query(
+            "UPDATE conversations SET model = ?, system_prompt = ? WHERE id = ? AND user_id = ?",
+        )
+        .bind(model)
+        .bind(system_prompt)
+        .bind(&id)
+        .bind(user.0)
+        .execute(self.pool())
+        .await?;
+        found(done.rows_affected())
+    }
+
+    /// Deletes a conversation and all its messages.
+    pub async fn delete_conversation(&self, user: UserId, id: &str) -> Result<(), StoreError> {
+        let id = parse_id(id)?;
+        let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
+            .bind(&id)
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        found(done.rows_affected())
+    }
+}
+
+/// `NotFound` when a scoped statement touched no row.
+pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

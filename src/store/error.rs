@@ -1,0 +1,26 @@
+//! [ssr] The one error type of the store: "not found" (unknown, malformed or another user's
+//! id, all alike) versus internal failures that callers log and hide.
+
+/// What went wrong in a store call.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist, the id is malformed, or it belongs to another user (HTTP 404).
+    #[error("not found")]
+    NotFound,
+    /// The database failed (I/O, busy for too long, a broken constraint: a bug).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date at start-up.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The data directory could not be created.
+    #[error("cannot create the data directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// True for [`StoreError::NotFound`], which callers turn into a 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound)
+    }
+}
