@@ -123,3 +123,20 @@ impl ProviderErrorKind {
         }
     }
 }
+
+/// The provider's own explanation inside an error value — its `message`, or the value itself
+/// when it is a string — with control characters turned into spaces and at most `max_chars`
+/// characters; `None` when nothing readable is left. Shared by every parser and the HTTP error
+/// policy so provider text reaches users cleaned the same way.
+pub fn clean_provider_message(error: &serde_json::Value, max_chars: usize) -> Option<String> {
+    let raw = error
+        .get("message")
+        .and_then(serde_json::Value::as_str)
+        .or(error.as_str())?;
+    let spaced: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let cleaned: String = spaced.trim().chars().take(max_chars).collect();
+    (!cleaned.is_empty()).then_some(cleaned)
+}

@@ -3,6 +3,7 @@
 //! the API key scrubbed. All four provider families put it at `error.message` (or `error` as a
 //! string, Ollama).
 
+use crate::providers::event::clean_provider_message;
 use crate::providers::{ProviderError, ProviderErrorKind};
 use serde_json::Value;
 
@@ -39,7 +40,7 @@ pub fn http_error(
                 .ok()
                 .as_ref()
                 .and_then(|value| value.get("error"))
-                .and_then(detail_of)
+                .and_then(|error| clean_provider_message(error, MAX_DETAIL_CHARS))
                 .map(|detail| match secret.filter(|s| !s.is_empty()) {
                     Some(secret) => detail.replace(secret, "[redacted]"),
                     None => detail,
@@ -54,18 +55,4 @@ pub fn http_error(
         _ => format!("{provider} is unavailable (HTTP {status}). Try again later."),
     };
     ProviderError::new(kind, message)
-}
-
-/// The provider's own explanation inside an error body, cleaned of control characters.
-fn detail_of(error: &Value) -> Option<String> {
-    let raw = error
-        .get("message")
-        .and_then(Value::as_str)
-        .or(error.as_str())?;
-    let spaced: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let cleaned: String = spaced.trim().chars().take(MAX_DETAIL_CHARS).collect();
-    (!cleaned.is_empty()).then_some(cleaned)
 }

@@ -38,4 +38,7 @@ mod provider;
 pub use event::{ProviderError, ProviderErrorKind, ProviderEvent};
 pub use parser::StreamParser;
 #[cfg(feature = "ssr")]
-pub use provider::{ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream};
+pub use provider::{
+    role_content_messages, ModelDiscovery, Provider, ProviderRequest, ProviderSettings,
+    ProviderStream,
+};

@@ -4,10 +4,11 @@
 //! ([`base_from_ollama_host`]). Ollama needs no key; one is sent as a bearer token only when
 //! configured (for authenticating proxies in front of it).
 
-use crate::events::Role;
 use crate::providers::http_stream::{http_client, HttpAdapter};
 use crate::providers::ollama_stream::OllamaChatParser;
-use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
+use crate::providers::{
+    role_content_messages, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -58,18 +59,7 @@ impl OllamaProvider {
 
     /// The JSON request body; `options` only carries what the settings set.
     fn body(&self, request: &ProviderRequest) -> Value {
-        let messages: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| {
-                let role = match m.role {
-                    Role::System => "system",
-                    Role::User => "user",
-                    Role::Assistant => "assistant",
-                };
-                json!({ "role": role, "content": m.content })
-            })
-            .collect();
+        let messages = role_content_messages(&request.messages);
         let mut body = json!({
             "model": request.model,
             "messages": messages,

@@ -31,7 +31,7 @@
 
 use serde_json::Value;
 
-use super::event::{ProviderError, ProviderErrorKind, ProviderEvent};
+use super::event::{clean_provider_message, ProviderError, ProviderErrorKind, ProviderEvent};
 use crate::events::{FinishReason, Usage};
 
 /// Message of the error emitted for a line that is not a JSON object.
@@ -245,20 +245,8 @@ impl OllamaChatParser {
 /// message is the provider's text, cleaned; a generic sentence when it has no usable text.
 fn stream_error(error: &Value) -> ProviderError {
     let kind = ProviderErrorKind::Upstream;
-    let raw = error
-        .as_str()
-        .or_else(|| error.get("message").and_then(Value::as_str))
-        .unwrap_or_default();
-    let spaced: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let cleaned: String = spaced.trim().chars().take(MAX_MESSAGE_CHARS).collect();
-    let message = if cleaned.is_empty() {
-        kind.default_message().to_string()
-    } else {
-        cleaned
-    };
+    let message = clean_provider_message(error, MAX_MESSAGE_CHARS)
+        .unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }
 

@@ -2,10 +2,11 @@
 //! (Ollama's `/v1`, llama.cpp, vLLM, LM Studio, OpenRouter, DeepSeek, Groq): builds the
 //! request; [`stream_http`] and [`ChatCompletionsParser`] do the rest.
 
-use crate::events::Role;
 use crate::providers::http_stream::{http_client, HttpAdapter};
 use crate::providers::openai_chat::ChatCompletionsParser;
-use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
+use crate::providers::{
+    role_content_messages, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -28,18 +29,7 @@ impl OpenAiProvider {
 
     /// The JSON request body.
     fn body(&self, request: &ProviderRequest) -> Value {
-        let messages: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| {
-                let role = match m.role {
-                    Role::System => "system",
-                    Role::User => "user",
-                    Role::Assistant => "assistant",
-                };
-                json!({ "role": role, "content": m.content })
-            })
-            .collect();
+        let messages = role_content_messages(&request.messages);
         let mut body = json!({
             "model": request.model,
             "messages": messages,

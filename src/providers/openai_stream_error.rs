@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::event::{ProviderError, ProviderErrorKind};
+use super::event::{clean_provider_message, ProviderError, ProviderErrorKind};
 
 /// Longest provider message passed on to the user, in characters.
 const MAX_MESSAGE_CHARS: usize = 500;
@@ -30,21 +30,7 @@ pub(crate) fn stream_error(error: &Value) -> ProviderError {
         (_, "invalid_request_error") => ProviderErrorKind::BadRequest,
         _ => ProviderErrorKind::Upstream,
     };
-    let message = error_message(error).unwrap_or_else(|| kind.default_message().to_string());
+    let message = clean_provider_message(error, MAX_MESSAGE_CHARS)
+        .unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
-}
-
-/// The user-facing text of an error value: its `message`, or the value itself if it is a
-/// string; control characters removed and the length capped.
-fn error_message(error: &Value) -> Option<String> {
-    let raw = error
-        .get("message")
-        .and_then(Value::as_str)
-        .or(error.as_str())?;
-    let spaced: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let cleaned: String = spaced.trim().chars().take(MAX_MESSAGE_CHARS).collect();
-    (!cleaned.is_empty()).then_some(cleaned)
 }

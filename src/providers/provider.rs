@@ -78,3 +78,19 @@ pub trait ModelDiscovery {
         timeout: std::time::Duration,
     ) -> impl std::future::Future<Output = Result<(), String>>;
 }
+
+/// The conversation as `[{"role": "system"|"user"|"assistant", "content": …}]`, the shape the
+/// OpenAI-style and Ollama APIs share.
+pub fn role_content_messages(messages: &[crate::events::ChatMessage]) -> Vec<serde_json::Value> {
+    messages
+        .iter()
+        .map(|m| {
+            let role = match m.role {
+                crate::events::Role::System => "system",
+                crate::events::Role::User => "user",
+                crate::events::Role::Assistant => "assistant",
+            };
+            serde_json::json!({ "role": role, "content": m.content })
+        })
+        .collect()
+}
