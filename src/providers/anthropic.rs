@@ -5,7 +5,7 @@
 
 use crate::events::Role;
 use crate::providers::anthropic_messages::AnthropicMessagesParser;
-use crate::providers::http_stream::{http_client, HttpAdapter};
+use crate::providers::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -102,28 +102,8 @@ impl ModelDiscovery for AnthropicProvider {
             self.settings.base()
         );
         let request = self.with_headers(self.client.get(url)).timeout(timeout);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| e.without_url().to_string())?;
-        if !response.status().is_success() {
-            return Err(format!("HTTP {}", response.status().as_u16()));
-        }
-        let body: Value = response
-            .json()
-            .await
-            .map_err(|e| e.without_url().to_string())?;
-        let mut names: Vec<String> = body["data"]
-            .as_array()
-            .map(|models| {
-                models
-                    .iter()
-                    .filter_map(|m| m["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        self.settings.models = names;
+        let body = fetch_json(request).await?;
+        self.settings.models = sorted_names(&body, "data", "id");
         Ok(())
     }
 }

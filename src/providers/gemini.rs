@@ -5,7 +5,7 @@
 
 use crate::events::Role;
 use crate::providers::gemini_stream::GeminiStreamParser;
-use crate::providers::http_stream::{http_client, HttpAdapter};
+use crate::providers::http_stream::{fetch_json, http_client, HttpAdapter};
 use crate::providers::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -157,19 +157,8 @@ impl ModelDiscovery for GeminiProvider {
         let mut names = Vec::new();
         let mut page_token: Option<String> = None;
         for _ in 0..MAX_MODEL_PAGES {
-            let response = self
-                .models_request(page_token.as_deref())
-                .timeout(timeout)
-                .send()
-                .await
-                .map_err(|e| e.without_url().to_string())?;
-            if !response.status().is_success() {
-                return Err(format!("HTTP {}", response.status().as_u16()));
-            }
-            let page: Value = response
-                .json()
-                .await
-                .map_err(|e| e.without_url().to_string())?;
+            let request = self.models_request(page_token.as_deref()).timeout(timeout);
+            let page = fetch_json(request).await?;
             names.extend(generative_model_names(&page));
             page_token = page["nextPageToken"]
                 .as_str()

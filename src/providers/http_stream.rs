@@ -161,6 +161,38 @@ async fn failed_response(
     http_error(provider, status, &body, retry_after, secret)
 }
 
+/// Sends a small request (a model list) and returns its JSON body; a non-2xx status or a
+/// transport error becomes text for the start-up log (without the URL, which may hold secrets).
+pub async fn fetch_json(request: reqwest::RequestBuilder) -> Result<serde_json::Value, String> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| e.without_url().to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("HTTP {}", response.status().as_u16()));
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| e.without_url().to_string())
+}
+
+/// The strings at `list[].field` of a JSON body, sorted and deduplicated (model names).
+pub fn sorted_names(body: &serde_json::Value, list: &str, field: &str) -> Vec<String> {
+    let mut names: Vec<String> = body[list]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item[field].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// An HTTP provider described by its settings, how it builds the streaming request and which
 /// parser reads the answer; every such adapter is a [`Provider`] through the impl below.
 pub trait HttpAdapter: Send + Sync {

@@ -4,7 +4,7 @@
 //! ([`base_from_ollama_host`]). Ollama needs no key; one is sent as a bearer token only when
 //! configured (for authenticating proxies in front of it).
 
-use crate::providers::http_stream::{http_client, HttpAdapter};
+use crate::providers::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::providers::ollama_stream::OllamaChatParser;
 use crate::providers::{
     role_content_messages, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser,
@@ -129,26 +129,11 @@ async fn list_models(
     if let Some(key) = key {
         request = request.bearer_auth(key);
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("HTTP {}", response.status().as_u16()));
+    let body = fetch_json(request).await?;
+    if !body["models"].is_array() {
+        return Err("the answer has no model list".to_string());
     }
-    let body: Value = response
-        .json()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
-    let models = body["models"]
-        .as_array()
-        .ok_or("the answer has no model list")?;
-    let mut names: Vec<String> = models
-        .iter()
-        .filter_map(|m| m["name"].as_str().map(str::to_string))
-        .collect();
-    names.sort();
-    Ok(names)
+    Ok(sorted_names(&body, "models", "name"))
 }
 
 /// Turns an `OLLAMA_HOST` value into a base URL, following Ollama's own reading of it: no

@@ -2,7 +2,7 @@
 //! (Ollama's `/v1`, llama.cpp, vLLM, LM Studio, OpenRouter, DeepSeek, Groq): builds the
 //! request; [`stream_http`] and [`ChatCompletionsParser`] do the rest.
 
-use crate::providers::http_stream::{http_client, HttpAdapter};
+use crate::providers::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::providers::openai_chat::ChatCompletionsParser;
 use crate::providers::{
     role_content_messages, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser,
@@ -67,28 +67,8 @@ pub async fn list_openai_models(
     if let Some(key) = &settings.api_key {
         request = request.bearer_auth(key);
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("HTTP {}", response.status().as_u16()));
-    }
-    let body: Value = response
-        .json()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
-    let mut names: Vec<String> = body["data"]
-        .as_array()
-        .map(|models| {
-            models
-                .iter()
-                .filter_map(|m| m["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    Ok(names)
+    let body = fetch_json(request).await?;
+    Ok(sorted_names(&body, "data", "id"))
 }
 
 impl HttpAdapter for OpenAiProvider {
