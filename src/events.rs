@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// Who wrote a message in the conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Instructions that frame the whole conversation.
@@ -97,6 +99,44 @@ pub struct ModelInfo {
     pub is_demo: bool,
 }
 
+/// What a streaming request asks for in a stored conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TurnAction {
+    /// A new user message, answered. `parent_id` is the answer it follows (`None`: the first
+    /// message); the parent of an existing user message makes an edit, stored as its sibling.
+    Send {
+        /// The message it follows.
+        #[serde(default)]
+        parent_id: Option<String>,
+        /// The message text.
+        content: String,
+    },
+    /// Another answer to a user message, stored as a sibling of the earlier ones.
+    Regenerate {
+        /// The user message to answer again.
+        user_message_id: String,
+    },
+    /// Continues an answer (cut by the token limit), appending to the same message.
+    Continue {
+        /// The answer to continue.
+        answer_id: String,
+    },
+}
+
+/// Where a stored turn's messages live, sent in the `started` event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredTurn {
+    /// The conversation (new when the request named none).
+    pub conversation_id: String,
+    /// Its title (derived from the first message for a new conversation).
+    pub title: String,
+    /// The user message answered (new for `send`).
+    pub user_message_id: String,
+    /// The answer being written.
+    pub answer_id: String,
+}
+
 /// Timing of a finished answer, measured on the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DoneStats {
@@ -120,6 +160,9 @@ pub enum ChatEvent {
         turn_id: String,
         /// The model id (`provider/model`) answering.
         model: String,
+        /// Where the answer is stored (absent for a temporary chat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stored: Option<StoredTurn>,
     },
     /// A piece of answer text, to append.
     Delta {

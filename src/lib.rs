@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod codec;
 pub mod components;
+pub mod conversation;
 pub mod events;
 pub mod markdown;
 pub mod partial_json;

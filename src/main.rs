@@ -1,8 +1,10 @@
-//! The `sluice` binary: reads the configuration, builds the provider catalog and serves the
+//! The `sluice` binary: reads the configuration, opens the database (recovering answers a crash
+//! left streaming), builds the provider catalog and serves the
 //! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
 //! OpenAI-compatible test server used by the end-to-end tests and benchmarks.
 
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
+use sluice::store::Store;
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -38,6 +40,21 @@ async fn serve() -> Result<(), String> {
     let leptos_options = leptos::config::get_configuration(None)
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
+    let store = Store::open(&config.storage.database).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            config.storage.database.display()
+        )
+    })?;
+    let recovered = store
+        .recover_interrupted()
+        .await
+        .map_err(|e| format!("cannot recover interrupted answers: {e}"))?;
+    tracing::info!(
+        database = %config.storage.database.display(),
+        recovered,
+        "database ready (answers found streaming are now interrupted)"
+    );
     let catalog = Catalog::build(&config).await?;
     for model in catalog.models() {
         tracing::info!(model = %model.id, "model available");
@@ -45,10 +62,11 @@ async fn serve() -> Result<(), String> {
     let addr = leptos_options.site_addr;
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Sluice listening on http://{addr}");
-    let state = AppState::new(config, catalog);
-    server::run(listener, state, leptos_options, shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let state = AppState::new(config, catalog, store.clone());
+    let served = server::run(listener, state, leptos_options, shutdown_signal()).await;
+    // Flushes and checkpoints the WAL so a clean stop leaves one tidy file.
+    store.close().await;
+    served.map_err(|e| format!("server error: {e}"))
 }
 
 /// Pending connections the kernel may queue before `accept`. Bursts (many readers reloading at

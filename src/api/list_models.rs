@@ -16,10 +16,8 @@ pub struct ModelList {
 /// Lists the configured models (never any key or URL).
 #[server(prefix = "/api", endpoint = "models")]
 pub async fn list_models() -> Result<ModelList, ServerFnError> {
-    use crate::server::{error::AppError, state::AppState};
-    let state = use_context::<AppState>()
-        .ok_or_else(|| AppError::Internal("AppState missing from context".to_string()))
-        .map_err(AppError::into_server_fn_error)?;
+    use crate::server::state::AppState;
+    let state = AppState::from_context()?;
     Ok(ModelList {
         models: state.catalog.models(),
         default_model: state.catalog.default_model(),

@@ -1,24 +1,55 @@
 //! `POST /api/chat/stream` — the streaming chat endpoint.
 //!
-//! Body (JSON): `{"model": "demo/sluice-demo", "messages": [{"role": "user", "content": "Hi"}]}`
-//! (`model` optional). Answer: `text/event-stream` of `started`, `delta`, `usage`, then `done`
-//! or `error` frames, with `: keep-alive` comments while the model is silent.
+//! Body (JSON), in a stored conversation:
+//! `{"conversation_id": "…", "action": {"type": "send", "parent_id": "…", "content": "Hi"}}`
+//! (no `conversation_id`: a new conversation; `action` may also be
+//! `{"type": "regenerate", "user_message_id": "…"}` or `{"type": "continue", "answer_id": "…"}`;
+//! optional `model` and, for a new conversation, `system_prompt`). A temporary chat that stores
+//! nothing sends the whole history instead:
+//! `{"model": "demo/sluice-demo", "messages": [{"role": "user", "content": "Hi"}]}`.
+//!
+//! Answer: `text/event-stream` of `started` (with the stored ids), `delta`, `usage`, then
+//! `done` or `error` frames, with `: keep-alive` comments while the model is silent.
 
 use crate::codec::{ChatEventStream, EventStream};
-use crate::events::ChatMessage;
+use crate::events::{ChatMessage, TurnAction};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
-/// Starts an answer to `messages` with `model` (or the default model) and streams it.
+/// Starts an answer and streams it: a stored turn when `action` is given, else a temporary
+/// chat over `messages`.
 #[server(prefix = "/api", endpoint = "chat/stream", input = Json, output = EventStream)]
 pub async fn stream_chat(
     #[server(default)] model: Option<String>,
-    messages: Vec<ChatMessage>,
+    #[server(default)] messages: Option<Vec<ChatMessage>>,
+    #[server(default)] conversation_id: Option<String>,
+    #[server(default)] action: Option<TurnAction>,
+    #[server(default)] system_prompt: Option<String>,
 ) -> Result<ChatEventStream, ServerFnError> {
-    use crate::server::{chat_turn::start_turn, error::AppError, state::AppState};
-    let state = use_context::<AppState>()
-        .ok_or_else(|| AppError::Internal("AppState missing from context".to_string()))
-        .map_err(AppError::into_server_fn_error)?;
-    let items = start_turn(&state, model, messages).map_err(AppError::into_server_fn_error)?;
+    use crate::server::chat_turn::{start_stored_turn, start_turn};
+    use crate::server::error::AppError;
+    use crate::server::state::AppState;
+    use crate::server::stored_turn::TurnRequest;
+    use futures::StreamExt;
+    let state = AppState::from_context()?;
+    let items = match (action, messages) {
+        (Some(action), None) => {
+            let request = TurnRequest {
+                conversation_id,
+                action,
+                model,
+                system_prompt,
+            };
+            start_stored_turn(&state, request)
+                .await
+                .map(StreamExt::boxed)
+        }
+        (None, Some(messages)) => start_turn(&state, model, messages).map(StreamExt::boxed),
+        _ => Err(AppError::BadRequest(
+            "Send either an `action` (stored conversation) or `messages` (temporary chat)."
+                .to_string(),
+        )),
+    }
+    .map_err(AppError::into_server_fn_error)?;
     Ok(ChatEventStream::new(items))
 }

@@ -324,7 +324,7 @@ impl ChatSession {
             entry.push_blocks(markdown.push(&prefix));
             entry.tail.set(markdown.tail().to_string());
         }
-        let stream = match stream_chat(model, history).await {
+        let stream = match stream_chat(model, Some(history), None, None, None).await {
             Ok(stream) => stream,
             Err(error) => return fail(entry, &mut markdown, server_error_text(&error)),
         };

@@ -1,4 +1,5 @@
-//! Drives one answer ("turn"): validates the request, asks the provider for a stream and turns
+//! Drives one answer ("turn"): validates the request (a stored conversation's through
+//! `stored_turn`), asks the provider for a stream and turns
 //! provider events into sequenced [`ChatEvent`]s with keep-alives, timings and a final `done`.
 //!
 //! The provider stream is owned by the returned stream and polled in-line — nothing is spawned —
@@ -6,17 +7,21 @@
 //! upstream request is dropped at once.
 
 use crate::codec::StreamItem;
-use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, Usage};
+use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
+use crate::server::answer_recorder::AnswerRecorder;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
+use crate::server::stored_turn::{self, TurnRequest};
 use crate::server::turns::TurnRegistration;
+use crate::store::AnswerWriter;
 use futures::{stream, Stream, StreamExt};
 use std::collections::VecDeque;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Checks a chat request and starts its turn.
+/// Checks a temporary-chat request (the whole history in the request, nothing stored) and
+/// starts its turn.
 pub fn start_turn(
     state: &AppState,
     model: Option<String>,
@@ -30,6 +35,39 @@ pub fn start_turn(
             .default_model()
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
+    drive(state, model_id, messages, None)
+}
+
+/// Checks a request in a stored conversation, stores the user's message and the answer row,
+/// and starts the turn that writes the answer.
+pub async fn start_stored_turn(
+    state: &AppState,
+    request: TurnRequest,
+) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
+    let user = state.current_user();
+    let prepared = stored_turn::prepare(state, user, request).await?;
+    let writer = AnswerWriter::new(
+        state.store.clone(),
+        user,
+        &prepared.answer,
+        Instant::now().into_std(),
+    )
+    .with_interval(state.config.storage.flush_interval);
+    drive(
+        state,
+        prepared.model_id,
+        prepared.history,
+        Some((prepared.stored, AnswerRecorder::new(writer))),
+    )
+}
+
+/// Starts the provider request and wraps it in the turn driver.
+fn drive(
+    state: &AppState,
+    model_id: String,
+    messages: Vec<ChatMessage>,
+    stored: Option<(StoredTurn, AnswerRecorder)>,
+) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     let (provider, provider_model) = state
         .catalog
         .resolve(&model_id)
@@ -40,10 +78,15 @@ pub fn start_turn(
         model: provider_model,
         messages,
     });
-    tracing::info!(%turn_id, model = %model_id, "turn started");
+    let (stored, recorder) = match stored {
+        Some((stored, recorder)) => (Some(stored), recorder),
+        None => (None, AnswerRecorder::none()),
+    };
+    tracing::info!(%turn_id, model = %model_id, stored = stored.is_some(), "turn started");
     let driver = TurnDriver {
         upstream: Some(upstream),
         registration,
+        recorder,
         keepalive: state.config.server.keepalive,
         started_at: Instant::now(),
         first_token_at: None,
@@ -54,6 +97,7 @@ pub fn start_turn(
         queue: VecDeque::from([ChatEvent::Started {
             turn_id,
             model: model_id,
+            stored,
         }]),
         ended: false,
     };
@@ -87,6 +131,8 @@ struct TurnDriver {
     upstream: Option<ProviderStream>,
     /// Keeps the turn stoppable; dropping it unregisters the turn.
     registration: TurnRegistration,
+    /// Stores the answer as it is sent (records nothing for a temporary chat).
+    recorder: AnswerRecorder,
     /// Silence after which a keep-alive comment is sent.
     keepalive: Duration,
     /// When the request arrived, for time-to-first-token.
@@ -122,6 +168,13 @@ impl TurnDriver {
     async fn next_item(mut self) -> Option<(StreamItem, Self)> {
         loop {
             if let Some(event) = self.queue.pop_front() {
+                // Stored before it is sent: a browser that saw `done` finds the answer complete.
+                self.recorder.observe(&event);
+                if event.is_terminal() {
+                    self.recorder.finish(&event).await;
+                } else {
+                    self.recorder.flush_if_due().await;
+                }
                 self.seq += 1;
                 let item = StreamItem::Event {
                     seq: self.seq,

@@ -3,7 +3,8 @@
 //! (`OPENAI_API_KEY`/`OPENAI_BASE_URL`/`OPENAI_MODELS`, `ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL`/
 //! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
-//! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`). A bad file stops start-up with
+//! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
+//! `SLUICE_MAX_MESSAGE_BYTES`). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
@@ -23,6 +24,17 @@ pub struct Config {
     pub providers: Vec<ProviderConfig>,
     /// Where to look for a local Ollama at start-up when none is configured (`None`: don't).
     pub detect_ollama: Option<String>,
+    /// Where conversations are stored.
+    pub storage: StorageConfig,
+}
+
+/// Where and how conversations are stored.
+#[derive(Clone, Debug)]
+pub struct StorageConfig {
+    /// The SQLite database file (`<data_dir>/sluice.db`); its directory is created at start-up.
+    pub database: PathBuf,
+    /// Time between two batched writes of a streaming answer: what a crash may lose at most.
+    pub flush_interval: Duration,
 }
 
 /// HTTP-level limits and timings.
@@ -32,6 +44,8 @@ pub struct ServerConfig {
     pub keepalive: Duration,
     /// Largest accepted request body (the whole conversation), so a huge paste is refused early.
     pub max_request_bytes: usize,
+    /// Largest accepted single message, refused with a clear message before anything is stored.
+    pub max_message_bytes: usize,
 }
 
 /// The offline demo model.
@@ -146,6 +160,19 @@ struct FileConfig {
     /// `[autodetect]` table.
     #[serde(default)]
     autodetect: FileAutodetect,
+    /// `[storage]` table.
+    #[serde(default)]
+    storage: FileStorage,
+}
+
+/// `[storage]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStorage {
+    /// Directory of the database (default `data`, relative to the working directory).
+    data_dir: Option<PathBuf>,
+    /// Milliseconds between two batched writes of a streaming answer (default 250).
+    flush_ms: Option<u64>,
 }
 
 /// `[autodetect]` in the file.
@@ -166,6 +193,8 @@ struct FileServer {
     keepalive_secs: Option<u64>,
     /// Request body limit in bytes.
     max_request_bytes: Option<usize>,
+    /// Single message limit in bytes.
+    max_message_bytes: Option<usize>,
 }
 
 /// `[demo]` in the file.
@@ -249,6 +278,25 @@ impl Config {
                     .max(0.05),
             ),
             max_request_bytes: file.server.max_request_bytes.unwrap_or(256 * 1024),
+            max_message_bytes: number("SLUICE_MAX_MESSAGE_BYTES")?
+                .map(|v| v as usize)
+                .or(file.server.max_message_bytes)
+                .unwrap_or(64 * 1024),
+        };
+        let data_dir = env
+            .get("SLUICE_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.storage.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let storage = StorageConfig {
+            database: data_dir.join("sluice.db"),
+            flush_interval: Duration::from_millis(
+                number("SLUICE_FLUSH_MS")?
+                    .map(|v| v as u64)
+                    .or(file.storage.flush_ms)
+                    .unwrap_or(250)
+                    .max(10),
+            ),
         };
         let demo = DemoConfig {
             enabled: file.demo.enabled.unwrap_or(true),
@@ -317,6 +365,7 @@ impl Config {
             demo,
             providers,
             detect_ollama,
+            storage,
         })
     }
 }

@@ -53,6 +53,16 @@ impl AppError {
     }
 }
 
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        if error.is_not_found() {
+            Self::NotFound("That conversation or message does not exist.".to_string())
+        } else {
+            Self::Internal(error.to_string())
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         (self.status(), self.public_message()).into_response()

@@ -2,12 +2,14 @@
 //! the route table and the serve loop. Only this module (and the provider adapters it owns)
 //! talks to upstream providers.
 
+pub mod answer_recorder;
 pub mod catalog;
 pub mod chat_turn;
 pub mod config;
 pub mod error;
 pub mod router;
 pub mod state;
+pub mod stored_turn;
 pub mod turns;
 
 use crate::server::state::AppState;

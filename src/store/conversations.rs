@@ -2,56 +2,8 @@
 //! delete (messages cascade) and load one whole message tree. Every query is scoped by owner.
 
 use super::ids::{new_id, now_millis, parse_id};
-use super::{Message, Store, StoreError, UserId};
-use serde::{Deserialize, Serialize};
-
-/// One conversation's own fields.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct Conversation {
-    /// UUID, used in the URL `/c/{id}`.
-    pub id: String,
-    /// Shown in the sidebar; derived from the first message, editable.
-    pub title: String,
-    /// Model used for new answers here, if chosen.
-    pub model: Option<String>,
-    /// System prompt sent first with every request, if any.
-    pub system_prompt: Option<String>,
-    /// Creation time, unix ms.
-    pub created_at: i64,
-    /// Last activity (a new message), unix ms; orders the sidebar.
-    pub updated_at: i64,
-}
-
-/// A sidebar entry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct ConversationSummary {
-    /// UUID of the conversation.
-    pub id: String,
-    /// Its title.
-    pub title: String,
-    /// Last activity, unix ms; the sidebar groups by its date.
-    pub updated_at: i64,
-}
-
-/// A conversation with all its messages (every branch), oldest first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConversationTree {
-    /// The conversation itself.
-    pub conversation: Conversation,
-    /// All messages, ordered by creation; `parent_id` links them into a tree.
-    pub messages: Vec<Message>,
-}
-
-impl ConversationTree {
-    /// The children of `parent` (`None`: the roots), oldest first: the versions a "2 / 3"
-    /// switcher pages through.
-    pub fn children(&self, parent: Option<&str>) -> Vec<&Message> {
-        self.messages
-            .iter()
-            .filter(|m| m.parent_id.as_deref() == parent)
-            .collect()
-    }
-}
+use super::{Store, StoreError, UserId};
+use crate::conversation::{Conversation, ConversationSummary, ConversationTree, Message};
 
 /// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
 fn like_pattern(search: &str) -> String {

@@ -1,83 +1,9 @@
-//! [ssr] Messages of the conversation tree: the row type, its role and status, the answer's
-//! statistics, and the two inserts of a turn — the user's message (committed before any
+//! [ssr] Inserts into the message tree: the two inserts of a turn — the user's message (committed before any
 //! provider call) and the assistant's answer row, created `streaming`.
 
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
-use serde::{Deserialize, Serialize};
-
-/// Who wrote a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The person chatting.
-    User,
-    /// The model.
-    Assistant,
-    /// An instruction stored in the tree (imports); the usual system prompt is per conversation.
-    System,
-}
-
-/// Where a message is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum MessageStatus {
-    /// Finished normally (every user message is complete).
-    Complete,
-    /// An answer still arriving; its text is flushed in batches.
-    Streaming,
-    /// The user pressed Stop; the text so far is kept.
-    Stopped,
-    /// The provider or the turn failed; `error` says why.
-    Error,
-    /// Found `streaming` at start-up: the server died mid-answer.
-    Interrupted,
-}
-
-/// Usage and speed of one answer, stored with it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct AnswerStats {
-    /// Prompt tokens, as the provider reported.
-    pub input_tokens: Option<i64>,
-    /// Generated tokens, as the provider reported.
-    pub output_tokens: Option<i64>,
-    /// Of those, hidden reasoning tokens, where reported.
-    pub reasoning_tokens: Option<i64>,
-    /// Time to first token, in ms.
-    pub ttft_ms: Option<i64>,
-    /// Generation speed after the first token.
-    pub tokens_per_second: Option<f64>,
-}
-
-/// One node of the message tree.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct Message {
-    /// UUID of the message.
-    pub id: String,
-    /// The conversation it belongs to.
-    pub conversation_id: String,
-    /// The message it answers or follows; siblings (regenerations, edits) share it.
-    pub parent_id: Option<String>,
-    /// Who wrote it.
-    pub role: Role,
-    /// The text (for a streaming answer: what was flushed so far).
-    pub content: String,
-    /// Life-cycle state.
-    pub status: MessageStatus,
-    /// For status `error`: the user-safe reason.
-    pub error: Option<String>,
-    /// For answers: the model that wrote it.
-    pub model: Option<String>,
-    /// For answers: usage and speed.
-    #[sqlx(flatten)]
-    pub stats: AnswerStats,
-    /// Creation time, unix ms.
-    pub created_at: i64,
-    /// Last write, unix ms.
-    pub updated_at: i64,
-}
+use crate::conversation::{AnswerStats, Message, MessageStatus, Role};
 
 /// Inserts a message whose conversation belongs to `user` and whose parent (if any) is in the
 /// same conversation with role `parent_role`; one statement, so it is atomic.
@@ -185,5 +111,26 @@ impl Store {
             created_at: now,
             updated_at: now,
         })
+    }
+}
+
+impl Store {
+    /// Makes a finished answer `streaming` again so that more text can be appended to it
+    /// ("Continue" after the token limit); returns it with the text it had. `NotFound` when it
+    /// is not an answer of `user`'s or is streaming already.
+    pub async fn reopen_answer(&self, user: UserId, answer: &str) -> Result<Message, StoreError> {
+        let answer = parse_id(answer)?;
+        let reopened: Option<Message> = sqlx::query_as(
+            "UPDATE messages SET status = 'streaming', error = NULL, updated_at = ?1
+             WHERE id = ?2 AND role = 'assistant' AND status <> 'streaming'
+               AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?3)
+             RETURNING *",
+        )
+        .bind(now_millis())
+        .bind(&answer)
+        .bind(user.0)
+        .fetch_optional(self.pool())
+        .await?;
+        reopened.ok_or(StoreError::NotFound)
     }
 }

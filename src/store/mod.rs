@@ -10,11 +10,12 @@ mod ids;
 mod messages;
 mod recovery;
 
+pub use crate::conversation::{
+    AnswerStats, Conversation, ConversationSummary, ConversationTree, Message, MessageStatus, Role,
+};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
-pub use conversations::{Conversation, ConversationSummary, ConversationTree};
 pub use error::StoreError;
 pub use ids::UserId;
-pub use messages::{AnswerStats, Message, MessageStatus, Role};
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteSynchronous;

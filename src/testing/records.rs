@@ -33,6 +33,9 @@ pub struct RequestRecord {
     pub authorization_ok: bool,
     /// Text of the last `user` message, to check what the app sent.
     pub last_user_message: Option<String>,
+    /// The whole JSON request body (`null` if it was not JSON), to check the history sent.
+    #[serde(default)]
+    pub body: serde_json::Value,
 }
 
 /// One record plus what the waiters need beyond it.
@@ -90,6 +93,7 @@ impl Recorder {
         path: &str,
         authorization_ok: bool,
         last_user_message: Option<String>,
+        body: serde_json::Value,
     ) -> RecordId {
         let started_ms = self.now_ms();
         let mut store = lock(&self.store);
@@ -107,6 +111,7 @@ impl Recorder {
                 client_disconnected_ms: None,
                 authorization_ok,
                 last_user_message,
+                body,
             },
             finished: false,
         });

@@ -97,6 +97,7 @@ async fn chat(shared: &Shared, request: &Request, family: Family) -> (Reply, Opt
         &request.target,
         authorized,
         last_user_message.clone(),
+        body.clone(),
     );
     if !body.is_object() {
         let reply = Reply::openai_error(

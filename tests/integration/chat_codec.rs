@@ -11,6 +11,12 @@ fn sample_items() -> Vec<StreamItem> {
         ChatEvent::Started {
             turn_id: "t-1".into(),
             model: "demo/sluice-demo".into(),
+            stored: Some(sluice::events::StoredTurn {
+                conversation_id: "c-1".into(),
+                title: "Hé \"quoted\"".into(),
+                user_message_id: "u-1".into(),
+                answer_id: "a-1".into(),
+            }),
         },
         ChatEvent::Delta { text: "Hé".into() },
         ChatEvent::Delta {

@@ -17,5 +17,6 @@ mod openai_fixtures;
 mod sse_codec;
 mod stop_disconnect;
 mod store;
+mod stored_turns;
 mod support;
 mod xss_urls;

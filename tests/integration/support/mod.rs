@@ -5,6 +5,7 @@ use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::server::{catalog::Catalog, config::Config, state::AppState};
+use sluice::store::Store;
 use sluice::testing::{FakeOptions, FakeUpstream, FakeUpstreamHandle};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -21,6 +22,32 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Stops the server when sent or dropped.
     shutdown: Option<oneshot::Sender<()>>,
+    /// The database's directory, removed on drop.
+    _data_dir: TempDir,
+}
+
+/// A fresh directory under the system temp dir, removed (with its content) on drop.
+pub struct TempDir {
+    /// Its path.
+    pub path: std::path::PathBuf,
+}
+
+impl TempDir {
+    /// Creates a unique, empty directory named after `label`.
+    pub fn new(label: &str) -> TempDir {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("sluice-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir { path }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 impl TestApp {
@@ -33,9 +60,15 @@ impl TestApp {
             .collect();
         env.entry("SLUICE_DETECT_OLLAMA".to_string())
             .or_insert_with(|| "false".to_string());
+        let data_dir = TempDir::new("app");
+        env.entry("SLUICE_DATA_DIR".to_string())
+            .or_insert_with(|| data_dir.path.display().to_string());
         let config = Config::from_parts(None, None, &env).expect("config");
+        let store = Store::open(&config.storage.database)
+            .await
+            .expect("open store");
         let catalog = Catalog::build(&config).await.expect("catalog");
-        let state = AppState::new(config, catalog);
+        let state = AppState::new(config, catalog, store);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -58,6 +91,7 @@ impl TestApp {
             state,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
+            _data_dir: data_dir,
         }
     }
 
@@ -90,6 +124,55 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// POSTs `body` as JSON to the API path `path` (e.g. `/api/conversations/get`).
+    pub async fn api(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("api request")
+    }
+
+    /// Starts a stored turn (`action` as JSON) in `conversation` (`None`: a new one).
+    pub async fn stored_turn(
+        &self,
+        conversation: Option<&str>,
+        action: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut body = serde_json::json!({ "action": action });
+        if let Some(id) = conversation {
+            body["conversation_id"] = id.into();
+        }
+        self.api("/api/chat/stream", body).await
+    }
+
+    /// Sends `content` under `parent` and reads the whole answer; returns the events.
+    pub async fn send_and_finish(
+        &self,
+        conversation: Option<&str>,
+        parent: Option<&str>,
+        content: &str,
+    ) -> Vec<(u64, ChatEvent)> {
+        let response = self
+            .stored_turn(
+                conversation,
+                serde_json::json!({"type": "send", "parent_id": parent, "content": content}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "send refused");
+        EventReader::new(response).collect().await
+    }
+
+    /// Loads a stored conversation through the API (panics unless found).
+    pub async fn conversation(&self, id: &str) -> sluice::conversation::ConversationTree {
+        let response = self
+            .api("/api/conversations/get", serde_json::json!({ "id": id }))
+            .await;
+        assert_eq!(response.status(), 200, "conversation {id} not found");
+        response.json().await.expect("conversation JSON")
     }
 
     /// POSTs to the stop endpoint.
@@ -198,6 +281,20 @@ impl EventReader {
             events.push(event);
         }
         events
+    }
+}
+
+/// The stored ids a turn's `started` event carries.
+pub fn stored_ids(events: &[(u64, ChatEvent)]) -> sluice::events::StoredTurn {
+    match events.first() {
+        Some((
+            _,
+            ChatEvent::Started {
+                stored: Some(stored),
+                ..
+            },
+        )) => stored.clone(),
+        other => panic!("no stored ids in the first event: {other:?}"),
     }
 }
 

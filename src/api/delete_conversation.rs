@@ -1,0 +1,17 @@
+//! `POST /api/conversations/delete` — deletes a conversation and all its messages.
+//! Body: `{"id": "…"}`. An answer still streaming into it stops being stored.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Deletes the conversation `id`.
+#[server(prefix = "/api", endpoint = "conversations/delete", input = Json)]
+pub async fn delete_conversation(id: String) -> Result<(), ServerFnError> {
+    use crate::server::{error::AppError, state::AppState};
+    let state = AppState::from_context()?;
+    state
+        .store
+        .delete_conversation(state.current_user(), &id)
+        .await
+        .map_err(|e| AppError::from(e).into_server_fn_error())
+}
