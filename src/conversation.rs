@@ -50,6 +50,9 @@ pub struct AnswerStats {
     pub ttft_ms: Option<i64>,
     /// Generation speed after the first token.
     pub tokens_per_second: Option<f64>,
+    /// Why the answer ended, as [`crate::events::FinishReason::as_stored`] names it.
+    #[serde(default)]
+    pub finish_reason: Option<String>,
 }
 
 /// One node of the message tree.

@@ -61,6 +61,28 @@ impl FinishReason {
         }
     }
 
+    /// The name stored with an answer (the OpenAI-style names, plus `stopped` and `error`).
+    pub fn as_stored(&self) -> &str {
+        match self {
+            Self::Stop => "stop",
+            Self::Length => "length",
+            Self::ToolCalls => "tool_calls",
+            Self::ContentFilter => "content_filter",
+            Self::Stopped => "stopped",
+            Self::Error => "error",
+            Self::Other(other) => other,
+        }
+    }
+
+    /// Reads a name written by [`Self::as_stored`].
+    pub fn from_stored(name: &str) -> Self {
+        match name {
+            "stopped" => Self::Stopped,
+            "error" => Self::Error,
+            other => Self::from_openai(other),
+        }
+    }
+
     /// Short text shown to the reader next to a finished answer.
     pub fn label(&self) -> &str {
         match self {

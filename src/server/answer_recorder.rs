@@ -82,12 +82,14 @@ impl AnswerRecorder {
                         .map(to_i64),
                     ttft_ms: done.ttft_ms.map(to_i64),
                     tokens_per_second: done.tokens_per_second,
+                    finish_reason: Some(done.finish_reason.as_stored().to_string()),
                 };
                 (end, stats)
             }
-            ChatEvent::Error { message } => {
-                (AnswerEnd::Error(message.clone()), AnswerStats::default())
-            }
+            ChatEvent::Error { message } => (
+                AnswerEnd::Error(message.clone()),
+                ended_by(FinishReason::Error),
+            ),
             _ => {
                 self.writer = Some(writer);
                 return;
@@ -113,13 +115,19 @@ impl Drop for AnswerRecorder {
         };
         runtime.spawn(async move {
             let id = writer.message_id().to_string();
-            if let Err(error) = writer
-                .finish(AnswerEnd::Stopped, &AnswerStats::default())
-                .await
-            {
+            let stats = ended_by(FinishReason::Stopped);
+            if let Err(error) = writer.finish(AnswerEnd::Stopped, &stats).await {
                 log_write_failure(&id, &error);
             }
         });
+    }
+}
+
+/// Statistics of an answer that ended without a `done` event: only the reason.
+fn ended_by(reason: FinishReason) -> AnswerStats {
+    AnswerStats {
+        finish_reason: Some(reason.as_stored().to_string()),
+        ..AnswerStats::default()
     }
 }
 

@@ -22,7 +22,7 @@ const UPDATE_TEXT: &str = "
 const UPDATE_FINAL: &str = "
     UPDATE messages SET content = ?1, updated_at = ?2, status = ?3, error = ?4,
         input_tokens = ?5, output_tokens = ?6, reasoning_tokens = ?7, ttft_ms = ?8,
-        tokens_per_second = ?9
+        tokens_per_second = ?9, finish_reason = ?12
     WHERE id = ?10 AND status = 'streaming'
       AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?11)";
 
@@ -145,6 +145,7 @@ impl AnswerWriter {
             .bind(stats.tokens_per_second)
             .bind(&self.message_id)
             .bind(self.user.0)
+            .bind(&stats.finish_reason)
             .execute(self.store.pool())
             .await?;
         found(done.rows_affected())?;

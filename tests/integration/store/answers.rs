@@ -42,6 +42,7 @@ async fn answers_end_complete_stopped_or_error() {
         reasoning_tokens: Some(1),
         ttft_ms: Some(420),
         tokens_per_second: Some(55.5),
+        finish_reason: Some("length".into()),
     };
     let cases = [
         (AnswerEnd::Complete, MessageStatus::Complete, None),
