@@ -49,6 +49,12 @@ const binary = process.env.SLUICE_E2E_BIN ?? 'target/release/sluice';
 const fixturesDir = '../shared/fixtures/provider-streams';
 const fixturesArg = existsSync(path.resolve(repoRoot, fixturesDir)) ? ` --fixtures ${fixturesDir}` : '';
 
+/** A fresh database per run, so every run starts with no conversations. */
+if (!process.env.SLUICE_E2E_DATA_DIR) {
+  process.env.SLUICE_E2E_DATA_DIR = path.join(tmpdir(), 'sluice-e2e', `data-${appPort}-${Date.now()}`);
+}
+const dataDir = process.env.SLUICE_E2E_DATA_DIR;
+
 const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
 
 /**
@@ -151,6 +157,7 @@ export default defineConfig({
         OLLAMA_HOST: fakeUrl,
         SLUICE_DETECT_OLLAMA: 'false',
         SLUICE_CONFIG: configFile,
+        SLUICE_DATA_DIR: dataDir,
         SLUICE_DEMO_TTFT_MS: '200',
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
       },

@@ -1,11 +1,11 @@
 //! The page shell (HTML document rendered by the server) and the root component with its routes.
 
-use crate::components::chat_page::ChatPage;
+use crate::components::chat_layout::ChatLayout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
+    ParamSegment, StaticSegment,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -37,7 +37,12 @@ pub fn App() -> impl IntoView {
         <Title text="Sluice" />
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
-                <Route path=StaticSegment("") view=ChatPage />
+                // One parent for both paths, so the layout stays mounted when a new chat
+                // gets its `/c/{id}` address.
+                <ParentRoute path=StaticSegment("") view=ChatLayout>
+                    <Route path=StaticSegment("") view=|| () />
+                    <Route path=(StaticSegment("c"), ParamSegment("id")) view=|| () />
+                </ParentRoute>
             </Routes>
         </Router>
     }

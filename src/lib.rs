@@ -2,6 +2,9 @@
 //! the server (axum + Leptos SSR + server functions that stream SSE), with `hydrate` it is the
 //! WebAssembly that makes the page interactive. See ARCHITECTURE.md for the code map.
 
+// The page's view types nest deeply (every element is a type); release builds need more room.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod codec;

@@ -19,6 +19,8 @@ export interface RequestRecord {
   client_disconnected_ms: number | null;
   authorization_ok: boolean;
   last_user_message: string | null;
+  /** The whole JSON request body the app sent. */
+  body: unknown;
 }
 
 /** Which request(s) a helper should look at. */

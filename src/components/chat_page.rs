@@ -1,22 +1,25 @@
-//! The chat page: header with the model picker, the message list, the typing indicator and
-//! the composer. Esc anywhere on the page stops a streaming answer.
+//! The chat column: top bar (model picker, conversation menu), the message list — rendered on
+//! the server for `/c/{id}` and hydrated — the typing indicator and the composer. Esc anywhere
+//! on the page stops a streaming answer.
 
-use crate::api::list_models;
-use crate::components::chat_session::ChatSession;
+use crate::api::ModelList;
+use crate::components::chat_session::{server_error_text, ChatSession};
 use crate::components::composer::Composer;
+use crate::components::conversation_menu::ConversationMenu;
 use crate::components::message_list::MessageList;
 use crate::components::model_picker::ModelPicker;
 use crate::components::typing_indicator::TypingIndicator;
+use crate::conversation::ConversationTree;
 use leptos::ev;
 use leptos::prelude::*;
 
 /// The model chosen in the picker, with the list to fall back on.
 #[derive(Clone, Copy)]
 pub struct ModelChoice {
-    /// The picker's value ("" until the user picks).
+    /// The picker's value ("" until the user or the conversation picks).
     pub selected: RwSignal<String>,
     /// The models from the server.
-    pub list: Resource<Result<crate::api::ModelList, ServerFnError>>,
+    pub list: Resource<Result<ModelList, ServerFnError>>,
 }
 
 impl ModelChoice {
@@ -31,19 +34,21 @@ impl ModelChoice {
             .and_then(Result::ok)
             .and_then(|list| list.default_model)
     }
+
+    /// [`Self::effective`] without tracking.
+    pub fn effective_untracked(&self) -> Option<String> {
+        untrack(|| self.effective())
+    }
 }
 
-/// The whole chat view.
-#[component]
-pub fn ChatPage() -> impl IntoView {
-    let session = ChatSession::new();
-    let choice = ModelChoice {
-        selected: RwSignal::new(String::new()),
-        list: Resource::new(|| (), |_| list_models()),
-    };
-    provide_context(session);
-    provide_context(choice);
+/// The conversation loaded with the page (`None` for a new chat).
+pub type InitialConversation = Resource<Result<Option<ConversationTree>, ServerFnError>>;
 
+/// The whole chat column.
+#[component]
+pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Escape" && session.streaming.get_untracked() {
             event.prevent_default();
@@ -57,13 +62,24 @@ pub fn ChatPage() -> impl IntoView {
             <header class="top-bar">
                 <h1 class="brand">"Sluice"</h1>
                 <ModelPicker />
-                <button type="button" class="new-chat" on:click=move |_| session.clear()>
-                    "New chat"
-                </button>
+                <ConversationMenu />
             </header>
-            <MessageList />
+            <Suspense fallback=|| view! { <section class="message-list loading">"Loading…"</section> }>
+                {move || Suspend::new(async move {
+                    match initial.await {
+                        Ok(Some(tree)) => {
+                            session.load(&tree);
+                            choice.selected.set(tree.conversation.model.clone().unwrap_or_default());
+                        }
+                        Ok(None) => {}
+                        Err(error) => session.open_error.set(Some(server_error_text(&error))),
+                    }
+                    view! { <MessageList /> }
+                })}
+            </Suspense>
             <TypingIndicator />
             <Composer />
         </div>
     }
+    .into_any()
 }

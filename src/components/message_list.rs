@@ -21,15 +21,13 @@ pub fn MessageList() -> impl IntoView {
 
     Effect::new(move |_| {
         // Track the growing answer: any change of the last message re-runs this.
-        session.messages.with(|m| {
-            if let Some(last) = m.last() {
-                last.tail.track();
-                last.blocks.track();
-                last.status.track();
-                last.reasoning.track();
-                last.tool_calls.track();
-            }
-        });
+        if let Some(last) = session.thread().last() {
+            last.tail.track();
+            last.blocks.track();
+            last.status.track();
+            last.reasoning.track();
+            last.tool_calls.track();
+        }
         if let Some(el) = list.get_untracked() {
             let viewport_bottom = el.scroll_top() + el.client_height();
             let previous = last_height.get_value();
@@ -42,13 +40,13 @@ pub fn MessageList() -> impl IntoView {
 
     view! {
         <section class="message-list" data-testid="message-list" node_ref=list aria-live="off">
-            <Show when=move || session.messages.with(Vec::is_empty)>
+            <Show when=move || session.entries.with(Vec::is_empty) && session.open_error.with(Option::is_none)>
                 <div class="empty-state">
                     <h2>"What can I help with?"</h2>
                     <p>"Answers stream in as they are written. Press Esc or Stop to halt one."</p>
                 </div>
             </Show>
-            <For each=move || session.messages.get() key=|entry| entry.id let:entry>
+            <For each=move || session.thread() key=|entry| entry.id let:entry>
                 <MessageView entry />
             </For>
         </section>

@@ -1,48 +1,91 @@
-//! One message: a user bubble (plain text) or an assistant answer (Markdown) with its status
-//! note, error + Retry, and timing footer.
+//! One message: a user bubble ([`UserMessage`]) or an assistant answer (Markdown) with its
+//! status note, error + Retry, timing footer, version switcher and Regenerate.
 
 use crate::components::chat_page::ModelChoice;
 use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus};
 use crate::components::markdown_view::MarkdownView;
 use crate::components::reasoning_view::ReasoningView;
+use crate::components::sibling_switcher::SiblingSwitcher;
 use crate::components::tool_calls_view::ToolCallsView;
+use crate::components::user_message::UserMessage;
 use crate::events::{DoneStats, FinishReason, Role, Usage};
 use leptos::prelude::*;
 
 /// A message article with `data-role` and `data-status`.
 #[component]
 pub fn MessageView(entry: MessageEntry) -> impl IntoView {
+    if entry.role != Role::Assistant {
+        return view! { <UserMessage entry /> }.into_any();
+    }
+    let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
     let status = move || entry.status.get().as_str();
-    match entry.role {
-        Role::Assistant => view! {
-            <article class="message assistant" data-role="assistant" data-status=status>
-                <ReasoningView entry />
-                <MarkdownView blocks=entry.blocks tail=entry.tail />
-                <ToolCallsView entry />
-                <LengthNote entry />
-                <Show when=move || entry.status.get() == MessageStatus::Stopped>
-                    <p class="message-note">"Stopped"</p>
+    let finished = move || {
+        !session.streaming.get()
+            && !entry.status.get().is_live()
+            && entry.server_id.with(Option::is_some)
+    };
+    view! {
+        <article class="message assistant" data-role="assistant" data-status=status>
+            <ReasoningView entry />
+            <MarkdownView blocks=entry.blocks tail=entry.tail />
+            <ToolCallsView entry />
+            <LengthNote entry />
+            <Show when=move || entry.status.get() == MessageStatus::Stopped>
+                <p class="message-note">"Stopped"</p>
+            </Show>
+            <InterruptedNote entry />
+            <Show when=move || entry.status.get() == MessageStatus::Elsewhere>
+                <p class="message-note" data-testid="elsewhere-note">
+                    "This answer is still being written. Reload to see the rest."
+                </p>
+            </Show>
+            <ErrorNote entry />
+            {move || {
+                entry.stats.get().map(|stats| view! { <StatsFooter stats usage=entry.usage.get() /> })
+            }}
+            <div class="message-actions">
+                <SiblingSwitcher entry />
+                <Show when=finished>
+                    <button
+                        type="button"
+                        class="icon-button"
+                        data-testid="regenerate"
+                        on:click=move |_| session.regenerate(entry.id, choice.effective())
+                    >
+                        "Regenerate"
+                    </button>
                 </Show>
-                <ErrorNote entry />
-                {move || {
-                    entry.stats.get().map(|stats| view! { <StatsFooter stats usage=entry.usage.get() /> })
-                }}
-            </article>
-        }
-        .into_any(),
-        role => {
-            let role = if role == Role::System {
-                "system"
-            } else {
-                "user"
-            };
-            view! {
-                <article class="message user" data-role=role data-status=status>
-                    <p class="user-text">{move || entry.text.get()}</p>
-                </article>
-            }
-            .into_any()
-        }
+            </div>
+        </article>
+    }
+    .into_any()
+}
+
+/// "Interrupted" with Retry and Continue, for an answer the server stopped writing mid-way.
+#[component]
+fn InterruptedNote(entry: MessageEntry) -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
+    view! {
+        <Show when=move || entry.status.get() == MessageStatus::Interrupted>
+            <div class="message-note interrupted-note" data-testid="interrupted-note">
+                <span>"Interrupted — the server stopped while writing this answer."</span>
+                <button
+                    type="button"
+                    data-testid="interrupted-retry"
+                    on:click=move |_| session.regenerate(entry.id, choice.effective())
+                >
+                    "Retry"
+                </button>
+                <button
+                    type="button"
+                    on:click=move |_| session.continue_answer(entry.id, choice.effective())
+                >
+                    "Continue"
+                </button>
+            </div>
+        </Show>
     }
 }
 
@@ -58,7 +101,7 @@ fn ErrorNote(entry: MessageEntry) -> impl IntoView {
                     <span>{message}</span>
                     <button
                         type="button"
-                        on:click=move |_| session.retry(entry.id, choice.effective())
+                        on:click=move |_| session.regenerate(entry.id, choice.effective())
                     >
                         "Retry"
                     </button>

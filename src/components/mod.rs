@@ -3,14 +3,21 @@
 //! `typing_indicator` and the `composer`. `chat_session` is the client-side state machine
 //! that sends, streams, stops and retries.
 
+pub mod chat_layout;
 pub mod chat_page;
 pub mod chat_session;
 pub mod composer;
+pub mod conversation_menu;
+pub mod date_groups;
 pub mod markdown_nodes;
 pub mod markdown_view;
 pub mod message_list;
 pub mod message_view;
 pub mod model_picker;
 pub mod reasoning_view;
+pub mod sibling_switcher;
+pub mod sidebar;
+pub mod sidebar_item;
 pub mod tool_calls_view;
 pub mod typing_indicator;
+pub mod user_message;

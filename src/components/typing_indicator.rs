@@ -9,11 +9,10 @@ use leptos::prelude::*;
 pub fn TypingIndicator() -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let waiting = move || {
-        session.messages.with(|m| {
-            m.last().is_some_and(|e| {
-                e.role == Role::Assistant && e.status.get() == MessageStatus::Waiting
-            })
-        })
+        session
+            .thread()
+            .last()
+            .is_some_and(|e| e.role == Role::Assistant && e.status.get() == MessageStatus::Waiting)
     };
     view! {
         <Show when=waiting>

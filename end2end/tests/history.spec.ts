@@ -1,0 +1,191 @@
+/**
+ * Conversations that persist: history survives a reload (rendered on the server at /c/{id}),
+ * the sidebar renames, deletes and searches, regenerate and edit keep earlier versions as
+ * siblings behind a "2 / 2" switcher, a system prompt reaches the model, and export downloads
+ * files.
+ */
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { ChatPage } from '../pages/chat-page';
+import { Sidebar, Versions } from '../pages/sidebar';
+import { MODELS } from '../support/constants';
+import { uniqueTag } from '../support/env';
+import { waitForRecord } from '../support/fake-upstream';
+
+test('a conversation survives reload, rendered by the server and still usable', async ({ page }) => {
+  const chat = new ChatPage(page);
+  const sidebar = new Sidebar(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.demo);
+  const question = `Remember the tides ${uniqueTag('reload')}`;
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+  const text = (await chat.answerText(answer)).trim();
+  const id = await sidebar.currentId();
+  await expect(sidebar.itemById(id)).toBeVisible();
+  await expect(sidebar.title).toHaveText(/Remember the tides/);
+
+  // The server renders the stored conversation into the HTML itself.
+  const html = await (await page.request.get(`/c/${id}`)).text();
+  expect(html).toContain(question);
+  expect(html).toContain('data-status="done"');
+
+  await page.reload();
+  await chat.waitForHydration();
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.lastUser).toContainText(question);
+  await expect(chat.lastAssistant).toHaveAttribute('data-status', 'done');
+  expect((await chat.answerText()).trim()).toBe(text);
+  await expect(chat.stats()).toBeVisible();
+
+  // A follow-up after the reload joins the same conversation.
+  const followUp = await chat.send('And the moon?');
+  await chat.waitForDone(followUp);
+  expect(await sidebar.currentId()).toBe(id);
+  await page.reload();
+  await chat.waitForHydration();
+  await expect(chat.userMessages).toHaveCount(2);
+
+  // An unknown conversation is a clear 404 page, not a crash.
+  const missing = await page.goto('/c/00000000-0000-4000-8000-000000000000');
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByText('That conversation or message does not exist.')).toBeVisible();
+});
+
+test('sidebar: new chat, rename, search and delete with confirm', async ({ page }) => {
+  const chat = new ChatPage(page);
+  const sidebar = new Sidebar(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.demo);
+  const tag = uniqueTag('side');
+  await chat.waitForDone(await chat.send(`Alpha topic ${tag}`));
+  const first = await sidebar.currentId();
+
+  await sidebar.newChatButton.click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(chat.messages).toHaveCount(0);
+  await chat.waitForDone(await chat.send(`Beta topic ${tag}`));
+  const second = await sidebar.currentId();
+  expect(second).not.toBe(first);
+
+  // Newest first, under "Today".
+  const ids = await sidebar.items.evaluateAll((items) => items.map((i) => i.getAttribute('data-id')));
+  expect(ids.indexOf(second)).toBeLessThan(ids.indexOf(first));
+  await expect(sidebar.root.getByRole('heading', { name: 'Today' })).toBeVisible();
+
+  // Clicking an entry opens it.
+  await sidebar.itemById(first).getByTestId('conversation-link').click();
+  await expect(page).toHaveURL(new RegExp(`/c/${first}$`));
+  await expect(chat.lastUser).toContainText('Alpha topic');
+
+  await sidebar.rename(sidebar.itemById(first), `Renamed ${tag}`);
+  await expect(sidebar.itemById(first)).toContainText(`Renamed ${tag}`);
+  await expect(sidebar.title).toHaveText(`Renamed ${tag}`);
+  await page.reload();
+  await chat.waitForHydration();
+  await expect(sidebar.itemById(first)).toContainText(`Renamed ${tag}`);
+
+  // Search matches titles and message content.
+  await sidebar.search.fill(`Renamed ${tag}`);
+  await expect(sidebar.items).toHaveCount(1);
+  await sidebar.search.fill(`Beta topic ${tag}`);
+  await expect(sidebar.items).toHaveCount(1);
+  await expect(sidebar.itemById(second)).toBeVisible();
+  await sidebar.search.fill(`nothing-matches-${tag}`);
+  await expect(sidebar.root.getByTestId('sidebar-empty')).toBeVisible();
+  await sidebar.search.fill('');
+
+  // Delete asks first; Cancel keeps it, confirming removes it and leaves the open chat.
+  const entry = sidebar.itemById(first);
+  await entry.hover();
+  await entry.getByTestId('delete-conversation').click();
+  await entry.getByRole('button', { name: 'Cancel' }).click();
+  await expect(entry).toBeVisible();
+  await sidebar.delete(entry);
+  await expect(sidebar.itemById(first)).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(chat.messages).toHaveCount(0);
+  const gone = await page.goto(`/c/${first}`);
+  expect(gone?.status()).toBe(404);
+});
+
+test('regenerate and edit keep earlier versions behind a switcher', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  const tag = uniqueTag('branch');
+  const answer = await chat.send(`first ${tag}`);
+  await chat.waitForDone(answer);
+
+  // Regenerate: a second answer to the same message.
+  await answer.getByTestId('regenerate').click();
+  await chat.waitForDone(chat.lastAssistant);
+  await expect(chat.assistantMessages).toHaveCount(1);
+  const answerVersions = new Versions(chat.lastAssistant);
+  await expect(answerVersions.position).toHaveText('2 / 2');
+  await answerVersions.previous.click();
+  await expect(answerVersions.position).toHaveText('1 / 2');
+  await answerVersions.next.click();
+  await expect(answerVersions.position).toHaveText('2 / 2');
+
+  // Edit: the user message gets a sibling with its own answer.
+  await chat.lastUser.getByTestId('edit-message').click();
+  await chat.lastUser.getByTestId('edit-input').fill(`second ${tag}`);
+  await chat.lastUser.getByTestId('edit-save').click();
+  await chat.waitForDone(chat.lastAssistant);
+  await expect(chat.lastUser).toContainText(`second ${tag}`);
+  expect((await chat.answerText()).trim()).toBe(`second ${tag}`);
+  const questionVersions = new Versions(chat.lastUser);
+  await expect(questionVersions.position).toHaveText('2 / 2');
+  await questionVersions.previous.click();
+  await expect(chat.lastUser).toContainText(`first ${tag}`);
+  expect((await chat.answerText()).trim()).toBe(`first ${tag}`);
+  await expect(new Versions(chat.lastAssistant).position).toHaveText('2 / 2');
+
+  // The tree survives a reload (the newest branch is shown).
+  await page.reload();
+  await chat.waitForHydration();
+  await expect(new Versions(chat.lastUser).position).toHaveText('2 / 2');
+  await expect(chat.lastUser).toContainText(`second ${tag}`);
+});
+
+test('a system prompt set before the first message is sent with every request', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  await page.getByTestId('settings-toggle').click();
+  const prompt = `Talk like a pirate ${uniqueTag('sys')}`;
+  await page.getByTestId('system-prompt-input').fill(prompt);
+  await page.getByTestId('settings-save').click();
+  const question = `ahoy ${uniqueTag('sys')}`;
+  await chat.waitForDone(await chat.send(question));
+  const record = await waitForRecord({ model: MODELS.echo, messageContains: question });
+  expect(JSON.stringify(record.body)).toContain(prompt);
+
+  await page.reload();
+  await chat.waitForHydration();
+  await page.getByTestId('settings-toggle').click();
+  await expect(page.getByTestId('system-prompt-input')).toHaveValue(prompt);
+});
+
+test('export downloads Markdown and JSON files of the conversation', async ({ page }) => {
+  const chat = new ChatPage(page);
+  const sidebar = new Sidebar(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.demo);
+  const question = `Export me ${uniqueTag('export')}`;
+  await chat.waitForDone(await chat.send(question));
+  await sidebar.currentId();
+
+  for (const [testId, extension] of [
+    ['export-markdown', '.md'],
+    ['export-json', '.json'],
+  ]) {
+    const download = page.waitForEvent('download');
+    await page.getByTestId(testId).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(new RegExp(`\\${extension}$`));
+    const content = readFileSync(await file.path(), 'utf8');
+    expect(content).toContain(question);
+  }
+});

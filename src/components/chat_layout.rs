@@ -1,0 +1,113 @@
+//! The page layout for `/` and `/c/{id}`: sidebar plus chat column, and the link between the
+//! URL and the open conversation. It stays mounted while the URL changes, so an answer keeps
+//! streaming when a new conversation gets its `/c/{id}` address.
+//!
+//! The conversation named by the URL at page load is fetched by a resource (rendered on the
+//! server, hydrated in the browser); later URL changes (sidebar links, back/forward) open
+//! conversations from the browser.
+
+use crate::api::{get_conversation, list_models};
+use crate::components::chat_page::{ChatPage, InitialConversation, ModelChoice};
+use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::sidebar::Sidebar;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+/// The conversation id in a path `/c/{id}`, if it is one.
+pub fn conversation_id_from_path(path: &str) -> Option<String> {
+    let id = path.strip_prefix("/c/")?.trim_end_matches('/');
+    (!id.is_empty() && !id.contains('/')).then(|| id.to_string())
+}
+
+/// Sidebar + chat, with the URL kept in step with the open conversation.
+#[component]
+pub fn ChatLayout() -> impl IntoView {
+    let session = ChatSession::new();
+    let choice = ModelChoice {
+        selected: RwSignal::new(String::new()),
+        list: Resource::new(|| (), |_| list_models()),
+    };
+    provide_context(session);
+    provide_context(choice);
+
+    let location = use_location();
+    let first_id = conversation_id_from_path(&location.pathname.get_untracked());
+    let initial: InitialConversation = Resource::new(
+        || (),
+        move |_| {
+            let id = first_id.clone();
+            async move {
+                match id {
+                    Some(id) => get_conversation(id).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+        },
+    );
+
+    // URL → session: a link or back/forward named another conversation.
+    Effect::watch(
+        move || location.pathname.get(),
+        move |path, _, _| {
+            let wanted = conversation_id_from_path(path);
+            if wanted == session.conversation_id.get_untracked() {
+                return;
+            }
+            match wanted {
+                None => session.new_chat(String::new()),
+                Some(id) => open(session, choice, id),
+            }
+        },
+        false,
+    );
+    // Session → URL: a new conversation was created by its first message.
+    let navigate = use_navigate();
+    Effect::watch(
+        move || session.conversation_id.get(),
+        move |id, _, _| {
+            let path = location.pathname.get_untracked();
+            if let Some(id) = id {
+                if conversation_id_from_path(&path).as_deref() != Some(id) {
+                    let options = NavigateOptions {
+                        replace: path == "/",
+                        scroll: false,
+                        ..Default::default()
+                    };
+                    navigate(&format!("/c/{id}"), options);
+                }
+            }
+        },
+        false,
+    );
+
+    view! {
+        <div class="app-layout">
+            <Sidebar />
+            <ChatPage initial />
+            <Outlet />
+        </div>
+    }
+    .into_any()
+}
+
+/// Loads conversation `id` from the browser and shows it.
+fn open(session: ChatSession, choice: ModelChoice, id: String) {
+    session.stop();
+    spawn_local(async move {
+        match get_conversation(id).await {
+            Ok(tree) => {
+                session.load(&tree);
+                choice
+                    .selected
+                    .set(tree.conversation.model.clone().unwrap_or_default());
+            }
+            Err(error) => {
+                session.new_chat(String::new());
+                session.open_error.set(Some(server_error_text(&error)));
+            }
+        }
+    });
+}

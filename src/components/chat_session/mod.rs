@@ -1,0 +1,405 @@
+//! The client-side chat state: the conversation's message tree on screen, which branch is
+//! shown, and the actions — send, edit (a sibling user message), regenerate (a sibling answer),
+//! continue, stop, open and start conversations.
+//!
+//! Every message is a [`MessageEntry`] with a local id and its parent's local id; the thread on
+//! screen follows, from the root, the selected child of each message (the newest by default).
+//! Stop aborts the task that reads the response (dropping the fetch body) and calls the stop
+//! server function, so the server drops the upstream request even if the abort is slow.
+
+mod entry;
+mod reader;
+
+pub use entry::{MessageEntry, MessageStatus, ToolCallState};
+pub use reader::server_error_text;
+
+use crate::api::{stop_turn, stream_chat};
+use crate::conversation::ConversationTree;
+use crate::events::{Role, StoredTurn, TurnAction};
+use futures::future::{AbortHandle, Abortable};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+
+/// The answer being generated right now.
+struct ActiveTurn {
+    /// Aborts the task reading the stream.
+    abort: AbortHandle,
+    /// The server's turn id, once the `started` event arrived.
+    turn_id: Option<String>,
+    /// The assistant message being written.
+    message_id: u64,
+}
+
+/// Where a sibling stands among the versions sharing its parent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SiblingPosition {
+    /// 1-based position, oldest first.
+    pub index: usize,
+    /// How many versions there are.
+    pub count: usize,
+    /// The previous version's local id.
+    pub previous: Option<u64>,
+    /// The next version's local id.
+    pub next: Option<u64>,
+}
+
+/// The chat state shared by the page's components (all handles, so `Copy`).
+#[derive(Clone, Copy)]
+pub struct ChatSession {
+    /// The stored conversation shown (`None`: a new chat, not stored until the first send).
+    pub conversation_id: RwSignal<Option<String>>,
+    /// Its title.
+    pub title: RwSignal<String>,
+    /// Its system prompt (for a new chat: the one it will be created with).
+    pub system_prompt: RwSignal<String>,
+    /// Every message of every branch, in creation order.
+    pub entries: RwSignal<Vec<MessageEntry>>,
+    /// The chosen child of each message (key `None`: the roots); missing means the newest.
+    selected: RwSignal<HashMap<Option<u64>, u64>>,
+    /// True while an answer streams (Send becomes Stop).
+    pub streaming: RwSignal<bool>,
+    /// Bumped when the conversation list may have changed (new chat, rename), to refetch it.
+    pub list_version: RwSignal<u64>,
+    /// Why the conversation could not be opened, shown instead of the messages.
+    pub open_error: RwSignal<Option<String>>,
+    /// The running turn, for Stop.
+    active: StoredValue<Option<ActiveTurn>>,
+    /// Next local message id.
+    next_id: StoredValue<u64>,
+}
+
+impl Default for ChatSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ChatSession {
+    /// An empty, new chat.
+    pub fn new() -> Self {
+        Self {
+            conversation_id: RwSignal::new(None),
+            title: RwSignal::new(String::new()),
+            system_prompt: RwSignal::new(String::new()),
+            entries: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(HashMap::new()),
+            streaming: RwSignal::new(false),
+            list_version: RwSignal::new(0),
+            open_error: RwSignal::new(None),
+            active: StoredValue::new(None),
+            next_id: StoredValue::new(1),
+        }
+    }
+
+    /// Allocates a local message id.
+    fn allocate_id(&self) -> u64 {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        id
+    }
+
+    /// The messages on screen: from the root, the selected (else newest) child each time.
+    pub fn thread(&self) -> Vec<MessageEntry> {
+        let selected = self.selected.get();
+        self.entries.with(|entries| {
+            let mut thread: Vec<MessageEntry> = Vec::new();
+            let mut parent = None;
+            loop {
+                let children = entries.iter().filter(|e| e.parent == parent);
+                let chosen = match selected.get(&parent) {
+                    Some(id) => children.clone().find(|e| e.id == *id).or(children.last()),
+                    None => children.last(),
+                };
+                match chosen {
+                    Some(entry) if thread.len() < entries.len() => {
+                        thread.push(*entry);
+                        parent = Some(entry.id);
+                    }
+                    _ => return thread,
+                }
+            }
+        })
+    }
+
+    /// Where `entry` stands among its siblings (tracked, for the "2 / 3" switcher).
+    pub fn siblings(&self, entry: &MessageEntry) -> SiblingPosition {
+        self.entries.with(|entries| {
+            let ids: Vec<u64> = entries
+                .iter()
+                .filter(|e| e.parent == entry.parent)
+                .map(|e| e.id)
+                .collect();
+            let at = ids.iter().position(|id| *id == entry.id).unwrap_or(0);
+            SiblingPosition {
+                index: at + 1,
+                count: ids.len(),
+                previous: at.checked_sub(1).and_then(|i| ids.get(i).copied()),
+                next: ids.get(at + 1).copied(),
+            }
+        })
+    }
+
+    /// Shows the branch through the sibling `id`.
+    pub fn select(&self, id: u64) {
+        if self.streaming.get_untracked() {
+            return;
+        }
+        if let Some(entry) = self.find(id) {
+            self.selected.update(|s| {
+                s.insert(entry.parent, id);
+            });
+        }
+    }
+
+    /// Replaces what is shown with a stored conversation.
+    pub fn load(&self, tree: &ConversationTree) {
+        self.stop();
+        let mut local: HashMap<&str, u64> = HashMap::new();
+        let mut entries = Vec::with_capacity(tree.messages.len());
+        for message in &tree.messages {
+            let parent = match &message.parent_id {
+                Some(parent) => match local.get(parent.as_str()) {
+                    Some(id) => Some(*id),
+                    None => continue,
+                },
+                None => None,
+            };
+            let id = self.allocate_id();
+            local.insert(message.id.as_str(), id);
+            entries.push(MessageEntry::from_stored(id, parent, message));
+        }
+        self.entries.set(entries);
+        self.selected.set(HashMap::new());
+        self.conversation_id.set(Some(tree.conversation.id.clone()));
+        self.title.set(tree.conversation.title.clone());
+        self.system_prompt
+            .set(tree.conversation.system_prompt.clone().unwrap_or_default());
+        self.open_error.set(None);
+    }
+
+    /// Empties the page for a new chat (stopping any running answer first).
+    pub fn new_chat(&self, system_prompt: String) {
+        self.stop();
+        self.entries.set(Vec::new());
+        self.selected.set(HashMap::new());
+        self.conversation_id.set(None);
+        self.title.set(String::new());
+        self.system_prompt.set(system_prompt);
+        self.open_error.set(None);
+    }
+
+    /// Sends a user message after the last message shown, and starts its answer.
+    pub fn send(&self, text: String, model: Option<String>) {
+        if self.streaming.get_untracked() || text.trim().is_empty() {
+            return;
+        }
+        self.drop_unsaved();
+        let parent = self.thread_untracked().last().copied();
+        self.ask(parent.map(|p| p.id), text, model);
+    }
+
+    /// Sends an edited version of `message_id` as its sibling, and answers it.
+    pub fn edit(&self, message_id: u64, text: String, model: Option<String>) {
+        if self.streaming.get_untracked() || text.trim().is_empty() {
+            return;
+        }
+        if let Some(entry) = self.find(message_id) {
+            self.ask(entry.parent, text, model);
+        }
+    }
+
+    /// Adds a user message under `parent` plus its answer, and streams the answer.
+    fn ask(&self, parent: Option<u64>, text: String, model: Option<String>) {
+        let parent_server_id = match parent {
+            Some(id) => match self.find(id).and_then(|e| e.server_id.get_untracked()) {
+                Some(server_id) => Some(server_id),
+                None => return,
+            },
+            None => None,
+        };
+        let user_id = self.allocate_id();
+        let user = MessageEntry::new(user_id, parent, Role::User, &text, MessageStatus::Done);
+        let answer_id = self.allocate_id();
+        let answer = MessageEntry::new(
+            answer_id,
+            Some(user_id),
+            Role::Assistant,
+            "",
+            MessageStatus::Waiting,
+        );
+        self.entries.update(|m| {
+            m.push(user);
+            m.push(answer);
+        });
+        self.selected.update(|s| {
+            s.insert(parent, user_id);
+        });
+        let action = TurnAction::Send {
+            parent_id: parent_server_id,
+            content: text,
+        };
+        self.start(Some(user), answer, action, model, String::new());
+    }
+
+    /// Asks for another answer to the user message before `answer_id`, kept as its sibling.
+    pub fn regenerate(&self, answer_id: u64, model: Option<String>) {
+        if self.streaming.get_untracked() {
+            return;
+        }
+        let Some(question) = self
+            .find(answer_id)
+            .and_then(|a| a.parent)
+            .and_then(|p| self.find(p))
+        else {
+            return;
+        };
+        let Some(question_server_id) = question.server_id.get_untracked() else {
+            return;
+        };
+        let id = self.allocate_id();
+        let answer = MessageEntry::new(
+            id,
+            Some(question.id),
+            Role::Assistant,
+            "",
+            MessageStatus::Waiting,
+        );
+        self.entries.update(|m| m.push(answer));
+        self.selected.update(|s| {
+            s.insert(Some(question.id), id);
+        });
+        let action = TurnAction::Regenerate {
+            user_message_id: question_server_id,
+        };
+        self.start(None, answer, action, model, String::new());
+    }
+
+    /// Continues an answer (cut by the token limit, stopped or interrupted): the new text is
+    /// appended to the same message.
+    pub fn continue_answer(&self, message_id: u64, model: Option<String>) {
+        if self.streaming.get_untracked() {
+            return;
+        }
+        let Some(entry) = self.find(message_id) else {
+            return;
+        };
+        let Some(server_id) = entry.server_id.get_untracked() else {
+            return;
+        };
+        entry.reset_rendering();
+        let action = TurnAction::Continue {
+            answer_id: server_id,
+        };
+        self.start(None, entry, action, model, entry.text.get_untracked());
+    }
+
+    /// Stops the running answer: aborts the stream read and tells the server.
+    pub fn stop(&self) {
+        let Some(active) = self.active.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        active.abort.abort();
+        self.streaming.set(false);
+        if let Some(entry) = self.find(active.message_id) {
+            if entry.status.get_untracked().is_live() {
+                entry.status.set(MessageStatus::Stopped);
+            }
+        }
+        if let Some(turn_id) = active.turn_id {
+            spawn_local(async move {
+                // The read was aborted already; this makes the server drop the upstream at once.
+                let _ = stop_turn(turn_id).await;
+            });
+        }
+    }
+
+    /// Finds a message by local id.
+    fn find(&self, id: u64) -> Option<MessageEntry> {
+        self.entries
+            .with_untracked(|m| m.iter().find(|e| e.id == id).copied())
+    }
+
+    /// [`Self::thread`] without tracking.
+    fn thread_untracked(&self) -> Vec<MessageEntry> {
+        untrack(|| self.thread())
+    }
+
+    /// Removes messages the server never stored (a request refused before it started), so
+    /// the next message follows the last stored one.
+    fn drop_unsaved(&self) {
+        let unsaved: Vec<u64> = self.entries.with_untracked(|m| {
+            m.iter()
+                .filter(|e| e.server_id.get_untracked().is_none())
+                .map(|e| e.id)
+                .collect()
+        });
+        if !unsaved.is_empty() {
+            self.entries
+                .update(|m| m.retain(|e| !unsaved.contains(&e.id)));
+        }
+    }
+
+    /// Called by the reader when the server confirms the turn: records the stored ids and,
+    /// for a new conversation, its id and title.
+    fn on_started(
+        &self,
+        question: Option<MessageEntry>,
+        answer: MessageEntry,
+        turn_id: String,
+        stored: Option<StoredTurn>,
+    ) {
+        self.active.update_value(|active| {
+            if let Some(active) = active.as_mut().filter(|a| a.message_id == answer.id) {
+                active.turn_id = Some(turn_id);
+            }
+        });
+        let Some(stored) = stored else {
+            return;
+        };
+        if let Some(question) = question {
+            question.server_id.set(Some(stored.user_message_id));
+        }
+        answer.server_id.set(Some(stored.answer_id));
+        if self.conversation_id.get_untracked().as_deref() != Some(&stored.conversation_id) {
+            self.conversation_id.set(Some(stored.conversation_id));
+            self.title.set(stored.title);
+        }
+        self.list_version.update(|v| *v += 1);
+    }
+
+    /// Streams the answer to `action` into `answer` (`question`: the new user message, if
+    /// any); `prefix` is text the answer already has (continue).
+    fn start(
+        &self,
+        question: Option<MessageEntry>,
+        answer: MessageEntry,
+        action: TurnAction,
+        model: Option<String>,
+        prefix: String,
+    ) {
+        let (abort, registration) = AbortHandle::new_pair();
+        self.active.set_value(Some(ActiveTurn {
+            abort,
+            turn_id: None,
+            message_id: answer.id,
+        }));
+        self.streaming.set(true);
+        let session = *self;
+        let conversation_id = self.conversation_id.get_untracked();
+        let system_prompt = Some(self.system_prompt.get_untracked())
+            .filter(|p| conversation_id.is_none() && !p.trim().is_empty());
+        spawn_local(async move {
+            let run = async move {
+                let stream =
+                    stream_chat(model, None, conversation_id, Some(action), system_prompt).await;
+                reader::read_answer(session, question, answer, stream, prefix).await;
+            };
+            let finished = Abortable::new(run, registration).await;
+            if finished.is_ok() {
+                session.active.set_value(None);
+                session.streaming.set(false);
+            }
+        });
+    }
+}

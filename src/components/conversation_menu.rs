@@ -1,0 +1,96 @@
+//! The conversation's settings in the top bar: its title, the system prompt editor (saved with
+//! the conversation, or kept for a new chat until its first message) and the export links.
+
+use crate::api::update_conversation_settings;
+use crate::components::chat_page::ModelChoice;
+use crate::components::chat_session::{server_error_text, ChatSession};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Title, "Settings" toggle with the system prompt, and "Export" links.
+#[component]
+pub fn ConversationMenu() -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
+    let open = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let toggle = move |_| {
+        draft.set(session.system_prompt.get_untracked());
+        note.set(None);
+        open.update(|o| *o = !*o);
+    };
+    let save = move || {
+        let prompt = draft.get_untracked();
+        let Some(id) = session.conversation_id.get_untracked() else {
+            session.system_prompt.set(prompt);
+            note.set(Some("Used when this chat starts.".to_string()));
+            return;
+        };
+        let model = choice.effective_untracked();
+        spawn_local(async move {
+            match update_conversation_settings(id, model, Some(prompt.clone())).await {
+                Ok(()) => {
+                    session.system_prompt.set(prompt);
+                    note.set(Some("Saved.".to_string()));
+                }
+                Err(e) => note.set(Some(server_error_text(&e))),
+            }
+        });
+    };
+    let export = move |format: &'static str| {
+        session
+            .conversation_id
+            .get()
+            .map(|id| format!("/api/conversations/{id}/export?format={format}"))
+    };
+    view! {
+        <div class="conversation-menu">
+            <span class="conversation-title" data-testid="conversation-title">
+                {move || session.title.get()}
+            </span>
+            <button type="button" data-testid="settings-toggle" on:click=toggle>
+                "Settings"
+            </button>
+            <Show when=move || session.conversation_id.with(Option::is_some)>
+                <a class="button-link" data-testid="export-markdown" href=move || export("markdown") download>
+                    "Export .md"
+                </a>
+                <a class="button-link" data-testid="export-json" href=move || export("json") download>
+                    "Export .json"
+                </a>
+            </Show>
+            <Show when=move || open.get()>
+                <form
+                    class="settings-panel"
+                    data-testid="settings-panel"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        save();
+                    }
+                >
+                    <label>
+                        "System prompt"
+                        <textarea
+                            rows="4"
+                            data-testid="system-prompt-input"
+                            placeholder="Instructions the model gets before every message in this chat"
+                            prop:value=move || draft.get()
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                        ></textarea>
+                    </label>
+                    <div class="editor-actions">
+                        <button type="submit" class="send" data-testid="settings-save">
+                            "Save"
+                        </button>
+                        <button type="button" on:click=move |_| open.set(false)>
+                            "Close"
+                        </button>
+                        <span class="settings-note" role="status">{move || note.get()}</span>
+                    </div>
+                </form>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
