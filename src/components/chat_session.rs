@@ -427,7 +427,7 @@ fn fail(entry: MessageEntry, markdown: &mut IncrementalMarkdown, message: String
 }
 
 /// The user-facing text of a server function error.
-fn server_error_text(error: &ServerFnError) -> String {
+pub(crate) fn server_error_text(error: &ServerFnError) -> String {
     match error {
         ServerFnError::ServerError(message) => message.clone(),
         ServerFnError::Request(_) | ServerFnError::Response(_) => {
