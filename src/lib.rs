@@ -13,6 +13,7 @@ pub mod conversation;
 pub mod events;
 pub mod markdown;
 pub mod partial_json;
+pub mod preset;
 pub mod providers;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -1,7 +1,8 @@
 //! UI components; files mirror the page tree: `chat_page` holds `model_picker`, the
 //! `message_list` of `message_view`s (each rendering `reasoning_view`, `markdown_view` and `tool_calls_view`), the
 //! `typing_indicator` and the `composer`. `chat_session` is the client-side state machine
-//! that sends, streams, stops and retries.
+//! that sends, streams, stops and retries. `presets_panel` (saved presets to start a chat from)
+//! is mounted by the page that hosts it.
 
 pub mod chat_layout;
 pub mod chat_page;
@@ -14,6 +15,7 @@ pub mod markdown_view;
 pub mod message_list;
 pub mod message_view;
 pub mod model_picker;
+pub mod presets_panel;
 pub mod reasoning_view;
 pub mod sibling_switcher;
 pub mod sidebar;

@@ -14,6 +14,10 @@ pub enum AppError {
     /// Something named in the request does not exist (HTTP 404).
     #[error("{0}")]
     NotFound(String),
+    /// The request clashes with what is stored, e.g. a name already taken (HTTP 409); the
+    /// text says what clashed.
+    #[error("{0}")]
+    Conflict(String),
     /// The request is over a size limit (HTTP 413).
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -28,6 +32,7 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -53,13 +58,23 @@ impl AppError {
     }
 }
 
-impl From<crate::store::StoreError> for AppError {
-    fn from(error: crate::store::StoreError) -> Self {
+impl AppError {
+    /// A store error as a request error, `missing` being the 404 text (e.g. "That preset does
+    /// not exist."); conflicts keep the store's user-safe text, the rest is internal.
+    pub fn from_store(error: crate::store::StoreError, missing: &str) -> Self {
         if error.is_not_found() {
-            Self::NotFound("That conversation or message does not exist.".to_string())
+            Self::NotFound(missing.to_string())
+        } else if let Some(message) = error.conflict_message() {
+            Self::Conflict(message.to_string())
         } else {
             Self::Internal(error.to_string())
         }
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::from_store(error, "That conversation or message does not exist.")
     }
 }
 

@@ -1,5 +1,6 @@
 //! [ssr] The one error type of the store: "not found" (unknown, malformed or another user's
-//! id, all alike) versus internal failures that callers log and hide.
+//! id, all alike), "conflict" (a name already taken) versus internal failures that callers log
+//! and hide.
 
 /// What went wrong in a store call.
 #[derive(Debug, thiserror::Error)]
@@ -7,6 +8,10 @@ pub enum StoreError {
     /// The row does not exist, the id is malformed, or it belongs to another user (HTTP 404).
     #[error("not found")]
     NotFound,
+    /// The change would break a uniqueness rule, such as a second preset with the same name
+    /// (HTTP 409). The text is user-safe: it names only what the user sent.
+    #[error("{0}")]
+    Conflict(String),
     /// The database failed (I/O, busy for too long, a broken constraint: a bug).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -22,5 +27,13 @@ impl StoreError {
     /// True for [`StoreError::NotFound`], which callers turn into a 404.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound)
+    }
+
+    /// The user-safe text of a [`StoreError::Conflict`], which callers turn into a 409.
+    pub fn conflict_message(&self) -> Option<&str> {
+        match self {
+            Self::Conflict(message) => Some(message),
+            _ => None,
+        }
     }
 }

@@ -8,11 +8,13 @@ mod conversations;
 mod error;
 mod ids;
 mod messages;
+mod presets;
 mod recovery;
 
 pub use crate::conversation::{
     AnswerStats, Conversation, ConversationSummary, ConversationTree, Message, MessageStatus, Role,
 };
+pub use crate::preset::Preset;
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use error::StoreError;
 pub use ids::UserId;

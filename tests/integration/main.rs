@@ -14,6 +14,7 @@ mod conformance_support;
 mod markdown;
 mod openai_chat_extras;
 mod openai_fixtures;
+mod presets;
 mod sse_codec;
 mod stop_disconnect;
 mod store;

@@ -32,6 +32,20 @@ impl TempDb {
     pub async fn open(&self) -> Store {
         Store::open(&self.path).await.expect("open store")
     }
+
+    /// Adds user `id` directly (accounts come later); the store only needs the row to exist.
+    pub async fn add_user(&self, id: i64, name: &str) {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", self.path.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("INSERT INTO users (id, name, created_at) VALUES (?, ?, 0)")
+            .bind(id)
+            .bind(name)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
 }
 
 impl Drop for TempDb {

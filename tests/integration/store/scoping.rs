@@ -10,16 +10,9 @@ const ALICE: UserId = UserId::LOCAL;
 /// Another user trying to reach it.
 const BOB: UserId = UserId(2);
 
-/// Adds a second user directly (accounts come later); the store only needs the row to exist.
+/// Adds Bob's user row (see [`TempDb::add_user`]).
 async fn add_bob(db: &TempDb) {
-    use sqlx::Connection;
-    let url = format!("sqlite://{}", db.path.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    sqlx::query("INSERT INTO users (id, name, created_at) VALUES (2, 'bob', 0)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+    db.add_user(BOB.0, "bob").await;
 }
 
 /// Fails unless `result` is exactly `NotFound`.

@@ -1,0 +1,132 @@
+//! [ssr] Presets: list (by name, ignoring case), create, update and delete a user's saved
+//! name + system prompt + model. Every query is scoped by owner. Names are unique per user
+//! ignoring ASCII case; a taken name is [`StoreError::Conflict`], checked in the same
+//! statement that writes so that two concurrent saves cannot both win.
+
+use super::conversations::found;
+use super::ids::{new_id, now_millis, parse_id};
+use super::{Store, StoreError, UserId};
+use crate::preset::Preset;
+
+/// The conflict for a taken `name`.
+fn name_taken(name: &str) -> StoreError {
+    StoreError::Conflict(format!("A preset named “{name}” already exists."))
+}
+
+/// Turns the schema's own `UNIQUE (user_id, name)` violation into a conflict (a backstop: the
+/// statements below check names first, ignoring case).
+fn conflict_on_unique(error: sqlx::Error, name: &str) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => name_taken(name),
+        _ => StoreError::Database(error),
+    }
+}
+
+impl Store {
+    /// The user's presets ordered by name, ignoring ASCII case (ties: exact name, then age).
+    pub async fn list_presets(&self, user: UserId) -> Result<Vec<Preset>, StoreError> {
+        let rows = sqlx::query_as(
+            "SELECT id, name, system_prompt, model, created_at, updated_at FROM presets
+             WHERE user_id = ? ORDER BY name COLLATE NOCASE, name, created_at, rowid",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// Creates a preset owned by `user`; [`StoreError::Conflict`] when the user already has
+    /// one of that name (ignoring ASCII case). The caller validates and normalizes the fields.
+    pub async fn create_preset(
+        &self,
+        user: UserId,
+        name: &str,
+        system_prompt: &str,
+        model: Option<&str>,
+    ) -> Result<Preset, StoreError> {
+        let now = now_millis();
+        let preset = Preset {
+            id: new_id(),
+            name: name.to_owned(),
+            system_prompt: system_prompt.to_owned(),
+            model: model.map(str::to_owned),
+            created_at: now,
+            updated_at: now,
+        };
+        let done = sqlx::query(
+            "INSERT INTO presets (id, user_id, name, system_prompt, model, created_at, updated_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?6
+             WHERE NOT EXISTS (SELECT 1 FROM presets
+                               WHERE user_id = ?2 AND name = ?3 COLLATE NOCASE)",
+        )
+        .bind(&preset.id)
+        .bind(user.0)
+        .bind(&preset.name)
+        .bind(&preset.system_prompt)
+        .bind(&preset.model)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(|e| conflict_on_unique(e, name))?;
+        if done.rows_affected() == 0 {
+            return Err(name_taken(name));
+        }
+        Ok(preset)
+    }
+
+    /// Replaces the name, system prompt and model of the preset `id` and returns it as
+    /// stored. [`StoreError::NotFound`] for an unknown, malformed or foreign id;
+    /// [`StoreError::Conflict`] when another of the user's presets has that name (changing
+    /// only the case of a preset's own name is fine).
+    pub async fn update_preset(
+        &self,
+        user: UserId,
+        id: &str,
+        name: &str,
+        system_prompt: &str,
+        model: Option<&str>,
+    ) -> Result<Preset, StoreError> {
+        let id = parse_id(id)?;
+        let updated: Option<Preset> = sqlx::query_as(
+            "UPDATE presets SET name = ?1, system_prompt = ?2, model = ?3, updated_at = ?4
+             WHERE id = ?5 AND user_id = ?6
+               AND NOT EXISTS (SELECT 1 FROM presets o WHERE o.user_id = ?6
+                               AND o.name = ?1 COLLATE NOCASE AND o.id <> ?5)
+             RETURNING id, name, system_prompt, model, created_at, updated_at",
+        )
+        .bind(name)
+        .bind(system_prompt)
+        .bind(model)
+        .bind(now_millis())
+        .bind(&id)
+        .bind(user.0)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(|e| conflict_on_unique(e, name))?;
+        if let Some(preset) = updated {
+            return Ok(preset);
+        }
+        // Nothing changed: either the preset is not this user's, or the name is taken.
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM presets WHERE id = ? AND user_id = ?")
+                .bind(&id)
+                .bind(user.0)
+                .fetch_optional(self.pool())
+                .await?;
+        Err(match exists {
+            Some(_) => name_taken(name),
+            None => StoreError::NotFound,
+        })
+    }
+
+    /// Deletes the preset `id` (conversations started from it keep their own copy).
+    pub async fn delete_preset(&self, user: UserId, id: &str) -> Result<(), StoreError> {
+        let id = parse_id(id)?;
+        let done = sqlx::query("DELETE FROM presets WHERE id = ? AND user_id = ?")
+            .bind(&id)
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        found(done.rows_affected())
+    }
+}
