@@ -1,12 +1,16 @@
-//! The sidebar: New chat, search over titles and content, and the conversation list (newest
-//! first, grouped by date) with rename and delete-with-confirm on each entry. The list is
+//! The sidebar: New chat, search over titles and content, the conversation list (newest
+//! first, grouped by date) with rename and delete-with-confirm on each entry, and the presets
+//! panel (start a chat from a saved name + system prompt + model). The list is
 //! loaded in the browser (it depends on the reader's time zone), refetched when the session
 //! says it changed.
 
 use crate::api::list_conversations;
+use crate::components::chat_page::ModelChoice;
 use crate::components::chat_session::ChatSession;
 use crate::components::date_groups::{group_by_date, local_today_start_ms};
+use crate::components::presets_panel::PresetsPanel;
 use crate::components::sidebar_item::SidebarItem;
+use crate::preset::Preset;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -23,11 +27,24 @@ pub fn Sidebar() -> impl IntoView {
             list_conversations(search).await
         }
     });
+    let choice = expect_context::<ModelChoice>();
     let navigate = use_navigate();
-    let new_chat = move |_| {
-        session.new_chat(String::new());
-        navigate("/", Default::default());
+    let new_chat = {
+        let navigate = navigate.clone();
+        move |_| {
+            session.new_chat(String::new());
+            navigate("/", Default::default());
+        }
     };
+    let presets_open = RwSignal::new(false);
+    let start_from_preset = Callback::new(move |preset: Preset| {
+        session.new_chat(preset.system_prompt);
+        if let Some(model) = preset.model {
+            choice.selected.set(model);
+        }
+        presets_open.set(false);
+        navigate("/", Default::default());
+    });
     view! {
         <aside class="sidebar" data-testid="sidebar">
             <button type="button" class="new-chat" data-testid="new-chat" on:click=new_chat>
@@ -87,6 +104,22 @@ pub fn Sidebar() -> impl IntoView {
                     })}
                 </Suspense>
             </nav>
+            <button
+                type="button"
+                class="presets-toggle"
+                data-testid="presets-toggle"
+                aria-expanded=move || presets_open.get().to_string()
+                on:click=move |_| presets_open.update(|o| *o = !*o)
+            >
+                "Presets"
+            </button>
+            <Show when=move || presets_open.get()>
+                <PresetsPanel
+                    on_start=start_from_preset
+                    current_model=Signal::derive(move || choice.effective())
+                    current_system_prompt=Signal::derive(move || session.system_prompt.get())
+                />
+            </Show>
         </aside>
     }
     .into_any()
