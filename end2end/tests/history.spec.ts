@@ -189,3 +189,32 @@ test('export downloads Markdown and JSON files of the conversation', async ({ pa
     expect(content).toContain(question);
   }
 });
+
+test('a preset saves a name, system prompt and model, and starts a chat with them', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  await page.getByTestId('presets-toggle').click();
+  const panel = page.getByTestId('presets-panel');
+  const name = `Pirate ${uniqueTag('preset')}`;
+  const prompt = `Always answer like a pirate ${uniqueTag('preset')}`;
+  await panel.getByTestId('preset-name-input').fill(name);
+  await panel.getByTestId('preset-prompt-input').fill(prompt);
+  await panel.getByTestId('preset-save').click();
+  const item = panel.getByTestId('preset-item').filter({ hasText: name });
+  await expect(item).toBeVisible();
+
+  // The same name again is refused with a clear message.
+  await panel.getByTestId('preset-name-input').fill(name);
+  await panel.getByTestId('preset-save').click();
+  await expect(panel.getByTestId('preset-error')).toContainText('already exists');
+
+  // Start from the preset in another model: the picker and the system prompt follow it.
+  await chat.selectModel(MODELS.demo);
+  await item.getByTestId('preset-start').click();
+  await expect(chat.modelPicker).toHaveValue(MODELS.echo);
+  const question = `hello ${uniqueTag('preset')}`;
+  await chat.waitForDone(await chat.send(question));
+  const record = await waitForRecord({ model: MODELS.echo, messageContains: question });
+  expect(JSON.stringify(record.body)).toContain(prompt);
+});

@@ -60,10 +60,17 @@ fn picker(choice: ModelChoice, models: Vec<ModelInfo>) -> impl IntoView {
                                     .into_iter()
                                     .map(|m| {
                                         let id = m.id.clone();
+                                        // The attribute renders on the server; the property
+                                        // moves the selection after the user picked by hand.
+                                        let id = StoredValue::new(id);
+                                        let is_selected = move || {
+                                            id.with_value(|id| choice.effective().as_ref() == Some(id))
+                                        };
                                         view! {
                                             <option
                                                 value=m.id.clone()
-                                                selected=move || choice.effective() == Some(id.clone())
+                                                selected=is_selected
+                                                prop:selected=is_selected
                                             >
                                                 {m.label}
                                             </option>

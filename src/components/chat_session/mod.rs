@@ -67,6 +67,9 @@ pub struct ChatSession {
     active: StoredValue<Option<ActiveTurn>>,
     /// Next local message id.
     next_id: StoredValue<u64>,
+    /// The reactive owner of every message's signals: the session's own, so a message created
+    /// from a button inside a view outlives that view (switching versions disposes views).
+    owner: StoredValue<Owner>,
 }
 
 impl Default for ChatSession {
@@ -89,7 +92,13 @@ impl ChatSession {
             open_error: RwSignal::new(None),
             active: StoredValue::new(None),
             next_id: StoredValue::new(1),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
+    }
+
+    /// Runs `make` under the session's owner (for creating message signals).
+    fn owned<T>(&self, make: impl FnOnce() -> T) -> T {
+        self.owner.with_value(|owner| owner.with(make))
     }
 
     /// Allocates a local message id.
@@ -167,7 +176,7 @@ impl ChatSession {
             };
             let id = self.allocate_id();
             local.insert(message.id.as_str(), id);
-            entries.push(MessageEntry::from_stored(id, parent, message));
+            entries.push(self.owned(|| MessageEntry::from_stored(id, parent, message)));
         }
         self.entries.set(entries);
         self.selected.set(HashMap::new());
@@ -219,15 +228,18 @@ impl ChatSession {
             None => None,
         };
         let user_id = self.allocate_id();
-        let user = MessageEntry::new(user_id, parent, Role::User, &text, MessageStatus::Done);
         let answer_id = self.allocate_id();
-        let answer = MessageEntry::new(
-            answer_id,
-            Some(user_id),
-            Role::Assistant,
-            "",
-            MessageStatus::Waiting,
-        );
+        let (user, answer) = self.owned(|| {
+            let user = MessageEntry::new(user_id, parent, Role::User, &text, MessageStatus::Done);
+            let answer = MessageEntry::new(
+                answer_id,
+                Some(user_id),
+                Role::Assistant,
+                "",
+                MessageStatus::Waiting,
+            );
+            (user, answer)
+        });
         self.entries.update(|m| {
             m.push(user);
             m.push(answer);
@@ -258,13 +270,15 @@ impl ChatSession {
             return;
         };
         let id = self.allocate_id();
-        let answer = MessageEntry::new(
-            id,
-            Some(question.id),
-            Role::Assistant,
-            "",
-            MessageStatus::Waiting,
-        );
+        let answer = self.owned(|| {
+            MessageEntry::new(
+                id,
+                Some(question.id),
+                Role::Assistant,
+                "",
+                MessageStatus::Waiting,
+            )
+        });
         self.entries.update(|m| m.push(answer));
         self.selected.update(|s| {
             s.insert(Some(question.id), id);
