@@ -22,6 +22,7 @@ pub mod sse;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod testing;
+pub mod transfer;
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -4,6 +4,7 @@
 pub mod delete_conversation;
 pub mod delete_preset;
 pub mod get_conversation;
+pub mod import_conversation;
 pub mod list_conversations;
 pub mod list_models;
 pub mod list_presets;
@@ -16,6 +17,7 @@ pub mod update_conversation_settings;
 pub use delete_conversation::delete_conversation;
 pub use delete_preset::delete_preset;
 pub use get_conversation::get_conversation;
+pub use import_conversation::import_conversation;
 pub use list_conversations::list_conversations;
 pub use list_models::{list_models, ModelList};
 pub use list_presets::list_presets;

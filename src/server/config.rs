@@ -4,7 +4,7 @@
 //! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
-//! `SLUICE_MAX_MESSAGE_BYTES`). A bad file stops start-up with
+//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
@@ -46,6 +46,9 @@ pub struct ServerConfig {
     pub max_request_bytes: usize,
     /// Largest accepted single message, refused with a clear message before anything is stored.
     pub max_message_bytes: usize,
+    /// Largest accepted imported file (a whole exported conversation, every branch), refused
+    /// with a clear message before it is parsed; the request body limit admits it.
+    pub max_import_bytes: usize,
 }
 
 /// The offline demo model.
@@ -195,6 +198,8 @@ struct FileServer {
     max_request_bytes: Option<usize>,
     /// Single message limit in bytes.
     max_message_bytes: Option<usize>,
+    /// Imported file limit in bytes.
+    max_import_bytes: Option<usize>,
 }
 
 /// `[demo]` in the file.
@@ -282,6 +287,10 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.server.max_message_bytes)
                 .unwrap_or(64 * 1024),
+            max_import_bytes: number("SLUICE_MAX_IMPORT_BYTES")?
+                .map(|v| v as usize)
+                .or(file.server.max_import_bytes)
+                .unwrap_or(8 * 1024 * 1024),
         };
         let data_dir = env
             .get("SLUICE_DATA_DIR")

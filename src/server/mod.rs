@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod chat_turn;
 pub mod config;
 pub mod error;
+pub mod export_route;
 pub mod router;
 pub mod state;
 pub mod stored_turn;

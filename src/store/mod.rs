@@ -7,6 +7,7 @@ mod answer_writer;
 mod conversations;
 mod error;
 mod ids;
+mod import;
 mod messages;
 mod presets;
 mod recovery;
@@ -17,6 +18,8 @@ pub use crate::conversation::{
 pub use crate::preset::Preset;
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use error::StoreError;
+/// The store's clock, shared so that every timestamp the server writes uses one definition.
+pub(crate) use ids::now_millis;
 pub use ids::UserId;
 
 use sqlx::migrate::Migrator;

@@ -263,3 +263,26 @@ async fn a_detected_local_ollama_joins_the_catalog_with_its_models() {
         .expect("catalog");
     assert!(catalog.models().iter().all(|m| m.provider != "ollama"));
 }
+
+#[test]
+fn the_import_limit_comes_from_the_file_or_the_environment() {
+    let default = Config::from_parts(None, None, &env(&[])).expect("config");
+    assert_eq!(default.server.max_import_bytes, 8 * 1024 * 1024);
+    let file = "[server]\nmax_import_bytes = 1048576\n";
+    let from_file =
+        Config::from_parts(Some(Path::new("sluice.toml")), Some(file), &env(&[])).expect("file");
+    assert_eq!(from_file.server.max_import_bytes, 1024 * 1024);
+    let from_env = Config::from_parts(
+        Some(Path::new("sluice.toml")),
+        Some(file),
+        &env(&[("SLUICE_MAX_IMPORT_BYTES", "2048")]),
+    )
+    .expect("env");
+    assert_eq!(from_env.server.max_import_bytes, 2048, "env wins");
+    let bad = Config::from_parts(None, None, &env(&[("SLUICE_MAX_IMPORT_BYTES", "lots")]))
+        .expect_err("not a number");
+    assert!(
+        bad.contains("SLUICE_MAX_IMPORT_BYTES must be a number"),
+        "{bad}"
+    );
+}

@@ -20,4 +20,6 @@ mod stop_disconnect;
 mod store;
 mod stored_turns;
 mod support;
+mod transfer;
+mod transfer_format;
 mod xss_urls;

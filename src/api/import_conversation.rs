@@ -1,0 +1,36 @@
+//! `POST /api/conversations/import` — creates a new conversation from a JSON export (the file
+//! `GET /api/conversations/{id}/export?format=json` downloads). Body: `{"document": "<the
+//! file's text>"}`; answers the new conversation. A refused file changes nothing: 413 when it
+//! is over a size limit (`max_import_bytes`, [`MAX_IMPORT_MESSAGES`](crate::transfer::MAX_IMPORT_MESSAGES)
+//! messages, [`MAX_IMPORT_MESSAGE_BYTES`](crate::transfer::MAX_IMPORT_MESSAGE_BYTES) per
+//! message), else 400, with a sentence saying what is wrong and where.
+
+use crate::conversation::Conversation;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Imports `document` (an exported file's text) as a new conversation of the current user.
+#[server(prefix = "/api", endpoint = "conversations/import", input = Json)]
+pub async fn import_conversation(document: String) -> Result<Conversation, ServerFnError> {
+    use crate::server::{error::AppError, state::AppState};
+    use crate::transfer::{parse_import, ImportLimits};
+    let state = AppState::from_context()?;
+    let limits = ImportLimits {
+        max_bytes: state.config.server.max_import_bytes,
+        ..ImportLimits::default()
+    };
+    let import = parse_import(document.as_bytes(), &limits).map_err(|e| {
+        let message = e.to_string();
+        let error = if e.is_too_large() {
+            AppError::PayloadTooLarge(message)
+        } else {
+            AppError::BadRequest(message)
+        };
+        error.into_server_fn_error()
+    })?;
+    state
+        .store
+        .import_conversation(state.current_user(), &import)
+        .await
+        .map_err(|e| AppError::from(e).into_server_fn_error())
+}

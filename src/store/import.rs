@@ -1,0 +1,90 @@
+//! [ssr] Importing a conversation: one transaction inserts the conversation and every message
+//! of a checked [`ValidImport`] under fresh ids (the file's ids only linked parents), so a
+//! failure part-way leaves nothing behind. Timestamps are kept from the file (absent ones
+//! become the import time), including the conversation's `updated_at`, which the insert
+//! trigger would otherwise move to "now".
+
+use super::ids::{new_id, now_millis};
+use super::{Store, StoreError, UserId};
+use crate::conversation::Conversation;
+use crate::transfer::ValidImport;
+
+impl Store {
+    /// Creates a new conversation owned by `user` from a checked import; all or nothing.
+    pub async fn import_conversation(
+        &self,
+        user: UserId,
+        import: &ValidImport,
+    ) -> Result<Conversation, StoreError> {
+        let now = now_millis();
+        let created_at = import.created_at.unwrap_or(now);
+        let conversation = Conversation {
+            id: new_id(),
+            title: import.title.clone(),
+            model: import.model.clone(),
+            system_prompt: import.system_prompt.clone(),
+            created_at,
+            updated_at: import.updated_at.unwrap_or(now),
+        };
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&conversation.id)
+        .bind(user.0)
+        .bind(&conversation.title)
+        .bind(&conversation.model)
+        .bind(&conversation.system_prompt)
+        .bind(conversation.created_at)
+        .bind(conversation.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        let mut ids: Vec<String> = Vec::with_capacity(import.messages.len());
+        for message in &import.messages {
+            let id = new_id();
+            let parent = match message.parent {
+                None => None,
+                // The validator puts parents first; anything else is a bug (rolled back).
+                Some(p) => Some(ids.get(p).ok_or_else(|| {
+                    sqlx::Error::Protocol(format!("import: parent {p} is not an earlier message"))
+                })?),
+            };
+            let created_at = message.created_at.unwrap_or(now);
+            sqlx::query(
+                "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,
+                     error, model, input_tokens, output_tokens, reasoning_tokens, ttft_ms,
+                     tokens_per_second, created_at, updated_at, finish_reason)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(&conversation.id)
+            .bind(parent)
+            .bind(message.role)
+            .bind(&message.content)
+            .bind(message.status)
+            .bind(&message.error)
+            .bind(&message.model)
+            .bind(message.stats.input_tokens)
+            .bind(message.stats.output_tokens)
+            .bind(message.stats.reasoning_tokens)
+            .bind(message.stats.ttft_ms)
+            .bind(message.stats.tokens_per_second)
+            .bind(created_at)
+            .bind(message.updated_at.unwrap_or(created_at))
+            .bind(&message.stats.finish_reason)
+            .execute(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        // The insert trigger moved `updated_at` to the newest message; keep the file's.
+        sqlx::query("UPDATE conversations SET updated_at = ? WHERE id = ? AND user_id = ?")
+            .bind(conversation.updated_at)
+            .bind(&conversation.id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+}

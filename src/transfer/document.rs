@@ -1,0 +1,152 @@
+//! The JSON export format, version 1: one conversation with every message of every branch.
+//! Messages are listed parent before child (a depth-first walk that keeps siblings in their
+//! stored order), so a reader can link each one to a parent it has already seen. The ids are
+//! the exporting server's; an import only uses them to link parents and gives fresh ones.
+
+use crate::conversation::{AnswerStats, ConversationTree, Message, MessageStatus, Role};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// The value of `format` in every export: tells a Sluice file from any other JSON.
+pub const FORMAT: &str = "sluice.conversation";
+
+/// The format version this build writes and reads; a later incompatible change bumps it.
+pub const VERSION: u32 = 1;
+
+/// A whole exported conversation, as written to the `.json` download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportDocument {
+    /// Always [`FORMAT`]; an import refuses other files with a clear message.
+    pub format: String,
+    /// Always [`VERSION`]; an import refuses versions it does not know.
+    pub version: u32,
+    /// When the file was written, unix ms (informational; an import ignores it).
+    pub exported_at: i64,
+    /// The conversation's own fields.
+    pub conversation: ExportConversation,
+    /// Every message, parents before their children.
+    pub messages: Vec<ExportMessage>,
+}
+
+/// The conversation's own fields in an export (no id: an import creates a new conversation).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportConversation {
+    /// The title shown in the sidebar.
+    pub title: String,
+    /// The model used for new answers, so an imported chat continues with the same one.
+    pub model: Option<String>,
+    /// The system prompt, kept so that follow-ups after an import behave the same.
+    pub system_prompt: Option<String>,
+    /// Creation time, unix ms; kept by an import.
+    pub created_at: i64,
+    /// Last activity, unix ms; kept by an import (it places the chat in the sidebar).
+    pub updated_at: i64,
+}
+
+/// One message of the tree in an export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportMessage {
+    /// The exporting server's id, used only to link children to it.
+    pub id: String,
+    /// The id of the message it answers or follows (`null`: a root); siblings share it.
+    pub parent_id: Option<String>,
+    /// Who wrote it.
+    pub role: Role,
+    /// The text, verbatim.
+    pub content: String,
+    /// Its life-cycle state (a `streaming` answer is imported as `interrupted`).
+    pub status: MessageStatus,
+    /// For status `error`: the reason shown with the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// For answers: the model that wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// For answers: usage and speed, shown under the answer (left out when nothing is known).
+    #[serde(default, skip_serializing_if = "stats_are_empty")]
+    pub stats: AnswerStats,
+    /// Creation time, unix ms; kept by an import (it orders siblings).
+    pub created_at: i64,
+    /// Last write, unix ms; kept by an import.
+    pub updated_at: i64,
+}
+
+/// True when no statistic is known (user messages, failed answers).
+fn stats_are_empty(stats: &AnswerStats) -> bool {
+    *stats == AnswerStats::default()
+}
+
+impl ExportDocument {
+    /// The export of `tree`, written at `exported_at` (unix ms).
+    pub fn from_tree(tree: &ConversationTree, exported_at: i64) -> ExportDocument {
+        let conversation = &tree.conversation;
+        ExportDocument {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            exported_at,
+            conversation: ExportConversation {
+                title: conversation.title.clone(),
+                model: conversation.model.clone(),
+                system_prompt: conversation.system_prompt.clone(),
+                created_at: conversation.created_at,
+                updated_at: conversation.updated_at,
+            },
+            messages: parents_first(tree)
+                .into_iter()
+                .map(ExportMessage::from_message)
+                .collect(),
+        }
+    }
+}
+
+impl ExportMessage {
+    /// The export form of a stored message.
+    fn from_message(message: &Message) -> ExportMessage {
+        ExportMessage {
+            id: message.id.clone(),
+            parent_id: message.parent_id.clone(),
+            role: message.role,
+            content: message.content.clone(),
+            status: message.status,
+            error: message.error.clone(),
+            model: message.model.clone(),
+            stats: message.stats.clone(),
+            created_at: message.created_at,
+            updated_at: message.updated_at,
+        }
+    }
+}
+
+/// The messages of `tree` depth-first from the roots, each parent before its children and
+/// siblings in stored order. Messages unreachable from a root (impossible in a consistent
+/// store) are appended at the end rather than lost.
+fn parents_first(tree: &ConversationTree) -> Vec<&Message> {
+    let ids: HashSet<&str> = tree.messages.iter().map(|m| m.id.as_str()).collect();
+    let mut children: HashMap<Option<&str>, Vec<&Message>> = HashMap::new();
+    for message in &tree.messages {
+        // A parent that is not in the tree makes its child a root, so the walk still finds it.
+        let parent = message.parent_id.as_deref().filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(message);
+    }
+    let mut ordered = Vec::with_capacity(tree.messages.len());
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&Message> = children
+        .get(&None)
+        .map(|roots| roots.iter().rev().copied().collect())
+        .unwrap_or_default();
+    while let Some(message) = stack.pop() {
+        if !seen.insert(message.id.as_str()) {
+            continue;
+        }
+        ordered.push(message);
+        if let Some(kids) = children.get(&Some(message.id.as_str())) {
+            stack.extend(kids.iter().rev().copied());
+        }
+    }
+    ordered.extend(
+        tree.messages
+            .iter()
+            .filter(|m| !seen.contains(m.id.as_str())),
+    );
+    ordered
+}
