@@ -41,9 +41,11 @@ lint:
 fmt:
 	cargo fmt
 
-## make bench: load-test the release server against the fake upstream; figures go to BENCHMARKS.md
+## make bench: load-test the release server against the fake upstream, then measure database
+## writes per streaming answer and the time to open a long conversation; figures go to BENCHMARKS.md
 bench: build
 	ulimit -n "$$(ulimit -Hn)" && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
+	cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md
 
 tools:
 	@bash .ci/install-tools.sh

@@ -7,8 +7,12 @@
 //! start. An event's lateness is how much later than the script's spacing it arrives after its
 //! stream's first token (so a slow start is counted once, in TTFT, not in every event). The
 //! app's added figures are its values minus the direct ones at the same percentile, in the same
-//! run. It also samples the server's RSS and CPU time from /proc. Results are written as Markdown.
+//! run. It also samples the server's RSS and CPU time from /proc. Results are written as Markdown,
+//! as the `loadgen` section of the output file (other sections are kept).
 
+mod bench_support;
+
+use bench_support::{machine, percentile, write_section};
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
@@ -189,15 +193,6 @@ async fn one_stream(
     result
 }
 
-/// Percentile of sorted data.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
 /// Summary of one phase.
 struct Phase {
     /// Percentiles of per-event lateness (p50, p99).
@@ -307,33 +302,6 @@ fn cpu_seconds(pid: u32) -> f64 {
     ticks / 100.0
 }
 
-/// A short description of this machine.
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().next().and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse::<u64>().ok())
-            })
-        })
-        .map(|kib| format!("{:.0} GiB", kib as f64 / 1048576.0))
-        .unwrap_or_default();
-    format!("{cores} cores ({cpu}), {mem} RAM, {}", std::env::consts::OS)
-}
-
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let options = parse_options()?;
@@ -405,7 +373,7 @@ async fn main() -> Result<(), String> {
     let _ = server.wait();
 
     let mut out = String::new();
-    out.push_str("# Benchmarks\n\nWritten by `make bench` (`cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md`).\n\n");
+    out.push_str("## Streaming load (`examples/loadgen.rs`)\n\nWritten by `make bench` (`cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md`).\n\n");
     out.push_str(&format!(
         "- Machine: {}\n- Script: first token after {} ms, then {} tokens at {} tokens/s per stream (fake upstream, loopback)\n- Server idle RSS: {} KiB\n\n",
         machine(), TTFT.as_millis(), options.tokens, options.rate, idle_rss
@@ -423,7 +391,7 @@ async fn main() -> Result<(), String> {
             d.first_p50, a.first_p50, per_stream, a.cpu_seconds / a.wall_seconds,
         ));
     }
-    std::fs::write(&options.out, &out).map_err(|e| e.to_string())?;
+    write_section(&options.out, "loadgen", &out)?;
     print!("{out}");
     Ok(())
 }

@@ -442,10 +442,7 @@ async fn conversation_endpoints_rename_search_settings_and_delete() {
         list("").await,
         [b.conversation_id.clone(), a.conversation_id.clone()]
     );
-    assert_eq!(
-        list("sourdough").await,
-        std::slice::from_ref(&b.conversation_id)
-    );
+    assert_eq!(list("sourdough").await, [b.conversation_id.as_str()]);
 
     let renamed = app
         .api(
@@ -461,10 +458,7 @@ async fn conversation_endpoints_rename_search_settings_and_delete() {
             .title,
         "Physics notes"
     );
-    assert_eq!(
-        list("physics").await,
-        std::slice::from_ref(&a.conversation_id)
-    );
+    assert_eq!(list("physics").await, [a.conversation_id.as_str()]);
     let empty = app
         .api(
             "/api/conversations/rename",
@@ -517,5 +511,5 @@ async fn conversation_endpoints_rename_search_settings_and_delete() {
         .api("/api/conversations/get", json!({ "nope": 1 }))
         .await;
     assert_eq!(malformed.status(), 400);
-    assert_eq!(list("").await, std::slice::from_ref(&b.conversation_id));
+    assert_eq!(list("").await, [b.conversation_id.as_str()]);
 }

@@ -1,0 +1,511 @@
+//! `make bench`, storage part: database writes per streaming answer, and the time to open a
+//! long conversation, measured through the real pipeline.
+//!
+//! The app runs in this process (the same router, catalog and store as the binary, on a
+//! loopback port) with the fake upstream as its OpenAI provider. For each token rate the fake
+//! streams one answer for a few seconds (one token every `1/rate` s, exact text checked) into
+//! a stored conversation over `POST /api/chat/stream`. A second SQLite connection to the same
+//! database file installs triggers that log every INSERT and UPDATE of a message row with its
+//! time, so the writes the app really made to that answer row are counted with no change to
+//! the production code. Then a conversation of 500 user/assistant pairs is inserted through
+//! the store API and `POST /api/conversations/get` is timed over HTTP (whole body read).
+//! Results are written as the `storebench` section of the output file (other sections kept).
+
+mod bench_support;
+
+use bench_support::{machine, percentile, write_section};
+use futures::StreamExt;
+use sluice::codec::{ItemDecoder, StreamItem};
+use sluice::events::ChatEvent;
+use sluice::server::{catalog::Catalog, config::Config, state::AppState};
+use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
+use sluice::testing::{FakeOptions, FakeUpstream, Script, ScriptStep};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, SqliteConnection};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Delay before the first token in the scripts.
+const TTFT: Duration = Duration::from_millis(50);
+
+/// The counting table and triggers, created on the benchmark's own connection. Times are unix
+/// milliseconds with a fractional part (`julianday` has sub-millisecond resolution).
+const COUNTING_SQL: &str = "
+    CREATE TABLE bench_writes (message_id TEXT NOT NULL, kind TEXT NOT NULL, at_ms REAL NOT NULL);
+    CREATE TRIGGER bench_count_inserts AFTER INSERT ON messages BEGIN
+        INSERT INTO bench_writes VALUES
+            (NEW.id, 'insert', (julianday('now') - 2440587.5) * 86400000.0);
+    END;
+    CREATE TRIGGER bench_count_updates AFTER UPDATE ON messages BEGIN
+        INSERT INTO bench_writes VALUES
+            (NEW.id, 'update', (julianday('now') - 2440587.5) * 86400000.0);
+    END;";
+
+/// Settings from the command line.
+struct Options {
+    /// Token rates to stream at, tokens per second.
+    rates: Vec<u32>,
+    /// How long each answer streams.
+    seconds: u32,
+    /// Messages in the long conversation (user/assistant pairs, so even).
+    messages: usize,
+    /// Timed loads of the long conversation.
+    runs: usize,
+    /// Markdown file to write.
+    out: String,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        rates: vec![10, 100, 1000],
+        seconds: 5,
+        messages: 1000,
+        runs: 100,
+        out: "BENCHMARKS.md".into(),
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args
+            .get(i + 1)
+            .cloned()
+            .ok_or(format!("{} needs a value", args[i]))?;
+        match args[i].as_str() {
+            "--rates" => {
+                options.rates = value
+                    .split(',')
+                    .map(|v| v.parse().map_err(|_| format!("bad rate {v}")))
+                    .collect::<Result<_, _>>()?
+            }
+            "--seconds" => options.seconds = value.parse().map_err(|_| "bad --seconds")?,
+            "--messages" => options.messages = value.parse().map_err(|_| "bad --messages")?,
+            "--runs" => options.runs = value.parse().map_err(|_| "bad --runs")?,
+            "--out" => options.out = value,
+            other => return Err(format!("unknown option {other}")),
+        }
+        i += 2;
+    }
+    if options.rates.contains(&0) || options.seconds == 0 || options.runs == 0 {
+        return Err("rates, --seconds and --runs must be positive".into());
+    }
+    Ok(options)
+}
+
+/// The `k`-th token of the scripts.
+fn token(k: usize) -> String {
+    format!("t{k} ")
+}
+
+/// A script streaming `tokens` tokens, one every `interval`, after [`TTFT`].
+fn rate_script(tokens: usize, interval: Duration) -> Script {
+    let mut steps = vec![ScriptStep::Wait(TTFT)];
+    for k in 0..tokens {
+        if k > 0 {
+            steps.push(ScriptStep::Wait(interval));
+        }
+        let json = serde_json::json!({"choices":[{"index":0,"delta":{"content":token(k)},"finish_reason":null}]});
+        steps.push(ScriptStep::Send(format!("data: {json}\n\n").into_bytes()));
+    }
+    steps.push(ScriptStep::Send(
+        format!(
+            "data: {{\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"stop\"}}]}}\n\ndata: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":5,\"completion_tokens\":{tokens}}}}}\n\ndata: [DONE]\n\n"
+        )
+        .into_bytes(),
+    ));
+    Script {
+        status: 200,
+        content_type: "text/event-stream".into(),
+        steps,
+    }
+}
+
+/// A temporary data directory, removed on drop.
+struct DataDir(PathBuf);
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The app served in this process, with its state and the benchmark's own connection.
+struct App {
+    /// Where it listens.
+    addr: SocketAddr,
+    /// Its state (the store, to insert the long conversation).
+    state: AppState,
+    /// The benchmark's connection to the same database file, for the counting triggers.
+    counter: SqliteConnection,
+}
+
+/// Builds the configuration from `env`, opens the store, installs the counting triggers and
+/// serves the real router on a loopback port (stopped when the process ends).
+async fn start_app(data_dir: &Path, env: &[(&str, String)]) -> Result<App, String> {
+    let mut env: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    env.insert("SLUICE_DATA_DIR".into(), data_dir.display().to_string());
+    env.insert("SLUICE_DETECT_OLLAMA".into(), "false".into());
+    let config = Config::from_parts(None, None, &env)?;
+    let store = Store::open(&config.storage.database)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut counter = SqliteConnectOptions::new()
+        .filename(&config.storage.database)
+        .busy_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .map_err(|e| format!("cannot open the counting connection: {e}"))?;
+    sqlx::raw_sql(COUNTING_SQL)
+        .execute(&mut counter)
+        .await
+        .map_err(|e| format!("cannot install the counting triggers: {e}"))?;
+    let catalog = Catalog::build(&config).await?;
+    let state = AppState::new(config, catalog, store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("sluice")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build();
+    let server_state = state.clone();
+    tokio::spawn(async move {
+        let _ = sluice::server::run(listener, server_state, options, std::future::pending()).await;
+    });
+    Ok(App {
+        addr,
+        state,
+        counter,
+    })
+}
+
+/// What one streamed answer measured.
+struct RateRow {
+    /// Tokens per second.
+    rate: u32,
+    /// Tokens streamed.
+    tokens: usize,
+    /// Request start to the `done` event, seconds.
+    seconds: f64,
+    /// UPDATEs of the answer row (batched text flushes + the final write).
+    updates: usize,
+    /// Most UPDATEs of that row within any 1 s window.
+    peak_per_second: usize,
+    /// Whether the stored answer is complete with exactly the streamed text.
+    stored_ok: bool,
+}
+
+/// Streams one stored answer from `model` and counts the writes to its row.
+async fn measure_rate(
+    app: &mut App,
+    client: &reqwest::Client,
+    rate: u32,
+    tokens: usize,
+) -> Result<RateRow, String> {
+    let start = Instant::now();
+    let response = client
+        .post(format!("http://{}/api/chat/stream", app.addr))
+        .json(&serde_json::json!({
+            "model": format!("openai/rate-{rate}"),
+            "action": {"type": "send", "content": format!("Stream at {rate} tokens/s")},
+        }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("stream refused: HTTP {}", response.status()));
+    }
+    let mut body = response.bytes_stream();
+    let mut decoder = ItemDecoder::default();
+    let mut answer_id = None;
+    let mut text = String::new();
+    let mut done = false;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| format!("body error: {e}"))?;
+        for item in decoder.push(&chunk) {
+            match item.map_err(|e| format!("bad event: {e:?}"))? {
+                StreamItem::Event {
+                    event: ChatEvent::Started { stored, .. },
+                    ..
+                } => answer_id = stored.map(|s| s.answer_id),
+                StreamItem::Event {
+                    event: ChatEvent::Delta { text: delta },
+                    ..
+                } => text.push_str(&delta),
+                StreamItem::Event {
+                    event: ChatEvent::Done(_),
+                    ..
+                } => done = true,
+                StreamItem::Event {
+                    event: ChatEvent::Error { message },
+                    ..
+                } => return Err(format!("the answer failed: {message}")),
+                _ => {}
+            }
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let answer_id = answer_id.ok_or("no stored answer id")?;
+    if !done {
+        return Err("the answer did not finish".into());
+    }
+    let expected: String = (0..tokens).map(token).collect();
+    if text != expected {
+        return Err(format!(
+            "rate {rate}: the streamed text is not the script's"
+        ));
+    }
+    let times: Vec<f64> = sqlx::query_scalar(
+        "SELECT at_ms FROM bench_writes WHERE message_id = ? AND kind = 'update' ORDER BY at_ms",
+    )
+    .bind(&answer_id)
+    .fetch_all(&mut app.counter)
+    .await
+    .map_err(|e| e.to_string())?;
+    let peak_per_second = times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| times[i..].iter().take_while(|u| **u < t + 1000.0).count())
+        .max()
+        .unwrap_or(0);
+    let (status, content): (String, String) =
+        sqlx::query_as("SELECT status, content FROM messages WHERE id = ?")
+            .bind(&answer_id)
+            .fetch_one(&mut app.counter)
+            .await
+            .map_err(|e| e.to_string())?;
+    Ok(RateRow {
+        rate,
+        tokens,
+        seconds,
+        updates: times.len(),
+        peak_per_second,
+        stored_ok: status == "complete" && content == expected,
+    })
+}
+
+/// A user message of about 300 bytes.
+fn user_text(n: usize) -> String {
+    format!(
+        "Question {n}: could you explain, with a short example, how the borrow checker decides \
+         that two mutable references to the same vector cannot coexist, and what the usual ways \
+         around it are when a loop needs to read one element while it changes another one?"
+    )
+}
+
+/// An assistant answer of about 2 KB of Markdown.
+fn answer_text(n: usize) -> String {
+    let paragraph = "The borrow checker tracks, for every reference, the region of code where \
+                     it is live. Two live mutable borrows of the same place overlap, so the \
+                     second one is refused; splitting the slice with `split_at_mut` gives two \
+                     disjoint borrows instead. ";
+    format!(
+        "## Answer {n}\n\n{}\n\n```rust\nlet (left, right) = v.split_at_mut(i);\nright[0] += left[0];\n```\n\n{}",
+        paragraph.repeat(4),
+        paragraph.repeat(3)
+    )
+}
+
+/// Inserts a conversation of `messages` messages (alternating user/assistant, one branch)
+/// through the store API; returns its id.
+async fn insert_long_conversation(store: &Store, messages: usize) -> Result<String, String> {
+    let user = UserId::LOCAL;
+    let err = |e: sluice::store::StoreError| e.to_string();
+    let conversation = store
+        .create_conversation(user, "A long conversation", Some("openai/rate-10"), None)
+        .await
+        .map_err(err)?;
+    let mut parent: Option<String> = None;
+    for n in 0..messages / 2 {
+        let question = store
+            .add_user_message(user, &conversation.id, parent.as_deref(), &user_text(n))
+            .await
+            .map_err(err)?;
+        let answer = store
+            .start_answer(user, &conversation.id, &question.id, "openai/rate-10")
+            .await
+            .map_err(err)?;
+        let mut writer = AnswerWriter::new(store.clone(), user, &answer, Instant::now());
+        writer.push(&answer_text(n));
+        let stats = AnswerStats {
+            input_tokens: Some(80),
+            output_tokens: Some(450),
+            reasoning_tokens: None,
+            ttft_ms: Some(300),
+            tokens_per_second: Some(60.0),
+        };
+        writer
+            .finish(AnswerEnd::Complete, &stats)
+            .await
+            .map_err(err)?;
+        parent = Some(answer.id);
+    }
+    Ok(conversation.id)
+}
+
+/// What loading the long conversation measured.
+struct OpenRow {
+    /// Messages in the loaded tree.
+    messages: usize,
+    /// Response body size, bytes.
+    bytes: usize,
+    /// Sorted load times, ms.
+    times_ms: Vec<f64>,
+}
+
+/// Times `runs` loads (after one warm-up) of conversation `id` over HTTP.
+async fn measure_open(
+    app: &App,
+    client: &reqwest::Client,
+    id: &str,
+    runs: usize,
+) -> Result<OpenRow, String> {
+    let url = format!("http://{}/api/conversations/get", app.addr);
+    let mut times_ms = Vec::new();
+    let mut last = bytes::Bytes::new();
+    for run in 0..=runs {
+        let start = Instant::now();
+        let response = client
+            .post(&url)
+            .json(&serde_json::json!({ "id": id }))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("load refused: HTTP {}", response.status()));
+        }
+        last = response.bytes().await.map_err(|e| e.to_string())?;
+        if run > 0 {
+            times_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times_ms.sort_by(f64::total_cmp);
+    let tree: sluice::conversation::ConversationTree =
+        serde_json::from_slice(&last).map_err(|e| format!("bad conversation JSON: {e}"))?;
+    Ok(OpenRow {
+        messages: tree.messages.len(),
+        bytes: last.len(),
+        times_ms,
+    })
+}
+
+/// The 1-minute load average from /proc ("?" when unreadable).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// The section's Markdown.
+fn report(options: &Options, flush_ms: u128, rates: &[RateRow], open: &OpenRow) -> String {
+    let mut out = String::new();
+    out.push_str("## Storage (`examples/storebench.rs`)\n\n");
+    out.push_str("Written by `make bench` (`cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md`).\n\n");
+    out.push_str(&format!(
+        "- Machine: {}, 1-min load average {} at the start\n- App in-process (real router, store and OpenAI adapter), SQLite file in a temp dir, flush interval {flush_ms} ms (default); fake upstream on loopback, first token after {} ms\n\n",
+        machine(),
+        load_average(),
+        TTFT.as_millis()
+    ));
+    out.push_str("### Database writes per streaming answer\n\n");
+    out.push_str(&format!(
+        "One stored answer per rate, {} s of tokens, sent with `POST /api/chat/stream`. Writes = UPDATEs of the answer row counted by a trigger (batched text flushes + the final status write; the row's one INSERT is not counted). Writes/s = writes ÷ answer time (request to `done`). The final write is not held back by the flush interval, so one 1 s window can hold four flushes and the final write. Goal: at most ~4 writes/s per answer whatever the rate.\n\n",
+        options.seconds
+    ));
+    out.push_str("| tokens/s | tokens | answer time s | **writes** | **writes/s** | most writes in any 1 s | stored complete and exact |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|:---:|\n");
+    for row in rates {
+        out.push_str(&format!(
+            "| {} | {} | {:.2} | **{}** | **{:.2}** | {} | {} |\n",
+            row.rate,
+            row.tokens,
+            row.seconds,
+            row.updates,
+            row.updates as f64 / row.seconds,
+            row.peak_per_second,
+            if row.stored_ok { "yes" } else { "**no**" },
+        ));
+    }
+    let kib = open.bytes as f64 / 1024.0;
+    out.push_str("\n### Opening a long conversation\n\n");
+    out.push_str(&format!(
+        "{} messages ({} user/assistant pairs, ~300 B questions, ~2 KB Markdown answers) inserted through the store API; `POST /api/conversations/get` over loopback HTTP, whole body read, {} runs after one warm-up.\n\n",
+        options.messages,
+        options.messages / 2,
+        open.times_ms.len()
+    ));
+    out.push_str("| messages returned | response size | p50 ms | p99 ms | max ms |\n");
+    out.push_str("|---:|---:|---:|---:|---:|\n");
+    out.push_str(&format!(
+        "| {} | {:.0} KiB | {:.1} | {:.1} | {:.1} |\n",
+        open.messages,
+        kib,
+        percentile(&open.times_ms, 50.0),
+        percentile(&open.times_ms, 99.0),
+        open.times_ms.last().copied().unwrap_or(f64::NAN),
+    ));
+    out
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let options = parse_options()?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let fake = FakeUpstream::start(
+        listener,
+        FakeOptions {
+            required_api_key: None,
+            fixtures_dir: None,
+            seed: 1,
+        },
+    )
+    .await;
+    let mut models = Vec::new();
+    for &rate in &options.rates {
+        let tokens = rate as usize * options.seconds as usize;
+        let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
+        fake.add_script(&format!("rate-{rate}"), rate_script(tokens, interval));
+        models.push(format!("rate-{rate}"));
+    }
+    let data_dir =
+        DataDir(std::env::temp_dir().join(format!("sluice-storebench-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&data_dir.0);
+    let mut app = start_app(
+        &data_dir.0,
+        &[
+            ("OPENAI_BASE_URL", fake.base_url()),
+            ("OPENAI_MODELS", models.join(",")),
+        ],
+    )
+    .await?;
+    let flush_ms = app.state.config.storage.flush_interval.as_millis();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    let mut rates = Vec::new();
+    for &rate in &options.rates {
+        eprintln!("streaming at {rate} tokens/s for {} s…", options.seconds);
+        let tokens = rate as usize * options.seconds as usize;
+        rates.push(measure_rate(&mut app, &client, rate, tokens).await?);
+    }
+    eprintln!("inserting {} messages…", options.messages);
+    let id = insert_long_conversation(&app.state.store, options.messages).await?;
+    eprintln!("opening it {} times…", options.runs);
+    let open = measure_open(&app, &client, &id, options.runs).await?;
+
+    let out = report(&options, flush_ms, &rates, &open);
+    write_section(&options.out, "storebench", &out)?;
+    print!("{out}");
+    Ok(())
+}
