@@ -339,6 +339,7 @@ async fn insert_long_conversation(store: &Store, messages: usize) -> Result<Stri
             reasoning_tokens: None,
             ttft_ms: Some(300),
             tokens_per_second: Some(60.0),
+            finish_reason: Some("stop".to_string()),
         };
         writer
             .finish(AnswerEnd::Complete, &stats)
