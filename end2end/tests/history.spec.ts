@@ -218,3 +218,37 @@ test('a preset saves a name, system prompt and model, and starts a chat with the
   const record = await waitForRecord({ model: MODELS.echo, messageContains: question });
   expect(JSON.stringify(record.body)).toContain(prompt);
 });
+
+test('an exported JSON file imports back as a new conversation; a bad file is refused clearly', async ({ page }) => {
+  const chat = new ChatPage(page);
+  const sidebar = new Sidebar(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.demo);
+  const question = `Round trip ${uniqueTag('import')}`;
+  await chat.waitForDone(await chat.send(question));
+  const original = await sidebar.currentId();
+  const answer = (await chat.answerText()).trim();
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-json').click();
+  const exported = await (await download).path();
+
+  const input = sidebar.root.getByTestId('import-input');
+  await input.setInputFiles(exported);
+  await expect(page).not.toHaveURL(new RegExp(`/c/${original}$`));
+  const imported = await sidebar.currentId();
+  expect(imported).not.toBe(original);
+  await expect(chat.lastUser).toContainText(question);
+  expect((await chat.answerText()).trim()).toBe(answer);
+  await expect(sidebar.itemById(imported)).toBeVisible();
+
+  const before = await sidebar.items.count();
+  await input.setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format": "something-else"'),
+  });
+  await expect(sidebar.root.getByTestId('import-error')).toContainText(/JSON/);
+  await expect(sidebar.items).toHaveCount(before);
+  expect(await sidebar.currentId()).toBe(imported);
+});

@@ -35,7 +35,8 @@ pub fn ChatLayout() -> impl IntoView {
 
     let location = use_location();
     let first_id = conversation_id_from_path(&location.pathname.get_untracked());
-    let initial: InitialConversation = Resource::new(
+    // Blocking: the page waits for it, so an unknown id answers with status 404.
+    let initial: InitialConversation = Resource::new_blocking(
         || (),
         move |_| {
             let id = first_id.clone();
@@ -58,19 +59,20 @@ pub fn ChatLayout() -> impl IntoView {
             }
             match wanted {
                 None => session.new_chat(String::new()),
-                Some(id) => open(session, choice, id),
+                Some(id) => open_conversation(session, choice, id),
             }
         },
         false,
     );
-    // Session → URL: a new conversation was created by its first message.
+    // Session → URL: a conversation was created, imported or deleted from the session.
     let navigate = use_navigate();
     Effect::watch(
         move || session.conversation_id.get(),
         move |id, _, _| {
             let path = location.pathname.get_untracked();
-            if let Some(id) = id {
-                if conversation_id_from_path(&path).as_deref() != Some(id) {
+            let shown = conversation_id_from_path(&path);
+            match id {
+                Some(id) if shown.as_deref() != Some(id) => {
                     let options = NavigateOptions {
                         replace: path == "/",
                         scroll: false,
@@ -78,6 +80,11 @@ pub fn ChatLayout() -> impl IntoView {
                     };
                     navigate(&format!("/c/{id}"), options);
                 }
+                // A new chat; but a conversation that failed to open keeps its URL.
+                None if shown.is_some() && session.open_error.with_untracked(Option::is_none) => {
+                    navigate("/", NavigateOptions::default());
+                }
+                _ => {}
             }
         },
         false,
@@ -93,8 +100,8 @@ pub fn ChatLayout() -> impl IntoView {
     .into_any()
 }
 
-/// Loads conversation `id` from the browser and shows it.
-fn open(session: ChatSession, choice: ModelChoice, id: String) {
+/// Loads conversation `id` from the browser and shows it (the URL follows).
+pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: String) {
     session.stop();
     spawn_local(async move {
         match get_conversation(id).await {

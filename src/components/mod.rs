@@ -10,6 +10,7 @@ pub mod chat_session;
 pub mod composer;
 pub mod conversation_menu;
 pub mod date_groups;
+pub mod import_button;
 pub mod markdown_nodes;
 pub mod markdown_view;
 pub mod message_list;

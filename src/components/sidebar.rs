@@ -8,6 +8,7 @@ use crate::api::list_conversations;
 use crate::components::chat_page::ModelChoice;
 use crate::components::chat_session::ChatSession;
 use crate::components::date_groups::{group_by_date, local_today_start_ms};
+use crate::components::import_button::ImportButton;
 use crate::components::presets_panel::PresetsPanel;
 use crate::components::sidebar_item::SidebarItem;
 use crate::preset::Preset;
@@ -104,6 +105,7 @@ pub fn Sidebar() -> impl IntoView {
                     })}
                 </Suspense>
             </nav>
+            <ImportButton />
             <button
                 type="button"
                 class="presets-toggle"

@@ -6,7 +6,6 @@ use crate::components::chat_session::{server_error_text, ChatSession};
 use crate::conversation::ConversationSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
 /// What the entry is showing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +33,6 @@ pub fn SidebarItem(summary: ConversationSummary) -> impl IntoView {
             .conversation_id
             .with(|c| c.as_deref() == Some(&id.get_value()))
     };
-    let navigate = use_navigate();
 
     let rename = move || {
         let title = draft.get_untracked();
@@ -55,13 +53,12 @@ pub fn SidebarItem(summary: ConversationSummary) -> impl IntoView {
         });
     };
     let delete = move || {
-        let navigate = navigate.clone();
         spawn_local(async move {
             match delete_conversation(id.get_value()).await {
                 Ok(()) => {
+                    // The layout moves the URL to `/` when the open conversation goes.
                     if session.conversation_id.get_untracked().as_deref() == Some(&id.get_value()) {
                         session.new_chat(String::new());
-                        navigate("/", Default::default());
                     }
                     session.list_version.update(|v| *v += 1);
                 }
