@@ -252,3 +252,21 @@ test('an exported JSON file imports back as a new conversation; a bad file is re
   await expect(sidebar.items).toHaveCount(before);
   expect(await sidebar.currentId()).toBe(imported);
 });
+
+test('an oversized message is refused clearly, stored nowhere, and handed back to the composer', async ({ page }) => {
+  const chat = new ChatPage(page);
+  const sidebar = new Sidebar(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.demo);
+  await expect(sidebar.root.getByTestId('conversation-item').first().or(sidebar.root.getByTestId('sidebar-empty'))).toBeVisible();
+  const before = await sidebar.items.count();
+  const huge = `${uniqueTag('huge')} ${'x'.repeat(70 * 1024)}`;
+  const answer = await chat.send(huge);
+  await chat.waitForStatus(answer, 'error');
+  await expect(chat.error(answer)).toContainText('too long');
+  await expect(chat.composer).toHaveValue(huge);
+  await expect(page).toHaveURL(/\/$/);
+  await page.reload();
+  await chat.waitForHydration();
+  await expect(sidebar.items).toHaveCount(before);
+});

@@ -13,6 +13,15 @@ pub fn Composer() -> impl IntoView {
     let choice = expect_context::<ModelChoice>();
     let draft = RwSignal::new(String::new());
     let textarea = NodeRef::<Textarea>::new();
+    // A message the server refused comes back here, unless something new was typed meanwhile.
+    Effect::new(move |_| {
+        if let Some(text) = session.refused_draft.get() {
+            if draft.get_untracked().is_empty() {
+                draft.set(text);
+            }
+            session.refused_draft.set(None);
+        }
+    });
 
     let send = move || {
         let text = draft.get_untracked();

@@ -32,9 +32,11 @@ pub fn ConversationMenu() -> impl IntoView {
             match update_conversation_settings(id, model, Some(prompt.clone())).await {
                 Ok(()) => {
                     session.system_prompt.set(prompt);
-                    note.set(Some("Saved.".to_string()));
+                    note.try_set(Some("Saved.".to_string()));
                 }
-                Err(e) => note.set(Some(server_error_text(&e))),
+                Err(e) => {
+                    note.try_set(Some(server_error_text(&e)));
+                }
             }
         });
     };

@@ -46,6 +46,19 @@ pub fn MessageList() -> impl IntoView {
                     <p>"Answers stream in as they are written. Press Esc or Stop to halt one."</p>
                 </div>
             </Show>
+            {move || {
+                session
+                    .open_error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <div class="open-error" role="alert" data-testid="open-error">
+                                <p>{message}</p>
+                                <a href="/">"Start a new chat"</a>
+                            </div>
+                        }
+                    })
+            }}
             <For each=move || session.thread() key=|entry| entry.id let:entry>
                 <MessageView entry />
             </For>

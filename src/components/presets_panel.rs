@@ -42,9 +42,14 @@ pub fn PresetsPanel(
     let delete = move |id: String| {
         error.set(None);
         spawn_local(async move {
+            // The panel may have been closed meanwhile: `try_` leaves disposed signals alone.
             match delete_preset(id).await {
-                Ok(()) => version.update(|v| *v = v.wrapping_add(1)),
-                Err(e) => error.set(Some(server_error_text(&e))),
+                Ok(()) => {
+                    version.try_update(|v| *v = v.wrapping_add(1));
+                }
+                Err(e) => {
+                    error.try_set(Some(server_error_text(&e)));
+                }
             }
         });
     };
@@ -68,14 +73,18 @@ pub fn PresetsPanel(
         spawn_local(async move {
             match save_preset(None, checked_name, system_prompt, model).await {
                 Ok(_) => {
-                    name.set(String::new());
-                    prompt_edited.set(false);
-                    prompt.set(current_system_prompt.get_untracked());
-                    version.update(|v| *v = v.wrapping_add(1));
+                    name.try_set(String::new());
+                    prompt_edited.try_set(false);
+                    if let Some(current) = current_system_prompt.try_get_untracked() {
+                        prompt.try_set(current);
+                    }
+                    version.try_update(|v| *v = v.wrapping_add(1));
                 }
-                Err(e) => error.set(Some(server_error_text(&e))),
+                Err(e) => {
+                    error.try_set(Some(server_error_text(&e)));
+                }
             }
-            saving.set(false);
+            saving.try_set(false);
         });
     };
 

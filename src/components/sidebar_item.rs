@@ -34,37 +34,43 @@ pub fn SidebarItem(summary: ConversationSummary) -> impl IntoView {
             .with(|c| c.as_deref() == Some(&id.get_value()))
     };
 
+    // The list may be refetched (and this entry disposed) while a request is in flight, so
+    // the tasks below copy what they need first and touch this entry's signals with `try_`.
     let rename = move || {
         let title = draft.get_untracked();
+        let id = id.get_value();
         spawn_local(async move {
-            match rename_conversation(id.get_value(), title.clone()).await {
+            match rename_conversation(id.clone(), title.clone()).await {
                 Ok(()) => {
-                    mode.set(Mode::Normal);
-                    error.set(None);
-                    if session.conversation_id.get_untracked().as_deref() == Some(&id.get_value()) {
+                    mode.try_set(Mode::Normal);
+                    error.try_set(None);
+                    if session.conversation_id.get_untracked().as_deref() == Some(&id) {
                         session
                             .title
                             .set(title.split_whitespace().collect::<Vec<_>>().join(" "));
                     }
                     session.list_version.update(|v| *v += 1);
                 }
-                Err(e) => error.set(Some(server_error_text(&e))),
+                Err(e) => {
+                    error.try_set(Some(server_error_text(&e)));
+                }
             }
         });
     };
     let delete = move || {
+        let id = id.get_value();
         spawn_local(async move {
-            match delete_conversation(id.get_value()).await {
+            match delete_conversation(id.clone()).await {
                 Ok(()) => {
                     // The layout moves the URL to `/` when the open conversation goes.
-                    if session.conversation_id.get_untracked().as_deref() == Some(&id.get_value()) {
+                    if session.conversation_id.get_untracked().as_deref() == Some(&id) {
                         session.new_chat(String::new());
                     }
                     session.list_version.update(|v| *v += 1);
                 }
                 Err(e) => {
-                    mode.set(Mode::Normal);
-                    error.set(Some(server_error_text(&e)));
+                    mode.try_set(Mode::Normal);
+                    error.try_set(Some(server_error_text(&e)));
                 }
             }
         });

@@ -11,6 +11,7 @@ mod conformance_ollama;
 mod conformance_openai_responses;
 mod conformance_openai_responses_http;
 mod conformance_support;
+mod conversation_pages;
 mod crash_recovery;
 mod markdown;
 mod openai_chat_extras;

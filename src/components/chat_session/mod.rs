@@ -63,6 +63,9 @@ pub struct ChatSession {
     pub list_version: RwSignal<u64>,
     /// Why the conversation could not be opened, shown instead of the messages.
     pub open_error: RwSignal<Option<String>>,
+    /// The text of a message the server refused before storing it (too long, …), handed back
+    /// to the composer so nothing typed is lost.
+    pub refused_draft: RwSignal<Option<String>>,
     /// The running turn, for Stop.
     active: StoredValue<Option<ActiveTurn>>,
     /// Next local message id.
@@ -90,6 +93,7 @@ impl ChatSession {
             streaming: RwSignal::new(false),
             list_version: RwSignal::new(0),
             open_error: RwSignal::new(None),
+            refused_draft: RwSignal::new(None),
             active: StoredValue::new(None),
             next_id: StoredValue::new(1),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),

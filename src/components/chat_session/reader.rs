@@ -26,7 +26,15 @@ pub(super) async fn read_answer(
     }
     let stream = match stream {
         Ok(stream) => stream,
-        Err(error) => return fail(answer, &mut markdown, server_error_text(&error)),
+        Err(error) => {
+            // Refused before anything was stored: give the text back to the composer.
+            if let Some(question) = question.filter(|q| q.server_id.get_untracked().is_none()) {
+                session
+                    .refused_draft
+                    .set(Some(question.text.get_untracked()));
+            }
+            return fail(answer, &mut markdown, server_error_text(&error));
+        }
     };
     let mut items = Box::pin(stream.into_inner());
     while let Some(item) = items.next().await {
