@@ -139,7 +139,6 @@ pub fn SidebarItem(summary: ConversationSummary) -> impl IntoView {
                 }
                 .into_any(),
                 Mode::Confirming => {
-                    let delete = delete.clone();
                     view! {
                         <span class="confirm-delete" role="alertdialog" aria-label="Delete this chat?">
                             <span>"Delete this chat?"</span>

@@ -119,10 +119,13 @@ impl ChatSession {
             let mut thread: Vec<MessageEntry> = Vec::new();
             let mut parent = None;
             loop {
-                let children = entries.iter().filter(|e| e.parent == parent);
+                let mut children = entries.iter().filter(|e| e.parent == parent);
                 let chosen = match selected.get(&parent) {
-                    Some(id) => children.clone().find(|e| e.id == *id).or(children.last()),
-                    None => children.last(),
+                    Some(id) => children
+                        .clone()
+                        .find(|e| e.id == *id)
+                        .or_else(|| children.next_back()),
+                    None => children.next_back(),
                 };
                 match chosen {
                     Some(entry) if thread.len() < entries.len() => {
