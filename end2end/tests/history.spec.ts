@@ -270,3 +270,25 @@ test('an oversized message is refused clearly, stored nowhere, and handed back t
   await chat.waitForHydration();
   await expect(sidebar.items).toHaveCount(before);
 });
+
+test('stored conversations of every kind hydrate without errors', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  // Different prompts pick different demo answers (tables, code, lists, quotes); the picker's
+  // default model differs from the conversation's, which must not change what hydrates.
+  for (let n = 0; n < 6; n++) {
+    const response = await page.request.post('/api/chat/stream', {
+      data: { model: MODELS.demo, action: { type: 'send', content: `Hydration probe ${n} ${uniqueTag('hyd')}` } },
+    });
+    const id = /"conversation_id":"([0-9a-f-]{36})"/.exec(await response.text())?.[1];
+    expect(id, 'the stream names its conversation').toBeTruthy();
+    await page.goto(`/c/${id}`);
+    await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+    await expect(page.getByTestId('message-list').locator('article[data-status="done"]')).toHaveCount(1);
+    await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue(MODELS.demo);
+  }
+  expect(errors, errors.join('\n')).toEqual([]);
+});

@@ -1,15 +1,14 @@
-//! The chat column: top bar (model picker, conversation menu), the message list — rendered on
-//! the server for `/c/{id}` and hydrated — the typing indicator and the composer. Esc anywhere
+//! The chat column: top bar (model picker, conversation menu), the message list, the typing
+//! indicator and the composer. Esc anywhere
 //! on the page stops a streaming answer.
 
 use crate::api::ModelList;
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::ChatSession;
 use crate::components::composer::Composer;
 use crate::components::conversation_menu::ConversationMenu;
 use crate::components::message_list::MessageList;
 use crate::components::model_picker::ModelPicker;
 use crate::components::typing_indicator::TypingIndicator;
-use crate::conversation::ConversationTree;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -41,14 +40,10 @@ impl ModelChoice {
     }
 }
 
-/// The conversation loaded with the page (`None` for a new chat).
-pub type InitialConversation = Resource<Result<Option<ConversationTree>, ServerFnError>>;
-
 /// The whole chat column.
 #[component]
-pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
+pub fn ChatPage() -> impl IntoView {
     let session = expect_context::<ChatSession>();
-    let choice = expect_context::<ModelChoice>();
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Escape" && session.streaming.get_untracked() {
             event.prevent_default();
@@ -64,19 +59,7 @@ pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
                 <ModelPicker />
                 <ConversationMenu />
             </header>
-            <Suspense fallback=|| view! { <section class="message-list loading">"Loading…"</section> }>
-                {move || Suspend::new(async move {
-                    match initial.await {
-                        Ok(Some(tree)) => {
-                            session.load(&tree);
-                            choice.selected.set(tree.conversation.model.clone().unwrap_or_default());
-                        }
-                        Ok(None) => {}
-                        Err(error) => session.open_error.set(Some(server_error_text(&error))),
-                    }
-                    view! { <MessageList /> }
-                })}
-            </Suspense>
+            <MessageList />
             <TypingIndicator />
             <Composer />
         </div>
