@@ -49,27 +49,15 @@ fn parse_options() -> Result<Options, String> {
         binary: "target/release/sluice".into(),
         out: "BENCHMARKS.md".into(),
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args
-            .get(i + 1)
-            .cloned()
-            .ok_or(format!("{} needs a value", args[i]))?;
-        match args[i].as_str() {
-            "--levels" => {
-                options.levels = value
-                    .split(',')
-                    .map(|v| v.parse().map_err(|_| format!("bad level {v}")))
-                    .collect::<Result<_, _>>()?
-            }
+    for (name, value) in bench_support::option_pairs()? {
+        match name.as_str() {
+            "--levels" => options.levels = bench_support::number_list(&value, "level")?,
             "--tokens" => options.tokens = value.parse().map_err(|_| "bad --tokens")?,
             "--rate" => options.rate = value.parse().map_err(|_| "bad --rate")?,
             "--binary" => options.binary = value,
             "--out" => options.out = value,
             other => return Err(format!("unknown option {other}")),
         }
-        i += 2;
     }
     Ok(options)
 }

@@ -65,27 +65,15 @@ fn parse_options() -> Result<Options, String> {
         runs: 100,
         out: "BENCHMARKS.md".into(),
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args
-            .get(i + 1)
-            .cloned()
-            .ok_or(format!("{} needs a value", args[i]))?;
-        match args[i].as_str() {
-            "--rates" => {
-                options.rates = value
-                    .split(',')
-                    .map(|v| v.parse().map_err(|_| format!("bad rate {v}")))
-                    .collect::<Result<_, _>>()?
-            }
+    for (name, value) in bench_support::option_pairs()? {
+        match name.as_str() {
+            "--rates" => options.rates = bench_support::number_list(&value, "rate")?,
             "--seconds" => options.seconds = value.parse().map_err(|_| "bad --seconds")?,
             "--messages" => options.messages = value.parse().map_err(|_| "bad --messages")?,
             "--runs" => options.runs = value.parse().map_err(|_| "bad --runs")?,
             "--out" => options.out = value,
             other => return Err(format!("unknown option {other}")),
         }
-        i += 2;
     }
     if options.rates.contains(&0) || options.seconds == 0 || options.runs == 0 {
         return Err("rates, --seconds and --runs must be positive".into());

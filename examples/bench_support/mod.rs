@@ -67,3 +67,23 @@ pub fn write_section(path: &str, name: &str, body: &str) -> Result<(), String> {
     };
     std::fs::write(path, new).map_err(|e| format!("cannot write {path}: {e}"))
 }
+
+/// The command line as `--name value` pairs, in order; an option without a value is an error.
+pub fn option_pairs() -> Result<Vec<(String, String)>, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    args.chunks(2)
+        .map(|pair| match pair {
+            [name, value] => Ok((name.clone(), value.clone())),
+            [name] => Err(format!("{name} needs a value")),
+            _ => Err("empty option".to_string()),
+        })
+        .collect()
+}
+
+/// Parses a comma-separated list of numbers, naming `what` in the error.
+pub fn number_list<T: std::str::FromStr>(value: &str, what: &str) -> Result<Vec<T>, String> {
+    value
+        .split(',')
+        .map(|v| v.trim().parse().map_err(|_| format!("bad {what} {v}")))
+        .collect()
+}

@@ -161,12 +161,7 @@ async fn regenerate_and_edit_keep_earlier_versions_as_siblings() {
 async fn continue_appends_to_the_same_answer_and_sends_the_partial_text() {
     let fake = start_fake().await;
     let app = TestApp::with_fake(&fake, "fake-echo").await;
-    let response = app
-        .api(
-            "/api/chat/stream",
-            json!({"model": "openai/fake-echo", "action": {"type": "send", "content": "abc"}}),
-        )
-        .await;
+    let response = app.start_new_chat("openai/fake-echo", "abc").await;
     let ids = stored_ids(&EventReader::new(response).collect().await);
     let response = app
         .stored_turn(
@@ -191,12 +186,7 @@ async fn continue_appends_to_the_same_answer_and_sends_the_partial_text() {
 async fn provider_errors_and_stops_are_stored_with_their_status() {
     let fake = start_fake().await;
     let app = TestApp::with_fake(&fake, "fake-error,fake-slow").await;
-    let response = app
-        .api(
-            "/api/chat/stream",
-            json!({"model": "openai/fake-error", "action": {"type": "send", "content": "hi"}}),
-        )
-        .await;
+    let response = app.start_new_chat("openai/fake-error", "hi").await;
     let events = EventReader::new(response).collect().await;
     let ids = stored_ids(&events);
     let tree = app.conversation(&ids.conversation_id).await;
@@ -205,12 +195,7 @@ async fn provider_errors_and_stops_are_stored_with_their_status() {
     assert_eq!(answer.content, text_of(&events), "partial text kept");
     assert!(answer.error.as_deref().unwrap_or("").contains("crashed"));
 
-    let response = app
-        .api(
-            "/api/chat/stream",
-            json!({"model": "openai/fake-slow", "action": {"type": "send", "content": "go"}}),
-        )
-        .await;
+    let response = app.start_new_chat("openai/fake-slow", "go").await;
     let mut reader = EventReader::new(response);
     let Some((
         _,
@@ -239,12 +224,7 @@ async fn provider_errors_and_stops_are_stored_with_their_status() {
 async fn a_closed_connection_stores_the_answer_as_stopped() {
     let fake = start_fake().await;
     let app = TestApp::with_fake(&fake, "fake-slow").await;
-    let response = app
-        .api(
-            "/api/chat/stream",
-            json!({"model": "openai/fake-slow", "action": {"type": "send", "content": "go"}}),
-        )
-        .await;
+    let response = app.start_new_chat("openai/fake-slow", "go").await;
     let mut reader = EventReader::new(response);
     let Some((
         _,
@@ -366,12 +346,7 @@ async fn refused_requests_write_nothing() {
         }
         assert_eq!(response.status(), status, "{action}");
     }
-    let unknown_model = app
-        .api(
-            "/api/chat/stream",
-            json!({"model": "nope/nope", "action": {"type": "send", "content": "hi"}}),
-        )
-        .await;
+    let unknown_model = app.start_new_chat("nope/nope", "hi").await;
     assert_eq!(unknown_model.status(), 404);
     let both = app
         .api(

@@ -166,6 +166,16 @@ impl TestApp {
         EventReader::new(response).collect().await
     }
 
+    /// Starts a new stored conversation with `content` answered by `model`; returns the
+    /// response (still streaming).
+    pub async fn start_new_chat(&self, model: &str, content: &str) -> reqwest::Response {
+        self.api(
+            "/api/chat/stream",
+            serde_json::json!({"model": model, "action": {"type": "send", "content": content}}),
+        )
+        .await
+    }
+
     /// Loads a stored conversation through the API (panics unless found).
     pub async fn conversation(&self, id: &str) -> sluice::conversation::ConversationTree {
         let response = self
