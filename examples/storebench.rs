@@ -384,6 +384,36 @@ async fn measure_open(
     })
 }
 
+/// Times `runs` server renders (after one warm-up) of the page `/c/{id}`: what a reader waits
+/// for when opening or reloading the conversation (HTML with every message's Markdown).
+async fn measure_page(
+    app: &App,
+    client: &reqwest::Client,
+    id: &str,
+    runs: usize,
+) -> Result<OpenRow, String> {
+    let url = format!("http://{}/c/{id}", app.addr);
+    let mut times_ms = Vec::new();
+    let mut last = String::new();
+    for run in 0..=runs {
+        let start = Instant::now();
+        let response = client.get(&url).send().await.map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("page refused: HTTP {}", response.status()));
+        }
+        last = response.text().await.map_err(|e| e.to_string())?;
+        if run > 0 {
+            times_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times_ms.sort_by(f64::total_cmp);
+    Ok(OpenRow {
+        messages: last.matches("<article").count(),
+        bytes: last.len(),
+        times_ms,
+    })
+}
+
 /// The 1-minute load average from /proc ("?" when unreadable).
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -393,7 +423,13 @@ fn load_average() -> String {
 }
 
 /// The section's Markdown.
-fn report(options: &Options, flush_ms: u128, rates: &[RateRow], open: &OpenRow) -> String {
+fn report(
+    options: &Options,
+    flush_ms: u128,
+    rates: &[RateRow],
+    open: &OpenRow,
+    page: &OpenRow,
+) -> String {
     let mut out = String::new();
     out.push_str("## Storage (`examples/storebench.rs`)\n\n");
     out.push_str("Written by `make bench` (`cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md`).\n\n");
@@ -422,7 +458,6 @@ fn report(options: &Options, flush_ms: u128, rates: &[RateRow], open: &OpenRow) 
             if row.stored_ok { "yes" } else { "**no**" },
         ));
     }
-    let kib = open.bytes as f64 / 1024.0;
     out.push_str("\n### Opening a long conversation\n\n");
     out.push_str(&format!(
         "{} messages ({} user/assistant pairs, ~300 B questions, ~2 KB Markdown answers) inserted through the store API; `POST /api/conversations/get` over loopback HTTP, whole body read, {} runs after one warm-up.\n\n",
@@ -430,16 +465,25 @@ fn report(options: &Options, flush_ms: u128, rates: &[RateRow], open: &OpenRow) 
         options.messages / 2,
         open.times_ms.len()
     ));
-    out.push_str("| messages returned | response size | p50 ms | p99 ms | max ms |\n");
-    out.push_str("|---:|---:|---:|---:|---:|\n");
     out.push_str(&format!(
-        "| {} | {:.0} KiB | {:.1} | {:.1} | {:.1} |\n",
-        open.messages,
-        kib,
-        percentile(&open.times_ms, 50.0),
-        percentile(&open.times_ms, 99.0),
-        open.times_ms.last().copied().unwrap_or(f64::NAN),
+        "The page row is `GET /c/{{id}}`: the server renders every message's Markdown into the HTML (what a reader waits for on open or reload), {} runs after one warm-up.\n\n",
+        page.times_ms.len()
     ));
+    out.push_str("| request | messages returned | response size | p50 ms | p99 ms | max ms |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|\n");
+    for (label, row) in [
+        ("`POST /api/conversations/get` (JSON)", open),
+        ("`GET /c/{id}` (server-rendered page)", page),
+    ] {
+        out.push_str(&format!(
+            "| {label} | {} | {:.0} KiB | {:.1} | {:.1} | {:.1} |\n",
+            row.messages,
+            row.bytes as f64 / 1024.0,
+            percentile(&row.times_ms, 50.0),
+            percentile(&row.times_ms, 99.0),
+            row.times_ms.last().copied().unwrap_or(f64::NAN),
+        ));
+    }
     out
 }
 
@@ -492,8 +536,9 @@ async fn main() -> Result<(), String> {
     let id = insert_long_conversation(&app.state.store, options.messages).await?;
     eprintln!("opening it {} times…", options.runs);
     let open = measure_open(&app, &client, &id, options.runs).await?;
+    let page = measure_page(&app, &client, &id, options.runs.div_ceil(5)).await?;
 
-    let out = report(&options, flush_ms, &rates, &open);
+    let out = report(&options, flush_ms, &rates, &open, &page);
     write_section(&options.out, "storebench", &out)?;
     print!("{out}");
     Ok(())

@@ -2,16 +2,14 @@
 //! URL and the open conversation. It stays mounted while the URL changes, so an answer keeps
 //! streaming when a new conversation gets its `/c/{id}` address.
 //!
-//! The conversation named by the URL at page load is fetched by a blocking resource and put in
-//! the session before anything renders (on the server and again, from the serialized data, in
-//! the browser); later URL changes (sidebar links, back/forward) open
+//! The conversation named by the URL at page load is fetched by a resource (rendered on the
+//! server, hydrated in the browser); later URL changes (sidebar links, back/forward) open
 //! conversations from the browser.
 
 use crate::api::{get_conversation, list_models};
-use crate::components::chat_page::{ChatPage, ModelChoice};
+use crate::components::chat_page::{ChatPage, InitialConversation, ModelChoice};
 use crate::components::chat_session::{server_error_text, ChatSession};
 use crate::components::sidebar::Sidebar;
-use crate::conversation::ConversationTree;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
@@ -38,7 +36,7 @@ pub fn ChatLayout() -> impl IntoView {
     let location = use_location();
     let first_id = conversation_id_from_path(&location.pathname.get_untracked());
     // Blocking: the page waits for it, so an unknown id answers with status 404.
-    let initial: Resource<Result<Option<ConversationTree>, ServerFnError>> = Resource::new_blocking(
+    let initial: InitialConversation = Resource::new_blocking(
         || (),
         move |_| {
             let id = first_id.clone();
@@ -92,28 +90,12 @@ pub fn ChatLayout() -> impl IntoView {
         false,
     );
 
-    // Everything renders after the conversation is in the session, on the server and in the
-    // browser alike, so no view ever hydrates against state that arrived later.
     view! {
-        <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match initial.await {
-                    Ok(Some(tree)) => {
-                        session.load(&tree);
-                        choice.selected.set(tree.conversation.model.clone().unwrap_or_default());
-                    }
-                    Ok(None) => {}
-                    Err(error) => session.open_error.set(Some(server_error_text(&error))),
-                }
-                view! {
-                    <div class="app-layout">
-                        <Sidebar />
-                        <ChatPage />
-                    </div>
-                }
-            })}
-        </Suspense>
-        <Outlet />
+        <div class="app-layout">
+            <Sidebar />
+            <ChatPage initial />
+            <Outlet />
+        </div>
     }
     .into_any()
 }

@@ -1,14 +1,15 @@
-//! The chat column: top bar (model picker, conversation menu), the message list, the typing
-//! indicator and the composer. Esc anywhere
+//! The chat column: top bar (model picker, conversation menu) and the message list — rendered
+//! on the server for `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and the composer. Esc anywhere
 //! on the page stops a streaming answer.
 
 use crate::api::ModelList;
-use crate::components::chat_session::ChatSession;
+use crate::components::chat_session::{server_error_text, ChatSession};
 use crate::components::composer::Composer;
 use crate::components::conversation_menu::ConversationMenu;
 use crate::components::message_list::MessageList;
 use crate::components::model_picker::ModelPicker;
 use crate::components::typing_indicator::TypingIndicator;
+use crate::conversation::ConversationTree;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -40,10 +41,14 @@ impl ModelChoice {
     }
 }
 
+/// The conversation loaded with the page (`None` for a new chat).
+pub type InitialConversation = Resource<Result<Option<ConversationTree>, ServerFnError>>;
+
 /// The whole chat column.
 #[component]
-pub fn ChatPage() -> impl IntoView {
+pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
     let session = expect_context::<ChatSession>();
+    let choice = expect_context::<ModelChoice>();
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Escape" && session.streaming.get_untracked() {
             event.prevent_default();
@@ -54,12 +59,28 @@ pub fn ChatPage() -> impl IntoView {
 
     view! {
         <div class="chat-page">
-            <header class="top-bar">
-                <h1 class="brand">"Sluice"</h1>
-                <ModelPicker />
-                <ConversationMenu />
-            </header>
-            <MessageList />
+            // The header reads the conversation (title, model), so it renders inside the
+            // suspense too: on the server and while hydrating, both see the loaded session.
+            <Suspense fallback=|| view! { <section class="message-list loading">"Loading…"</section> }>
+                {move || Suspend::new(async move {
+                    match initial.await {
+                        Ok(Some(tree)) => {
+                            session.load(&tree);
+                            choice.selected.set(tree.conversation.model.clone().unwrap_or_default());
+                        }
+                        Ok(None) => {}
+                        Err(error) => session.open_error.set(Some(server_error_text(&error))),
+                    }
+                    view! {
+                        <header class="top-bar">
+                            <h1 class="brand">"Sluice"</h1>
+                            <ModelPicker />
+                            <ConversationMenu />
+                        </header>
+                        <MessageList />
+                    }
+                })}
+            </Suspense>
             <TypingIndicator />
             <Composer />
         </div>
