@@ -15,6 +15,9 @@ pub enum AppError {
     /// Something named in the request does not exist (HTTP 404).
     #[error("{0}")]
     NotFound(String),
+    /// The path exists but not for this HTTP method (HTTP 405); the text names the right one.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The request clashes with what is stored, e.g. a name already taken (HTTP 409); the
     /// text says what clashed.
     #[error("{0}")]
@@ -45,6 +48,7 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -43,6 +43,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             export_route::PATH,
             get(export_route::export_conversation).with_state(state.clone()),
         )
+        // Unknown API paths get a sentence, not the app's HTML "not found" page.
+        .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -78,6 +82,12 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         Some(cors) => router.layer(cors),
         None => router,
     }
+}
+
+/// The answer for a path under `/api/` that names no endpoint.
+async fn api_not_found(request: Request) -> Response {
+    AppError::NotFound("There is no such API endpoint.".to_string())
+        .into_api_response(request.uri().path())
 }
 
 /// Counts every `/api/` request against its client's per-IP budget; beyond it, a 429 with
@@ -137,12 +147,23 @@ async fn response_headers(request: Request, next: Next) -> Response {
 /// Largest server-function error body inspected by [`malformed_input_is_bad_request`].
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
-/// `server_fn` answers 500 when it cannot decode a request's arguments; that is the client's
-/// fault, so say 400 (the body, `Deserialization|…` or `Args|…`, already explains what is wrong).
+/// Makes `/api/` errors say what is wrong with the right status. `server_fn` answers 500
+/// when it cannot decode a request's arguments; that is the client's fault, so say 400 (the
+/// body, `Deserialization|…` or `Args|…`, already explains what is wrong), or 413 when the
+/// body was cut by the size limit (the outer [`oversized_body_message`] words it). A wrong
+/// method (405) or unknown path (404) that came back without a text gets one.
 async fn malformed_input_is_bad_request(request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let path = request.uri().path().to_string();
+    let is_api = path.starts_with("/api/") || path == "/api";
     let response = next.run(request).await;
-    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !is_api {
+        return response;
+    }
+    let status = response.status();
+    if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_FOUND {
+        return with_message_if_empty(response, &path).await;
+    }
+    if status != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -152,10 +173,42 @@ async fn malformed_input_is_bad_request(request: Request, next: Next) -> Respons
             return Response::from_parts(parts, Body::from("Something went wrong on the server."))
         }
     };
-    if bytes.starts_with(b"Deserialization|") || bytes.starts_with(b"Args|") {
+    if bytes.ends_with(LENGTH_LIMIT_ERROR) {
+        parts.status = StatusCode::PAYLOAD_TOO_LARGE;
+    } else if bytes.starts_with(b"Deserialization|") || bytes.starts_with(b"Args|") {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The text of the body limit's error when it cuts a body while it is being read.
+const LENGTH_LIMIT_ERROR: &[u8] = b"length limit exceeded";
+
+/// Gives a 404 or 405 under `/api/` a sentence when it has no body.
+async fn with_message_if_empty(response: Response, path: &str) -> Response {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
+        .await
+        .unwrap_or_default();
+    if !bytes.is_empty() {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let error = if parts.status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = parts
+            .headers
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+            .unwrap_or("another method");
+        AppError::MethodNotAllowed(format!("This endpoint only accepts {allowed}."))
+    } else {
+        AppError::NotFound("There is no such API endpoint.".to_string())
+    };
+    let mut response = error.into_api_response(path);
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        response.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    response
 }
 
 /// The sizes [`oversized_body_message`] names.
