@@ -50,7 +50,10 @@ mod tests {
         assert_eq!(limit_key(a), limit_key(b));
         assert_ne!(limit_key(a), limit_key(c));
         let mapped: IpAddr = "::ffff:192.0.2.1".parse().expect("ip");
-        assert_eq!(limit_key(mapped), "192.0.2.1".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            limit_key(mapped),
+            "192.0.2.1".parse::<IpAddr>().expect("ip")
+        );
         let v4: IpAddr = "192.0.2.1".parse().expect("ip");
         assert_eq!(limit_key(v4), v4);
     }

@@ -47,9 +47,14 @@ pub async fn refuse_cross_site(
 /// no browser provenance at all.
 fn is_same_site_or_allowed<B>(request: &http::Request<B>, allowed: &[String]) -> bool {
     let headers = request.headers();
-    let origin = headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or(""));
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or(""));
     if let Some(origin) = origin {
-        if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin.trim_end_matches('/'))) {
+        if allowed
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(origin.trim_end_matches('/')))
+        {
             return true;
         }
     }
@@ -131,8 +136,14 @@ mod tests {
             ("host", "chat.local:3000"),
             ("origin", "http://chat.local:3000")
         ]));
-        assert!(ok(&[("host", "Chat.Local"), ("origin", "https://chat.local:443")]));
-        assert!(ok(&[("host", "chat.local"), ("sec-fetch-site", "same-origin")]));
+        assert!(ok(&[
+            ("host", "Chat.Local"),
+            ("origin", "https://chat.local:443")
+        ]));
+        assert!(ok(&[
+            ("host", "chat.local"),
+            ("sec-fetch-site", "same-origin")
+        ]));
         assert!(!ok(&[
             ("host", "chat.local:3000"),
             ("origin", "http://evil.example:3000")
@@ -142,8 +153,14 @@ mod tests {
             ("origin", "http://chat.local:4000")
         ]));
         assert!(!ok(&[("host", "chat.local"), ("origin", "null")]));
-        assert!(!ok(&[("origin", "http://chat.local")]), "no Host to compare");
-        assert!(!ok(&[("host", "chat.local"), ("sec-fetch-site", "cross-site")]));
+        assert!(
+            !ok(&[("origin", "http://chat.local")]),
+            "no Host to compare"
+        );
+        assert!(!ok(&[
+            ("host", "chat.local"),
+            ("sec-fetch-site", "cross-site")
+        ]));
         assert!(ok(&[
             ("host", "chat.local"),
             ("origin", "https://app.example.com"),

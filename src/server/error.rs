@@ -94,8 +94,8 @@ impl AppError {
     /// `/api/` server functions the body is encoded as a server-function error
     /// (`ServerError|…`) so the page decodes and shows the text; elsewhere it is plain text.
     pub fn into_api_response(self, path: &str) -> Response {
-        let is_server_fn = path.starts_with("/api/")
-            && !crate::server::export_route::is_export_path(path);
+        let is_server_fn =
+            path.starts_with("/api/") && !crate::server::export_route::is_export_path(path);
         if !is_server_fn {
             return self.into_response();
         }

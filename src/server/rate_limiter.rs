@@ -92,7 +92,11 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
 
     /// How many keys are remembered (for tests of the bound).
     pub fn tracked_keys(&self) -> usize {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).map.len()
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map
+            .len()
     }
 }
 

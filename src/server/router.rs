@@ -229,8 +229,7 @@ async fn oversized_body_message(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
-    let is_import =
-        path == <crate::api::import_conversation::ImportConversation as ServerFn>::PATH;
+    let is_import = path == <crate::api::import_conversation::ImportConversation as ServerFn>::PATH;
     let response = next.run(request).await;
     if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return response;

@@ -184,7 +184,10 @@ impl Counts {
 
 /// Adds one failure for `key` at `now`.
 fn count_failure<K: Eq + Hash>(map: &mut HashMap<K, Failures>, key: K, now: Instant) {
-    let failures = map.entry(key).or_insert(Failures { count: 0, last: now });
+    let failures = map.entry(key).or_insert(Failures {
+        count: 0,
+        last: now,
+    });
     failures.count = failures.count.saturating_add(1);
     failures.last = now;
 }
@@ -245,14 +248,20 @@ mod tests {
     fn back_off_is_capped_at_fifteen_minutes() {
         let throttle = SignInThrottle::new(1);
         let mut now = Instant::now();
-        for _ in 0..40 {
-            match throttle.begin_at(IP, "alice", now) {
-                Ok(attempt) => drop(attempt),
-                Err(_) => now += MAX_BACKOFF,
-            }
+        let mut waits = Vec::new();
+        for _ in 0..20 {
+            drop(
+                throttle
+                    .begin_at(IP, "alice", now)
+                    .expect("allowed after waiting"),
+            );
+            let wait = refused_for(throttle.begin_at(IP, "alice", now));
+            waits.push(wait);
+            now += Duration::from_secs(wait);
         }
-        let wait = refused_for(throttle.begin_at(IP, "alice", now));
-        assert!(wait <= 15 * 60, "wait {wait}");
+        assert_eq!(waits[..4], [2, 4, 8, 16]);
+        assert_eq!(waits.last(), Some(&(15 * 60)));
+        assert!(waits.iter().all(|w| *w <= 15 * 60));
     }
 
     #[test]
@@ -280,7 +289,10 @@ mod tests {
         let throttle = SignInThrottle::new(3);
         let t0 = Instant::now();
         fail(&throttle, IP, "alice", 2, t0);
-        throttle.begin_at(IP, "alice", t0).expect("third").succeeded();
+        throttle
+            .begin_at(IP, "alice", t0)
+            .expect("third")
+            .succeeded();
         // The account starts afresh (from another IP: three free failures again).
         fail(&throttle, OTHER_IP, "alice", 3, t0);
         refused_for(throttle.begin_at(OTHER_IP, "alice", t0));

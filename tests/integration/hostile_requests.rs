@@ -59,11 +59,21 @@ async fn send(request: reqwest::RequestBuilder, what: &str) -> (u16, String) {
 /// Asserts a 4xx whose body is a sentence (not empty, not an HTML page, not a Rust debug
 /// dump).
 fn assert_clear_4xx(status: u16, body: &str, what: &str) {
-    assert!((400..500).contains(&status), "{what}: status {status}, body {body:?}");
+    assert!(
+        (400..500).contains(&status),
+        "{what}: status {status}, body {body:?}"
+    );
     let message = body.strip_prefix("ServerError|").unwrap_or(body).trim();
     assert!(!message.is_empty(), "{what}: empty message");
-    assert!(!message.starts_with('<'), "{what}: HTML instead of a message: {message:.80}");
-    assert!(message.len() < 2000, "{what}: message of {} bytes", message.len());
+    assert!(
+        !message.starts_with('<'),
+        "{what}: HTML instead of a message: {message:.80}"
+    );
+    assert!(
+        message.len() < 2000,
+        "{what}: message of {} bytes",
+        message.len()
+    );
 }
 
 /// Asserts the request is refused clearly, or (for argument-less endpoints, when the body
@@ -88,7 +98,11 @@ async fn the_list_covers_every_registered_server_function() {
 async fn malformed_bodies_are_4xx_with_a_message() {
     let app = app().await;
     let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let nested_object = format!("{{\"id\": {}1{}}}", "{\"a\":".repeat(5_000), "}".repeat(5_000));
+    let nested_object = format!(
+        "{{\"id\": {}1{}}}",
+        "{\"a\":".repeat(5_000),
+        "}".repeat(5_000)
+    );
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("empty", Vec::new()),
         ("not JSON", b"hello there".to_vec()),
@@ -164,7 +178,11 @@ async fn oversized_bodies_are_413_with_the_limit_not_a_reset() {
 #[tokio::test]
 async fn oversized_streamed_bodies_without_a_length_are_413() {
     let app = app().await;
-    for path in ["/api/chat/stream", "/api/conversations/import", "/api/models"] {
+    for path in [
+        "/api/chat/stream",
+        "/api/conversations/import",
+        "/api/models",
+    ] {
         let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
             (0..(HUGE / 65536)).map(|_| Ok(vec![b' '; 65536])).collect();
         let what = format!("{path} with a chunked {HUGE}-byte body");
@@ -187,7 +205,8 @@ async fn wrong_methods_and_unknown_paths_are_4xx_with_a_message() {
     for path in SERVER_FNS {
         for method in [Method::GET, Method::PUT, Method::DELETE, Method::PATCH] {
             let what = format!("{method} {path}");
-            let (status, text) = send(app.client.request(method.clone(), app.url(path)), &what).await;
+            let (status, text) =
+                send(app.client.request(method.clone(), app.url(path)), &what).await;
             assert_clear_4xx(status, &text, &what);
         }
     }
@@ -231,11 +250,23 @@ async fn hostile_export_requests_are_4xx_with_a_message() {
     let long_id = "x".repeat(10_000);
     for (label, path) in [
         ("unknown id", "/api/conversations/nope/export".to_string()),
-        ("bad format", "/api/conversations/nope/export?format=pdf".to_string()),
-        ("repeated format", "/api/conversations/nope/export?format=a&format=b".to_string()),
-        ("invalid percent-encoding", "/api/conversations/%ff%fe/export".to_string()),
+        (
+            "bad format",
+            "/api/conversations/nope/export?format=pdf".to_string(),
+        ),
+        (
+            "repeated format",
+            "/api/conversations/nope/export?format=a&format=b".to_string(),
+        ),
+        (
+            "invalid percent-encoding",
+            "/api/conversations/%ff%fe/export".to_string(),
+        ),
         ("long id", format!("/api/conversations/{long_id}/export")),
-        ("SQL-ish id", "/api/conversations/'%20OR%201=1--/export".to_string()),
+        (
+            "SQL-ish id",
+            "/api/conversations/'%20OR%201=1--/export".to_string(),
+        ),
     ] {
         let (status, text) = send(app.client.get(app.url(&path)), label).await;
         assert_clear_4xx(status, &text, label);

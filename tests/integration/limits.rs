@@ -64,8 +64,8 @@ async fn the_message_over_the_per_minute_limit_is_429_and_stores_nothing() {
 #[tokio::test]
 async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
     let fake = start_fake().await;
-    let app = TestApp::with_fake_and(&fake, "fake-slow", &[("SLUICE_CONCURRENT_STREAMS", "2")])
-        .await;
+    let app =
+        TestApp::with_fake_and(&fake, "fake-slow", &[("SLUICE_CONCURRENT_STREAMS", "2")]).await;
     let mut open = Vec::new();
     for n in 0..2 {
         let response = app
@@ -92,7 +92,9 @@ async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(app.state.limits.live_streams(UserId::LOCAL), 1);
-    let again = app.stream_chat("openai/fake-slow", "now there is room").await;
+    let again = app
+        .stream_chat("openai/fake-slow", "now there is room")
+        .await;
     assert_eq!(again.status(), 200);
     drop(again);
 }
@@ -101,10 +103,20 @@ async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
 async fn requests_per_ip_beyond_the_limit_are_429() {
     let app = TestApp::spawn(&[("SLUICE_IP_REQUESTS_PER_MINUTE", "3")]).await;
     for _ in 0..3 {
-        let response = app.client.post(app.url("/api/models")).send().await.expect("request");
+        let response = app
+            .client
+            .post(app.url("/api/models"))
+            .send()
+            .await
+            .expect("request");
         assert_eq!(response.status(), 200);
     }
-    let refused = app.client.post(app.url("/api/models")).send().await.expect("request");
+    let refused = app
+        .client
+        .post(app.url("/api/models"))
+        .send()
+        .await
+        .expect("request");
     assert_too_many(refused, "Too many requests from your network address").await;
     // The export download is counted too, and refused in plain text.
     let export = app
@@ -115,7 +127,11 @@ async fn requests_per_ip_beyond_the_limit_are_429() {
         .expect("request");
     assert_eq!(export.status(), 429);
     assert!(export.headers().contains_key("retry-after"));
-    assert!(export.text().await.expect("body").starts_with("Too many requests"));
+    assert!(export
+        .text()
+        .await
+        .expect("body")
+        .starts_with("Too many requests"));
 }
 
 #[tokio::test]
@@ -124,7 +140,10 @@ async fn sign_in_attempts_back_off_after_the_configured_failures() {
     let ip = Some("192.0.2.9".parse().expect("ip"));
     let limits = &app.state.limits;
     drop(limits.begin_sign_in(ip, "alice").expect("first failure"));
-    limits.begin_sign_in(ip, "alice").expect("second").succeeded();
+    limits
+        .begin_sign_in(ip, "alice")
+        .expect("second")
+        .succeeded();
     drop(limits.begin_sign_in(ip, "alice").expect("reset by success"));
     drop(limits.begin_sign_in(None, "alice").expect("second failure"));
     match limits.begin_sign_in(None, "ALICE") {
@@ -243,7 +262,9 @@ async fn an_allowed_origin_passes_and_gets_cors_headers() {
     );
     let foreign = post_models(&app, &[("origin", "https://other.example.com")]).await;
     assert_eq!(foreign.status(), 403);
-    assert!(!foreign.headers().contains_key("access-control-allow-origin"));
+    assert!(!foreign
+        .headers()
+        .contains_key("access-control-allow-origin"));
 }
 
 fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
@@ -299,7 +320,11 @@ fn bad_limits_and_origins_stop_start_up_with_a_reason() {
     let error = Config::from_parts(None, None, &env(&[("SLUICE_SIGN_IN_ATTEMPTS", "many")]))
         .expect_err("refused");
     assert!(error.contains("SLUICE_SIGN_IN_ATTEMPTS"), "{error}");
-    for origin in ["example.com", "https://example.com/app", "ftp://example.com"] {
+    for origin in [
+        "example.com",
+        "https://example.com/app",
+        "ftp://example.com",
+    ] {
         let error = Config::from_parts(None, None, &env(&[("SLUICE_ALLOWED_ORIGINS", origin)]))
             .expect_err("refused");
         assert!(error.contains(origin), "{error}");
