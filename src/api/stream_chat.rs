@@ -8,6 +8,9 @@
 //! nothing sends the whole history instead:
 //! `{"model": "demo/sluice-demo", "messages": [{"role": "user", "content": "Hi"}]}`.
 //!
+//! Refused with 429 (and `Retry-After`) beyond `[limits] messages_per_minute` or
+//! `concurrent_streams` for the user, before anything is stored.
+//!
 //! Answer: `text/event-stream` of `started` (with the stored ids), `delta`, `usage`, then
 //! `done` or `error` frames, with `: keep-alive` comments while the model is silent.
 
@@ -32,6 +35,13 @@ pub async fn stream_chat(
     use crate::server::stored_turn::TurnRequest;
     use futures::StreamExt;
     let state = AppState::from_context()?;
+    let user = state.current_user();
+    let ip = crate::server::client_ip::from_context();
+    // Refused before anything is stored; the slot lives as long as the answer's stream.
+    let slot = state
+        .limits
+        .check_message(user, ip)
+        .map_err(AppError::into_server_fn_error)?;
     let items = match (action, messages) {
         (Some(action), None) => {
             let request = TurnRequest {
@@ -40,11 +50,11 @@ pub async fn stream_chat(
                 model,
                 system_prompt,
             };
-            start_stored_turn(&state, request)
+            start_stored_turn(&state, request, slot)
                 .await
                 .map(StreamExt::boxed)
         }
-        (None, Some(messages)) => start_turn(&state, model, messages).map(StreamExt::boxed),
+        (None, Some(messages)) => start_turn(&state, model, messages, slot).map(StreamExt::boxed),
         _ => Err(AppError::BadRequest(
             "Send either an `action` (stored conversation) or `messages` (temporary chat)."
                 .to_string(),

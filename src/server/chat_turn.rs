@@ -13,6 +13,7 @@ use crate::server::answer_recorder::AnswerRecorder;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::server::stored_turn::{self, TurnRequest};
+use crate::server::stream_slots::StreamSlot;
 use crate::server::turns::TurnRegistration;
 use crate::store::AnswerWriter;
 use futures::{stream, Stream, StreamExt};
@@ -26,6 +27,7 @@ pub fn start_turn(
     state: &AppState,
     model: Option<String>,
     messages: Vec<ChatMessage>,
+    slot: StreamSlot,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     validate(&messages, state.config.server.max_request_bytes)?;
     let model_id = match model.filter(|m| !m.trim().is_empty()) {
@@ -35,7 +37,7 @@ pub fn start_turn(
             .default_model()
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
-    drive(state, model_id, messages, None)
+    drive(state, model_id, messages, None, slot)
 }
 
 /// Checks a request in a stored conversation, stores the user's message and the answer row,
@@ -43,6 +45,7 @@ pub fn start_turn(
 pub async fn start_stored_turn(
     state: &AppState,
     request: TurnRequest,
+    slot: StreamSlot,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     let user = state.current_user();
     let prepared = stored_turn::prepare(state, user, request).await?;
@@ -58,15 +61,18 @@ pub async fn start_stored_turn(
         prepared.model_id,
         prepared.history,
         Some((prepared.stored, AnswerRecorder::new(writer))),
+        slot,
     )
 }
 
-/// Starts the provider request and wraps it in the turn driver.
+/// Starts the provider request and wraps it in the turn driver, which holds `slot` (the
+/// user's concurrent-stream count) until the stream is dropped.
 fn drive(
     state: &AppState,
     model_id: String,
     messages: Vec<ChatMessage>,
     stored: Option<(StoredTurn, AnswerRecorder)>,
+    slot: StreamSlot,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     let (provider, provider_model) = state
         .catalog
@@ -86,6 +92,7 @@ fn drive(
     let driver = TurnDriver {
         upstream: Some(upstream),
         registration,
+        _slot: slot,
         recorder,
         keepalive: state.config.server.keepalive,
         started_at: Instant::now(),
@@ -131,6 +138,9 @@ struct TurnDriver {
     upstream: Option<ProviderStream>,
     /// Keeps the turn stoppable; dropping it unregisters the turn.
     registration: TurnRegistration,
+    /// Counts this answer among the user's live streams until the driver is dropped (the
+    /// stream ended, or the browser went away and the response body was dropped).
+    _slot: StreamSlot,
     /// Stores the answer as it is sent (records nothing for a temporary chat).
     recorder: AnswerRecorder,
     /// Silence after which a keep-alive comment is sent.

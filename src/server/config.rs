@@ -4,7 +4,9 @@
 //! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
-//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`). A bad file stops start-up with
+//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
+//! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
+//! `SLUICE_SIGN_IN_ATTEMPTS`). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
@@ -26,6 +28,34 @@ pub struct Config {
     pub detect_ollama: Option<String>,
     /// Where conversations are stored.
     pub storage: StorageConfig,
+    /// Rate limits against abuse (a value of 0 turns that limit off).
+    pub limits: LimitsConfig,
+}
+
+/// Rate limits against abuse; each is enforced in one place (see ARCHITECTURE.md). 0 means
+/// "no limit".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitsConfig {
+    /// Answers a user may start per minute (send, regenerate, continue, temporary chat), so
+    /// one account cannot run up the provider bill.
+    pub messages_per_minute: u32,
+    /// Requests to `/api/` one IP address may make per minute, against floods from one host.
+    pub ip_requests_per_minute: u32,
+    /// Answers one user may have streaming at once, each holding an upstream connection.
+    pub concurrent_streams: u32,
+    /// Failed sign-ins allowed (per account name and per IP) before exponential back-off.
+    pub sign_in_attempts: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            messages_per_minute: 30,
+            ip_requests_per_minute: 600,
+            concurrent_streams: 3,
+            sign_in_attempts: 5,
+        }
+    }
 }
 
 /// Where and how conversations are stored.
@@ -49,6 +79,9 @@ pub struct ServerConfig {
     /// Largest accepted imported file (a whole exported conversation, every branch), refused
     /// with a clear message before it is parsed; the request body limit admits it.
     pub max_import_bytes: usize,
+    /// Foreign origins (`scheme://host[:port]`, lower case) allowed to call `/api/` from a
+    /// browser: only they pass the cross-site check and get CORS headers. Empty: none.
+    pub allowed_origins: Vec<String>,
 }
 
 /// The offline demo model.
@@ -166,6 +199,23 @@ struct FileConfig {
     /// `[storage]` table.
     #[serde(default)]
     storage: FileStorage,
+    /// `[limits]` table.
+    #[serde(default)]
+    limits: FileLimits,
+}
+
+/// `[limits]` in the file (0 turns a limit off).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    /// Answers started per user per minute (default 30).
+    messages_per_minute: Option<u32>,
+    /// `/api/` requests per IP per minute (default 600).
+    ip_requests_per_minute: Option<u32>,
+    /// Answers streaming at once per user (default 3).
+    concurrent_streams: Option<u32>,
+    /// Failed sign-ins before back-off (default 5).
+    sign_in_attempts: Option<u32>,
 }
 
 /// `[storage]` in the file.
@@ -200,6 +250,8 @@ struct FileServer {
     max_message_bytes: Option<usize>,
     /// Imported file limit in bytes.
     max_import_bytes: Option<usize>,
+    /// Foreign origins allowed to call the API from a browser.
+    allowed_origins: Option<Vec<String>>,
 }
 
 /// `[demo]` in the file.
@@ -291,6 +343,43 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.server.max_import_bytes)
                 .unwrap_or(8 * 1024 * 1024),
+            allowed_origins: allowed_origins(
+                env.get("SLUICE_ALLOWED_ORIGINS")
+                    .map(|v| v.split(',').map(str::to_string).collect())
+                    .or(file.server.allowed_origins)
+                    .unwrap_or_default(),
+            )?,
+        };
+        let count = |name: &str, from_file: Option<u32>, default: u32| -> Result<u32, String> {
+            match env.get(name) {
+                Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                    format!("{name} must be a whole number (0 turns the limit off), got {v:?}")
+                }),
+                None => Ok(from_file.unwrap_or(default)),
+            }
+        };
+        let defaults = LimitsConfig::default();
+        let limits = LimitsConfig {
+            messages_per_minute: count(
+                "SLUICE_MESSAGES_PER_MINUTE",
+                file.limits.messages_per_minute,
+                defaults.messages_per_minute,
+            )?,
+            ip_requests_per_minute: count(
+                "SLUICE_IP_REQUESTS_PER_MINUTE",
+                file.limits.ip_requests_per_minute,
+                defaults.ip_requests_per_minute,
+            )?,
+            concurrent_streams: count(
+                "SLUICE_CONCURRENT_STREAMS",
+                file.limits.concurrent_streams,
+                defaults.concurrent_streams,
+            )?,
+            sign_in_attempts: count(
+                "SLUICE_SIGN_IN_ATTEMPTS",
+                file.limits.sign_in_attempts,
+                defaults.sign_in_attempts,
+            )?,
         };
         let data_dir = env
             .get("SLUICE_DATA_DIR")
@@ -375,8 +464,36 @@ impl Config {
             providers,
             detect_ollama,
             storage,
+            limits,
         })
     }
+}
+
+/// Checks and normalises the allowed origins: each must be `http(s)://host[:port]` with no
+/// path; blank entries are skipped; the result is lower case without a trailing slash (the
+/// form browsers send in `Origin`).
+fn allowed_origins(raw: Vec<String>) -> Result<Vec<String>, String> {
+    let mut origins = Vec::new();
+    for entry in raw {
+        let origin = entry.trim().trim_end_matches('/').to_ascii_lowercase();
+        if origin.is_empty() {
+            continue;
+        }
+        let valid = origin
+            .parse::<http::Uri>()
+            .ok()
+            .filter(|uri| matches!(uri.scheme_str(), Some("http" | "https")))
+            .filter(|uri| uri.authority().is_some())
+            .filter(|uri| uri.path_and_query().is_none_or(|p| p.as_str() == "/"))
+            .is_some();
+        if !valid || origin.contains('@') {
+            return Err(format!(
+                "allowed origin {entry:?} must look like https://example.com or http://host:port"
+            ));
+        }
+        origins.push(origin);
+    }
+    Ok(origins)
 }
 
 /// A provider that conventional environment variables can configure.

@@ -1,8 +1,9 @@
 //! The one error type of request handlers. Its public text is safe to show a user; internal
 //! details are logged once, here, and replaced by a generic message.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use server_fn::error::FromServerFnError;
 use server_fn::ServerFnError;
 
 /// What went wrong with a request.
@@ -14,6 +15,9 @@ pub enum AppError {
     /// Something named in the request does not exist (HTTP 404).
     #[error("{0}")]
     NotFound(String),
+    /// The path exists but not for this HTTP method (HTTP 405); the text names the right one.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The request clashes with what is stored, e.g. a name already taken (HTTP 409); the
     /// text says what clashed.
     #[error("{0}")]
@@ -21,6 +25,18 @@ pub enum AppError {
     /// The request is over a size limit (HTTP 413).
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The request is refused whoever sends it, e.g. from another site (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// A rate limit is exceeded (HTTP 429 with `Retry-After`); the text says how long to wait,
+    /// because the page shows the text, not the header.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What was refused and how long to wait, in words.
+        message: String,
+        /// Whole seconds until a retry may succeed (at least 1), sent as `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// A bug or an unavailable dependency (HTTP 500); the text is only logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -32,9 +48,22 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `Retry-After` value this error asks for, if any.
+    pub fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            } => Some(HeaderValue::from((*retry_after_secs).max(1))),
+            _ => None,
         }
     }
 
@@ -49,12 +78,46 @@ impl AppError {
         }
     }
 
-    /// Converts into a server function error, setting the HTTP status of the response.
+    /// Converts into a server function error, setting the HTTP status (and `Retry-After`)
+    /// of the response.
     pub fn into_server_fn_error(self) -> ServerFnError {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             options.set_status(self.status());
+            if let Some(retry_after) = self.retry_after() {
+                options.insert_header(header::RETRY_AFTER, retry_after);
+            }
         }
         ServerFnError::ServerError(self.public_message())
+    }
+
+    /// The response for a request refused by a middleware in front of the handlers: for
+    /// `/api/` server functions the body is encoded as a server-function error
+    /// (`ServerError|…`) so the page decodes and shows the text; elsewhere it is plain text.
+    pub fn into_api_response(self, path: &str) -> Response {
+        let is_server_fn =
+            path.starts_with("/api/") && !crate::server::export_route::is_export_path(path);
+        if !is_server_fn {
+            return self.into_response();
+        }
+        let status = self.status();
+        let retry_after = self.retry_after();
+        let error: ServerFnError = ServerFnError::ServerError(self.public_message());
+        let body = error.ser();
+        let mut response = (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response();
+        if let Some(retry_after) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after);
+        }
+        response
     }
 }
 
@@ -80,6 +143,13 @@ impl From<crate::store::StoreError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status(), self.public_message()).into_response()
+        let retry_after = self.retry_after();
+        let mut response = (self.status(), self.public_message()).into_response();
+        if let Some(retry_after) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after);
+        }
+        response
     }
 }

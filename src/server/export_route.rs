@@ -17,6 +17,14 @@ use serde::Deserialize;
 /// The route's path, as registered in the route table.
 pub const PATH: &str = "/api/conversations/{id}/export";
 
+/// Whether `path` is an export download (`/api/conversations/{id}/export`), the one `/api/`
+/// route that is not a server function.
+pub fn is_export_path(path: &str) -> bool {
+    path.strip_prefix("/api/conversations/")
+        .and_then(|rest| rest.strip_suffix("/export"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
 /// The query string of an export.
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {

@@ -5,12 +5,18 @@
 pub mod answer_recorder;
 pub mod catalog;
 pub mod chat_turn;
+pub mod client_ip;
 pub mod config;
+pub mod cross_site;
 pub mod error;
 pub mod export_route;
+pub mod limits;
+pub mod rate_limiter;
 pub mod router;
+pub mod sign_in_throttle;
 pub mod state;
 pub mod stored_turn;
+pub mod stream_slots;
 pub mod turns;
 
 use crate::server::state::AppState;
@@ -28,11 +34,14 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let turns = state.turns.clone();
     let app = router::app(state, leptos_options);
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!(live_turns = turns.live_count(), "shutting down");
-            turns.cancel_all();
-        })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!(live_turns = turns.live_count(), "shutting down");
+        turns.cancel_all();
+    })
+    .await
 }

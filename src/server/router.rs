@@ -3,12 +3,19 @@
 //! `leptos_routes_with_context`; the conversation download (`export_route`) is a plain axum
 //! route; everything else is the Leptos page or a static file.
 //!
+//! In front of every handler: CORS for configured foreign origins only, the security headers,
+//! the cross-site refusal (`cross_site`), the per-IP request limit for `/api/` (`limits`) and
+//! the body limit with a sentence for oversized bodies.
+//!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
 //! and no timeout layer (a long answer must not be cut).
 
 use crate::app::{shell, App};
 use crate::server::config::ServerConfig;
+use crate::server::cross_site::{cors_layer, refuse_cross_site};
+use crate::server::error::AppError;
 use crate::server::export_route;
+use crate::server::limits::Limits;
 use crate::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -16,12 +23,12 @@ use axum::http::StatusCode;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use server_fn::error::FromServerFnError;
-use server_fn::{ServerFn, ServerFnError};
+use server_fn::ServerFn;
+use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// Builds the whole HTTP application.
@@ -29,11 +36,17 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let body_limit = body_limit(&state.config.server);
     let context_state = state.clone();
-    Router::new()
+    let allowed_origins = Arc::new(state.config.server.allowed_origins.clone());
+    let cors = cors_layer(&allowed_origins);
+    let router = Router::new()
         .route(
             export_route::PATH,
             get(export_route::export_conversation).with_state(state.clone()),
         )
+        // Unknown API paths get a sentence, not the app's HTML "not found" page.
+        .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -44,16 +57,52 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(middleware::from_fn(response_headers))
         .layer(middleware::from_fn(malformed_input_is_bad_request))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(middleware::from_fn_with_state(
-            state.config.server.max_import_bytes,
-            oversized_import_message,
+            BodyLimits {
+                max_body_bytes: body_limit,
+                max_import_bytes: state.config.server.max_import_bytes,
+            },
+            oversized_body_message,
         ))
         // axum's own 2 MB default would cut server-function bodies (an import) below the limit.
         .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(leptos_options)
+        .layer(middleware::from_fn_with_state(
+            state.limits.clone(),
+            limit_ip_requests,
+        ))
+        .layer(middleware::from_fn_with_state(
+            allowed_origins,
+            refuse_cross_site,
+        ))
+        .layer(middleware::from_fn(response_headers))
+        .with_state(leptos_options);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// The answer for a path under `/api/` that names no endpoint.
+async fn api_not_found(request: Request) -> Response {
+    AppError::NotFound("There is no such API endpoint.".to_string())
+        .into_api_response(request.uri().path())
+}
+
+/// Counts every `/api/` request against its client's per-IP budget; beyond it, a 429 with
+/// `Retry-After`. Requests whose peer address is unknown (an app served without connect
+/// info) are not counted.
+async fn limit_ip_requests(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/api/") {
+        if let Some(ip) = crate::server::client_ip::of_request(&request) {
+            if let Err(error) = limits.check_ip_request(ip) {
+                return error.into_api_response(path);
+            }
+        }
+    }
+    next.run(request).await
 }
 
 /// Room for JSON around the text limits.
@@ -98,12 +147,23 @@ async fn response_headers(request: Request, next: Next) -> Response {
 /// Largest server-function error body inspected by [`malformed_input_is_bad_request`].
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
-/// `server_fn` answers 500 when it cannot decode a request's arguments; that is the client's
-/// fault, so say 400 (the body, `Deserialization|…` or `Args|…`, already explains what is wrong).
+/// Makes `/api/` errors say what is wrong with the right status. `server_fn` answers 500
+/// when it cannot decode a request's arguments; that is the client's fault, so say 400 (the
+/// body, `Deserialization|…` or `Args|…`, already explains what is wrong), or 413 when the
+/// body was cut by the size limit (the outer [`oversized_body_message`] words it). A wrong
+/// method (405) or unknown path (404) that came back without a text gets one.
 async fn malformed_input_is_bad_request(request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let path = request.uri().path().to_string();
+    let is_api = path.starts_with("/api/") || path == "/api";
     let response = next.run(request).await;
-    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !is_api {
+        return response;
+    }
+    let status = response.status();
+    if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_FOUND {
+        return with_message_if_empty(response, &path).await;
+    }
+    if status != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -113,27 +173,68 @@ async fn malformed_input_is_bad_request(request: Request, next: Next) -> Respons
             return Response::from_parts(parts, Body::from("Something went wrong on the server."))
         }
     };
-    if bytes.starts_with(b"Deserialization|") || bytes.starts_with(b"Args|") {
+    if bytes.ends_with(LENGTH_LIMIT_ERROR) {
+        parts.status = StatusCode::PAYLOAD_TOO_LARGE;
+    } else if bytes.starts_with(b"Deserialization|") || bytes.starts_with(b"Args|") {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The request body limit answers an oversized body with a bare "length limit exceeded". For
-/// an import, whose caller shows the error to a person, answer a sentence instead, encoded
-/// like every server-function error so the page decodes it as any other refusal.
-async fn oversized_import_message(
-    State(max_import_bytes): State<usize>,
+/// The text of the body limit's error when it cuts a body while it is being read.
+const LENGTH_LIMIT_ERROR: &[u8] = b"length limit exceeded";
+
+/// Gives a 404 or 405 under `/api/` a sentence when it has no body.
+async fn with_message_if_empty(response: Response, path: &str) -> Response {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
+        .await
+        .unwrap_or_default();
+    if !bytes.is_empty() {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let error = if parts.status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = parts
+            .headers
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+            .unwrap_or("another method");
+        AppError::MethodNotAllowed(format!("This endpoint only accepts {allowed}."))
+    } else {
+        AppError::NotFound("There is no such API endpoint.".to_string())
+    };
+    let mut response = error.into_api_response(path);
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        response.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    response
+}
+
+/// The sizes [`oversized_body_message`] names.
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    /// The request body limit.
+    max_body_bytes: usize,
+    /// The imported file limit.
+    max_import_bytes: usize,
+}
+
+/// The request body limit answers an oversized body with a bare "length limit exceeded";
+/// answer a sentence with the limit instead (for an import, the file limit), encoded like
+/// every server-function error so the page decodes it as any other refusal.
+async fn oversized_body_message(
+    State(limits): State<BodyLimits>,
     request: Request,
     next: Next,
 ) -> Response {
-    let is_import = request.uri().path()
-        == <crate::api::import_conversation::ImportConversation as ServerFn>::PATH;
+    let path = request.uri().path().to_string();
+    let is_import = path == <crate::api::import_conversation::ImportConversation as ServerFn>::PATH;
     let response = next.run(request).await;
-    if !is_import || response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
+    let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
         .await
         .unwrap_or_default();
@@ -141,15 +242,23 @@ async fn oversized_import_message(
         // The endpoint's own refusal, already a sentence.
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let message = format!(
-        "The file is too large (the limit is {} KiB).",
-        max_import_bytes / 1024
-    );
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    let error: ServerFnError = ServerFnError::ServerError(message);
-    Response::from_parts(parts, Body::from(error.ser()))
+    let message = if is_import {
+        format!(
+            "The file is too large (the limit is {} KiB).",
+            limits.max_import_bytes / 1024
+        )
+    } else {
+        format!(
+            "The request is too large (the limit is {} KiB).",
+            limits.max_body_bytes / 1024
+        )
+    };
+    let mut response = AppError::PayloadTooLarge(message).into_api_response(&path);
+    // Keep whatever the limit layer decided about the connection.
+    for (name, value) in parts.headers.iter() {
+        if name == header::CONNECTION {
+            response.headers_mut().insert(name, value.clone());
+        }
+    }
+    response
 }

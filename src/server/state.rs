@@ -3,6 +3,7 @@
 use crate::server::catalog::Catalog;
 use crate::server::config::Config;
 use crate::server::error::AppError;
+use crate::server::limits::Limits;
 use crate::server::turns::TurnRegistry;
 use crate::store::{Store, UserId};
 use server_fn::ServerFnError;
@@ -19,12 +20,15 @@ pub struct AppState {
     pub turns: TurnRegistry,
     /// Conversations, messages and presets.
     pub store: Store,
+    /// Rate limits (messages, streams, requests per IP, sign-ins), shared by every request.
+    pub limits: Limits,
 }
 
 impl AppState {
     /// Creates the state.
     pub fn new(config: Config, catalog: Catalog, store: Store) -> Self {
         Self {
+            limits: Limits::new(&config.limits),
             config: Arc::new(config),
             catalog: Arc::new(catalog),
             turns: TurnRegistry::default(),

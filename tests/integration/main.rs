@@ -13,6 +13,8 @@ mod conformance_openai_responses_http;
 mod conformance_support;
 mod conversation_pages;
 mod crash_recovery;
+mod hostile_requests;
+mod limits;
 mod markdown;
 mod openai_chat_extras;
 mod openai_fixtures;

@@ -361,7 +361,13 @@ async fn refused_requests_write_nothing() {
 
 #[tokio::test]
 async fn concurrent_sends_from_two_tabs_become_siblings() {
-    let app = demo_app().await;
+    // Eight answers at once: more than the default concurrent-stream limit.
+    let app = TestApp::spawn(&[
+        ("SLUICE_DEMO_TTFT_MS", "5"),
+        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
+        ("SLUICE_CONCURRENT_STREAMS", "8"),
+    ])
+    .await;
     let ids = stored_ids(&app.send_and_finish(None, None, "start").await);
     let conversation = ids.conversation_id.clone();
     let tabs = (0..8).map(|n| {

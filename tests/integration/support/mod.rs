@@ -97,15 +97,25 @@ impl TestApp {
 
     /// Serves the app wired to `fake` as its OpenAI-compatible provider.
     pub async fn with_fake(fake: &FakeUpstreamHandle, models: &str) -> TestApp {
+        TestApp::with_fake_and(fake, models, &[]).await
+    }
+
+    /// [`TestApp::with_fake`] with more settings (as if they were env vars).
+    pub async fn with_fake_and(
+        fake: &FakeUpstreamHandle,
+        models: &str,
+        extra: &[(&str, &str)],
+    ) -> TestApp {
         let base = fake.base_url();
-        TestApp::spawn(&[
+        let mut env = vec![
             ("OPENAI_BASE_URL", base.as_str()),
             ("OPENAI_API_KEY", FAKE_KEY),
             ("OPENAI_MODELS", models),
             ("SLUICE_DEMO_TTFT_MS", "50"),
             ("SLUICE_DEMO_TOKENS_PER_SECOND", "2000"),
-        ])
-        .await
+        ];
+        env.extend_from_slice(extra);
+        TestApp::spawn(&env).await
     }
 
     /// Absolute URL of a path.

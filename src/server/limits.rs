@@ -1,0 +1,106 @@
+//! The rate limits of the issue "abuse and hostile requests", in one place so every check is
+//! one call: [`Limits::check_message`] before a turn starts (answers per minute and
+//! concurrent streams per user), [`Limits::check_ip_request`] in front of every `/api/`
+//! request (the `limit_ip_requests` middleware), and [`Limits::begin_sign_in`] in the
+//! sign-in server function (see `sign_in_throttle`). Refusals are
+//! [`AppError::TooManyRequests`]: HTTP 429, a `Retry-After` header and a sentence saying how
+//! long to wait.
+
+use crate::server::config::LimitsConfig;
+use crate::server::error::AppError;
+use crate::server::rate_limiter::{retry_after_secs, RateLimiter};
+use crate::server::sign_in_throttle::{SignInAttempt, SignInThrottle};
+use crate::server::stream_slots::{StreamSlot, StreamSlots};
+use crate::store::UserId;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// What to announce in `Retry-After` when every stream slot is taken: a stream's end cannot
+/// be predicted, so a short, polite pause.
+const STREAM_SLOT_RETRY_SECS: u64 = 5;
+
+/// The live limiters; cheap to clone (shared state).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Answers started per user per minute.
+    messages: Arc<RateLimiter<UserId>>,
+    /// `/api/` requests per IP (key: `client_ip::limit_key`) per minute.
+    ip_requests: Arc<RateLimiter<IpAddr>>,
+    /// Live streams per user.
+    streams: StreamSlots,
+    /// Failed sign-ins per account and IP.
+    sign_in: SignInThrottle,
+}
+
+impl Limits {
+    /// Limiters with the configured limits.
+    pub fn new(config: &LimitsConfig) -> Self {
+        Self {
+            messages: Arc::new(RateLimiter::new(config.messages_per_minute)),
+            ip_requests: Arc::new(RateLimiter::new(config.ip_requests_per_minute)),
+            streams: StreamSlots::new(config.concurrent_streams),
+            sign_in: SignInThrottle::new(config.sign_in_attempts),
+        }
+    }
+
+    /// Admits a new answer for `user` (from `ip`, logged on refusal) or refuses it with a
+    /// 429. The returned slot counts the stream as live until it is dropped: move it into the
+    /// turn's driver. A refusal for a full slot costs no message from the per-minute budget.
+    pub fn check_message(&self, user: UserId, ip: Option<IpAddr>) -> Result<StreamSlot, AppError> {
+        let Some(slot) = self.streams.try_acquire(user) else {
+            tracing::info!(user = user.0, ?ip, "refused: too many concurrent streams");
+            let max = self.streams.max();
+            let answers = if max == 1 { "answer" } else { "answers" };
+            return Err(AppError::TooManyRequests {
+                message: format!(
+                    "You already have {max} {answers} streaming. Wait for one to finish (or \
+                     stop it) and try again."
+                ),
+                retry_after_secs: STREAM_SLOT_RETRY_SECS,
+            });
+        };
+        if let Err(wait) = self.messages.check(&user) {
+            tracing::info!(user = user.0, ?ip, "refused: messages per minute");
+            let secs = retry_after_secs(wait);
+            return Err(AppError::TooManyRequests {
+                message: format!(
+                    "You are sending messages too quickly. Wait {secs} s and try again."
+                ),
+                retry_after_secs: secs,
+            });
+        }
+        Ok(slot)
+    }
+
+    /// Counts one `/api/` request from `ip`, or refuses it with a 429.
+    pub fn check_ip_request(&self, ip: IpAddr) -> Result<(), AppError> {
+        self.ip_requests
+            .check(&crate::server::client_ip::limit_key(ip))
+            .map_err(|wait| {
+                tracing::info!(%ip, "refused: requests per minute from one address");
+                let secs = retry_after_secs(wait);
+                AppError::TooManyRequests {
+                    message: format!(
+                        "Too many requests from your network address. Wait {secs} s and try \
+                         again."
+                    ),
+                    retry_after_secs: secs,
+                }
+            })
+    }
+
+    /// Starts a sign-in attempt as `account` from `ip`, or refuses it with a 429 while a
+    /// back-off runs; see `sign_in_throttle` for how the sign-in server function uses it.
+    pub fn begin_sign_in(
+        &self,
+        ip: Option<IpAddr>,
+        account: &str,
+    ) -> Result<SignInAttempt, AppError> {
+        self.sign_in.begin(ip, account)
+    }
+
+    /// Streams `user` has live now.
+    pub fn live_streams(&self, user: UserId) -> u32 {
+        self.streams.live(user)
+    }
+}

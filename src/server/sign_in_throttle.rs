@@ -1,0 +1,334 @@
+//! Slows down password guessing: failed sign-ins are counted per account name and per client
+//! IP; after `free_attempts` failures on either, each further attempt must wait, the wait
+//! doubling with every failure (2 s, 4 s, 8 s … up to 15 minutes). A success resets the
+//! account's count. In memory; nothing sleeps (a refusal is a 429 saying how long to wait);
+//! counts are forgotten an hour after their last failure, so the maps stay bounded.
+//!
+//! # How the sign-in server function uses it
+//!
+//! One call before the password is checked, one after it matched:
+//!
+//! ```ignore
+//! let ip = crate::server::client_ip::from_context();
+//! let attempt = state.limits.begin_sign_in(ip, &name).map_err(AppError::into_server_fn_error)?;
+//! let user = verify_password(&state, &name, &password).await?; // any `?` here is a failure
+//! attempt.succeeded();
+//! ```
+//!
+//! [`SignInThrottle::begin`] refuses while a back-off runs and otherwise counts the attempt
+//! as a failure straight away, so parallel guesses cannot all slip in before the first is
+//! judged; [`SignInAttempt::succeeded`] takes it back. Dropping the attempt without calling
+//! it (wrong password, unknown account, an error) leaves the failure counted. Use the same
+//! refusal text for "no such account" and "wrong password".
+//!
+//! A success does not reset the IP's count (only takes back its own attempt): otherwise one
+//! valid account would let its owner guess at other accounts' passwords forever.
+
+use crate::server::error::AppError;
+use crate::server::rate_limiter::retry_after_secs;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The first back-off, doubled with each further failure.
+const BASE_BACKOFF: Duration = Duration::from_secs(2);
+/// The longest back-off.
+const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+/// Failures older than this (since the key's last failure) are forgotten; above
+/// [`MAX_BACKOFF`], so a lock always runs out before its count is forgotten.
+const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Failed sign-in counts per account and per IP.
+#[derive(Clone, Debug)]
+pub struct SignInThrottle {
+    /// Failures allowed before back-off starts; 0 turns the throttle off.
+    free_attempts: u32,
+    /// The counts, shared by clones (the attempt guards hold one).
+    state: Arc<Mutex<Counts>>,
+}
+
+/// The mutable part of a [`SignInThrottle`].
+#[derive(Debug, Default)]
+struct Counts {
+    /// Per account name (trimmed, lower case).
+    accounts: HashMap<String, Failures>,
+    /// Per client IP (IPv6 per /64, see `client_ip::limit_key`).
+    ips: HashMap<IpAddr, Failures>,
+    /// When forgotten counts were last dropped, so pruning runs once a minute at most.
+    last_prune: Option<Instant>,
+}
+
+/// One key's failures.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    /// Failed (or still undecided) attempts since the last reset.
+    count: u32,
+    /// When the last one began; back-off runs from here.
+    last: Instant,
+}
+
+/// One sign-in attempt in progress: counted as a failure unless [`Self::succeeded`] is called.
+#[derive(Debug)]
+#[must_use = "call `succeeded()` once the password matched"]
+pub struct SignInAttempt {
+    /// The counts to correct on success.
+    state: Arc<Mutex<Counts>>,
+    /// The normalised account name.
+    account: String,
+    /// The client's IP key, when known.
+    ip: Option<IpAddr>,
+}
+
+impl SignInThrottle {
+    /// A throttle allowing `free_attempts` failures before back-off (0: off).
+    pub fn new(free_attempts: u32) -> Self {
+        Self {
+            free_attempts,
+            state: Arc::default(),
+        }
+    }
+
+    /// Starts an attempt to sign in as `account` from `ip`, or refuses it (429) while a
+    /// back-off runs for either.
+    pub fn begin(&self, ip: Option<IpAddr>, account: &str) -> Result<SignInAttempt, AppError> {
+        self.begin_at(ip, account, Instant::now())
+    }
+
+    /// [`Self::begin`] at time `now`.
+    pub fn begin_at(
+        &self,
+        ip: Option<IpAddr>,
+        account: &str,
+        now: Instant,
+    ) -> Result<SignInAttempt, AppError> {
+        let account = normalise(account);
+        let ip = ip.map(crate::server::client_ip::limit_key);
+        let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        counts.prune(now);
+        if self.free_attempts > 0 {
+            let wait = [
+                self.wait(counts.accounts.get(&account), now),
+                ip.and_then(|ip| self.wait(counts.ips.get(&ip), now)),
+            ]
+            .into_iter()
+            .flatten()
+            .max();
+            if let Some(wait) = wait {
+                let secs = retry_after_secs(wait);
+                return Err(AppError::TooManyRequests {
+                    message: format!(
+                        "Too many failed sign-ins. Wait {secs} s before trying again."
+                    ),
+                    retry_after_secs: secs,
+                });
+            }
+            count_failure(&mut counts.accounts, account.clone(), now);
+            if let Some(ip) = ip {
+                count_failure(&mut counts.ips, ip, now);
+            }
+        }
+        Ok(SignInAttempt {
+            state: self.state.clone(),
+            account,
+            ip: ip.filter(|_| self.free_attempts > 0),
+        })
+    }
+
+    /// How long a key with `failures` must still wait at `now`, if at all.
+    fn wait(&self, failures: Option<&Failures>, now: Instant) -> Option<Duration> {
+        let failures = failures?;
+        let over = failures.count.checked_sub(self.free_attempts)?;
+        let backoff = BASE_BACKOFF
+            .checked_mul(1u32.checked_shl(over).unwrap_or(u32::MAX))
+            .unwrap_or(MAX_BACKOFF)
+            .min(MAX_BACKOFF);
+        let until = failures.last + backoff;
+        (until > now).then(|| until - now)
+    }
+}
+
+impl SignInAttempt {
+    /// The password matched: forget the account's failures and take back this attempt's
+    /// count on the IP.
+    pub fn succeeded(self) {
+        let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        counts.accounts.remove(&self.account);
+        if let Some(ip) = self.ip {
+            if let Some(failures) = counts.ips.get_mut(&ip) {
+                failures.count = failures.count.saturating_sub(1);
+                if failures.count == 0 {
+                    counts.ips.remove(&ip);
+                }
+            }
+        }
+    }
+}
+
+impl Counts {
+    /// Drops counts whose last failure is older than [`FORGET_AFTER`] (once a minute at most).
+    fn prune(&mut self, now: Instant) {
+        if self
+            .last_prune
+            .is_some_and(|last| now.saturating_duration_since(last) < Duration::from_secs(60))
+        {
+            return;
+        }
+        self.last_prune = Some(now);
+        let fresh = |f: &Failures| now.saturating_duration_since(f.last) < FORGET_AFTER;
+        self.accounts.retain(|_, f| fresh(f));
+        self.ips.retain(|_, f| fresh(f));
+    }
+}
+
+/// Adds one failure for `key` at `now`.
+fn count_failure<K: Eq + Hash>(map: &mut HashMap<K, Failures>, key: K, now: Instant) {
+    let failures = map.entry(key).or_insert(Failures {
+        count: 0,
+        last: now,
+    });
+    failures.count = failures.count.saturating_add(1);
+    failures.last = now;
+}
+
+/// The account name as counted: `Alice ` and `alice` are the same account.
+fn normalise(account: &str) -> String {
+    account.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    const IP: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
+    const OTHER_IP: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+
+    /// Fails `n` attempts at `now`.
+    fn fail(throttle: &SignInThrottle, ip: Option<IpAddr>, account: &str, n: u32, now: Instant) {
+        for _ in 0..n {
+            drop(throttle.begin_at(ip, account, now).expect("allowed"));
+        }
+    }
+
+    /// The Retry-After of a refusal.
+    fn refused_for(result: Result<SignInAttempt, AppError>) -> u64 {
+        match result {
+            Err(AppError::TooManyRequests {
+                retry_after_secs,
+                message,
+            }) => {
+                assert!(message.contains(&format!("Wait {retry_after_secs} s")));
+                retry_after_secs
+            }
+            other => panic!("expected a 429, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn free_attempts_then_doubling_back_off() {
+        let throttle = SignInThrottle::new(5);
+        let t0 = Instant::now();
+        fail(&throttle, IP, "alice", 5, t0);
+        assert_eq!(refused_for(throttle.begin_at(IP, "alice", t0)), 2);
+        let t1 = t0 + Duration::from_secs(2);
+        fail(&throttle, IP, "alice", 1, t1);
+        assert_eq!(refused_for(throttle.begin_at(IP, "alice", t1)), 4);
+        let t2 = t1 + Duration::from_secs(4);
+        fail(&throttle, IP, "alice", 1, t2);
+        assert_eq!(refused_for(throttle.begin_at(IP, "alice", t2)), 8);
+        // A refused attempt is not counted: waiting out the back-off is enough.
+        assert!(throttle
+            .begin_at(IP, "alice", t2 + Duration::from_secs(8))
+            .is_ok());
+    }
+
+    #[test]
+    fn back_off_is_capped_at_fifteen_minutes() {
+        let throttle = SignInThrottle::new(1);
+        let mut now = Instant::now();
+        let mut waits = Vec::new();
+        for _ in 0..20 {
+            drop(
+                throttle
+                    .begin_at(IP, "alice", now)
+                    .expect("allowed after waiting"),
+            );
+            let wait = refused_for(throttle.begin_at(IP, "alice", now));
+            waits.push(wait);
+            now += Duration::from_secs(wait);
+        }
+        assert_eq!(waits[..4], [2, 4, 8, 16]);
+        assert_eq!(waits.last(), Some(&(15 * 60)));
+        assert!(waits.iter().all(|w| *w <= 15 * 60));
+    }
+
+    #[test]
+    fn the_account_is_locked_from_every_ip() {
+        let throttle = SignInThrottle::new(3);
+        let t0 = Instant::now();
+        fail(&throttle, IP, "Alice", 3, t0);
+        refused_for(throttle.begin_at(OTHER_IP, " alice ", t0));
+        assert!(throttle.begin_at(OTHER_IP, "bob", t0).is_ok());
+    }
+
+    #[test]
+    fn the_ip_is_locked_for_every_account() {
+        let throttle = SignInThrottle::new(3);
+        let t0 = Instant::now();
+        fail(&throttle, IP, "alice", 1, t0);
+        fail(&throttle, IP, "bob", 1, t0);
+        fail(&throttle, IP, "carol", 1, t0);
+        refused_for(throttle.begin_at(IP, "dave", t0));
+        assert!(throttle.begin_at(OTHER_IP, "dave", t0).is_ok());
+    }
+
+    #[test]
+    fn success_resets_the_account_but_not_the_ip() {
+        let throttle = SignInThrottle::new(3);
+        let t0 = Instant::now();
+        fail(&throttle, IP, "alice", 2, t0);
+        throttle
+            .begin_at(IP, "alice", t0)
+            .expect("third")
+            .succeeded();
+        // The account starts afresh (from another IP: three free failures again).
+        fail(&throttle, OTHER_IP, "alice", 3, t0);
+        refused_for(throttle.begin_at(OTHER_IP, "alice", t0));
+        // The first IP keeps its two failures: one more and it backs off.
+        fail(&throttle, IP, "mallory", 1, t0);
+        refused_for(throttle.begin_at(IP, "zed", t0));
+    }
+
+    #[test]
+    fn parallel_attempts_cannot_exceed_the_free_ones() {
+        let throttle = SignInThrottle::new(3);
+        let t0 = Instant::now();
+        let in_flight: Vec<_> = (0..3)
+            .map(|_| throttle.begin_at(IP, "alice", t0).expect("free"))
+            .collect();
+        refused_for(throttle.begin_at(IP, "alice", t0));
+        drop(in_flight);
+    }
+
+    #[test]
+    fn old_failures_are_forgotten() {
+        let throttle = SignInThrottle::new(2);
+        let t0 = Instant::now();
+        fail(&throttle, IP, "alice", 2, t0);
+        let later = t0 + FORGET_AFTER + Duration::from_secs(1);
+        assert!(throttle.begin_at(None, "someone", later).is_ok());
+        let counts = throttle.state.lock().expect("lock");
+        assert!(!counts.accounts.contains_key("alice"));
+        assert!(counts.ips.is_empty());
+    }
+
+    #[test]
+    fn zero_turns_the_throttle_off() {
+        let throttle = SignInThrottle::new(0);
+        let t0 = Instant::now();
+        fail(&throttle, IP, "alice", 100, t0);
+        assert!(throttle.state.lock().expect("lock").accounts.is_empty());
+    }
+}
