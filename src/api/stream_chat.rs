@@ -32,6 +32,7 @@ pub async fn stream_chat(
     use crate::server::stored_turn::TurnRequest;
     use futures::StreamExt;
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     let items = match (action, messages) {
         (Some(action), None) => {
             let request = TurnRequest {
@@ -40,11 +41,11 @@ pub async fn stream_chat(
                 model,
                 system_prompt,
             };
-            start_stored_turn(&state, request)
+            start_stored_turn(&state, user, request)
                 .await
                 .map(StreamExt::boxed)
         }
-        (None, Some(messages)) => start_turn(&state, model, messages).map(StreamExt::boxed),
+        (None, Some(messages)) => start_turn(&state, user, model, messages).map(StreamExt::boxed),
         _ => Err(AppError::BadRequest(
             "Send either an `action` (stored conversation) or `messages` (temporary chat)."
                 .to_string(),

@@ -14,7 +14,7 @@ use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::server::stored_turn::{self, TurnRequest};
 use crate::server::turns::TurnRegistration;
-use crate::store::AnswerWriter;
+use crate::store::{AnswerWriter, UserId};
 use futures::{stream, Stream, StreamExt};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -24,6 +24,7 @@ use tokio::time::Instant;
 /// starts its turn.
 pub fn start_turn(
     state: &AppState,
+    user: UserId,
     model: Option<String>,
     messages: Vec<ChatMessage>,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
@@ -35,16 +36,16 @@ pub fn start_turn(
             .default_model()
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
-    drive(state, model_id, messages, None)
+    drive(state, user, model_id, messages, None)
 }
 
 /// Checks a request in a stored conversation, stores the user's message and the answer row,
 /// and starts the turn that writes the answer.
 pub async fn start_stored_turn(
     state: &AppState,
+    user: UserId,
     request: TurnRequest,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
-    let user = state.current_user();
     let prepared = stored_turn::prepare(state, user, request).await?;
     let writer = AnswerWriter::new(
         state.store.clone(),
@@ -55,15 +56,18 @@ pub async fn start_stored_turn(
     .with_interval(state.config.storage.flush_interval);
     drive(
         state,
+        user,
         prepared.model_id,
         prepared.history,
         Some((prepared.stored, AnswerRecorder::new(writer))),
     )
 }
 
-/// Starts the provider request and wraps it in the turn driver.
+/// Starts the provider request and wraps it in the turn driver (registered as `user`'s, so
+/// only they can stop it).
 fn drive(
     state: &AppState,
+    user: UserId,
     model_id: String,
     messages: Vec<ChatMessage>,
     stored: Option<(StoredTurn, AnswerRecorder)>,
@@ -73,7 +77,7 @@ fn drive(
         .resolve(&model_id)
         .ok_or_else(|| AppError::NotFound(format!("Unknown model {model_id:?}.")))?;
     let turn_id = uuid::Uuid::new_v4().to_string();
-    let registration = state.turns.register(&turn_id);
+    let registration = state.turns.register(&turn_id, user);
     let upstream = provider.stream(ProviderRequest {
         model: provider_model,
         messages,

@@ -4,10 +4,13 @@
 //! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
-//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`). A bad file stops start-up with
+//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, and the `[auth]` variables of
+//! [`auth_config`](crate::server::auth_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
+pub use crate::server::auth_config::{AuthConfig, CookieSecure};
+use crate::server::auth_config::FileAuth;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,8 @@ pub struct Config {
     pub detect_ollama: Option<String>,
     /// Where conversations are stored.
     pub storage: StorageConfig,
+    /// Who may use the site and how they are identified.
+    pub auth: AuthConfig,
 }
 
 /// Where and how conversations are stored.
@@ -166,6 +171,9 @@ struct FileConfig {
     /// `[storage]` table.
     #[serde(default)]
     storage: FileStorage,
+    /// `[auth]` table.
+    #[serde(default)]
+    auth: FileAuth,
 }
 
 /// `[storage]` in the file.
@@ -369,12 +377,14 @@ impl Config {
                 .ollama_url
                 .unwrap_or_else(|| ProviderKind::Ollama.default_base_url().to_string())
         });
+        let auth = AuthConfig::resolve(file.auth, env)?;
         Ok(Self {
             server,
             demo,
             providers,
             detect_ollama,
             storage,
+            auth,
         })
     }
 }

@@ -11,6 +11,12 @@ pub enum AppError {
     /// The request is malformed or makes no sense (HTTP 400); the text says why.
     #[error("{0}")]
     BadRequest(String),
+    /// The request needs a signed-in user and has none (HTTP 401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The user may not do this, e.g. an admin function for a non-admin (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
     /// Something named in the request does not exist (HTTP 404).
     #[error("{0}")]
     NotFound(String),
@@ -31,6 +37,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

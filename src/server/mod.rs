@@ -3,12 +3,15 @@
 //! talks to upstream providers.
 
 pub mod answer_recorder;
+pub mod auth_config;
 pub mod catalog;
 pub mod chat_turn;
 pub mod config;
 pub mod error;
 pub mod export_route;
+pub mod identity;
 pub mod router;
+pub mod session_cookie;
 pub mod state;
 pub mod stored_turn;
 pub mod turns;
@@ -28,7 +31,7 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let turns = state.turns.clone();
     let app = router::app(state, leptos_options);
-    axum::serve(listener, app.into_make_service())
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!(live_turns = turns.live_count(), "shutting down");

@@ -1,7 +1,8 @@
 //! The route table: `fn app(state, options) -> Router`, kept apart from `main` so tests can
 //! serve it on an ephemeral port. Server functions (under `/api/`) are registered by
 //! `leptos_routes_with_context`; the conversation download (`export_route`) is a plain axum
-//! route; everything else is the Leptos page or a static file.
+//! route; everything else is the Leptos page or a static file. Every request first goes
+//! through [`identity::resolve`], which finds its user and refuses what needs one.
 //!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
 //! and no timeout layer (a long answer must not be cut).
@@ -9,6 +10,7 @@
 use crate::app::{shell, App};
 use crate::server::config::ServerConfig;
 use crate::server::export_route;
+use crate::server::identity;
 use crate::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -44,6 +46,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), identity::resolve))
         .layer(middleware::from_fn(response_headers))
         .layer(middleware::from_fn(malformed_input_is_bad_request))
         .layer(RequestBodyLimitLayer::new(body_limit))
