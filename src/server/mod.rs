@@ -12,6 +12,7 @@ pub mod export_route;
 pub mod identity;
 pub mod router;
 pub mod session_cookie;
+pub mod session_start;
 pub mod state;
 pub mod stored_turn;
 pub mod turns;
