@@ -17,6 +17,11 @@ pub async fn admin_set_admin(user_id: i64, is_admin: bool) -> Result<(), ServerF
         .set_account_admin(UserId(user_id), is_admin)
         .await
         .map_err(|e| AppError::from_store(e, "That user does not exist.").into_server_fn_error())?;
-    tracing::info!(admin = admin.id.0, user = account.id.0, is_admin, "account role set");
+    tracing::info!(
+        admin = admin.id.0,
+        user = account.id.0,
+        is_admin,
+        "account role set"
+    );
     Ok(())
 }

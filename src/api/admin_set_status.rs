@@ -19,6 +19,11 @@ pub async fn admin_set_status(user_id: i64, status: AccountStatus) -> Result<(),
         .set_account_status(UserId(user_id), status)
         .await
         .map_err(|e| AppError::from_store(e, "That user does not exist.").into_server_fn_error())?;
-    tracing::info!(admin = admin.id.0, user = account.id.0, status = status.as_str(), "account status set");
+    tracing::info!(
+        admin = admin.id.0,
+        user = account.id.0,
+        status = status.as_str(),
+        "account status set"
+    );
     Ok(())
 }

@@ -36,7 +36,12 @@ pub async fn sign_up(name: String, password: String) -> Result<SignUpResult, Ser
         if active {
             session_start::start(&state, &identity, &account).await?;
         }
-        tracing::info!(user = account.id.0, admin = account.is_admin, active, "signed up");
+        tracing::info!(
+            user = account.id.0,
+            admin = account.is_admin,
+            active,
+            "signed up"
+        );
         Ok(SignUpResult {
             account: account.info(),
             pending: !active,

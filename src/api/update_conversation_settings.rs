@@ -36,12 +36,7 @@ pub async fn update_conversation_settings(
     checked.map_err(AppError::into_server_fn_error)?;
     state
         .store
-        .set_conversation_settings(
-            user,
-            &id,
-            model.as_deref(),
-            system_prompt.as_deref(),
-        )
+        .set_conversation_settings(user, &id, model.as_deref(), system_prompt.as_deref())
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

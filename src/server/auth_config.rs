@@ -60,10 +60,8 @@ pub(super) struct FileAuth {
 
 /// Parses one of the snake_case words of a config enum.
 fn word<T: for<'de> Deserialize<'de>>(name: &str, value: &str) -> Result<T, String> {
-    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
-        value.trim(),
-    ))
-    .map_err(|e| format!("{name}: {e}"))
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value.trim()))
+        .map_err(|e| format!("{name}: {e}"))
 }
 
 impl AuthConfig {

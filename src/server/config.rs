@@ -9,8 +9,8 @@
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
-pub use crate::server::auth_config::{AuthConfig, CookieSecure};
 use crate::server::auth_config::FileAuth;
+pub use crate::server::auth_config::{AuthConfig, CookieSecure};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

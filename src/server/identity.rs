@@ -151,7 +151,10 @@ async fn proxy_account(state: &AppState, name: &str) -> Result<Account, AppError
     }
     match state.store.create_account(name, None, false).await {
         Ok(account) => {
-            tracing::info!(user = account.id.0, "account created for a proxy-named user");
+            tracing::info!(
+                user = account.id.0,
+                "account created for a proxy-named user"
+            );
             Ok(account)
         }
         // Two first requests at once: the other one created it.

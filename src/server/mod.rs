@@ -32,11 +32,14 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let turns = state.turns.clone();
     let app = router::app(state, leptos_options);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!(live_turns = turns.live_count(), "shutting down");
-            turns.cancel_all();
-        })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!(live_turns = turns.live_count(), "shutting down");
+        turns.cancel_all();
+    })
+    .await
 }

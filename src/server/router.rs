@@ -46,7 +46,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), identity::resolve))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            identity::resolve,
+        ))
         .layer(middleware::from_fn(response_headers))
         .layer(middleware::from_fn(malformed_input_is_bad_request))
         .layer(RequestBodyLimitLayer::new(body_limit))

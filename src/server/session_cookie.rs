@@ -62,5 +62,9 @@ pub fn start(config: &AuthConfig, token: &str, secure: bool) -> Option<HeaderVal
 
 /// `Set-Cookie` removing the session cookie from the browser.
 pub fn end(secure: bool) -> Option<HeaderValue> {
-    HeaderValue::from_str(&format!("{COOKIE_NAME}=; Max-Age=0; {}", attributes(secure))).ok()
+    HeaderValue::from_str(&format!(
+        "{COOKIE_NAME}=; Max-Age=0; {}",
+        attributes(secure)
+    ))
+    .ok()
 }

@@ -1,11 +1,11 @@
 //! Shared server state handed to every request (through Leptos context for server functions).
 
+use crate::account::AuthMode;
 use crate::server::catalog::Catalog;
 use crate::server::config::Config;
 use crate::server::error::AppError;
-use crate::server::turns::TurnRegistry;
-use crate::account::AuthMode;
 use crate::server::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
+use crate::server::turns::TurnRegistry;
 use crate::store::{Account, Store, UserId};
 use server_fn::ServerFnError;
 use std::sync::Arc;
@@ -71,7 +71,8 @@ impl AppState {
         let account = self.require_account()?;
         if self.config.auth.mode == AuthMode::Off || !account.is_admin {
             return Err(
-                AppError::Forbidden("Only an admin may do this.".to_string()).into_server_fn_error(),
+                AppError::Forbidden("Only an admin may do this.".to_string())
+                    .into_server_fn_error(),
             );
         }
         Ok(account)

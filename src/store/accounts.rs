@@ -69,9 +69,7 @@ fn name_taken(name: &str) -> StoreError {
 
 /// The conflict when a change would leave no active admin.
 fn last_admin() -> StoreError {
-    StoreError::Conflict(
-        "That is the last admin: make another user an admin first.".to_string(),
-    )
+    StoreError::Conflict("That is the last admin: make another user an admin first.".to_string())
 }
 
 /// Active admins other than `?1` exist (SQL fragment for the last-admin guard).
@@ -197,11 +195,7 @@ impl Store {
     }
 
     /// Whether `password` is `user`'s current password (false for users without one).
-    pub async fn password_matches(
-        &self,
-        user: UserId,
-        password: &str,
-    ) -> Result<bool, StoreError> {
+    pub async fn password_matches(&self, user: UserId, password: &str) -> Result<bool, StoreError> {
         let hash: Option<(Option<String>,)> =
             sqlx::query_as("SELECT password_hash FROM users WHERE id = ?1 AND is_builtin = 0")
                 .bind(user.0)

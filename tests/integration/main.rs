@@ -1,6 +1,7 @@
 //! The one integration-test binary (needs the `ssr` feature: `make test-rust`).
 #![cfg(feature = "ssr")]
 
+mod accounts;
 mod chat_codec;
 mod chat_endpoint;
 mod config_loading;
@@ -13,6 +14,7 @@ mod conformance_openai_responses_http;
 mod conformance_support;
 mod conversation_pages;
 mod crash_recovery;
+mod isolation;
 mod markdown;
 mod openai_chat_extras;
 mod openai_fixtures;
