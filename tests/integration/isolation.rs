@@ -108,9 +108,7 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
         (
             "POST",
             "/api/chat/stream".into(),
-            send(
-                json!({"type": "send", "parent_id": ids.answer_id, "content": "pwned"}),
-            ),
+            send(json!({"type": "send", "parent_id": ids.answer_id, "content": "pwned"})),
         ),
         (
             "POST",
