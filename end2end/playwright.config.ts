@@ -158,6 +158,11 @@ export default defineConfig({
         SLUICE_DETECT_OLLAMA: 'false',
         SLUICE_CONFIG: configFile,
         SLUICE_DATA_DIR: dataDir,
+        // The suite sends far more messages per minute than a person; the limits have their
+        // own integration tests and limits.spec.ts checks how the page shows a 429.
+        SLUICE_MESSAGES_PER_MINUTE: '0',
+        SLUICE_IP_REQUESTS_PER_MINUTE: '0',
+        SLUICE_CONCURRENT_STREAMS: '0',
         SLUICE_DEMO_TTFT_MS: '200',
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
       },

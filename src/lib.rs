@@ -5,6 +5,7 @@
 // The page's view types nest deeply (every element is a type); release builds need more room.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod api;
 pub mod app;
 pub mod codec;

@@ -3,6 +3,7 @@
 //! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
 //! OpenAI-compatible test server used by the end-to-end tests and benchmarks.
 
+use sluice::server::auth_config::check_bind;
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
 use sluice::store::Store;
 use std::process::ExitCode;
@@ -40,12 +41,18 @@ async fn serve() -> Result<(), String> {
     let leptos_options = leptos::config::get_configuration(None)
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
+    check_bind(config.auth.mode, leptos_options.site_addr)?;
     let store = Store::open(&config.storage.database).await.map_err(|e| {
         format!(
             "cannot open the database {}: {e}",
             config.storage.database.display()
         )
     })?;
+    let swept = store
+        .delete_expired_sessions()
+        .await
+        .map_err(|e| format!("cannot sweep expired sessions: {e}"))?;
+    tracing::info!(mode = ?config.auth.mode, expired_sessions = swept, "access control ready");
     let recovered = store
         .recover_interrupted()
         .await

@@ -9,9 +9,10 @@ use server_fn::codec::Json;
 pub async fn delete_conversation(id: String) -> Result<(), ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     state
         .store
-        .delete_conversation(state.current_user(), &id)
+        .delete_conversation(user, &id)
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

@@ -12,9 +12,10 @@ pub const PRESET_NOT_FOUND: &str = "That preset does not exist.";
 pub async fn delete_preset(id: String) -> Result<(), ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     state
         .store
-        .delete_preset(state.current_user(), &id)
+        .delete_preset(user, &id)
         .await
         .map_err(|e| AppError::from_store(e, PRESET_NOT_FOUND).into_server_fn_error())
 }

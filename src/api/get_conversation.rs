@@ -10,9 +10,10 @@ use server_fn::codec::Json;
 pub async fn get_conversation(id: String) -> Result<ConversationTree, ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     state
         .store
-        .get_conversation(state.current_user(), &id)
+        .get_conversation(user, &id)
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

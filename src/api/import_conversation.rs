@@ -15,6 +15,7 @@ pub async fn import_conversation(document: String) -> Result<Conversation, Serve
     use crate::server::{error::AppError, state::AppState};
     use crate::transfer::{parse_import, ImportLimits};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     let limits = ImportLimits {
         max_bytes: state.config.server.max_import_bytes,
         ..ImportLimits::default()
@@ -30,7 +31,7 @@ pub async fn import_conversation(document: String) -> Result<Conversation, Serve
     })?;
     state
         .store
-        .import_conversation(state.current_user(), &import)
+        .import_conversation(user, &import)
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

@@ -13,9 +13,10 @@ pub async fn list_conversations(
 ) -> Result<Vec<ConversationSummary>, ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     state
         .store
-        .list_conversations(state.current_user(), search.as_deref())
+        .list_conversations(user, search.as_deref())
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

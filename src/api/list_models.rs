@@ -18,6 +18,7 @@ pub struct ModelList {
 pub async fn list_models() -> Result<ModelList, ServerFnError> {
     use crate::server::state::AppState;
     let state = AppState::from_context()?;
+    state.require_user()?;
     Ok(ModelList {
         models: state.catalog.models(),
         default_model: state.catalog.default_model(),

@@ -10,9 +10,10 @@ use server_fn::codec::Json;
 pub async fn list_presets() -> Result<Vec<Preset>, ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     state
         .store
-        .list_presets(state.current_user())
+        .list_presets(user)
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

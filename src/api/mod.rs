@@ -1,8 +1,16 @@
 //! Server functions, one per file. Each is callable from the browser as a Rust function and is
-//! also a plain HTTP endpoint under `/api/` (documented in README.md).
+//! also a plain HTTP endpoint under `/api/` (documented in README.md). Every one acts for the
+//! user the request's identity names (`AppState::require_user`) and refuses without one, except
+//! `get_auth_status`, `sign_in` and `sign_up`.
 
+pub mod admin_reset_password;
+pub mod admin_set_admin;
+pub mod admin_set_status;
+pub mod admin_users;
+pub mod change_password;
 pub mod delete_conversation;
 pub mod delete_preset;
+pub mod get_auth_status;
 pub mod get_conversation;
 pub mod import_conversation;
 pub mod list_conversations;
@@ -10,12 +18,22 @@ pub mod list_models;
 pub mod list_presets;
 pub mod rename_conversation;
 pub mod save_preset;
+pub mod sign_in;
+pub mod sign_out;
+pub mod sign_out_everywhere;
+pub mod sign_up;
 pub mod stop_turn;
 pub mod stream_chat;
 pub mod update_conversation_settings;
 
+pub use admin_reset_password::admin_reset_password;
+pub use admin_set_admin::admin_set_admin;
+pub use admin_set_status::admin_set_status;
+pub use admin_users::admin_users;
+pub use change_password::change_password;
 pub use delete_conversation::delete_conversation;
 pub use delete_preset::delete_preset;
+pub use get_auth_status::get_auth_status;
 pub use get_conversation::get_conversation;
 pub use import_conversation::import_conversation;
 pub use list_conversations::list_conversations;
@@ -23,6 +41,10 @@ pub use list_models::{list_models, ModelList};
 pub use list_presets::list_presets;
 pub use rename_conversation::rename_conversation;
 pub use save_preset::save_preset;
+pub use sign_in::sign_in;
+pub use sign_out::sign_out;
+pub use sign_out_everywhere::sign_out_everywhere;
+pub use sign_up::sign_up;
 pub use stop_turn::stop_turn;
 pub use stream_chat::stream_chat;
 pub use update_conversation_settings::update_conversation_settings;

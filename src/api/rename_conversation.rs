@@ -13,6 +13,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub async fn rename_conversation(id: String, title: String) -> Result<(), ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() {
         return Err(AppError::BadRequest("The title is empty.".to_string()).into_server_fn_error());
@@ -25,7 +26,7 @@ pub async fn rename_conversation(id: String, title: String) -> Result<(), Server
     }
     state
         .store
-        .rename_conversation(state.current_user(), &id, &title)
+        .rename_conversation(user, &id, &title)
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

@@ -21,6 +21,7 @@ pub async fn save_preset(
     use crate::preset::normalize_preset_name;
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     let model = model
         .map(|m| m.trim().to_string())
         .filter(|m| !m.is_empty());
@@ -47,7 +48,6 @@ pub async fn save_preset(
     } else {
         system_prompt.as_str()
     };
-    let user = state.current_user();
     let saved = match id {
         None => {
             state

@@ -1,5 +1,6 @@
 //! `POST /api/chat/stop` — stops a live turn. Body: `{"turn_id": "…"}`. Answers `true` when
-//! the turn was live (its upstream request is dropped at once), `false` when it had already ended.
+//! the caller's turn was live (its upstream request is dropped at once), `false` when it had
+//! already ended or is not the caller's (another user's turn looks like an unknown one).
 
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -9,5 +10,6 @@ use server_fn::codec::Json;
 pub async fn stop_turn(turn_id: String) -> Result<bool, ServerFnError> {
     use crate::server::state::AppState;
     let state = AppState::from_context()?;
-    Ok(state.turns.cancel(&turn_id))
+    let user = state.require_user()?;
+    Ok(state.turns.cancel(&turn_id, user))
 }

@@ -35,7 +35,7 @@ pub async fn stream_chat(
     use crate::server::stored_turn::TurnRequest;
     use futures::StreamExt;
     let state = AppState::from_context()?;
-    let user = state.current_user();
+    let user = state.require_user()?;
     let ip = crate::server::client_ip::from_context();
     // Refused before anything is stored; the slot lives as long as the answer's stream.
     let slot = state
@@ -50,11 +50,13 @@ pub async fn stream_chat(
                 model,
                 system_prompt,
             };
-            start_stored_turn(&state, request, slot)
+            start_stored_turn(&state, user, request, slot)
                 .await
                 .map(StreamExt::boxed)
         }
-        (None, Some(messages)) => start_turn(&state, model, messages, slot).map(StreamExt::boxed),
+        (None, Some(messages)) => {
+            start_turn(&state, user, model, messages, slot).map(StreamExt::boxed)
+        }
         _ => Err(AppError::BadRequest(
             "Send either an `action` (stored conversation) or `messages` (temporary chat)."
                 .to_string(),

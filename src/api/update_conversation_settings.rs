@@ -15,6 +15,7 @@ pub async fn update_conversation_settings(
 ) -> Result<(), ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
+    let user = state.require_user()?;
     let model = model.filter(|m| !m.trim().is_empty());
     let system_prompt = system_prompt.filter(|p| !p.trim().is_empty());
     let checked = (|| {
@@ -35,12 +36,7 @@ pub async fn update_conversation_settings(
     checked.map_err(AppError::into_server_fn_error)?;
     state
         .store
-        .set_conversation_settings(
-            state.current_user(),
-            &id,
-            model.as_deref(),
-            system_prompt.as_deref(),
-        )
+        .set_conversation_settings(user, &id, model.as_deref(), system_prompt.as_deref())
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

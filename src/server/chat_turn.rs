@@ -15,7 +15,7 @@ use crate::server::state::AppState;
 use crate::server::stored_turn::{self, TurnRequest};
 use crate::server::stream_slots::StreamSlot;
 use crate::server::turns::TurnRegistration;
-use crate::store::AnswerWriter;
+use crate::store::{AnswerWriter, UserId};
 use futures::{stream, Stream, StreamExt};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -25,6 +25,7 @@ use tokio::time::Instant;
 /// starts its turn.
 pub fn start_turn(
     state: &AppState,
+    user: UserId,
     model: Option<String>,
     messages: Vec<ChatMessage>,
     slot: StreamSlot,
@@ -37,17 +38,17 @@ pub fn start_turn(
             .default_model()
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
-    drive(state, model_id, messages, None, slot)
+    drive(state, user, model_id, messages, None, slot)
 }
 
 /// Checks a request in a stored conversation, stores the user's message and the answer row,
 /// and starts the turn that writes the answer.
 pub async fn start_stored_turn(
     state: &AppState,
+    user: UserId,
     request: TurnRequest,
     slot: StreamSlot,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
-    let user = state.current_user();
     let prepared = stored_turn::prepare(state, user, request).await?;
     let writer = AnswerWriter::new(
         state.store.clone(),
@@ -58,6 +59,7 @@ pub async fn start_stored_turn(
     .with_interval(state.config.storage.flush_interval);
     drive(
         state,
+        user,
         prepared.model_id,
         prepared.history,
         Some((prepared.stored, AnswerRecorder::new(writer))),
@@ -65,10 +67,12 @@ pub async fn start_stored_turn(
     )
 }
 
-/// Starts the provider request and wraps it in the turn driver, which holds `slot` (the
-/// user's concurrent-stream count) until the stream is dropped.
+/// Starts the provider request and wraps it in the turn driver (registered as `user`'s, so
+/// only they can stop it), which holds `slot` (the user's concurrent-stream count) until the
+/// stream is dropped.
 fn drive(
     state: &AppState,
+    user: UserId,
     model_id: String,
     messages: Vec<ChatMessage>,
     stored: Option<(StoredTurn, AnswerRecorder)>,
@@ -79,7 +83,7 @@ fn drive(
         .resolve(&model_id)
         .ok_or_else(|| AppError::NotFound(format!("Unknown model {model_id:?}.")))?;
     let turn_id = uuid::Uuid::new_v4().to_string();
-    let registration = state.turns.register(&turn_id);
+    let registration = state.turns.register(&turn_id, user);
     let upstream = provider.stream(ProviderRequest {
         model: provider_model,
         messages,

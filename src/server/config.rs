@@ -6,10 +6,13 @@
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
-//! `SLUICE_SIGN_IN_ATTEMPTS`). A bad file stops start-up with
+//! `SLUICE_SIGN_IN_ATTEMPTS`, and the `[auth]` variables of
+//! [`auth_config`](crate::server::auth_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
+use crate::server::auth_config::FileAuth;
+pub use crate::server::auth_config::{AuthConfig, CookieSecure};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ pub struct Config {
     pub detect_ollama: Option<String>,
     /// Where conversations are stored.
     pub storage: StorageConfig,
+    /// Who may use the site and how they are identified.
+    pub auth: AuthConfig,
     /// Rate limits against abuse (a value of 0 turns that limit off).
     pub limits: LimitsConfig,
 }
@@ -199,6 +204,9 @@ struct FileConfig {
     /// `[storage]` table.
     #[serde(default)]
     storage: FileStorage,
+    /// `[auth]` table.
+    #[serde(default)]
+    auth: FileAuth,
     /// `[limits]` table.
     #[serde(default)]
     limits: FileLimits,
@@ -458,6 +466,7 @@ impl Config {
                 .ollama_url
                 .unwrap_or_else(|| ProviderKind::Ollama.default_base_url().to_string())
         });
+        let auth = AuthConfig::resolve(file.auth, env)?;
         Ok(Self {
             server,
             demo,
@@ -465,6 +474,7 @@ impl Config {
             detect_ollama,
             storage,
             limits,
+            auth,
         })
     }
 }

@@ -12,6 +12,13 @@ pub enum AppError {
     /// The request is malformed or makes no sense (HTTP 400); the text says why.
     #[error("{0}")]
     BadRequest(String),
+    /// The request needs a signed-in user and has none (HTTP 401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The request is refused: an admin function for a non-admin, or a request from another
+    /// site (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
     /// Something named in the request does not exist (HTTP 404).
     #[error("{0}")]
     NotFound(String),
@@ -25,9 +32,6 @@ pub enum AppError {
     /// The request is over a size limit (HTTP 413).
     #[error("{0}")]
     PayloadTooLarge(String),
-    /// The request is refused whoever sends it, e.g. from another site (HTTP 403).
-    #[error("{0}")]
-    Forbidden(String),
     /// A rate limit is exceeded (HTTP 429 with `Retry-After`); the text says how long to wait,
     /// because the page shows the text, not the header.
     #[error("{message}")]
@@ -47,11 +51,12 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

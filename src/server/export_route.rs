@@ -3,13 +3,15 @@
 //! `POST /api/conversations/import` reads back). A plain axum handler rather than a server
 //! function because the answer is a file (its own content type and `Content-Disposition`),
 //! not a value. Unknown, malformed and other users' ids are 404; a format other than the two
-//! is 400; without `format` the JSON export (the lossless one) is sent.
+//! is 400; without `format` the JSON export (the lossless one) is sent. Without a signed-in
+//! user: 401.
 
 use crate::server::error::AppError;
+use crate::server::identity::{RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::state::AppState;
 use crate::store::now_millis;
 use crate::transfer::{export_filename, to_markdown, ExportDocument};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -57,14 +59,17 @@ impl Format {
 /// Answers the export of conversation `id` as a file download.
 pub async fn export_conversation(
     State(state): State<AppState>,
+    Extension(identity): Extension<RequestIdentity>,
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
+    let user = identity
+        .user
+        .as_ref()
+        .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))?
+        .id;
     let format = Format::parse(query.format.as_deref())?;
-    let tree = state
-        .store
-        .get_conversation(state.current_user(), &id)
-        .await?;
+    let tree = state.store.get_conversation(user, &id).await?;
     let (body, content_type, extension) = match format {
         Format::Markdown => (to_markdown(&tree), "text/markdown; charset=utf-8", "md"),
         Format::Json => {

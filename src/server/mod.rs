@@ -3,6 +3,7 @@
 //! talks to upstream providers.
 
 pub mod answer_recorder;
+pub mod auth_config;
 pub mod catalog;
 pub mod chat_turn;
 pub mod client_ip;
@@ -10,9 +11,12 @@ pub mod config;
 pub mod cross_site;
 pub mod error;
 pub mod export_route;
+pub mod identity;
 pub mod limits;
 pub mod rate_limiter;
 pub mod router;
+pub mod session_cookie;
+pub mod session_start;
 pub mod sign_in_throttle;
 pub mod state;
 pub mod stored_turn;

@@ -1,7 +1,8 @@
 //! The route table: `fn app(state, options) -> Router`, kept apart from `main` so tests can
 //! serve it on an ephemeral port. Server functions (under `/api/`) are registered by
 //! `leptos_routes_with_context`; the conversation download (`export_route`) is a plain axum
-//! route; everything else is the Leptos page or a static file.
+//! route; everything else is the Leptos page or a static file. Every request first goes
+//! through [`identity::resolve`], which finds its user and refuses what needs one.
 //!
 //! In front of every handler: CORS for configured foreign origins only, the security headers,
 //! the cross-site refusal (`cross_site`), the per-IP request limit for `/api/` (`limits`) and
@@ -15,6 +16,7 @@ use crate::server::config::ServerConfig;
 use crate::server::cross_site::{cors_layer, refuse_cross_site};
 use crate::server::error::AppError;
 use crate::server::export_route;
+use crate::server::identity;
 use crate::server::limits::Limits;
 use crate::server::state::AppState;
 use axum::body::Body;
@@ -57,6 +59,11 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        // Who the request is for (401 for `/api/` without a user; pages redirect to sign-in).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            identity::resolve,
+        ))
         .layer(middleware::from_fn(malformed_input_is_bad_request))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(middleware::from_fn_with_state(

@@ -1,11 +1,13 @@
 //! Shared server state handed to every request (through Leptos context for server functions).
 
+use crate::account::AuthMode;
 use crate::server::catalog::Catalog;
 use crate::server::config::Config;
 use crate::server::error::AppError;
+use crate::server::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::limits::Limits;
 use crate::server::turns::TurnRegistry;
-use crate::store::{Store, UserId};
+use crate::store::{Account, Store, UserId};
 use server_fn::ServerFnError;
 use std::sync::Arc;
 
@@ -43,9 +45,40 @@ impl AppState {
             .map_err(AppError::into_server_fn_error)
     }
 
-    /// The user a request acts for. Until accounts exist every request is the built-in local
-    /// user; the store scopes every query by this id.
-    pub fn current_user(&self) -> UserId {
-        UserId::LOCAL
+    /// The identity the [`identity`](crate::server::identity) middleware resolved for the
+    /// request a server function serves (leptos_axum provides its parts as context).
+    pub fn request_identity(&self) -> Result<RequestIdentity, ServerFnError> {
+        let parts = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .ok_or_else(|| AppError::Internal("request parts missing from context".to_string()))
+            .map_err(AppError::into_server_fn_error)?;
+        identity_of(&parts.extensions)
+            .cloned()
+            .map_err(AppError::into_server_fn_error)
+    }
+
+    /// The signed-in account a server function acts for; 401 "Sign in to continue." without
+    /// one. The one way server functions learn their user.
+    pub fn require_account(&self) -> Result<Account, ServerFnError> {
+        self.request_identity()?
+            .user
+            .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))
+            .map_err(AppError::into_server_fn_error)
+    }
+
+    /// The owner id a server function's store calls are scoped by; 401 without a user.
+    pub fn require_user(&self) -> Result<UserId, ServerFnError> {
+        self.require_account().map(|account| account.id)
+    }
+
+    /// The signed-in admin; 401 without a user, 403 for anyone else.
+    pub fn require_admin(&self) -> Result<Account, ServerFnError> {
+        let account = self.require_account()?;
+        if self.config.auth.mode == AuthMode::Off || !account.is_admin {
+            return Err(
+                AppError::Forbidden("Only an admin may do this.".to_string())
+                    .into_server_fn_error(),
+            );
+        }
+        Ok(account)
     }
 }

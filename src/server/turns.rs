@@ -2,6 +2,7 @@
 //! cancel a turn started by another request. An entry lives exactly as long as the stream that
 //! drives the turn: the [`TurnRegistration`] guard removes it on drop, so the map never grows.
 
+use crate::store::UserId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio_util::sync::CancellationToken;
@@ -9,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 /// Live turns by id.
 #[derive(Clone, Default)]
 pub struct TurnRegistry {
-    /// Cancel handles of live turns; shared by every request handler.
-    live: Arc<Mutex<HashMap<String, CancellationToken>>>,
+    /// Owners and cancel handles of live turns; shared by every request handler.
+    live: Arc<Mutex<HashMap<String, (UserId, CancellationToken)>>>,
 }
 
 /// Keeps a turn registered; unregisters it when dropped.
@@ -42,11 +43,11 @@ impl Drop for TurnRegistration {
 }
 
 impl TurnRegistry {
-    /// Registers a new turn.
-    pub fn register(&self, turn_id: &str) -> TurnRegistration {
+    /// Registers a new turn of `owner`.
+    pub fn register(&self, turn_id: &str, owner: UserId) -> TurnRegistration {
         let token = CancellationToken::new();
         let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.insert(turn_id.to_string(), token.clone());
+        live.insert(turn_id.to_string(), (owner, token.clone()));
         TurnRegistration {
             registry: self.clone(),
             turn_id: turn_id.to_string(),
@@ -54,22 +55,23 @@ impl TurnRegistry {
         }
     }
 
-    /// Asks a live turn to stop; false when no such turn is live.
-    pub fn cancel(&self, turn_id: &str) -> bool {
+    /// Asks `owner`'s live turn to stop; false when no such turn of theirs is live (another
+    /// user's turn is treated as unknown).
+    pub fn cancel(&self, turn_id: &str, owner: UserId) -> bool {
         let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
         match live.get(turn_id) {
-            Some(token) => {
+            Some((turn_owner, token)) if *turn_owner == owner => {
                 token.cancel();
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 
     /// Stops every live turn (used at shutdown).
     pub fn cancel_all(&self) {
         let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.values().for_each(CancellationToken::cancel);
+        live.values().for_each(|(_, token)| token.cancel());
     }
 
     /// How many turns are live.

@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The schema could not be brought up to date at start-up.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A password could not be hashed (no randomness for the salt: a broken system).
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
     /// The data directory could not be created.
     #[error("cannot create the data directory: {0}")]
     Io(#[from] std::io::Error),

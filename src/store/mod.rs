@@ -3,24 +3,29 @@
 //! read or change another user's rows; unknown and foreign ids both give
 //! [`StoreError::NotFound`]. Kept behind this one type so another database can follow.
 
+mod accounts;
 mod answer_writer;
 mod conversations;
 mod error;
 mod ids;
 mod import;
 mod messages;
+mod password;
 mod presets;
 mod recovery;
+mod sessions;
 
 pub use crate::conversation::{
     AnswerStats, Conversation, ConversationSummary, ConversationTree, Message, MessageStatus, Role,
 };
 pub use crate::preset::Preset;
+pub use accounts::{Account, SignInError};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
+pub use sessions::SESSION_TOKEN_BYTES;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteSynchronous;

@@ -1,6 +1,7 @@
 //! The one integration-test binary (needs the `ssr` feature: `make test-rust`).
 #![cfg(feature = "ssr")]
 
+mod accounts;
 mod chat_codec;
 mod chat_endpoint;
 mod config_loading;
@@ -14,6 +15,7 @@ mod conformance_support;
 mod conversation_pages;
 mod crash_recovery;
 mod hostile_requests;
+mod isolation;
 mod limits;
 mod markdown;
 mod openai_chat_extras;

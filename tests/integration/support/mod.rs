@@ -213,6 +213,115 @@ impl TestApp {
     }
 }
 
+/// Requests on behalf of a browser holding a session cookie (or none).
+impl TestApp {
+    /// POSTs `body` to `path` with the session cookie `token` (`None`: no cookie).
+    pub async fn api_as(
+        &self,
+        token: Option<&str>,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.header("cookie", format!("sluice_session={token}"));
+        }
+        request.send().await.expect("api request")
+    }
+
+    /// GETs `path` with the session cookie `token`, not following redirects.
+    pub async fn get_as(&self, token: Option<&str>, path: &str) -> reqwest::Response {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let mut request = client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.header("cookie", format!("sluice_session={token}"));
+        }
+        request.send().await.expect("get request")
+    }
+
+    /// Signs up `name` and returns the response (status not checked).
+    pub async fn sign_up(&self, name: &str, password: &str) -> reqwest::Response {
+        self.api_as(
+            None,
+            "/api/auth/sign_up",
+            serde_json::json!({ "name": name, "password": password }),
+        )
+        .await
+    }
+
+    /// Signs in `name` and returns the response (status not checked).
+    pub async fn sign_in(&self, name: &str, password: &str) -> reqwest::Response {
+        self.api_as(
+            None,
+            "/api/auth/sign_in",
+            serde_json::json!({ "name": name, "password": password }),
+        )
+        .await
+    }
+
+    /// Signs up `name` (must be active at once) and returns the session token.
+    pub async fn signed_up(&self, name: &str, password: &str) -> String {
+        let response = self.sign_up(name, password).await;
+        assert_eq!(response.status(), 200, "sign-up of {name} refused");
+        session_token(&response).expect("sign-up sets a session cookie")
+    }
+
+    /// Signs in `name` (must succeed) and returns the session token.
+    pub async fn signed_in(&self, name: &str, password: &str) -> String {
+        let response = self.sign_in(name, password).await;
+        assert_eq!(response.status(), 200, "sign-in of {name} refused");
+        session_token(&response).expect("sign-in sets a session cookie")
+    }
+
+    /// As `token`, sends `content` in a new conversation and reads the whole answer.
+    pub async fn send_as(&self, token: &str, content: &str) -> Vec<(u64, ChatEvent)> {
+        let response = self
+            .api_as(
+                Some(token),
+                "/api/chat/stream",
+                serde_json::json!({
+                    "action": {"type": "send", "parent_id": null, "content": content},
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "send refused");
+        EventReader::new(response).collect().await
+    }
+}
+
+/// The session token a response's `Set-Cookie` starts (`None` when it sets none or clears it).
+pub fn session_token(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.strip_prefix("sluice_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .find(|token| !token.is_empty())
+}
+
+/// The full `Set-Cookie` value of the session cookie in a response, if any.
+pub fn set_cookie_header(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sluice_session="))
+        .map(str::to_string)
+}
+
+/// Environment for an app with local accounts (and a fast demo model).
+pub const LOCAL_AUTH: [(&str, &str); 3] = [
+    ("SLUICE_AUTH", "local"),
+    ("SLUICE_DEMO_TTFT_MS", "5"),
+    ("SLUICE_DEMO_TOKENS_PER_SECOND", "5000"),
+];
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -1,0 +1,28 @@
+//! `POST /api/admin/reset_password` — admins only (403 otherwise), `local` mode: sets another
+//! user's password (for someone who forgot theirs) and ends all their sessions. Body:
+//! `{"user_id": 2, "password": "…"}` (sign-up password rules, 400). Unknown user: 404.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Sets the password of `user_id`.
+#[server(prefix = "/api", endpoint = "admin/reset_password", input = Json)]
+pub async fn admin_reset_password(user_id: i64, password: String) -> Result<(), ServerFnError> {
+    use crate::account::check_password;
+    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::store::UserId;
+    let state = AppState::from_context()?;
+    let admin = state.require_admin()?;
+    let result = async {
+        session_start::require_local_mode(&state)?;
+        check_password(&password).map_err(AppError::BadRequest)?;
+        state
+            .store
+            .set_password(UserId(user_id), &password, None)
+            .await
+            .map_err(|e| AppError::from_store(e, "That user does not exist."))?;
+        tracing::info!(admin = admin.id.0, user = user_id, "password reset");
+        Ok(())
+    };
+    result.await.map_err(AppError::into_server_fn_error)
+}

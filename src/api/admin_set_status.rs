@@ -1,0 +1,29 @@
+//! `POST /api/admin/set_status` — admins only (403 otherwise): approves a pending account,
+//! disables or re-enables one. Body: `{"user_id": 2, "status": "active"|"disabled"|"pending"}`.
+//! Disabling ends the user's sessions at once. Unknown user: 404; disabling the last active
+//! admin: 409.
+
+use crate::account::AccountStatus;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Sets the status of `user_id`.
+#[server(prefix = "/api", endpoint = "admin/set_status", input = Json)]
+pub async fn admin_set_status(user_id: i64, status: AccountStatus) -> Result<(), ServerFnError> {
+    use crate::server::{error::AppError, state::AppState};
+    use crate::store::UserId;
+    let state = AppState::from_context()?;
+    let admin = state.require_admin()?;
+    let account = state
+        .store
+        .set_account_status(UserId(user_id), status)
+        .await
+        .map_err(|e| AppError::from_store(e, "That user does not exist.").into_server_fn_error())?;
+    tracing::info!(
+        admin = admin.id.0,
+        user = account.id.0,
+        status = status.as_str(),
+        "account status set"
+    );
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! `POST /api/auth/change_password` — `local` mode: sets the caller's password. Body:
+//! `{"current": "…", "new": "…"}`. A wrong current password is 403; the new one follows the
+//! sign-up rules (400). Every other session of the caller ends; this one stays.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// Replaces the caller's password `current` with `new`.
+#[server(prefix = "/api", endpoint = "auth/change_password", input = Json)]
+pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
+    use crate::account::{check_password, MAX_PASSWORD_BYTES};
+    use crate::server::{error::AppError, session_start, state::AppState};
+    let state = AppState::from_context()?;
+    let user = state.require_user()?;
+    let identity = state.request_identity()?;
+    let result = async {
+        session_start::require_local_mode(&state)?;
+        check_password(&new).map_err(AppError::BadRequest)?;
+        let matches = current.len() <= MAX_PASSWORD_BYTES
+            && state.store.password_matches(user, &current).await?;
+        if !matches {
+            return Err(AppError::Forbidden(
+                "The current password is wrong.".to_string(),
+            ));
+        }
+        state
+            .store
+            .set_password(user, &new, identity.session_token.as_deref())
+            .await?;
+        tracing::info!(user = user.0, "password changed");
+        Ok(())
+    };
+    result.await.map_err(AppError::into_server_fn_error)
+}

@@ -1,0 +1,25 @@
+//! `POST /api/auth/status` — public: the access mode, the sign-up mode, who is signed in (if
+//! anyone) and whether the next sign-up creates the first admin. Body: `{}`.
+
+use crate::account::AuthStatus;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// What the sign-in and sign-up pages need to know.
+#[server(prefix = "/api", endpoint = "auth/status", input = Json)]
+pub async fn get_auth_status() -> Result<AuthStatus, ServerFnError> {
+    use crate::server::{error::AppError, state::AppState};
+    let state = AppState::from_context()?;
+    let identity = state.request_identity()?;
+    let first_user = state
+        .store
+        .no_accounts_yet()
+        .await
+        .map_err(|e| AppError::from(e).into_server_fn_error())?;
+    Ok(AuthStatus {
+        mode: state.config.auth.mode,
+        signup: state.config.auth.signup,
+        user: identity.user.as_ref().map(|account| account.info()),
+        first_user,
+    })
+}

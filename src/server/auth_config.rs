@@ -1,0 +1,149 @@
+//! The `[auth]` configuration: the access mode, who may sign up, the trusted reverse proxies
+//! and their header, session lifetime and the cookie's `Secure` rule; plus the start-up check
+//! that refuses single-user mode on anything but a loopback address. Environment variables
+//! (`SLUICE_AUTH`, `SLUICE_SIGNUP`, `SLUICE_TRUSTED_HEADER`, `SLUICE_TRUSTED_PROXIES`,
+//! `SLUICE_SESSION_DAYS`, `SLUICE_COOKIE_SECURE`) override the file.
+
+use crate::account::{AuthMode, SignupMode};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+/// When the session cookie carries `Secure`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CookieSecure {
+    /// When the request came over https: `X-Forwarded-Proto: https` from a trusted proxy.
+    Auto,
+    /// Always (the site is only ever reached over https).
+    Always,
+    /// Never (plain http on a private network).
+    Never,
+}
+
+/// The resolved `[auth]` settings.
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// How users are identified.
+    pub mode: AuthMode,
+    /// Who may create an account in `local` mode.
+    pub signup: SignupMode,
+    /// The request header naming the user in `trusted_header` mode (e.g. `Remote-User`).
+    pub trusted_header: String,
+    /// Peers whose `trusted_header` and `X-Forwarded-Proto` are believed; anyone else's are
+    /// ignored, so a client cannot name itself.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// How long a session lasts after sign-in.
+    pub session_lifetime: Duration,
+    /// When the session cookie is `Secure`.
+    pub cookie_secure: CookieSecure,
+}
+
+/// `[auth]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileAuth {
+    /// `off`, `local` or `trusted_header` (default `off`).
+    mode: Option<AuthMode>,
+    /// `open`, `approval` or `closed` (default `approval`).
+    signup: Option<SignupMode>,
+    /// Header set by the proxy (default `Remote-User`).
+    trusted_header: Option<String>,
+    /// Proxy addresses (default loopback only).
+    trusted_proxies: Option<Vec<String>>,
+    /// Session lifetime in days (default 30; fractions allowed).
+    session_days: Option<f64>,
+    /// `auto`, `always` or `never` (default `auto`).
+    cookie_secure: Option<CookieSecure>,
+}
+
+/// Parses one of the snake_case words of a config enum.
+fn word<T: for<'de> Deserialize<'de>>(name: &str, value: &str) -> Result<T, String> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value.trim()))
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+impl AuthConfig {
+    /// Resolves the settings from the file's `[auth]` table and the environment.
+    pub(super) fn resolve(
+        file: FileAuth,
+        env: &HashMap<String, String>,
+    ) -> Result<AuthConfig, String> {
+        let get = |name: &str| env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let mode = match get("SLUICE_AUTH") {
+            Some(v) => word("SLUICE_AUTH", v)?,
+            None => file.mode.unwrap_or(AuthMode::Off),
+        };
+        let signup = match get("SLUICE_SIGNUP") {
+            Some(v) => word("SLUICE_SIGNUP", v)?,
+            None => file.signup.unwrap_or(SignupMode::Approval),
+        };
+        let cookie_secure = match get("SLUICE_COOKIE_SECURE") {
+            Some(v) => word("SLUICE_COOKIE_SECURE", v)?,
+            None => file.cookie_secure.unwrap_or(CookieSecure::Auto),
+        };
+        let trusted_header = get("SLUICE_TRUSTED_HEADER")
+            .map(str::to_string)
+            .or(file.trusted_header)
+            .unwrap_or_else(|| "Remote-User".to_string());
+        if axum::http::HeaderName::from_bytes(trusted_header.as_bytes()).is_err() {
+            return Err(format!(
+                "trusted_header {trusted_header:?} is not a valid header name"
+            ));
+        }
+        let proxies: Vec<String> = match get("SLUICE_TRUSTED_PROXIES") {
+            Some(list) => list.split(',').map(|s| s.trim().to_string()).collect(),
+            None => file
+                .trusted_proxies
+                .unwrap_or_else(|| vec!["127.0.0.1".to_string(), "::1".to_string()]),
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpAddr>()
+                    .map(|ip| ip.to_canonical())
+                    .map_err(|_| format!("trusted_proxies: {p:?} is not an IP address"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let days = match get("SLUICE_SESSION_DAYS") {
+            Some(v) => v
+                .parse::<f64>()
+                .map_err(|_| format!("SLUICE_SESSION_DAYS must be a number, got {v:?}"))?,
+            None => file.session_days.unwrap_or(30.0),
+        };
+        if !(days.is_finite() && days > 0.0 && days <= 3650.0) {
+            return Err(format!(
+                "session_days must be more than 0 and at most 3650, got {days}"
+            ));
+        }
+        Ok(AuthConfig {
+            mode,
+            signup,
+            trusted_header,
+            trusted_proxies,
+            session_lifetime: Duration::from_secs_f64(days * 86_400.0),
+            cookie_secure,
+        })
+    }
+
+    /// Whether `peer` is one of the trusted proxies.
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        self.trusted_proxies.contains(&peer.to_canonical())
+    }
+}
+
+/// Refuses to serve without authentication anywhere but on a loopback address: with
+/// `auth = "off"` anyone who can reach the port would own every conversation.
+pub fn check_bind(mode: AuthMode, addr: SocketAddr) -> Result<(), String> {
+    if mode == AuthMode::Off && !addr.ip().to_canonical().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {addr} with auth = \"off\": single-user mode is only \
+             allowed on a loopback address (127.0.0.1 or ::1). Set [auth] mode = \"local\" \
+             (or SLUICE_AUTH=local) to require sign-in, or mode = \"trusted_header\" behind an \
+             authenticating reverse proxy, or listen on 127.0.0.1."
+        ));
+    }
+    Ok(())
+}

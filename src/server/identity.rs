@@ -1,0 +1,183 @@
+//! Who a request acts for. The [`resolve`] middleware runs before every route: it finds the
+//! user (the built-in local user in `off` mode; the session cookie's active account in
+//! `local` mode; the account a trusted proxy names in `trusted_header` mode), stores a
+//! [`RequestIdentity`] in the request's extensions, and turns away requests that need a user
+//! and have none: `/api/…` with 401 (except the public sign-in, sign-up and status
+//! endpoints), pages with a 303 to `/sign-in`. Static files stay public. Handlers read the
+//! identity back through [`user_of`] (server functions through
+//! [`AppState::require_user`](crate::server::state::AppState::require_user)).
+
+use crate::account::{check_name, AccountStatus, AuthMode};
+use crate::server::error::AppError;
+use crate::server::session_cookie;
+use crate::server::state::AppState;
+use crate::store::{Account, UserId};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use server_fn::error::FromServerFnError;
+use server_fn::ServerFnError;
+use std::net::{IpAddr, SocketAddr};
+
+/// The API paths open without a user: what the sign-in and sign-up pages need.
+pub const PUBLIC_API: [&str; 3] = ["/api/auth/status", "/api/auth/sign_in", "/api/auth/sign_up"];
+
+/// Where a page request without a user is sent.
+pub const SIGN_IN_PATH: &str = "/sign-in";
+
+/// The refusal text for a request without a user.
+pub const SIGN_IN_MESSAGE: &str = "Sign in to continue.";
+
+/// Who a request acts for (kept in the request's extensions; deliberately not `Debug`, it
+/// holds the session token).
+#[derive(Clone)]
+pub struct RequestIdentity {
+    /// The active user, if any.
+    pub user: Option<Account>,
+    /// The token of the live session the request's cookie names (`local` mode), so sign-out
+    /// and password changes know which session is the caller's.
+    pub session_token: Option<String>,
+    /// The token the request's cookie carries even when it names no live session, so a
+    /// sign-in can delete the session it replaces (rotation).
+    pub presented_token: Option<String>,
+    /// Whether the request reached the proxy over https (`X-Forwarded-Proto: https` from a
+    /// trusted proxy), for the cookie's `Secure`.
+    pub https: bool,
+}
+
+/// The built-in local user of `off` mode.
+fn local_account() -> Account {
+    Account {
+        id: UserId::LOCAL,
+        name: "local".to_string(),
+        is_admin: false,
+        status: AccountStatus::Active,
+    }
+}
+
+/// The middleware: resolves the identity, refuses what needs a user and has none.
+pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let identity = match identify(&state, request.headers(), peer).await {
+        Ok(identity) => identity,
+        Err(error) => return error.into_response(),
+    };
+    if identity.user.is_none() && state.config.auth.mode != AuthMode::Off {
+        let path = request.uri().path();
+        if path.starts_with("/api/") && !PUBLIC_API.contains(&path) {
+            return unauthorized();
+        }
+        let is_page = path == "/" || path.starts_with("/c/");
+        if is_page && matches!(*request.method(), Method::GET | Method::HEAD) {
+            return Response::builder()
+                .status(StatusCode::SEE_OTHER)
+                .header(header::LOCATION, HeaderValue::from_static(SIGN_IN_PATH))
+                .body(Body::empty())
+                .unwrap_or_else(|_| StatusCode::SEE_OTHER.into_response());
+        }
+    }
+    request.extensions_mut().insert(identity);
+    next.run(request).await
+}
+
+/// 401 with the body a server function's caller decodes as an error.
+fn unauthorized() -> Response {
+    let error: ServerFnError = ServerFnError::ServerError(SIGN_IN_MESSAGE.to_string());
+    (
+        StatusCode::UNAUTHORIZED,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        error.ser(),
+    )
+        .into_response()
+}
+
+/// Finds who a request with `headers` from `peer` (absent: not trusted) acts for.
+async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+) -> Result<RequestIdentity, AppError> {
+    let auth = &state.config.auth;
+    let trusted = peer.is_some_and(|ip| auth.is_trusted_proxy(ip));
+    let https = trusted
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    let presented_token = session_cookie::token_from(headers);
+    let mut identity = RequestIdentity {
+        user: None,
+        session_token: None,
+        presented_token: None,
+        https,
+    };
+    match auth.mode {
+        AuthMode::Off => identity.user = Some(local_account()),
+        AuthMode::Local => {
+            if let Some(token) = presented_token {
+                identity.user = state.store.session_account(&token).await?;
+                if identity.user.is_some() {
+                    identity.session_token = Some(token.clone());
+                }
+                identity.presented_token = Some(token);
+            }
+        }
+        AuthMode::TrustedHeader => {
+            let named = headers
+                .get(auth.trusted_header.as_str())
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| check_name(v).ok());
+            if let (true, Some(name)) = (trusted, named) {
+                let account = proxy_account(state, &name).await?;
+                identity.user = Some(account).filter(|a| a.status == AccountStatus::Active);
+            }
+        }
+    }
+    Ok(identity)
+}
+
+/// The account a trusted proxy names, created (active) on its first request.
+async fn proxy_account(state: &AppState, name: &str) -> Result<Account, AppError> {
+    if let Some(account) = state.store.account_by_name(name).await? {
+        return Ok(account);
+    }
+    match state.store.create_account(name, None, false).await {
+        Ok(account) => {
+            tracing::info!(
+                user = account.id.0,
+                "account created for a proxy-named user"
+            );
+            Ok(account)
+        }
+        // Two first requests at once: the other one created it.
+        Err(error) if error.conflict_message().is_some() => state
+            .store
+            .account_by_name(name)
+            .await?
+            .ok_or_else(|| AppError::Internal("proxy-named account vanished".to_string())),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The identity the middleware stored in `extensions` (a bug if missing: 500).
+pub fn identity_of(extensions: &Extensions) -> Result<&RequestIdentity, AppError> {
+    extensions
+        .get::<RequestIdentity>()
+        .ok_or_else(|| AppError::Internal("request identity missing".to_string()))
+}
+
+/// The user a request acts for; 401 without one.
+pub fn user_of(extensions: &Extensions) -> Result<&Account, AppError> {
+    identity_of(extensions)?
+        .user
+        .as_ref()
+        .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))
+}
