@@ -7,7 +7,17 @@ use futures::stream;
 use reqwest::Method;
 
 /// Every server function, by path (checked against the registry below).
-const SERVER_FNS: [&str; 12] = [
+const SERVER_FNS: [&str; 22] = [
+    "/api/auth/status",
+    "/api/auth/sign_up",
+    "/api/auth/sign_in",
+    "/api/auth/sign_out",
+    "/api/auth/sign_out_everywhere",
+    "/api/auth/change_password",
+    "/api/admin/users",
+    "/api/admin/set_status",
+    "/api/admin/set_admin",
+    "/api/admin/reset_password",
     "/api/chat/stream",
     "/api/chat/stop",
     "/api/conversations/list",
@@ -24,7 +34,11 @@ const SERVER_FNS: [&str; 12] = [
 
 /// Server functions that take no required argument: any well-formed JSON object (or form)
 /// is a valid call to them.
-const NO_REQUIRED_ARGS: [&str; 3] = [
+const NO_REQUIRED_ARGS: [&str; 7] = [
+    "/api/auth/status",
+    "/api/auth/sign_out",
+    "/api/auth/sign_out_everywhere",
+    "/api/admin/users",
     "/api/conversations/list",
     "/api/presets/list",
     "/api/models",
