@@ -287,7 +287,7 @@ test('stored conversations of every kind hydrate without errors', async ({ page 
     expect(id, 'the stream names its conversation').toBeTruthy();
     await page.goto(`/c/${id}`);
     await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
-    await expect(page.getByTestId('message-list').locator('article[data-status="done"]')).toHaveCount(1);
+    await expect(page.getByTestId('message-list').locator('article[data-role="assistant"][data-status="done"]')).toHaveCount(1);
     await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue(MODELS.demo);
   }
   expect(errors, errors.join('\n')).toEqual([]);
