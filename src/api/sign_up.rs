@@ -27,7 +27,10 @@ pub async fn sign_up(name: String, password: String) -> Result<SignUpResult, Ser
                 "Sign-up is closed: ask an admin for an account.".to_string(),
             ));
         }
-        let pending = !first && signup == SignupMode::Approval;
+        // Decided again inside the insert: the store makes only the very first account an
+        // active admin, so two racing "first" sign-ups leave the loser pending, not active
+        // (in closed mode too, where an admin may approve it or not).
+        let pending = signup != SignupMode::Open;
         let account = state
             .store
             .create_account(&name, Some(&password), pending)

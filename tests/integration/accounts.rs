@@ -486,3 +486,30 @@ async fn repeated_wrong_passwords_back_off_with_429_and_retry_after() {
     let right = app.sign_in("alice", "correct horse battery").await;
     assert_eq!(right.status(), 429);
 }
+
+#[tokio::test]
+async fn racing_first_sign_ups_make_exactly_one_active_admin() {
+    let app = TestApp::spawn(&[("SLUICE_AUTH", "local"), ("SLUICE_SIGNUP", "approval")]).await;
+    let names = ["ann", "ben", "cat", "dan"];
+    let results = futures::future::join_all(
+        names
+            .iter()
+            .map(|name| app.sign_up(name, "a long enough password")),
+    )
+    .await;
+    let mut bodies = Vec::new();
+    for response in results {
+        assert_eq!(response.status(), 200);
+        bodies.push(response.json::<SignUpResult>().await.expect("sign-up JSON"));
+    }
+    let admins: Vec<_> = bodies.iter().filter(|b| b.account.is_admin).collect();
+    assert_eq!(admins.len(), 1, "{bodies:?}");
+    assert!(!admins[0].pending);
+    assert!(
+        bodies
+            .iter()
+            .filter(|b| !b.account.is_admin)
+            .all(|b| b.pending),
+        "the others wait for approval: {bodies:?}"
+    );
+}
