@@ -2,7 +2,9 @@
  * Accounts and isolation, against the second app server (`local` mode, sign-up needs an
  * admin's approval, a fresh database): the first sign-up creates the admin, a second user
  * waits for approval and then sees only their own chats, sign-out ends access (the old
- * cookie is dead), and a request refused with 401 in an open chat offers a "Sign in" link.
+ * cookie is dead), a request refused with 401 in an open chat offers a "Sign in" link, and
+ * the admin's other actions (reset, disable, enable, promote, demote) and a user's password
+ * change take effect; repeated failures end in a 429 the page shows.
  * The last test checks the default server: single-user mode on loopback needs no sign-in.
  *
  * The accounts tests run in order and share two browser contexts (the admin's and the
@@ -160,6 +162,82 @@ test.describe('accounts (local mode, approval sign-up)', () => {
       expect(api.status()).toBe(401);
     } finally {
       await replay.close();
+    }
+  });
+
+  test('the admin resets, disables, enables and promotes; a user changes their password', async () => {
+    const adminPage = new AdminPage(admin);
+    await adminPage.goto();
+    const row = adminPage.row(USER.name);
+    const reset = 'reset-by-admin-2';
+    await row.getByTestId('reset-password-input').fill(reset);
+    await row.getByTestId('reset-password-save').click();
+    await expect(row.getByTestId('reset-password-input')).toHaveValue('');
+    await row.getByTestId('disable-user').click();
+    await expect(row).toHaveAttribute('data-status', 'disabled');
+
+    const signIn = new SignInPage(user);
+    await signIn.goto();
+    await signIn.signIn(USER.name, reset);
+    await expect(signIn.error).toHaveText('This account is disabled.');
+
+    await row.getByTestId('enable-user').click();
+    await expect(row).toHaveAttribute('data-status', 'active');
+    await row.getByTestId('promote-user').click();
+    await expect(row.getByTestId('user-role')).toHaveText('admin');
+
+    // The old password died with the reset; the new one works, and the menu offers Admin.
+    await signIn.signIn(USER.name, USER.password);
+    await expect(signIn.error).toHaveText('Wrong name or password.');
+    await signIn.signIn(USER.name, reset);
+    await expect(user).toHaveURL(`${authUrl()}/`);
+    const menu = new AccountMenu(user);
+    await expect(menu.adminLink).toBeVisible();
+
+    await menu.changePassword('not-the-password', 'changed-by-bob-3');
+    await expect(menu.root.getByTestId('account-error')).toHaveText('The current password is wrong.');
+    await menu.root.getByTestId('current-password').fill(reset);
+    await menu.root.getByTestId('new-password').fill('changed-by-bob-3');
+    await menu.root.getByTestId('change-password-save').click();
+    await expect(menu.root.getByTestId('account-message')).toContainText('Password changed');
+
+    // Sign out everywhere, then only the changed password signs in.
+    await menu.signOutEverywhereButton.click();
+    await expect(user).toHaveURL(/\/sign-in$/);
+    await signIn.waitForReady();
+    await signIn.signIn(USER.name, reset);
+    await expect(signIn.error).toHaveText('Wrong name or password.');
+    await signIn.signIn(USER.name, 'changed-by-bob-3');
+    await expect(user).toHaveURL(`${authUrl()}/`);
+
+    // Demoted again, the admin link is gone after the next page load.
+    await row.getByTestId('demote-user').click();
+    await expect(row.getByTestId('user-role')).toHaveText('user');
+    await user.reload();
+    await expect(new ChatPage(user).composer).toBeVisible();
+    await expect(menu.name).toHaveText(USER.name);
+    await expect(menu.adminLink).toHaveCount(0);
+  });
+
+  // Last in the series: the back-off counts failures per IP too, and every browser here
+  // shares 127.0.0.1.
+  test('repeated wrong passwords are refused with 429, shown in the page', async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: authUrl() });
+    try {
+      const page = await context.newPage();
+      const signIn = new SignInPage(page);
+      await signIn.goto();
+      let status = 0;
+      for (let attempt = 0; attempt < 10 && status !== 429; attempt++) {
+        const response = page.waitForResponse((r) => r.url().endsWith('/api/auth/sign_in'));
+        await signIn.signIn('Mallory', 'not-a-password');
+        status = (await response).status();
+        expect([401, 429]).toContain(status);
+      }
+      expect(status).toBe(429);
+      await expect(signIn.error).toContainText(/Too many failed sign-ins\. Wait \d+ s/);
+    } finally {
+      await context.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 //! The `/sign-in` page. What it offers depends on the server's auth status (loaded in the
-//! browser, so server and browser render the same placeholder first): before the first
+//! browser, so server and browser render the same "Loading…" first; read with `get`, not
+//! awaited in a `Suspend`, which a local resource does not allow on the server): before the first
 //! account exists, the form that creates the administrator; otherwise the sign-in form with a
 //! toggle to the sign-up form (not in `closed` sign-up mode), and after an `approval`-mode
 //! sign-up the note that the account waits for an admin. In `off` and `trusted_header` mode
@@ -21,21 +22,18 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Sign in · Sluice" />
         <main class="auth-page" data-testid="auth-page">
             <h1 class="auth-brand">"Sluice"</h1>
-            <Suspense fallback=|| view! { <p class="auth-note">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match status.await {
-                        Ok(status) => auth_panel(status).into_any(),
-                        Err(e) => {
-                            view! {
-                                <p class="auth-error" role="alert" data-testid="auth-error">
-                                    {server_error_text(&e)}
-                                </p>
-                            }
-                                .into_any()
-                        }
+            {move || match status.get() {
+                None => view! { <p class="auth-note">"Loading…"</p> }.into_any(),
+                Some(Ok(status)) => auth_panel(status),
+                Some(Err(e)) => {
+                    view! {
+                        <p class="auth-error" role="alert" data-testid="auth-error">
+                            {server_error_text(&e)}
+                        </p>
                     }
-                })}
-            </Suspense>
+                        .into_any()
+                }
+            }}
         </main>
     }
 }
