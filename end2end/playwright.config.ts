@@ -1,15 +1,18 @@
 /**
  * Playwright configuration for the Sluice end-to-end suite.
  *
- * Starts two servers from the repository root (`cwd: '..'`):
- *   1. the fake OpenAI-compatible upstream (`sluice fake-upstream`), and
- *   2. the Sluice app itself, pointed at the fake with a known secret key.
+ * Starts three servers from the repository root (`cwd: '..'`):
+ *   1. the fake OpenAI-compatible upstream (`sluice fake-upstream`),
+ *   2. the Sluice app itself, pointed at the fake with a known secret key (single-user `off`
+ *      mode on loopback: no sign-in), and
+ *   3. a second Sluice with accounts (`SLUICE_AUTH=local`, `SLUICE_SIGNUP=approval`) and its
+ *      own fresh data dir, for accounts.spec.ts.
  *
  * Ports are picked once, in the runner process, and stored in `process.env` so that every
  * worker process (which re-evaluates this file) sees the same values.
  *
  * Environment knobs (all optional):
- *   SLUICE_E2E_APP_PORT / SLUICE_E2E_FAKE_PORT  fixed ports instead of free ones
+ *   SLUICE_E2E_APP_PORT / SLUICE_E2E_FAKE_PORT / SLUICE_E2E_AUTH_PORT  fixed ports instead of free ones
  *   SLUICE_E2E_BIN        path of the release binary, relative to the repo root (default target/release/sluice)
  *   SLUICE_E2E_CHROMIUM   browser executable (default /usr/bin/chromium)
  *   SLUICE_E2E_WORKERS    worker count (default 1: the suite measures timing on a 2-core machine)
@@ -35,14 +38,22 @@ if (!process.env.SLUICE_E2E_FAKE_PORT) {
   while (port === process.env.SLUICE_E2E_APP_PORT) port = freePort();
   process.env.SLUICE_E2E_FAKE_PORT = port;
 }
+if (!process.env.SLUICE_E2E_AUTH_PORT) {
+  let port = freePort();
+  while (port === process.env.SLUICE_E2E_APP_PORT || port === process.env.SLUICE_E2E_FAKE_PORT) port = freePort();
+  process.env.SLUICE_E2E_AUTH_PORT = port;
+}
 
 const appPort = process.env.SLUICE_E2E_APP_PORT;
+const authPort = process.env.SLUICE_E2E_AUTH_PORT;
 const fakePort = process.env.SLUICE_E2E_FAKE_PORT;
 const appUrl = `http://127.0.0.1:${appPort}`;
 const fakeUrl = `http://127.0.0.1:${fakePort}`;
+const authUrl = `http://127.0.0.1:${authPort}`;
 /** Read by the specs (support/env.ts): the fake's origin (its /_records lives at the root). */
 process.env.SLUICE_E2E_APP_URL = appUrl;
 process.env.SLUICE_E2E_FAKE_URL = fakeUrl;
+process.env.SLUICE_E2E_AUTH_URL = authUrl;
 
 const repoRoot = path.resolve(__dirname, '..');
 const binary = process.env.SLUICE_E2E_BIN ?? 'target/release/sluice';
@@ -54,6 +65,11 @@ if (!process.env.SLUICE_E2E_DATA_DIR) {
   process.env.SLUICE_E2E_DATA_DIR = path.join(tmpdir(), 'sluice-e2e', `data-${appPort}-${Date.now()}`);
 }
 const dataDir = process.env.SLUICE_E2E_DATA_DIR;
+/** The accounts server's own fresh database: its first sign-up creates the admin. */
+if (!process.env.SLUICE_E2E_AUTH_DATA_DIR) {
+  process.env.SLUICE_E2E_AUTH_DATA_DIR = path.join(tmpdir(), 'sluice-e2e', `auth-${authPort}-${Date.now()}`);
+}
+const authDataDir = process.env.SLUICE_E2E_AUTH_DATA_DIR;
 
 const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
 
@@ -81,6 +97,39 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+
+/** The environment of a Sluice app server listening on `port` with its data in `data`. */
+function appEnv(port: string, data: string): Record<string, string> {
+  return {
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    SLUICE_DATA_DIR: data,
+    LEPTOS_SITE_ROOT: 'target/site',
+    LEPTOS_OUTPUT_NAME: 'sluice',
+    LEPTOS_ENV: 'PROD',
+    OPENAI_BASE_URL: `${fakeUrl}/v1`,
+    OPENAI_API_KEY: E2E_API_KEY,
+    ANTHROPIC_BASE_URL: fakeUrl,
+    ANTHROPIC_API_KEY: E2E_API_KEY,
+    ANTHROPIC_MODELS: [
+      'fake-fixture-anthropic-messages__thinking-signature__pydantic-ai',
+      'fake-fixture-anthropic-messages__tool-use-input-json-ping__anthropic-sdk-python',
+      'fake-fixture-anthropic-messages__max-tokens-incomplete-json__anthropic-sdk-python',
+    ].join(','),
+    // Gemini and Ollama list their models from the fake (exercises discovery).
+    GEMINI_BASE_URL: fakeUrl,
+    GEMINI_API_KEY: E2E_API_KEY,
+    OLLAMA_HOST: fakeUrl,
+    SLUICE_DETECT_OLLAMA: 'false',
+    SLUICE_CONFIG: configFile,
+    // The suite sends far more messages per minute than a person; the limits have their
+    // own integration tests and limits.spec.ts checks how the page shows a 429.
+    SLUICE_MESSAGES_PER_MINUTE: '0',
+    SLUICE_IP_REQUESTS_PER_MINUTE: '0',
+    SLUICE_CONCURRENT_STREAMS: '0',
+    SLUICE_DEMO_TTFT_MS: '200',
+    RUST_LOG: process.env.RUST_LOG ?? 'warn',
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -137,35 +186,19 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore',
       stderr: 'pipe',
-      env: {
-        LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
-        LEPTOS_SITE_ROOT: 'target/site',
-        LEPTOS_OUTPUT_NAME: 'sluice',
-        LEPTOS_ENV: 'PROD',
-        OPENAI_BASE_URL: `${fakeUrl}/v1`,
-        OPENAI_API_KEY: E2E_API_KEY,
-        ANTHROPIC_BASE_URL: fakeUrl,
-        ANTHROPIC_API_KEY: E2E_API_KEY,
-        ANTHROPIC_MODELS: [
-          'fake-fixture-anthropic-messages__thinking-signature__pydantic-ai',
-          'fake-fixture-anthropic-messages__tool-use-input-json-ping__anthropic-sdk-python',
-          'fake-fixture-anthropic-messages__max-tokens-incomplete-json__anthropic-sdk-python',
-        ].join(','),
-        // Gemini and Ollama list their models from the fake (exercises discovery).
-        GEMINI_BASE_URL: fakeUrl,
-        GEMINI_API_KEY: E2E_API_KEY,
-        OLLAMA_HOST: fakeUrl,
-        SLUICE_DETECT_OLLAMA: 'false',
-        SLUICE_CONFIG: configFile,
-        SLUICE_DATA_DIR: dataDir,
-        // The suite sends far more messages per minute than a person; the limits have their
-        // own integration tests and limits.spec.ts checks how the page shows a 429.
-        SLUICE_MESSAGES_PER_MINUTE: '0',
-        SLUICE_IP_REQUESTS_PER_MINUTE: '0',
-        SLUICE_CONCURRENT_STREAMS: '0',
-        SLUICE_DEMO_TTFT_MS: '200',
-        RUST_LOG: process.env.RUST_LOG ?? 'warn',
-      },
+      env: appEnv(appPort, dataDir),
+    },
+    {
+      name: 'sluice-accounts',
+      command: binary,
+      cwd: '..',
+      // `/` answers 303 to /sign-in without a session; the sign-in page itself is a 200.
+      url: `${authUrl}/sign-in`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { ...appEnv(authPort, authDataDir), SLUICE_AUTH: 'local', SLUICE_SIGNUP: 'approval' },
     },
   ],
 });

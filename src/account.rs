@@ -1,5 +1,5 @@
 //! Accounts as the browser sees them: the access modes, who is signed in, and the admin's view
-//! of users. Shared by the server functions and the (future) sign-in and admin pages; nothing
+//! of users. Shared by the server functions and the sign-in and admin pages; nothing
 //! here is secret — password hashes never leave the storage module.
 
 use serde::{Deserialize, Serialize};

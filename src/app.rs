@@ -1,6 +1,8 @@
 //! The page shell (HTML document rendered by the server) and the root component with its routes.
 
+use crate::components::admin_page::AdminPage;
 use crate::components::chat_layout::ChatLayout;
+use crate::components::sign_in_page::SignInPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -43,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=|| () />
                     <Route path=(StaticSegment("c"), ParamSegment("id")) view=|| () />
                 </ParentRoute>
+                <Route path=StaticSegment("sign-in") view=SignInPage />
+                <Route path=StaticSegment("admin") view=AdminPage />
             </Routes>
         </Router>
     }

@@ -14,6 +14,11 @@ export function appUrl(): string {
   return required('SLUICE_E2E_APP_URL');
 }
 
+/** Origin of the second Sluice app, with accounts (`local` mode, sign-up needs approval). */
+export function authUrl(): string {
+  return required('SLUICE_E2E_AUTH_URL');
+}
+
 /** Origin of the fake upstream (not the /v1 base), e.g. http://127.0.0.1:41235 */
 export function fakeUrl(): string {
   return required('SLUICE_E2E_FAKE_URL');

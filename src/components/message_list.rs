@@ -3,6 +3,7 @@
 
 use crate::components::chat_session::ChatSession;
 use crate::components::message_view::MessageView;
+use crate::components::sign_in_link::sign_in_link;
 use leptos::html::Section;
 use leptos::prelude::*;
 
@@ -53,7 +54,8 @@ pub fn MessageList() -> impl IntoView {
                     .map(|message| {
                         view! {
                             <div class="open-error" role="alert" data-testid="open-error">
-                                <p>{message}</p>
+                                {sign_in_link(&message)}
+                                <p>{message.clone()}</p>
                                 <a href="/">"Start a new chat"</a>
                             </div>
                         }

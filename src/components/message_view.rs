@@ -6,6 +6,7 @@ use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus};
 use crate::components::markdown_view::MarkdownView;
 use crate::components::reasoning_view::ReasoningView;
 use crate::components::sibling_switcher::SiblingSwitcher;
+use crate::components::sign_in_link::sign_in_link;
 use crate::components::tool_calls_view::ToolCallsView;
 use crate::components::user_message::UserMessage;
 use crate::events::{DoneStats, FinishReason, Role, Usage};
@@ -98,7 +99,8 @@ fn ErrorNote(entry: MessageEntry) -> impl IntoView {
         entry.error.get().map(|message| {
             view! {
                 <div class="message-error" role="alert" data-testid="message-error">
-                    <span>{message}</span>
+                    {sign_in_link(&message)}
+                    <span>{message.clone()}</span>
                     <button
                         type="button"
                         on:click=move |_| session.regenerate(entry.id, choice.effective())

@@ -1,10 +1,12 @@
 //! The sidebar: New chat, search over titles and content, the conversation list (newest
 //! first, grouped by date) with rename and delete-with-confirm on each entry, and the presets
-//! panel (start a chat from a saved name + system prompt + model). The list is
+//! panel (start a chat from a saved name + system prompt + model), and the account menu at the
+//! bottom. The list is
 //! loaded in the browser (it depends on the reader's time zone), refetched when the session
 //! says it changed.
 
 use crate::api::list_conversations;
+use crate::components::account_menu::AccountMenu;
 use crate::components::chat_page::ModelChoice;
 use crate::components::chat_session::ChatSession;
 use crate::components::date_groups::{group_by_date, local_today_start_ms};
@@ -122,6 +124,7 @@ pub fn Sidebar() -> impl IntoView {
                     current_system_prompt=Signal::derive(move || session.system_prompt.get())
                 />
             </Show>
+            <AccountMenu />
         </aside>
     }
     .into_any()

@@ -3,7 +3,8 @@
 //! `local` mode; the account a trusted proxy names in `trusted_header` mode), stores a
 //! [`RequestIdentity`] in the request's extensions, and turns away requests that need a user
 //! and have none: `/api/…` with 401 (except the public sign-in, sign-up and status
-//! endpoints), pages with a 303 to `/sign-in`. Static files stay public. Handlers read the
+//! endpoints), pages (`/`, `/c/…`, `/admin`) with a 303 to `/sign-in`; `/sign-in` itself is
+//! open. Static files stay public. Handlers read the
 //! identity back through [`user_of`] (server functions through
 //! [`AppState::require_user`](crate::server::state::AppState::require_user)).
 
@@ -26,6 +27,9 @@ pub const PUBLIC_API: [&str; 3] = ["/api/auth/status", "/api/auth/sign_in", "/ap
 
 /// Where a page request without a user is sent.
 pub const SIGN_IN_PATH: &str = "/sign-in";
+
+/// The admin page, which (like the chat) sends a visitor without a user to sign in.
+pub const ADMIN_PATH: &str = "/admin";
 
 /// The refusal text for a request without a user.
 pub const SIGN_IN_MESSAGE: &str = "Sign in to continue.";
@@ -72,7 +76,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         if path.starts_with("/api/") && !PUBLIC_API.contains(&path) {
             return unauthorized();
         }
-        let is_page = path == "/" || path.starts_with("/c/");
+        let is_page = path == "/" || path.starts_with("/c/") || path == ADMIN_PATH;
         if is_page && matches!(*request.method(), Method::GET | Method::HEAD) {
             return Response::builder()
                 .status(StatusCode::SEE_OTHER)

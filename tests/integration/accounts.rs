@@ -326,13 +326,22 @@ async fn admin_functions_and_the_last_admin_guard() {
 #[tokio::test]
 async fn pages_redirect_to_sign_in_without_a_session() {
     let app = app_with(&[]).await;
-    for path in ["/", "/c/00000000-0000-0000-0000-000000000000"] {
+    for path in ["/", "/c/00000000-0000-0000-0000-000000000000", "/admin"] {
         let response = app.get_as(None, path).await;
         assert_eq!(response.status(), 303, "{path}");
         assert_eq!(response.headers()["location"], "/sign-in");
     }
+    // The sign-in page itself needs no session.
+    let sign_in = app.get_as(None, "/sign-in").await;
+    assert_eq!(sign_in.status(), 200);
+    assert!(sign_in
+        .text()
+        .await
+        .unwrap()
+        .contains("data-testid=\"auth-page\""));
     let token = app.signed_up("alice", "alice password").await;
     assert_eq!(app.get_as(Some(&token), "/").await.status(), 200);
+    assert_eq!(app.get_as(Some(&token), "/admin").await.status(), 200);
     assert_eq!(app.get_as(Some("forged"), "/").await.status(), 303);
 }
 

@@ -1,0 +1,89 @@
+//! The account menu's inline "Change password" form: the current password and the new one.
+//! The server checks the current one (403 when wrong) and ends the user's other sessions;
+//! this browser stays signed in. A success closes nothing: it says so and empties the fields.
+
+use crate::account::check_password;
+use crate::api::change_password;
+use crate::components::chat_session::server_error_text;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The change-password form.
+#[component]
+pub fn ChangePasswordForm() -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let (old_password, new_password) = (current.get_untracked(), new.get_untracked());
+        done.set(false);
+        if let Err(reason) = check_password(&new_password) {
+            error.set(Some(reason));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match change_password(old_password, new_password).await {
+                Ok(()) => {
+                    current.try_set(String::new());
+                    new.try_set(String::new());
+                    done.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(server_error_text(&e)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+
+    view! {
+        <form class="account-form" data-testid="change-password-form" on:submit=submit>
+            <label class="auth-field">
+                <span>"Current password"</span>
+                <input
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    data-testid="current-password"
+                    prop:value=move || current.get()
+                    on:input=move |ev| current.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="auth-field">
+                <span>"New password"</span>
+                <input
+                    type="password"
+                    autocomplete="new-password"
+                    required
+                    data-testid="new-password"
+                    prop:value=move || new.get()
+                    on:input=move |ev| new.set(event_target_value(&ev))
+                />
+            </label>
+            <button type="submit" data-testid="change-password-save" disabled=move || busy.get()>
+                "Save password"
+            </button>
+            {move || {
+                error
+                    .get()
+                    .map(|text| {
+                        view! { <p class="item-error" role="alert" data-testid="account-error">{text}</p> }
+                    })
+            }}
+            <Show when=move || done.get()>
+                <p class="account-note" role="status" data-testid="account-message">
+                    "Password changed. Other devices were signed out."
+                </p>
+            </Show>
+        </form>
+    }
+}
