@@ -175,6 +175,25 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
             json!({"user_id": alice_id.0, "password": "pwned pwned"}),
         ),
     ]);
+    // From a foreign site, even with Alice's valid cookie, every state-changing call is refused.
+    for (method, path, body) in every.iter().filter(|(m, _, _)| *m == "POST") {
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("cookie", format!("sluice_session={alice}"))
+            .header("origin", "https://evil.example")
+            .json(body)
+            .send()
+            .await
+            .expect("cross-site request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        assert_eq!(status, 403, "{method} {path} from a foreign origin: {text}");
+        assert!(
+            text.contains("Cross-site request refused."),
+            "{path}: {text}"
+        );
+    }
     for token in [None, Some(forged.as_str()), Some(expired.as_str())] {
         for (method, path, body) in &every {
             let (status, text) = call(&app, token, method, path, body).await;
