@@ -306,3 +306,76 @@ async fn no_response_carries_a_password_hash() {
         "the user list was read"
     );
 }
+
+/// A log sink shared with the test: everything the app logs while the guard is held.
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// A current-thread runtime (the `tokio::test` default) runs the app's tasks on this thread, so
+// a thread-local subscriber sees every log line of the requests below.
+#[tokio::test]
+async fn no_log_line_carries_a_password_or_its_hash() {
+    let logs = CapturedLogs::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut env = LOCAL_AUTH.to_vec();
+    env.push(("SLUICE_SIGNUP", "open"));
+    let app = TestApp::spawn(&env).await;
+    let alice = app.signed_up("alice", "alice secret pw").await;
+    assert_eq!(app.sign_in("alice", "wrong secret pw").await.status(), 401);
+    let changed = call(
+        &app,
+        Some(&alice),
+        "POST",
+        "/api/auth/change_password",
+        &json!({"current": "alice secret pw", "new": "alice newer pw"}),
+    )
+    .await;
+    assert_eq!(changed.0, 200, "{}", changed.1);
+    app.signed_up("bob", "bobs secret pw").await;
+    drop(app);
+
+    let text = String::from_utf8_lossy(
+        &logs
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
+    .into_owned();
+    assert!(
+        text.contains("signed up"),
+        "the requests were logged: {text}"
+    );
+    for secret in [
+        "$argon2",
+        "alice secret pw",
+        "wrong secret pw",
+        "alice newer pw",
+        "bobs secret pw",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} appears in the log:\n{text}"
+        );
+    }
+}
