@@ -7,15 +7,6 @@ use crate::support::{stored_ids, TestApp};
 use sluice::store::{Store, UserId};
 use std::time::{Duration, Instant};
 
-/// A fast demo-model app.
-async fn demo_app() -> TestApp {
-    TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await
-}
-
 /// GETs a page; returns status and HTML.
 async fn page(app: &TestApp, path: &str) -> (u16, String) {
     let response = app.client.get(app.url(path)).send().await.expect("page");
@@ -25,7 +16,7 @@ async fn page(app: &TestApp, path: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn a_stored_conversation_is_rendered_into_the_page() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let ids = stored_ids(
         &app.send_and_finish(None, None, "Explain <b>tides</b> & moons")
             .await,
@@ -76,7 +67,7 @@ async fn crashed_answer(store: &Store, partial: &str) -> String {
 
 #[tokio::test]
 async fn an_answer_cut_by_a_crash_shows_interrupted_with_retry() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let id = crashed_answer(&app.state.store, "The first half of the answer").await;
     let (status, html) = page(&app, &format!("/c/{id}")).await;
     assert_eq!(status, 200);
@@ -91,7 +82,7 @@ async fn an_answer_cut_by_a_crash_shows_interrupted_with_retry() {
 
 #[tokio::test]
 async fn unknown_and_malformed_conversation_pages_are_404() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     for path in [
         "/c/00000000-0000-4000-8000-000000000000",
         "/c/not-a-uuid",

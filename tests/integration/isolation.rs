@@ -325,19 +325,28 @@ impl std::io::Write for CapturedLogs {
     }
 }
 
-// A current-thread runtime (the `tokio::test` default) runs the app's tasks on this thread, so
-// a thread-local subscriber sees every log line of the requests below.
+/// Every log line of this test binary from the first call on: a global subscriber, so the
+/// callsite interest cache (global in `tracing`) can never hide a line from it.
+fn captured_logs() -> &'static CapturedLogs {
+    static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = CapturedLogs::default();
+        let sink = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        // Only this test installs a subscriber; if something else already did, the check
+        // below that our own lines were captured fails loudly instead of passing vacuously.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        logs
+    })
+}
+
 #[tokio::test]
 async fn no_log_line_carries_a_password_or_its_hash() {
-    let logs = CapturedLogs::default();
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || sink.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let logs = captured_logs();
     let mut env = LOCAL_AUTH.to_vec();
     env.push(("SLUICE_SIGNUP", "open"));
     let app = TestApp::spawn(&env).await;
@@ -364,7 +373,8 @@ async fn no_log_line_carries_a_password_or_its_hash() {
     .into_owned();
     assert!(
         text.contains("signed up"),
-        "the requests were logged: {text}"
+        "the requests were not logged ({} bytes captured)",
+        text.len()
     );
     for secret in [
         "$argon2",
@@ -375,7 +385,8 @@ async fn no_log_line_carries_a_password_or_its_hash() {
     ] {
         assert!(
             !text.contains(secret),
-            "{secret:?} appears in the log:\n{text}"
+            "{secret:?} appears in the log (at byte {:?})",
+            text.find(secret)
         );
     }
 }

@@ -8,18 +8,9 @@ use sluice::conversation::{MessageStatus, Role};
 use sluice::events::ChatEvent;
 use sluice::providers::demo::demo_answer;
 
-/// A fast demo-model app.
-async fn demo_app() -> TestApp {
-    TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await
-}
-
 #[tokio::test]
 async fn first_message_creates_a_titled_conversation_with_the_complete_answer() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let events = app
         .send_and_finish(None, None, "  How do  tides work?\nDetails please")
         .await;
@@ -112,7 +103,7 @@ async fn follow_ups_send_the_system_prompt_and_the_stored_path() {
 
 #[tokio::test]
 async fn regenerate_and_edit_keep_earlier_versions_as_siblings() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let first = stored_ids(&app.send_and_finish(None, None, "Tell me a story").await);
     let conversation = first.conversation_id.as_str();
 
@@ -401,7 +392,7 @@ async fn concurrent_sends_from_two_tabs_become_siblings() {
 
 #[tokio::test]
 async fn conversation_endpoints_rename_search_settings_and_delete() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let a = stored_ids(
         &app.send_and_finish(None, None, "Quantum entanglement basics")
             .await,

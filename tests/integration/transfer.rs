@@ -14,15 +14,6 @@ use sluice::conversation::{ConversationSummary, MessageStatus, Role};
 use sluice::transfer::{ExportDocument, ExportMessage};
 use std::collections::HashMap;
 
-/// A fast demo-model app.
-async fn demo_app() -> TestApp {
-    TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await
-}
-
 /// GETs the export of `id` with the query string `query` (e.g. `?format=json`).
 async fn export(app: &TestApp, id: &str, query: &str) -> reqwest::Response {
     app.client
@@ -167,7 +158,7 @@ fn normalized(doc: &str) -> ExportDocument {
 
 #[tokio::test]
 async fn a_stored_conversation_round_trips_through_export_and_import() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let first = stored_ids(&app.send_and_finish(None, None, "Tell me a story").await);
     let conversation = first.conversation_id.as_str();
     let regenerated = app
@@ -230,7 +221,7 @@ async fn a_stored_conversation_round_trips_through_export_and_import() {
 
 #[tokio::test]
 async fn statuses_errors_stats_and_timestamps_survive_an_import() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let source = rich_document();
     let id = import_ok(&app, &source).await;
     let tree = app.conversation(&id).await;
@@ -289,7 +280,7 @@ async fn statuses_errors_stats_and_timestamps_survive_an_import() {
 
 #[tokio::test]
 async fn markdown_export_is_the_latest_branch_with_text_kept_verbatim() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let id = import_ok(&app, &rich_document()).await;
     let response = export(&app, &id, "?format=markdown").await;
     assert_eq!(response.status(), 200);
@@ -318,7 +309,7 @@ async fn markdown_export_is_the_latest_branch_with_text_kept_verbatim() {
 
 #[tokio::test]
 async fn downloads_carry_file_names_and_content_types() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let id = import_ok(
         &app,
         &document(
@@ -366,7 +357,7 @@ async fn downloads_carry_file_names_and_content_types() {
 
 #[tokio::test]
 async fn exports_of_unknown_ids_are_404_and_unknown_formats_400() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let ids = stored_ids(&app.send_and_finish(None, None, "hello").await);
     for id in [
         "00000000-0000-0000-0000-000000000000",
@@ -386,7 +377,7 @@ async fn exports_of_unknown_ids_are_404_and_unknown_formats_400() {
 
 #[tokio::test]
 async fn an_absent_title_becomes_imported_chat() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let id = import_ok(
         &app,
         &document(
@@ -402,7 +393,7 @@ async fn an_absent_title_becomes_imported_chat() {
 
 #[tokio::test]
 async fn an_import_over_axums_default_body_limit_is_accepted() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let long = "x".repeat(900 * 1024);
     let messages: Vec<Value> = (0..4)
         .map(|i| {
@@ -435,7 +426,7 @@ async fn assert_refused(app: &TestApp, doc: &str, status: u16, fragment: &str) {
 
 #[tokio::test]
 async fn import_refuses_text_that_is_not_json() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     assert_refused(
         &app,
         "# My chat\n\nThis is Markdown",
@@ -447,7 +438,7 @@ async fn import_refuses_text_that_is_not_json() {
 
 #[tokio::test]
 async fn import_refuses_json_of_another_format() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = json!([{"title": "ChatGPT export", "mapping": {}}]).to_string();
     let fragment = "The file is not a Sluice conversation export (its \"format\" is not";
     assert_refused(&app, &doc, 400, fragment).await;
@@ -457,7 +448,7 @@ async fn import_refuses_json_of_another_format() {
 
 #[tokio::test]
 async fn import_refuses_an_unsupported_version() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([])).replace("\"version\":1", "\"version\":2");
     assert_refused(
         &app,
@@ -495,7 +486,7 @@ async fn import_refuses_a_file_over_the_byte_limit() {
 
 #[tokio::test]
 async fn import_refuses_too_many_messages() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let messages: Vec<Value> = (0..10_001)
         .map(|i| {
             let id = i.to_string();
@@ -515,7 +506,7 @@ async fn import_refuses_too_many_messages() {
 
 #[tokio::test]
 async fn import_refuses_a_message_over_the_per_message_limit() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("u", None, "user", "short", 1),
         message("a", Some("u"), "assistant", &"y".repeat(1024 * 1024 + 1), 2),
@@ -531,7 +522,7 @@ async fn import_refuses_a_message_over_the_per_message_limit() {
 
 #[tokio::test]
 async fn import_refuses_an_empty_title() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = document(
         json!({"title": " \n\t "}),
         json!([message("u", None, "user", "hi", 1)]),
@@ -541,7 +532,7 @@ async fn import_refuses_an_empty_title() {
 
 #[tokio::test]
 async fn import_refuses_an_unknown_role() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([message("u", None, "robot", "beep", 1)]));
     let fragment = "Message 1 has the unknown role \"robot\" (expected \"user\", \"assistant\" or \"system\").";
     assert_refused(&app, &doc, 400, fragment).await;
@@ -549,7 +540,7 @@ async fn import_refuses_an_unknown_role() {
 
 #[tokio::test]
 async fn import_refuses_an_unknown_status() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let mut answer = message("a", Some("u"), "assistant", "hmm", 2);
     answer["status"] = json!("paused");
     let doc = simple_document(json!([message("u", None, "user", "hi", 1), answer]));
@@ -564,7 +555,7 @@ async fn import_refuses_an_unknown_status() {
 
 #[tokio::test]
 async fn import_refuses_a_parent_that_is_not_in_the_file() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("u", None, "user", "hi", 1),
         message("a", Some("ghost"), "assistant", "hello", 2),
@@ -580,7 +571,7 @@ async fn import_refuses_a_parent_that_is_not_in_the_file() {
 
 #[tokio::test]
 async fn import_refuses_a_parent_that_comes_after_its_child() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("a", Some("u"), "assistant", "hello", 2),
         message("u", None, "user", "hi", 1),
@@ -596,7 +587,7 @@ async fn import_refuses_a_parent_that_comes_after_its_child() {
 
 #[tokio::test]
 async fn import_refuses_duplicate_ids() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("u", None, "user", "hi", 1),
         message("a", Some("u"), "assistant", "hello", 2),
@@ -613,7 +604,7 @@ async fn import_refuses_duplicate_ids() {
 
 #[tokio::test]
 async fn import_refuses_a_cycle_of_parents() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("u", Some("a"), "user", "hi", 1),
         message("a", Some("u"), "assistant", "hello", 2),
@@ -637,7 +628,7 @@ async fn import_refuses_a_cycle_of_parents() {
 
 #[tokio::test]
 async fn import_refuses_a_user_message_under_a_user_message() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("u1", None, "user", "hi", 1),
         message("u2", Some("u1"), "user", "hello?", 2),
@@ -653,7 +644,7 @@ async fn import_refuses_a_user_message_under_a_user_message() {
 
 #[tokio::test]
 async fn import_refuses_a_system_message_that_is_not_a_root() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([
         message("u", None, "user", "hi", 1),
         message("a", Some("u"), "assistant", "hello", 2),
@@ -670,7 +661,7 @@ async fn import_refuses_a_system_message_that_is_not_a_root() {
 
 #[tokio::test]
 async fn import_refuses_an_answer_without_a_question() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([message("a", None, "assistant", "hello", 1)]));
     assert_refused(
         &app,
@@ -683,7 +674,7 @@ async fn import_refuses_an_answer_without_a_question() {
 
 #[tokio::test]
 async fn import_refuses_a_message_with_a_missing_field() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     let doc = simple_document(json!([{"id": "u", "role": "user"}]));
     assert_refused(
         &app,
@@ -696,7 +687,7 @@ async fn import_refuses_a_message_with_a_missing_field() {
 
 #[tokio::test]
 async fn a_store_failure_part_way_through_an_import_leaves_nothing() {
-    let app = demo_app().await;
+    let app = TestApp::fast_demo().await;
     app.send_and_finish(None, None, "already here").await;
     let before = stored_counts(&app).await;
     let mut valid = sluice::transfer::parse_import(

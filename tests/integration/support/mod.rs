@@ -95,6 +95,15 @@ impl TestApp {
         }
     }
 
+    /// Serves the app with a demo model fast enough that answers finish in milliseconds.
+    pub async fn fast_demo() -> TestApp {
+        TestApp::spawn(&[
+            ("SLUICE_DEMO_TTFT_MS", "5"),
+            ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
+        ])
+        .await
+    }
+
     /// Serves the app wired to `fake` as its OpenAI-compatible provider.
     pub async fn with_fake(fake: &FakeUpstreamHandle, models: &str) -> TestApp {
         TestApp::with_fake_and(fake, models, &[]).await
