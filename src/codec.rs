@@ -68,6 +68,9 @@ impl<E: 'static> ChatEventStream<E> {
     }
 }
 
+/// The SSE `id:` of a `stored` event, which ends a resumed stream of a finished turn.
+pub const STORED_EVENT_ID: &str = "end";
+
 /// Writes one item as SSE bytes.
 pub fn encode_item(item: &StreamItem) -> Bytes {
     let mut out = String::new();
@@ -76,7 +79,14 @@ pub fn encode_item(item: &StreamItem) -> Bytes {
             let data = serde_json::to_string(event).unwrap_or_else(|_| {
                 r#"{"type":"error","message":"The server could not encode an event."}"#.to_string()
             });
-            encode_event(&mut out, Some(*seq), event.kind(), &data);
+            if matches!(event, ChatEvent::Stored { .. }) {
+                // Not part of the turn's sequence: an EventSource that reconnects after it
+                // sends `Last-Event-ID: end` and is told (204) that nothing more will come.
+                out.push_str(&format!("id: {STORED_EVENT_ID}\n"));
+                encode_event(&mut out, None, event.kind(), &data);
+            } else {
+                encode_event(&mut out, Some(*seq), event.kind(), &data);
+            }
         }
         StreamItem::KeepAlive => encode_comment(&mut out, "keep-alive"),
     }

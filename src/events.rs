@@ -45,6 +45,8 @@ pub enum FinishReason {
     Stopped,
     /// An error ended the answer.
     Error,
+    /// The server shut down before the answer finished (stored as `interrupted`).
+    Interrupted,
     /// A reason this version does not know, kept verbatim.
     Other(String),
 }
@@ -70,6 +72,7 @@ impl FinishReason {
             Self::ContentFilter => "content_filter",
             Self::Stopped => "stopped",
             Self::Error => "error",
+            Self::Interrupted => "interrupted",
             Self::Other(other) => other,
         }
     }
@@ -79,6 +82,7 @@ impl FinishReason {
         match name {
             "stopped" => Self::Stopped,
             "error" => Self::Error,
+            "interrupted" => Self::Interrupted,
             other => Self::from_openai(other),
         }
     }
@@ -92,6 +96,7 @@ impl FinishReason {
             Self::ContentFilter => "stopped by the provider's content filter",
             Self::Stopped => "Stopped",
             Self::Error => "error",
+            Self::Interrupted => "interrupted by a server restart",
             Self::Other(other) => other,
         }
     }
@@ -157,6 +162,10 @@ pub struct StoredTurn {
     pub user_message_id: String,
     /// The answer being written.
     pub answer_id: String,
+    /// Bytes of text the answer already had when this turn began (Continue): a page that
+    /// follows the turn from its start keeps that much of the stored text, then appends.
+    #[serde(default)]
+    pub prefix_bytes: usize,
 }
 
 /// Timing of a finished answer, measured on the server.
@@ -226,6 +235,12 @@ pub enum ChatEvent {
         /// A message safe to show a user (no keys, no raw provider JSON).
         message: String,
     },
+    /// Sent instead of the turn's events to a reader resuming a turn that has ended: the
+    /// answer as stored, to replace what the reader had. Always the last event of a stream.
+    Stored {
+        /// The stored answer (text, status, error, statistics).
+        message: Box<crate::conversation::Message>,
+    },
 }
 
 impl ChatEvent {
@@ -233,6 +248,7 @@ impl ChatEvent {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Started { .. } => "started",
+            Self::Stored { .. } => "stored",
             Self::Delta { .. } => "delta",
             Self::Reasoning { .. } => "reasoning",
             Self::ToolCallStart { .. } => "tool_call_start",
@@ -246,6 +262,9 @@ impl ChatEvent {
 
     /// True for the events after which nothing more follows.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Done(_) | Self::Error { .. })
+        matches!(
+            self,
+            Self::Done(_) | Self::Error { .. } | Self::Stored { .. }
+        )
     }
 }

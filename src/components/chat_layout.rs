@@ -49,6 +49,15 @@ pub fn ChatLayout() -> impl IntoView {
         },
     );
 
+    // An answer still being written when its conversation was loaded (a reload, another tab)
+    // is followed live. Effects run only in the browser, so the server render shows the
+    // stored text and the page picks up from there.
+    Effect::new(move |_| {
+        session.thread();
+        session.streaming.track();
+        untrack(|| session.follow_unfinished());
+    });
+
     // URL → session: a link or back/forward named another conversation.
     Effect::watch(
         move || location.pathname.get(),
@@ -102,7 +111,7 @@ pub fn ChatLayout() -> impl IntoView {
 
 /// Loads conversation `id` from the browser and shows it (the URL follows).
 pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: String) {
-    session.stop();
+    session.detach();
     spawn_local(async move {
         match get_conversation(id).await {
             Ok(tree) => {

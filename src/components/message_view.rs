@@ -38,7 +38,7 @@ pub fn MessageView(entry: MessageEntry) -> impl IntoView {
             <InterruptedNote entry />
             <Show when=move || entry.status.get() == MessageStatus::Elsewhere>
                 <p class="message-note" data-testid="elsewhere-note">
-                    "This answer is still being written. Reload to see the rest."
+                    "This answer is still being written; catching up…"
                 </p>
             </Show>
             <ErrorNote entry />

@@ -28,12 +28,14 @@ pub fn http_client() -> Result<reqwest::Client, String> {
 }
 
 /// Streams `request`'s response through `parser`. `provider` names the provider in error
-/// messages; `secret` is scrubbed from any provider text shown to users.
+/// messages; `secret` is scrubbed from any provider text shown to users; a response that
+/// sends no byte (headers or body) for `stall` ends with a timeout error.
 pub fn stream_http(
     request: reqwest::RequestBuilder,
     parser: Box<dyn StreamParser>,
     provider: String,
     secret: Option<String>,
+    stall: Duration,
 ) -> ProviderStream {
     let state = StreamState {
         phase: Phase::Connecting(Box::pin(request.send())),
@@ -41,6 +43,7 @@ pub fn stream_http(
         ready: VecDeque::new(),
         provider,
         secret,
+        stall,
     };
     Box::pin(stream::unfold(state, next_event))
 }
@@ -67,6 +70,8 @@ struct StreamState {
     provider: String,
     /// Key to scrub from provider text.
     secret: Option<String>,
+    /// Longest silence allowed before the stream ends with an error.
+    stall: Duration,
 }
 
 /// Produces the next event.
@@ -85,16 +90,17 @@ async fn next_event(mut state: StreamState) -> Option<(ProviderEvent, StreamStat
         }
         match std::mem::replace(&mut state.phase, Phase::Ended) {
             Phase::Ended => return None,
-            Phase::Connecting(pending) => match pending.await {
-                Ok(response) if response.status().is_success() => {
+            Phase::Connecting(pending) => match tokio::time::timeout(state.stall, pending).await {
+                Err(_) => state.ready.push_back(stalled(&state)),
+                Ok(Ok(response)) if response.status().is_success() => {
                     state.phase = Phase::Streaming(Box::pin(response.bytes_stream()));
                 }
-                Ok(response) => {
+                Ok(Ok(response)) => {
                     let error =
                         failed_response(response, &state.provider, state.secret.as_deref()).await;
                     state.ready.push_back(ProviderEvent::Error(error));
                 }
-                Err(error) => {
+                Ok(Err(error)) => {
                     let kind = if error.is_timeout() {
                         ProviderErrorKind::Timeout
                     } else {
@@ -107,27 +113,45 @@ async fn next_event(mut state: StreamState) -> Option<(ProviderEvent, StreamStat
                         .push_back(ProviderEvent::Error(ProviderError::new(kind, message)));
                 }
             },
-            Phase::Streaming(mut body) => match body.next().await {
-                Some(Ok(bytes)) => {
-                    state.ready.extend(state.parser.push_bytes(&bytes));
-                    if !state.parser.is_done() {
-                        state.phase = Phase::Streaming(body);
+            Phase::Streaming(mut body) => {
+                match tokio::time::timeout(state.stall, body.next()).await {
+                    Err(_) => state.ready.push_back(stalled(&state)),
+                    Ok(Some(Ok(bytes))) => {
+                        state.ready.extend(state.parser.push_bytes(&bytes));
+                        if !state.parser.is_done() {
+                            state.phase = Phase::Streaming(body);
+                        }
                     }
+                    Ok(Some(Err(_))) => {
+                        let message =
+                            format!("The connection to {} was lost mid-answer.", state.provider);
+                        state
+                            .ready
+                            .push_back(ProviderEvent::Error(ProviderError::new(
+                                ProviderErrorKind::Network,
+                                message,
+                            )));
+                    }
+                    Ok(None) => state.ready.extend(state.parser.finish()),
                 }
-                Some(Err(_)) => {
-                    let message =
-                        format!("The connection to {} was lost mid-answer.", state.provider);
-                    state
-                        .ready
-                        .push_back(ProviderEvent::Error(ProviderError::new(
-                            ProviderErrorKind::Network,
-                            message,
-                        )));
-                }
-                None => state.ready.extend(state.parser.finish()),
-            },
+            }
         }
     }
+}
+
+/// The error ending a stream whose provider went silent (the request is dropped with it).
+fn stalled(state: &StreamState) -> ProviderEvent {
+    let seconds = state.stall.as_secs_f64();
+    let seconds = if seconds >= 10.0 {
+        format!("{seconds:.0}")
+    } else {
+        format!("{seconds:.1}")
+    };
+    let message = format!(
+        "{} sent nothing for {seconds} s, so the answer was ended. Try again.",
+        state.provider
+    );
+    ProviderEvent::Error(ProviderError::new(ProviderErrorKind::Timeout, message))
 }
 
 /// Removes the API key from an error message written by the provider, in case it echoed it.
@@ -222,6 +246,7 @@ impl<T: HttpAdapter> Provider for T {
             self.parser(),
             settings.display_name.clone(),
             settings.api_key.clone(),
+            settings.stall_timeout,
         )
     }
 }

@@ -48,6 +48,9 @@ pub struct ProviderSettings {
     pub max_tokens: Option<u32>,
     /// Default sampling temperature, when configured.
     pub temperature: Option<f32>,
+    /// A stream that sends no byte for this long is ended with an error (a stalled upstream
+    /// must not hold a turn open forever).
+    pub stall_timeout: std::time::Duration,
 }
 
 impl ProviderSettings {

@@ -1,7 +1,8 @@
 //! Records a streaming answer in the store as it is sent: text in batches (the store's
 //! [`AnswerWriter`] decides when), then the final status and statistics from the terminal
-//! event, written *before* that event reaches the browser. If the turn's stream is dropped
-//! early (the browser went away), the answer is stored as `stopped` from a small spawned write.
+//! event, written *before* that event reaches any reader. If the turn's driver is dropped
+//! without a terminal event (only a panic does that), the answer is stored as `stopped` from a
+//! small spawned write.
 //!
 //! Storage failures never break the stream the user is reading: they are logged and the
 //! recorder stops writing (the row is then recovered as `interrupted` at the next start).
@@ -67,10 +68,10 @@ impl AnswerRecorder {
         };
         let (end, stats) = match terminal {
             ChatEvent::Done(done) => {
-                let end = if done.finish_reason == FinishReason::Stopped {
-                    AnswerEnd::Stopped
-                } else {
-                    AnswerEnd::Complete
+                let end = match done.finish_reason {
+                    FinishReason::Stopped => AnswerEnd::Stopped,
+                    FinishReason::Interrupted => AnswerEnd::Interrupted,
+                    _ => AnswerEnd::Complete,
                 };
                 let stats = AnswerStats {
                     input_tokens: self.usage.as_ref().map(|u| to_i64(u.input_tokens)),

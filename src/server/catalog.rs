@@ -44,8 +44,11 @@ async fn ready<P: Provider + ModelDiscovery + 'static>(
 }
 
 /// Builds one configured provider.
-async fn build_provider(config: &ProviderConfig) -> Result<Arc<dyn Provider>, String> {
-    let settings = config.provider_settings();
+async fn build_provider(
+    config: &ProviderConfig,
+    stall_timeout: std::time::Duration,
+) -> Result<Arc<dyn Provider>, String> {
+    let settings = config.provider_settings(stall_timeout);
     Ok(match config.kind {
         ProviderKind::Openai => ready(OpenAiProvider::new(settings)?, config).await,
         ProviderKind::OpenaiResponses => {
@@ -63,7 +66,7 @@ impl Catalog {
     pub async fn build(config: &Config) -> Result<Self, String> {
         let mut providers: Vec<Arc<dyn Provider>> = Vec::new();
         for settings in &config.providers {
-            providers.push(build_provider(settings).await?);
+            providers.push(build_provider(settings, config.turns.upstream_stall).await?);
         }
         let has_ollama = config
             .providers
@@ -81,7 +84,7 @@ impl Catalog {
                     max_tokens: None,
                     temperature: None,
                 };
-                providers.push(build_provider(&local).await?);
+                providers.push(build_provider(&local, config.turns.upstream_stall).await?);
             }
         }
         if config.demo.enabled {

@@ -1,24 +1,27 @@
-//! Drives one answer ("turn"): validates the request (a stored conversation's through
-//! `stored_turn`), asks the provider for a stream and turns
-//! provider events into sequenced [`ChatEvent`]s with keep-alives, timings and a final `done`.
+//! Starts one answer ("turn"): validates the request (a stored conversation's through
+//! `stored_turn`), registers a [`LiveTurn`], asks the provider for a stream and spawns the
+//! [`turn_task`] that turns provider events into sequenced [`ChatEvent`]s with timings and a
+//! final `done` or `error`. The request that started the turn is simply its first reader.
 //!
-//! The provider stream is owned by the returned stream and polled in-line — nothing is spawned —
-//! so when the browser goes away (the response body is dropped) or Stop cancels the turn, the
-//! upstream request is dropped at once.
+//! The turn driver owns the provider stream, so when the turn is cancelled — Stop from any
+//! tab, every reader gone for the grace period, or shutdown — the upstream request is dropped
+//! at once.
 
 use crate::codec::StreamItem;
 use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
 use crate::server::answer_recorder::AnswerRecorder;
 use crate::server::error::AppError;
+use crate::server::live_turn::{CancelReason, LiveTurn};
 use crate::server::state::AppState;
 use crate::server::stored_turn::{self, TurnRequest};
 use crate::server::stream_slots::StreamSlot;
-use crate::server::turns::TurnRegistration;
+use crate::server::turn_task;
+use crate::server::turns::RegisterError;
 use crate::store::{AnswerWriter, UserId};
 use futures::{stream, Stream, StreamExt};
 use std::collections::VecDeque;
-use std::time::Duration;
+use std::sync::Arc;
 use tokio::time::Instant;
 
 /// Checks a temporary-chat request (the whole history in the request, nothing stored) and
@@ -30,6 +33,7 @@ pub fn start_turn(
     messages: Vec<ChatMessage>,
     slot: StreamSlot,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
+    refuse_while_closing(state)?;
     validate(&messages, state.config.server.max_request_bytes)?;
     let model_id = match model.filter(|m| !m.trim().is_empty()) {
         Some(model) => model,
@@ -49,6 +53,7 @@ pub async fn start_stored_turn(
     request: TurnRequest,
     slot: StreamSlot,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
+    refuse_while_closing(state)?;
     let prepared = stored_turn::prepare(state, user, request).await?;
     let writer = AnswerWriter::new(
         state.store.clone(),
@@ -67,9 +72,9 @@ pub async fn start_stored_turn(
     )
 }
 
-/// Starts the provider request and wraps it in the turn driver (registered as `user`'s, so
-/// only they can stop it), which holds `slot` (the user's concurrent-stream count) until the
-/// stream is dropped.
+/// Registers the turn as `user`'s (so only they can read or stop it), starts the provider
+/// request inside the turn driver, which holds `slot` (the user's concurrent-stream count) until
+/// the turn ends, spawns its task and returns its first reader.
 fn drive(
     state: &AppState,
     user: UserId,
@@ -82,8 +87,17 @@ fn drive(
         .catalog
         .resolve(&model_id)
         .ok_or_else(|| AppError::NotFound(format!("Unknown model {model_id:?}.")))?;
-    let turn_id = uuid::Uuid::new_v4().to_string();
-    let registration = state.turns.register(&turn_id, user);
+    let answer_id = stored.as_ref().map(|(stored, _)| stored.answer_id.clone());
+    let turn = state
+        .turns
+        .register(user, answer_id)
+        .map_err(|error| match error {
+            RegisterError::ShuttingDown => shutting_down(),
+            RegisterError::AnswerBusy => {
+                AppError::Conflict("This answer is already being written.".to_string())
+            }
+        })?;
+    let turn_id = turn.id.clone();
     let upstream = provider.stream(ProviderRequest {
         model: provider_model,
         messages,
@@ -95,10 +109,9 @@ fn drive(
     tracing::info!(%turn_id, model = %model_id, stored = stored.is_some(), "turn started");
     let driver = TurnDriver {
         upstream: Some(upstream),
-        registration,
+        turn: Arc::clone(&turn),
         _slot: slot,
         recorder,
-        keepalive: state.config.server.keepalive,
         started_at: Instant::now(),
         first_token_at: None,
         text_events: 0,
@@ -112,7 +125,30 @@ fn drive(
         }]),
         ended: false,
     };
-    Ok(stream::unfold(driver, TurnDriver::next_item))
+    let first_reader = turn.subscribe(0, state.config.server.keepalive);
+    turn_task::spawn(
+        state.turns.clone(),
+        turn,
+        stream::unfold(driver, TurnDriver::next_item),
+        state.config.turns.grace,
+    );
+    Ok(first_reader)
+}
+
+/// Refuses new turns once shutdown began (before anything is stored).
+fn refuse_while_closing(state: &AppState) -> Result<(), AppError> {
+    if state.turns.is_closing() {
+        return Err(shutting_down());
+    }
+    Ok(())
+}
+
+/// The refusal of a turn during shutdown.
+fn shutting_down() -> AppError {
+    AppError::Unavailable(
+        "Sluice is restarting and takes no new answers right now; try again in a moment."
+            .to_string(),
+    )
 }
 
 /// Refuses requests that cannot make a sensible turn, before anything else happens.
@@ -140,15 +176,12 @@ pub fn validate(messages: &[ChatMessage], max_bytes: usize) -> Result<(), AppErr
 struct TurnDriver {
     /// The provider's stream; `None` once dropped (stop, end, error).
     upstream: Option<ProviderStream>,
-    /// Keeps the turn stoppable; dropping it unregisters the turn.
-    registration: TurnRegistration,
-    /// Counts this answer among the user's live streams until the driver is dropped (the
-    /// stream ended, or the browser went away and the response body was dropped).
+    /// The turn, for its cancel signal and reason.
+    turn: Arc<LiveTurn>,
+    /// Counts this answer among the user's live streams until the turn ends.
     _slot: StreamSlot,
     /// Stores the answer as it is sent (records nothing for a temporary chat).
     recorder: AnswerRecorder,
-    /// Silence after which a keep-alive comment is sent.
-    keepalive: Duration,
     /// When the request arrived, for time-to-first-token.
     started_at: Instant,
     /// When the first output (text, reasoning or a tool call) arrived, for TTFT and tokens/s.
@@ -169,10 +202,8 @@ struct TurnDriver {
 
 /// What happened while waiting for the upstream.
 enum Wake {
-    /// The turn was cancelled by Stop.
-    Stopped,
-    /// Nothing arrived within the keep-alive interval.
-    Silent,
+    /// The turn was cancelled (Stop, abandoned, shutdown).
+    Cancelled,
     /// The provider yielded an event, or ended (`None`).
     Upstream(Option<ProviderEvent>),
 }
@@ -200,12 +231,14 @@ impl TurnDriver {
                 return None;
             }
             match self.wait().await {
-                Wake::Stopped => {
+                Wake::Cancelled => {
                     self.upstream = None;
-                    self.finish = Some(FinishReason::Stopped);
+                    self.finish = Some(match self.turn.cancel_reason() {
+                        Some(CancelReason::Shutdown) => FinishReason::Interrupted,
+                        _ => FinishReason::Stopped,
+                    });
                     self.end_with_done();
                 }
-                Wake::Silent => return Some((StreamItem::KeepAlive, self)),
                 Wake::Upstream(Some(event)) => self.on_provider_event(event),
                 Wake::Upstream(None) => {
                     self.upstream = None;
@@ -221,19 +254,16 @@ impl TurnDriver {
         }
     }
 
-    /// Waits for the provider, a stop request or the keep-alive interval, whichever is first.
+    /// Waits for the provider or a cancellation, whichever is first.
     async fn wait(&mut self) -> Wake {
-        let token = self.registration.token().clone();
+        let turn = Arc::clone(&self.turn);
         let Some(upstream) = self.upstream.as_mut() else {
             return Wake::Upstream(None);
         };
         tokio::select! {
             biased;
-            _ = token.cancelled() => Wake::Stopped,
-            next = tokio::time::timeout(self.keepalive, upstream.next()) => match next {
-                Ok(event) => Wake::Upstream(event),
-                Err(_) => Wake::Silent,
-            },
+            _ = turn.cancelled() => Wake::Cancelled,
+            next = upstream.next() => Wake::Upstream(next),
         }
     }
 

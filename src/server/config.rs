@@ -6,13 +6,16 @@
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
-//! `SLUICE_SIGN_IN_ATTEMPTS`, and the `[auth]` variables of
-//! [`auth_config`](crate::server::auth_config)). A bad file stops start-up with
+//! `SLUICE_SIGN_IN_ATTEMPTS`, the `[auth]` variables of
+//! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
+//! [`turns_config`](crate::server::turns_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
 //! sent to a browser is built from this struct.
 
 use crate::server::auth_config::FileAuth;
 pub use crate::server::auth_config::{AuthConfig, CookieSecure};
+use crate::server::turns_config::FileTurns;
+pub use crate::server::turns_config::TurnsConfig;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +38,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Rate limits against abuse (a value of 0 turns that limit off).
     pub limits: LimitsConfig,
+    /// Timings of live turns: grace period, shutdown deadline, upstream stall.
+    pub turns: TurnsConfig,
 }
 
 /// Rate limits against abuse; each is enforced in one place (see ARCHITECTURE.md). 0 means
@@ -159,8 +164,9 @@ impl ProviderConfig {
         }
     }
 
-    /// The settings handed to the provider's adapter.
-    pub fn provider_settings(&self) -> crate::providers::ProviderSettings {
+    /// The settings handed to the provider's adapter; `stall_timeout` ends a stream that sends
+    /// nothing for that long.
+    pub fn provider_settings(&self, stall_timeout: Duration) -> crate::providers::ProviderSettings {
         crate::providers::ProviderSettings {
             id: self.id.clone(),
             display_name: self.display_name(),
@@ -169,6 +175,7 @@ impl ProviderConfig {
             models: self.models.clone(),
             max_tokens: self.max_tokens,
             temperature: self.temperature,
+            stall_timeout,
         }
     }
 }
@@ -210,6 +217,9 @@ struct FileConfig {
     /// `[limits]` table.
     #[serde(default)]
     limits: FileLimits,
+    /// `[turns]` table.
+    #[serde(default)]
+    turns: FileTurns,
 }
 
 /// `[limits]` in the file (0 turns a limit off).
@@ -467,6 +477,7 @@ impl Config {
                 .unwrap_or_else(|| ProviderKind::Ollama.default_base_url().to_string())
         });
         let auth = AuthConfig::resolve(file.auth, env)?;
+        let turns = TurnsConfig::resolve(file.turns, env)?;
         Ok(Self {
             server,
             demo,
@@ -475,6 +486,7 @@ impl Config {
             storage,
             limits,
             auth,
+            turns,
         })
     }
 }

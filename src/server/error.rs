@@ -41,6 +41,9 @@ pub enum AppError {
         /// Whole seconds until a retry may succeed (at least 1), sent as `Retry-After`.
         retry_after_secs: u64,
     },
+    /// The server cannot take this now, e.g. it is shutting down (HTTP 503); the text says so.
+    #[error("{0}")]
+    Unavailable(String),
     /// A bug or an unavailable dependency (HTTP 500); the text is only logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -58,6 +61,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,8 +103,9 @@ impl AppError {
     /// `/api/` server functions the body is encoded as a server-function error
     /// (`ServerError|…`) so the page decodes and shows the text; elsewhere it is plain text.
     pub fn into_api_response(self, path: &str) -> Response {
-        let is_server_fn =
-            path.starts_with("/api/") && !crate::server::export_route::is_export_path(path);
+        let is_server_fn = path.starts_with("/api/")
+            && !crate::server::export_route::is_export_path(path)
+            && !crate::server::turn_events_route::is_events_path(path);
         if !is_server_fn {
             return self.into_response();
         }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export_route;
 pub mod identity;
 pub mod limits;
+pub mod live_turn;
 pub mod rate_limiter;
 pub mod router;
 pub mod session_cookie;
@@ -21,15 +22,22 @@ pub mod sign_in_throttle;
 pub mod state;
 pub mod stored_turn;
 pub mod stream_slots;
+pub mod turn_events_route;
+pub mod turn_log;
+pub mod turn_resume;
+pub mod turn_task;
 pub mod turns;
+pub mod turns_config;
 
 use crate::server::state::AppState;
 use leptos::prelude::LeptosOptions;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use tokio::net::TcpListener;
 
-/// Serves the app on `listener` until `shutdown` completes; then stops every live turn so
-/// streaming responses end promptly, and returns once connections are closed.
+/// Serves the app on `listener` until `shutdown` completes. Then it takes no new turns, lets
+/// live turns finish up to `[turns] shutdown_deadline`, stores the rest as `interrupted` (their
+/// readers get the end), and returns once connections are closed — or, if some client keeps
+/// a connection open, shortly after.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -37,15 +45,37 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let turns = state.turns.clone();
+    let deadline = state.config.turns.shutdown_deadline;
+    let (turns_done_tx, turns_done) = tokio::sync::oneshot::channel::<()>();
     let app = router::app(state, leptos_options);
-    axum::serve(
+    let serve = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!(live_turns = turns.live_count(), "shutting down");
-        turns.cancel_all();
-    })
-    .await
+        let interrupted = turns.shut_down(deadline).await;
+        tracing::info!(interrupted, "live turns ended");
+        let _ = turns_done_tx.send(());
+    });
+    let serve = serve.into_future();
+    tokio::pin!(serve);
+    tokio::select! {
+        served = &mut serve => served,
+        _ = async {
+            // Every turn has ended and been stored; give readers a moment to receive the end,
+            // then stop waiting for connections a client keeps open.
+            if turns_done.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(CONNECTION_DRAIN).await;
+        } => {
+            tracing::warn!("connections still open after shutdown; closing them");
+            Ok(())
+        }
+    }
 }
+
+/// How long connections may stay open after every turn ended at shutdown.
+const CONNECTION_DRAIN: std::time::Duration = std::time::Duration::from_secs(3);

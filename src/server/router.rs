@@ -1,7 +1,7 @@
 //! The route table: `fn app(state, options) -> Router`, kept apart from `main` so tests can
 //! serve it on an ephemeral port. Server functions (under `/api/`) are registered by
-//! `leptos_routes_with_context`; the conversation download (`export_route`) is a plain axum
-//! route; everything else is the Leptos page or a static file. Every request first goes
+//! `leptos_routes_with_context`; the conversation download (`export_route`) and the
+//! `EventSource` view of a live turn (`turn_events_route`) are plain axum routes; everything else is the Leptos page or a static file. Every request first goes
 //! through [`identity::resolve`], which finds its user and refuses what needs one.
 //!
 //! In front of every handler: CORS for configured foreign origins only, the security headers,
@@ -15,10 +15,10 @@ use crate::app::{shell, App};
 use crate::server::config::ServerConfig;
 use crate::server::cross_site::{cors_layer, refuse_cross_site};
 use crate::server::error::AppError;
-use crate::server::export_route;
 use crate::server::identity;
 use crate::server::limits::Limits;
 use crate::server::state::AppState;
+use crate::server::{export_route, turn_events_route};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
@@ -44,6 +44,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route(
             export_route::PATH,
             get(export_route::export_conversation).with_state(state.clone()),
+        )
+        .route(
+            turn_events_route::PATH,
+            get(turn_events_route::turn_events).with_state(state.clone()),
         )
         // Unknown API paths get a sentence, not the app's HTML "not found" page.
         .route("/api", any(api_not_found))

@@ -141,6 +141,7 @@ pub async fn prepare(
             title,
             user_message_id,
             answer_id: answer.id.clone(),
+            prefix_bytes: answer.content.len(),
         },
         answer,
     })

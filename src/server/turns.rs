@@ -1,84 +1,241 @@
-//! The registry of live turns (answers being generated), so that the stop server function can
-//! cancel a turn started by another request. An entry lives exactly as long as the stream that
-//! drives the turn: the [`TurnRegistration`] guard removes it on drop, so the map never grows.
+//! The registry of live turns (answers being generated). A turn belongs to the registry, not
+//! to the request that started it: any request of its owner can read it (resume after a
+//! reload, a second tab, a reconnect) or stop it. The task driving a turn removes it when the
+//! turn ends, so the registry holds only live turns; finished answers are read from the
+//! database.
+//!
+//! At shutdown the registry refuses new turns, waits for live ones up to a deadline, then
+//! cancels the rest (they are stored as `interrupted`).
 
+use crate::server::live_turn::{CancelReason, LiveTurn};
 use crate::store::UserId;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio_util::sync::CancellationToken;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use tokio::sync::watch;
 
-/// Live turns by id.
-#[derive(Clone, Default)]
+/// Live turns by id; cheap to clone (shared by every request handler).
+#[derive(Clone)]
 pub struct TurnRegistry {
-    /// Owners and cancel handles of live turns; shared by every request handler.
-    live: Arc<Mutex<HashMap<String, (UserId, CancellationToken)>>>,
+    /// The turns and the index by answer.
+    inner: Arc<Mutex<Registry>>,
+    /// How many turns are live, watched by shutdown.
+    count: Arc<watch::Sender<usize>>,
 }
 
-/// Keeps a turn registered; unregisters it when dropped.
-pub struct TurnRegistration {
-    /// The registry to remove the entry from.
-    registry: TurnRegistry,
-    /// The turn's id.
-    turn_id: String,
-    /// Fires when someone asks this turn to stop.
-    token: CancellationToken,
+/// The registry's contents.
+#[derive(Default)]
+struct Registry {
+    /// Live turns by turn id.
+    turns: HashMap<String, Arc<LiveTurn>>,
+    /// Turn id by stored answer id, so a page that loads a streaming answer finds its turn.
+    by_answer: HashMap<String, String>,
+    /// True once shutdown began: no new turns.
+    closing: bool,
 }
 
-impl TurnRegistration {
-    /// The token the turn driver waits on.
-    pub fn token(&self) -> &CancellationToken {
-        &self.token
-    }
+/// Why a turn could not be started.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RegisterError {
+    /// The server is shutting down.
+    ShuttingDown,
+    /// The answer already has a live turn (two Continues of one answer at once).
+    AnswerBusy,
 }
 
-impl Drop for TurnRegistration {
-    fn drop(&mut self) {
-        let mut live = self
-            .registry
-            .live
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        live.remove(&self.turn_id);
+impl Default for TurnRegistry {
+    fn default() -> Self {
+        Self {
+            inner: Arc::default(),
+            count: Arc::new(watch::Sender::new(0)),
+        }
     }
 }
 
 impl TurnRegistry {
-    /// Registers a new turn of `owner`.
-    pub fn register(&self, turn_id: &str, owner: UserId) -> TurnRegistration {
-        let token = CancellationToken::new();
-        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.insert(turn_id.to_string(), (owner, token.clone()));
-        TurnRegistration {
-            registry: self.clone(),
-            turn_id: turn_id.to_string(),
-            token,
-        }
+    /// The registry, even if a panicking holder poisoned the lock (every change is one insert
+    /// or remove, so it stays consistent).
+    fn lock(&self) -> MutexGuard<'_, Registry> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Asks `owner`'s live turn to stop; false when no such turn of theirs is live (another
-    /// user's turn is treated as unknown).
+    /// Registers a new turn of `owner` writing `answer_id` (if stored).
+    pub fn register(
+        &self,
+        owner: UserId,
+        answer_id: Option<String>,
+    ) -> Result<Arc<LiveTurn>, RegisterError> {
+        let mut registry = self.lock();
+        if registry.closing {
+            return Err(RegisterError::ShuttingDown);
+        }
+        if let Some(answer) = &answer_id {
+            if registry.by_answer.contains_key(answer) {
+                return Err(RegisterError::AnswerBusy);
+            }
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let turn = Arc::new(LiveTurn::new(id.clone(), owner, answer_id.clone()));
+        if let Some(answer) = answer_id {
+            registry.by_answer.insert(answer, id.clone());
+        }
+        registry.turns.insert(id, Arc::clone(&turn));
+        self.count.send_replace(registry.turns.len());
+        Ok(turn)
+    }
+
+    /// Forgets a turn that ended (called by its task).
+    pub fn remove(&self, turn_id: &str) {
+        let mut registry = self.lock();
+        if let Some(turn) = registry.turns.remove(turn_id) {
+            if let Some(answer) = &turn.answer_id {
+                registry.by_answer.remove(answer);
+            }
+        }
+        self.count.send_replace(registry.turns.len());
+    }
+
+    /// `owner`'s live turn `turn_id` (another user's turn is treated as unknown).
+    pub fn find(&self, turn_id: &str, owner: UserId) -> Option<Arc<LiveTurn>> {
+        self.lock()
+            .turns
+            .get(turn_id)
+            .filter(|turn| turn.owner == owner)
+            .cloned()
+    }
+
+    /// `owner`'s live turn writing the stored answer `answer_id`.
+    pub fn find_by_answer(&self, answer_id: &str, owner: UserId) -> Option<Arc<LiveTurn>> {
+        let registry = self.lock();
+        registry
+            .by_answer
+            .get(answer_id)
+            .and_then(|turn_id| registry.turns.get(turn_id))
+            .filter(|turn| turn.owner == owner)
+            .cloned()
+    }
+
+    /// Stops `owner`'s live turn; false when no such turn of theirs is live.
     pub fn cancel(&self, turn_id: &str, owner: UserId) -> bool {
-        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        match live.get(turn_id) {
-            Some((turn_owner, token)) if *turn_owner == owner => {
-                token.cancel();
+        match self.find(turn_id, owner) {
+            Some(turn) => {
+                turn.cancel(CancelReason::Stop);
                 true
             }
-            _ => false,
+            None => false,
         }
     }
 
-    /// Stops every live turn (used at shutdown).
-    pub fn cancel_all(&self) {
-        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.values().for_each(|(_, token)| token.cancel());
+    /// True once shutdown began.
+    pub fn is_closing(&self) -> bool {
+        self.lock().closing
     }
 
     /// How many turns are live.
     pub fn live_count(&self) -> usize {
-        self.live
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.lock().turns.len()
+    }
+
+    /// Bytes held by the logs of live turns, roughly (for the load benchmark).
+    pub fn log_bytes(&self) -> usize {
+        self.lock().turns.values().map(|t| t.log_bytes()).sum()
+    }
+
+    /// Refuses new turns, lets live ones finish for up to `deadline`, then cancels the rest
+    /// (stored as `interrupted`) and waits for their tasks to store them (at most `deadline`
+    /// again). Returns how many were cancelled.
+    pub async fn shut_down(&self, deadline: Duration) -> usize {
+        self.lock().closing = true;
+        let mut count = self.count.subscribe();
+        if tokio::time::timeout(deadline, count.wait_for(|n| *n == 0))
+            .await
+            .is_ok()
+        {
+            return 0;
+        }
+        let remaining: Vec<Arc<LiveTurn>> = self.lock().turns.values().cloned().collect();
+        for turn in &remaining {
+            turn.cancel(CancelReason::Shutdown);
+        }
+        let stored = tokio::time::timeout(deadline.max(Duration::from_secs(1)), async {
+            let _ = count.wait_for(|n| *n == 0).await;
+        })
+        .await;
+        if stored.is_err() {
+            tracing::warn!(
+                live_turns = self.live_count(),
+                "turns still live after shutdown; they are recovered as interrupted at start-up"
+            );
+        }
+        remaining.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_are_found_only_by_their_owner_and_forgotten_when_removed() {
+        let registry = TurnRegistry::default();
+        let turn = registry
+            .register(UserId(1), Some("answer".into()))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(registry.find(&turn.id, UserId(1)).is_some());
+        assert!(registry.find(&turn.id, UserId(2)).is_none());
+        assert!(registry.find_by_answer("answer", UserId(1)).is_some());
+        assert!(registry.find_by_answer("answer", UserId(2)).is_none());
+        assert!(!registry.cancel(&turn.id, UserId(2)));
+        assert_eq!(
+            registry.register(UserId(1), Some("answer".into())).err(),
+            Some(RegisterError::AnswerBusy)
+        );
+        assert!(registry.cancel(&turn.id, UserId(1)));
+        assert_eq!(turn.cancel_reason(), Some(CancelReason::Stop));
+        registry.remove(&turn.id);
+        assert_eq!(registry.live_count(), 0);
+        assert!(registry.find_by_answer("answer", UserId(1)).is_none());
+        let weak = Arc::downgrade(&turn);
+        drop(turn);
+        assert!(weak.upgrade().is_none(), "the registry kept the turn alive");
+    }
+
+    #[tokio::test]
+    async fn shutdown_refuses_new_turns_and_cancels_what_outlives_the_deadline() {
+        let registry = TurnRegistry::default();
+        let turn = registry
+            .register(UserId(1), None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        // Plays the turn's task: ends the turn once it is cancelled.
+        let task_registry = registry.clone();
+        let task_turn = Arc::clone(&turn);
+        tokio::spawn(async move {
+            task_turn.cancelled().await;
+            task_registry.remove(&task_turn.id);
+        });
+        let cancelled = registry.shut_down(Duration::from_millis(100)).await;
+        assert_eq!(cancelled, 1);
+        assert_eq!(turn.cancel_reason(), Some(CancelReason::Shutdown));
+        assert_eq!(registry.live_count(), 0);
+        assert_eq!(
+            registry.register(UserId(1), None).err(),
+            Some(RegisterError::ShuttingDown)
+        );
+    }
+
+    #[tokio::test]
+    async fn shutdown_waits_for_turns_that_finish_in_time() {
+        let registry = TurnRegistry::default();
+        let turn = registry
+            .register(UserId(1), None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let task_registry = registry.clone();
+        let id = turn.id.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            task_registry.remove(&id);
+        });
+        assert_eq!(registry.shut_down(Duration::from_secs(30)).await, 0);
+        assert_eq!(turn.cancel_reason(), None);
     }
 }

@@ -35,6 +35,8 @@ pub enum AnswerEnd {
     Stopped,
     /// The provider or turn failed, with the user-safe reason.
     Error(String),
+    /// The server shut down before the answer finished.
+    Interrupted,
 }
 
 /// The writer of one streaming answer row (from [`Store::start_answer`]).
@@ -131,6 +133,7 @@ impl AnswerWriter {
         let (status, error) = match end {
             AnswerEnd::Complete => (MessageStatus::Complete, None),
             AnswerEnd::Stopped => (MessageStatus::Stopped, None),
+            AnswerEnd::Interrupted => (MessageStatus::Interrupted, None),
             AnswerEnd::Error(reason) => (MessageStatus::Error, Some(reason)),
         };
         let done = sqlx::query(UPDATE_FINAL)

@@ -1,5 +1,6 @@
 //! [ssr] Inserts into the message tree: the two inserts of a turn — the user's message (committed before any
-//! provider call) and the assistant's answer row, created `streaming`.
+//! provider call) and the assistant's answer row, created `streaming` — plus reading one
+//! message back (a reader that resumes a turn which ended meanwhile).
 
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
@@ -132,5 +133,20 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         reopened.ok_or(StoreError::NotFound)
+    }
+
+    /// One message of `user`'s; `NotFound` for unknown, malformed and other users' ids.
+    pub async fn message(&self, user: UserId, id: &str) -> Result<Message, StoreError> {
+        let id = parse_id(id)?;
+        let found: Option<Message> = sqlx::query_as(
+            "SELECT * FROM messages
+             WHERE id = ?1
+               AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?2)",
+        )
+        .bind(&id)
+        .bind(user.0)
+        .fetch_optional(self.pool())
+        .await?;
+        found.ok_or(StoreError::NotFound)
     }
 }

@@ -18,6 +18,7 @@ pub(crate) const BUILTIN_MODELS: &[&str] = &[
     "fake-stall",
     "fake-error",
     "fake-drop",
+    "fake-garbage",
     "fake-echo",
     "fake-unauthorized",
     "fake-overloaded",
@@ -159,6 +160,16 @@ pub(crate) fn builtin(context: ChatContext<'_>) -> Option<Reply> {
         "fake-drop" => {
             let mut steps = chunks.partial(&["This answer ", "will be cut", " off right"]);
             steps.push(ScriptStep::CloseAbruptly);
+            Reply::stream(steps)
+        }
+        "fake-garbage" => {
+            let mut steps = chunks.partial(&["Fine text ", "and then ", "noise"]);
+            steps.push(ScriptStep::Send(
+                b"data: {\"choices\": [{\"delta\": \x00\xff}\n\n".to_vec(),
+            ));
+            steps.push(ScriptStep::Send(
+                b"\x1b[31m<html>garbage</html>\n\n".to_vec(),
+            ));
             Reply::stream(steps)
         }
         "fake-echo" => {

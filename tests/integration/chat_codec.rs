@@ -16,6 +16,7 @@ fn sample_items() -> Vec<StreamItem> {
                 title: "Hé \"quoted\"".into(),
                 user_message_id: "u-1".into(),
                 answer_id: "a-1".into(),
+                prefix_bytes: 0,
             }),
         },
         ChatEvent::Delta { text: "Hé".into() },

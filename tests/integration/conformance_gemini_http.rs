@@ -24,6 +24,7 @@ fn settings(base_url: &str, key: Option<&str>) -> ProviderSettings {
         models: vec!["gemini-2.5-flash".into()],
         max_tokens: None,
         temperature: None,
+        stall_timeout: std::time::Duration::from_secs(120),
     }
 }
 

@@ -20,6 +20,7 @@ fn settings(
         models: vec!["gpt-5".into()],
         max_tokens,
         temperature,
+        stall_timeout: std::time::Duration::from_secs(120),
     }
 }
 

@@ -6,13 +6,11 @@
 //! the upstream sent, missing at most what arrived in the last second before the kill.
 //! Everything listens on and talks to 127.0.0.1 only.
 
-use crate::support::{start_fake, EventReader, TempDir, FAKE_KEY};
+use crate::support::server_process::{load, local_client, ServerProcess};
+use crate::support::{start_fake, EventReader, TempDir};
 use serde_json::json;
-use sluice::conversation::{ConversationSummary, ConversationTree, MessageStatus, Role};
+use sluice::conversation::{ConversationSummary, MessageStatus, Role};
 use sluice::events::ChatEvent;
-use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The user's message; long enough that a truncated copy would show.
@@ -30,128 +28,6 @@ fn fake_slow_text() -> String {
         .map(|n| format!("word{n}"))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A free port on 127.0.0.1 (released at once; the server binds it right after).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("free port")
-        .port()
-}
-
-/// A `sluice` server child process; killed (SIGKILL) and reaped when dropped, so a failing
-/// test never leaves it running.
-struct ServerProcess {
-    /// The process.
-    child: Child,
-    /// Its base URL, `http://127.0.0.1:PORT`.
-    base: String,
-    /// Where its stderr goes, shown when it does not start.
-    log: PathBuf,
-}
-
-impl ServerProcess {
-    /// Starts the binary with only the environment it needs: the data directory, the fake
-    /// upstream as the OpenAI provider, no Ollama detection, Leptos settings from env vars
-    /// (as cargo-leptos would set them; the page assets are not needed for API calls). The
-    /// working directory is the data directory, so no stray `sluice.toml` is read.
-    fn start(data_dir: &Path, upstream: &str, run: &str) -> ServerProcess {
-        let port = free_port();
-        let log = data_dir.join(format!("server-{run}.log"));
-        let stderr = File::create(&log).expect("server log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
-            .current_dir(data_dir)
-            .env_clear()
-            .env("LEPTOS_OUTPUT_NAME", "sluice")
-            .env("LEPTOS_SITE_ROOT", data_dir)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_ENV", "PROD")
-            .env("SLUICE_DATA_DIR", data_dir)
-            .env("SLUICE_DETECT_OLLAMA", "false")
-            .env("OPENAI_BASE_URL", upstream)
-            .env("OPENAI_API_KEY", FAKE_KEY)
-            .env("OPENAI_MODELS", "fake-slow")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .expect("start the sluice binary");
-        ServerProcess {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-        }
-    }
-
-    /// Absolute URL of a path.
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// Waits until the API answers (panics with the server's log if it exits or takes > 30 s).
-    async fn wait_until_serving(&mut self, client: &reqwest::Client) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "the server exited ({status}) at start-up:\n{}",
-                    std::fs::read_to_string(&self.log).unwrap_or_default()
-                );
-            }
-            let answered = client
-                .post(self.url("/api/conversations/list"))
-                .json(&json!({}))
-                .send()
-                .await;
-            if matches!(&answered, Ok(response) if response.status().is_success()) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not serve within 30 s:\n{}",
-                std::fs::read_to_string(&self.log).unwrap_or_default()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Sends SIGKILL (what `Child::kill` does on Unix) and reaps the process; returns when.
-    fn kill(&mut self) -> Instant {
-        let killed_at = Instant::now();
-        self.child.kill().expect("SIGKILL the server");
-        let status = self.child.wait().expect("reap the server");
-        assert!(!status.success(), "killed, not exited: {status}");
-        killed_at
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A client that never goes through a proxy.
-fn local_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("HTTP client")
-}
-
-/// Loads a conversation from a running server.
-async fn load(client: &reqwest::Client, server: &ServerProcess, id: &str) -> ConversationTree {
-    let response = client
-        .post(server.url("/api/conversations/get"))
-        .json(&json!({ "id": id }))
-        .send()
-        .await
-        .expect("get request");
-    assert_eq!(response.status(), 200, "conversation {id} not found");
-    response.json().await.expect("conversation JSON")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

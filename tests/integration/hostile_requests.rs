@@ -7,7 +7,7 @@ use futures::stream;
 use reqwest::Method;
 
 /// Every server function, by path (checked against the registry below).
-const SERVER_FNS: [&str; 22] = [
+const SERVER_FNS: [&str; 23] = [
     "/api/auth/status",
     "/api/auth/sign_up",
     "/api/auth/sign_in",
@@ -20,6 +20,7 @@ const SERVER_FNS: [&str; 22] = [
     "/api/admin/reset_password",
     "/api/chat/stream",
     "/api/chat/stop",
+    "/api/chat/resume",
     "/api/conversations/list",
     "/api/conversations/get",
     "/api/conversations/delete",

@@ -122,6 +122,16 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
         ),
         ("GET", format!("{export}?format=json"), json!(null)),
         ("GET", format!("{export}?format=markdown"), json!(null)),
+        (
+            "POST",
+            "/api/chat/resume".into(),
+            json!({"answer_id": ids.answer_id, "after": 0}),
+        ),
+        (
+            "GET",
+            format!("/api/turns/any/events?answer_id={}", ids.answer_id),
+            json!(null),
+        ),
     ];
     for (method, path, body) in &foreign {
         let (status, text) = call(&app, Some(&bob), method, path, body).await;
@@ -141,6 +151,8 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
         ("POST", "/api/presets/list".into(), json!({})),
         ("POST", "/api/models".into(), json!({})),
         ("POST", "/api/chat/stop".into(), json!({"turn_id": "t"})),
+        ("POST", "/api/chat/resume".into(), json!({"turn_id": "t"})),
+        ("GET", "/api/turns/t/events".into(), json!(null)),
         (
             "POST",
             "/api/chat/stream".into(),
@@ -222,18 +234,31 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
     }
 
     // Stop: Bob cannot stop Alice's live turn (it looks unknown); Alice can.
-    let registration = app.state.turns.register("alice-turn", alice_id);
-    let stop = json!({"turn_id": "alice-turn"});
+    let turn = app
+        .state
+        .turns
+        .register(alice_id, None)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let stop = json!({"turn_id": turn.id});
+    let resume = json!({"turn_id": turn.id, "after": 0});
+    assert_eq!(
+        call(&app, Some(&bob), "POST", "/api/chat/resume", &resume)
+            .await
+            .0,
+        404,
+        "Bob cannot read Alice's live turn"
+    );
     assert_eq!(
         call(&app, Some(&bob), "POST", "/api/chat/stop", &stop).await,
         (200, "false".into())
     );
-    assert!(!registration.token().is_cancelled());
+    assert_eq!(turn.cancel_reason(), None);
     assert_eq!(
         call(&app, Some(&alice), "POST", "/api/chat/stop", &stop).await,
         (200, "true".into())
     );
-    assert!(registration.token().is_cancelled());
+    assert!(turn.cancel_reason().is_some());
+    app.state.turns.remove(&turn.id);
 
     // Nothing of Alice's (or Bob's) changed, and both still work.
     assert_eq!(snapshot(&app, alice_id, &conversation).await, victim_before);

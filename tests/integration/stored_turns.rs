@@ -212,9 +212,10 @@ async fn provider_errors_and_stops_are_stored_with_their_status() {
 }
 
 #[tokio::test]
-async fn a_closed_connection_stores_the_answer_as_stopped() {
+async fn a_closed_connection_stores_the_answer_as_stopped_after_the_grace_period() {
     let fake = start_fake().await;
-    let app = TestApp::with_fake(&fake, "fake-slow").await;
+    let app =
+        TestApp::with_fake_and(&fake, "fake-slow", &[("SLUICE_TURN_GRACE_SECS", "0.2")]).await;
     let response = app.start_new_chat("openai/fake-slow", "go").await;
     let mut reader = EventReader::new(response);
     let Some((

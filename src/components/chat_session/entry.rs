@@ -22,7 +22,8 @@ pub enum MessageStatus {
     Error,
     /// The server stopped mid-answer (crash or restart); partial text kept.
     Interrupted,
-    /// Loaded while still being written by a turn this page does not follow.
+    /// Loaded while still being written by a turn; the page starts following it at once
+    /// (this status lasts until the turn's events arrive).
     Elsewhere,
 }
 
@@ -122,6 +123,15 @@ impl MessageEntry {
 
     /// The entry for a stored message, its Markdown rendered whole.
     pub fn from_stored(id: u64, parent: Option<u64>, message: &Message) -> Self {
+        let entry = Self::new(id, parent, message.role, "", MessageStatus::Waiting);
+        entry.server_id.set(Some(message.id.clone()));
+        entry.apply_stored(message);
+        entry
+    }
+
+    /// Shows the stored `message` (text, status, error, statistics) in this entry, whose
+    /// rendering must be empty (new, or after [`Self::reset_rendering`]).
+    pub fn apply_stored(&self, message: &Message) {
         let status = match message.status {
             StoredStatus::Complete => MessageStatus::Done,
             StoredStatus::Streaming => MessageStatus::Elsewhere,
@@ -129,40 +139,40 @@ impl MessageEntry {
             StoredStatus::Error => MessageStatus::Error,
             StoredStatus::Interrupted => MessageStatus::Interrupted,
         };
-        let entry = Self::new(id, parent, message.role, &message.content, status);
-        entry.server_id.set(Some(message.id.clone()));
-        if message.role == Role::Assistant {
-            let mut markdown = IncrementalMarkdown::new();
-            let mut blocks = markdown.push(&message.content);
-            blocks.extend(markdown.finish());
-            entry.push_blocks(blocks);
-            entry.error.set(message.error.clone());
-            let stats = &message.stats;
-            if status == MessageStatus::Done || status == MessageStatus::Stopped {
-                let finish_reason = match (&stats.finish_reason, status) {
-                    (Some(reason), _) => FinishReason::from_stored(reason),
-                    (None, MessageStatus::Stopped) => FinishReason::Stopped,
-                    (None, _) => FinishReason::Stop,
-                };
-                entry.stats.set(Some(DoneStats {
-                    finish_reason,
-                    ttft_ms: stats.ttft_ms.and_then(|n| u64::try_from(n).ok()),
-                    tokens_per_second: stats.tokens_per_second,
-                    output_tokens: stats
-                        .output_tokens
-                        .and_then(|n| u64::try_from(n).ok())
-                        .unwrap_or(0),
-                }));
-            }
-            if let (Some(input), Some(output)) = (stats.input_tokens, stats.output_tokens) {
-                entry.usage.set(Some(Usage {
-                    input_tokens: u64::try_from(input).unwrap_or(0),
-                    output_tokens: u64::try_from(output).unwrap_or(0),
-                    reasoning_tokens: stats.reasoning_tokens.and_then(|n| u64::try_from(n).ok()),
-                }));
-            }
+        self.text.set(message.content.clone());
+        self.status.set(status);
+        if message.role != Role::Assistant {
+            return;
         }
-        entry
+        let mut markdown = IncrementalMarkdown::new();
+        let mut blocks = markdown.push(&message.content);
+        blocks.extend(markdown.finish());
+        self.push_blocks(blocks);
+        self.error.set(message.error.clone());
+        let stats = &message.stats;
+        if status == MessageStatus::Done || status == MessageStatus::Stopped {
+            let finish_reason = match (&stats.finish_reason, status) {
+                (Some(reason), _) => FinishReason::from_stored(reason),
+                (None, MessageStatus::Stopped) => FinishReason::Stopped,
+                (None, _) => FinishReason::Stop,
+            };
+            self.stats.set(Some(DoneStats {
+                finish_reason,
+                ttft_ms: stats.ttft_ms.and_then(|n| u64::try_from(n).ok()),
+                tokens_per_second: stats.tokens_per_second,
+                output_tokens: stats
+                    .output_tokens
+                    .and_then(|n| u64::try_from(n).ok())
+                    .unwrap_or(0),
+            }));
+        }
+        if let (Some(input), Some(output)) = (stats.input_tokens, stats.output_tokens) {
+            self.usage.set(Some(Usage {
+                input_tokens: u64::try_from(input).unwrap_or(0),
+                output_tokens: u64::try_from(output).unwrap_or(0),
+                reasoning_tokens: stats.reasoning_tokens.and_then(|n| u64::try_from(n).ok()),
+            }));
+        }
     }
 
     /// Appends frozen blocks, with ids made unique for this rendering.

@@ -4,8 +4,13 @@
 //!
 //! Every message is a [`MessageEntry`] with a local id and its parent's local id; the thread on
 //! screen follows, from the root, the selected child of each message (the newest by default).
-//! Stop aborts the task that reads the response (dropping the fetch body) and calls the stop
-//! server function, so the server drops the upstream request even if the abort is slow.
+//!
+//! A turn lives on the server, not in this page: leaving a conversation only detaches the
+//! reader (the turn goes on, and opening the conversation again follows it live); a loaded
+//! answer that is still being written is followed at once ([`ChatSession::follow_unfinished`]).
+//! Stop asks the server to stop the turn — which ends it for every tab — and keeps reading
+//! until the server's `done`, so the page shows exactly what was stored; only if the server
+//! cannot be told is the read aborted locally.
 
 mod entry;
 mod reader;
@@ -19,6 +24,7 @@ use crate::events::{Role, StoredTurn, TurnAction};
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use reader::ReadFrom;
 use std::collections::HashMap;
 
 /// The answer being generated right now.
@@ -29,6 +35,8 @@ struct ActiveTurn {
     turn_id: Option<String>,
     /// The assistant message being written.
     message_id: u64,
+    /// Stop was pressed before the turn id was known: stop as soon as it is.
+    stop_requested: bool,
 }
 
 /// Where a sibling stands among the versions sharing its parent.
@@ -59,6 +67,8 @@ pub struct ChatSession {
     selected: RwSignal<HashMap<Option<u64>, u64>>,
     /// True while an answer streams (Send becomes Stop).
     pub streaming: RwSignal<bool>,
+    /// True while the connection to a streaming answer is being re-established.
+    pub reconnecting: RwSignal<bool>,
     /// Bumped when the conversation list may have changed (new chat, rename), to refetch it.
     pub list_version: RwSignal<u64>,
     /// Why the conversation could not be opened, shown instead of the messages.
@@ -91,6 +101,7 @@ impl ChatSession {
             entries: RwSignal::new(Vec::new()),
             selected: RwSignal::new(HashMap::new()),
             streaming: RwSignal::new(false),
+            reconnecting: RwSignal::new(false),
             list_version: RwSignal::new(0),
             open_error: RwSignal::new(None),
             refused_draft: RwSignal::new(None),
@@ -170,7 +181,7 @@ impl ChatSession {
 
     /// Replaces what is shown with a stored conversation.
     pub fn load(&self, tree: &ConversationTree) {
-        self.stop();
+        self.detach();
         let mut local: HashMap<&str, u64> = HashMap::new();
         let mut entries = Vec::with_capacity(tree.messages.len());
         for message in &tree.messages {
@@ -194,9 +205,9 @@ impl ChatSession {
         self.open_error.set(None);
     }
 
-    /// Empties the page for a new chat (stopping any running answer first).
+    /// Empties the page for a new chat (a running answer goes on on the server).
     pub fn new_chat(&self, system_prompt: String) {
-        self.stop();
+        self.detach();
         self.entries.set(Vec::new());
         self.selected.set(HashMap::new());
         self.conversation_id.set(None);
@@ -315,23 +326,65 @@ impl ChatSession {
         self.start(None, entry, action, model, entry.text.get_untracked());
     }
 
-    /// Stops the running answer: aborts the stream read and tells the server.
+    /// Stops the running answer, for every tab: tells the server, and keeps reading until its
+    /// `done` arrives. Pressed before the turn id is known, the stop is sent once it is.
     pub fn stop(&self) {
+        let turn_id = self.active.try_update_value(|active| {
+            active.as_mut().and_then(|active| {
+                active.stop_requested = true;
+                active.turn_id.clone()
+            })
+        });
+        if let Some(turn_id) = turn_id.flatten() {
+            self.send_stop(turn_id);
+        }
+    }
+
+    /// Asks the server to stop `turn_id`; if it cannot be told (or the turn is no longer
+    /// live), ends the read here.
+    fn send_stop(&self, turn_id: String) {
+        let session = *self;
+        spawn_local(async move {
+            if !matches!(stop_turn(turn_id).await, Ok(true)) {
+                session.abort_active(MessageStatus::Stopped);
+            }
+        });
+    }
+
+    /// Stops reading the running answer without stopping it on the server (leaving the
+    /// conversation): the turn goes on, and the answer can be followed again.
+    pub fn detach(&self) {
+        self.abort_active(MessageStatus::Elsewhere);
+    }
+
+    /// Aborts the read of the running answer, marking its message `status` if it was live.
+    fn abort_active(&self, status: MessageStatus) {
         let Some(active) = self.active.try_update_value(Option::take).flatten() else {
             return;
         };
         active.abort.abort();
         self.streaming.set(false);
+        self.reconnecting.set(false);
         if let Some(entry) = self.find(active.message_id) {
             if entry.status.get_untracked().is_live() {
-                entry.status.set(MessageStatus::Stopped);
+                entry.status.set(status);
             }
         }
-        if let Some(turn_id) = active.turn_id {
-            spawn_local(async move {
-                // The read was aborted already; this makes the server drop the upstream at once.
-                let _ = stop_turn(turn_id).await;
-            });
+    }
+
+    /// Follows the answer on the shown thread that is still being written by a turn this
+    /// page does not read yet (a reload, or a conversation opened in another tab).
+    pub fn follow_unfinished(&self) {
+        if self.active.with_value(Option::is_some) {
+            return;
+        }
+        let unfinished = self
+            .thread_untracked()
+            .into_iter()
+            .rev()
+            .find(|e| e.status.get_untracked() == MessageStatus::Elsewhere);
+        if let Some(answer) = unfinished {
+            self.read(None, answer, None, ReadFrom::Following);
         }
     }
 
@@ -370,11 +423,18 @@ impl ChatSession {
         turn_id: String,
         stored: Option<StoredTurn>,
     ) {
-        self.active.update_value(|active| {
-            if let Some(active) = active.as_mut().filter(|a| a.message_id == answer.id) {
-                active.turn_id = Some(turn_id);
+        let stop_now = self.active.try_update_value(|active| {
+            match active.as_mut().filter(|a| a.message_id == answer.id) {
+                Some(active) => {
+                    active.turn_id = Some(turn_id.clone());
+                    active.stop_requested
+                }
+                None => false,
             }
         });
+        if stop_now == Some(true) {
+            self.send_stop(turn_id);
+        }
         let Some(stored) = stored else {
             return;
         };
@@ -399,28 +459,65 @@ impl ChatSession {
         model: Option<String>,
         prefix: String,
     ) {
+        let conversation_id = self.conversation_id.get_untracked();
+        let system_prompt = Some(self.system_prompt.get_untracked())
+            .filter(|p| conversation_id.is_none() && !p.trim().is_empty());
+        let request = async move {
+            stream_chat(model, None, conversation_id, Some(action), system_prompt).await
+        };
+        self.read(
+            question,
+            answer,
+            Some(Box::pin(request)),
+            ReadFrom::NewTurn { prefix },
+        );
+    }
+
+    /// Reads an answer's events into `answer` as the running answer (Stop applies to it):
+    /// from `request` (a new turn) or, without one, by resuming the answer's turn.
+    fn read(
+        &self,
+        question: Option<MessageEntry>,
+        answer: MessageEntry,
+        request: Option<StreamRequest>,
+        from: ReadFrom,
+    ) {
         let (abort, registration) = AbortHandle::new_pair();
         self.active.set_value(Some(ActiveTurn {
             abort,
             turn_id: None,
             message_id: answer.id,
+            stop_requested: false,
         }));
         self.streaming.set(true);
         let session = *self;
-        let conversation_id = self.conversation_id.get_untracked();
-        let system_prompt = Some(self.system_prompt.get_untracked())
-            .filter(|p| conversation_id.is_none() && !p.trim().is_empty());
         spawn_local(async move {
             let run = async move {
-                let stream =
-                    stream_chat(model, None, conversation_id, Some(action), system_prompt).await;
-                reader::read_answer(session, question, answer, stream, prefix).await;
+                let stream = match request {
+                    Some(request) => Some(request.await),
+                    None => None,
+                };
+                reader::read_answer(session, question, answer, stream, from).await;
             };
             let finished = Abortable::new(run, registration).await;
             if finished.is_ok() {
-                session.active.set_value(None);
-                session.streaming.set(false);
+                let ours = session
+                    .active
+                    .with_value(|a| a.as_ref().is_some_and(|a| a.message_id == answer.id));
+                if ours {
+                    session.active.set_value(None);
+                    session.streaming.set(false);
+                }
             }
         });
     }
 }
+
+/// The request that starts a new turn, resolved to its event stream.
+type StreamRequest = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+            Output = Result<crate::codec::ChatEventStream, server_fn::ServerFnError>,
+        >,
+    >,
+>;

@@ -28,6 +28,7 @@ fn settings(base_url: &str) -> ProviderSettings {
         models: vec!["claude-sonnet-4-5".into()],
         max_tokens: None,
         temperature: None,
+        stall_timeout: std::time::Duration::from_secs(120),
     }
 }
 

@@ -24,6 +24,7 @@ fn settings(base_url: &str) -> ProviderSettings {
         models: vec!["llama3.2".into()],
         max_tokens: None,
         temperature: None,
+        stall_timeout: std::time::Duration::from_secs(120),
     }
 }
 

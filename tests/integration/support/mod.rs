@@ -1,6 +1,8 @@
 //! Test support: [`TestApp`] serves the real router on an ephemeral port (optionally wired to
 //! the fake upstream) and [`EventReader`] reads its SSE answers as typed events.
 
+pub mod server_process;
+
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;

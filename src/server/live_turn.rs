@@ -1,0 +1,325 @@
+//! One live turn as its readers see it: the event log, who may read it, how it is cancelled,
+//! and [`LiveTurn::subscribe`], the stream one reader (an SSE response) follows.
+//!
+//! Readers pull from the one shared [`TurnLog`] at their own pace, woken by a `watch` of the
+//! last sequence number: the turn never waits for a reader and holds no per-reader queue, so a
+//! slow reader costs its cursor and nothing else, and catches up with merged deltas.
+
+use crate::codec::StreamItem;
+use crate::events::ChatEvent;
+use crate::server::turn_log::TurnLog;
+use crate::store::UserId;
+use futures::{stream, Stream};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+/// Why a turn was cancelled; the first reason given wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelReason {
+    /// Someone pressed Stop (in any tab).
+    Stop,
+    /// Every reader left and none came back within the grace period.
+    Abandoned,
+    /// The server is shutting down and the turn outlived the shutdown deadline.
+    Shutdown,
+}
+
+/// A turn being generated, shared by the task that drives it and every reader.
+pub struct LiveTurn {
+    /// The turn's id (a UUID), named by `resume` requests and Stop.
+    pub id: String,
+    /// The user whose turn it is; nobody else can read or stop it.
+    pub owner: UserId,
+    /// The stored answer it writes, so a reloaded page can find the turn from the message.
+    pub answer_id: Option<String>,
+    /// Every event so far.
+    log: Mutex<TurnLog>,
+    /// Sequence number of the last event, watched by readers waiting for more.
+    last_seq: watch::Sender<u64>,
+    /// How many readers are attached, watched by the grace-period timer.
+    readers: watch::Sender<usize>,
+    /// Fires on Stop, abandonment or shutdown; the driver drops the upstream request then.
+    cancel: CancellationToken,
+    /// Why `cancel` fired.
+    reason: Mutex<Option<CancelReason>>,
+}
+
+impl LiveTurn {
+    /// A new turn with an empty log.
+    pub fn new(id: String, owner: UserId, answer_id: Option<String>) -> Self {
+        Self {
+            id,
+            owner,
+            answer_id,
+            log: Mutex::new(TurnLog::new()),
+            last_seq: watch::Sender::new(0),
+            readers: watch::Sender::new(0),
+            cancel: CancellationToken::new(),
+            reason: Mutex::new(None),
+        }
+    }
+
+    /// The log, even if a panicking holder poisoned the lock (the log stays consistent: every
+    /// change is a single push).
+    fn log(&self) -> MutexGuard<'_, TurnLog> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Appends event `seq` and wakes the readers.
+    pub fn publish(&self, seq: u64, event: ChatEvent) {
+        let last = {
+            let mut log = self.log();
+            log.append(seq, event);
+            log.last_seq()
+        };
+        self.last_seq.send_replace(last);
+    }
+
+    /// True once the terminal event is in the log.
+    pub fn ended(&self) -> bool {
+        self.log().ended()
+    }
+
+    /// Sequence number of the last event.
+    pub fn last_seq(&self) -> u64 {
+        self.log().last_seq()
+    }
+
+    /// Bytes the log holds, roughly.
+    pub fn log_bytes(&self) -> usize {
+        self.log().approximate_bytes()
+    }
+
+    /// Asks the turn to end; the first reason is kept.
+    pub fn cancel(&self, reason: CancelReason) {
+        self.reason
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(reason);
+        self.cancel.cancel();
+    }
+
+    /// Completes when the turn is cancelled.
+    pub async fn cancelled(&self) {
+        self.cancel.cancelled().await
+    }
+
+    /// Why the turn was cancelled, if it was.
+    pub fn cancel_reason(&self) -> Option<CancelReason> {
+        *self.reason.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many readers are attached.
+    pub fn reader_count(&self) -> usize {
+        *self.readers.borrow()
+    }
+
+    /// Completes once no reader has been attached for `grace` in a row.
+    pub async fn abandoned(&self, grace: Duration) {
+        let mut readers = self.readers.subscribe();
+        loop {
+            // The sender lives in `self`, so waiting cannot fail while we hold it.
+            if readers.wait_for(|n| *n == 0).await.is_err() {
+                return;
+            }
+            match tokio::time::timeout(grace, readers.wait_for(|n| *n > 0)).await {
+                Err(_) => return,
+                Ok(Err(_)) => return,
+                Ok(Ok(_)) => continue,
+            }
+        }
+    }
+
+    /// The events after `after`, then every new event as it is published, until the terminal
+    /// one; `: keep-alive` comments after `keepalive` of silence. The reader counts as attached
+    /// until the stream is dropped.
+    pub fn subscribe(
+        self: &Arc<Self>,
+        after: u64,
+        keepalive: Duration,
+    ) -> impl Stream<Item = StreamItem> + Send + 'static {
+        self.readers.send_modify(|n| *n += 1);
+        let reader = Reader {
+            woken: self.last_seq.subscribe(),
+            attachment: Attachment(Arc::clone(self)),
+            cursor: after,
+            ready: VecDeque::new(),
+            finished: false,
+            keepalive,
+        };
+        stream::unfold(reader, Reader::next_item)
+    }
+}
+
+/// Counts a reader as attached while it lives.
+struct Attachment(Arc<LiveTurn>);
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        self.0.readers.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+/// One reader's position in a turn.
+struct Reader {
+    /// Wakes the reader when an event is published.
+    woken: watch::Receiver<u64>,
+    /// The turn, counted as read while this reader lives.
+    attachment: Attachment,
+    /// Sequence number of the last event handed out.
+    cursor: u64,
+    /// Events read from the log, not yet handed out.
+    ready: VecDeque<StreamItem>,
+    /// True once the terminal event was handed out.
+    finished: bool,
+    /// Silence after which a keep-alive comment is sent.
+    keepalive: Duration,
+}
+
+impl Reader {
+    /// The next item for this reader, or `None` after the terminal event.
+    async fn next_item(mut self) -> Option<(StreamItem, Self)> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                if let StreamItem::Event { seq, event } = &item {
+                    self.cursor = *seq;
+                    self.finished = event.is_terminal();
+                }
+                return Some((item, self));
+            }
+            if self.finished {
+                return None;
+            }
+            // Marked seen before reading, so an event published after the read wakes us.
+            self.woken.borrow_and_update();
+            let turn = &self.attachment.0;
+            let (items, ended) = {
+                let log = turn.log();
+                (log.read_after(self.cursor), log.ended())
+            };
+            if !items.is_empty() {
+                self.ready.extend(items);
+                continue;
+            }
+            if ended {
+                return None;
+            }
+            match tokio::time::timeout(self.keepalive, self.woken.changed()).await {
+                Ok(Ok(())) => continue,
+                Ok(Err(_)) => return None,
+                Err(_) => return Some((StreamItem::KeepAlive, self)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{DoneStats, FinishReason};
+    use futures::StreamExt;
+
+    fn done() -> ChatEvent {
+        ChatEvent::Done(DoneStats {
+            finish_reason: FinishReason::Stop,
+            ttft_ms: None,
+            tokens_per_second: None,
+            output_tokens: 1,
+        })
+    }
+
+    #[tokio::test]
+    async fn readers_attach_and_detach_and_see_every_event_exactly_once() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        turn.publish(1, ChatEvent::Delta { text: "a".into() });
+        let early = turn.subscribe(0, Duration::from_secs(5));
+        assert_eq!(turn.reader_count(), 1);
+        let late = turn.subscribe(1, Duration::from_secs(5));
+        assert_eq!(turn.reader_count(), 2);
+        turn.publish(2, ChatEvent::Delta { text: "b".into() });
+        turn.publish(3, done());
+        let early: Vec<StreamItem> = early.collect().await;
+        let late: Vec<StreamItem> = late.collect().await;
+        assert_eq!(turn.reader_count(), 0);
+        assert_eq!(early.len(), 2, "{early:?}");
+        assert_eq!(
+            early[0],
+            StreamItem::Event {
+                seq: 2,
+                event: ChatEvent::Delta { text: "ab".into() }
+            }
+        );
+        assert_eq!(late.len(), 2, "{late:?}");
+        assert_eq!(
+            late[0],
+            StreamItem::Event {
+                seq: 2,
+                event: ChatEvent::Delta { text: "b".into() }
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_silent_turn_sends_keep_alives_and_a_waiting_reader_is_woken() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        let mut reader = Box::pin(turn.subscribe(0, Duration::from_millis(50)));
+        assert_eq!(reader.next().await, Some(StreamItem::KeepAlive));
+        let publisher = Arc::clone(&turn);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            publisher.publish(1, ChatEvent::Delta { text: "x".into() });
+        });
+        let mut next = reader.next().await;
+        while next == Some(StreamItem::KeepAlive) {
+            next = reader.next().await;
+        }
+        assert_eq!(
+            next,
+            Some(StreamItem::Event {
+                seq: 1,
+                event: ChatEvent::Delta { text: "x".into() }
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn abandonment_waits_for_a_whole_grace_period_without_readers() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        let grace = Duration::from_millis(300);
+        let reader = turn.subscribe(0, grace);
+        let watcher = Arc::clone(&turn);
+        let abandoned = tokio::spawn(async move { watcher.abandoned(grace).await });
+        tokio::time::sleep(grace * 2).await;
+        assert!(!abandoned.is_finished(), "a reader is attached");
+        drop(reader);
+        tokio::time::sleep(grace / 3).await;
+        // A reload within the grace period re-attaches: the timer starts again when it leaves.
+        let again = turn.subscribe(0, grace);
+        tokio::time::sleep(grace * 2).await;
+        assert!(!abandoned.is_finished(), "a reader is attached again");
+        let left = std::time::Instant::now();
+        drop(again);
+        tokio::time::timeout(Duration::from_secs(10), abandoned)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("the turn was never found abandoned"));
+        assert!(
+            left.elapsed() >= grace,
+            "found abandoned after {:?}",
+            left.elapsed()
+        );
+    }
+
+    #[test]
+    fn the_first_cancel_reason_wins() {
+        let turn = LiveTurn::new("t".into(), UserId(1), None);
+        assert_eq!(turn.cancel_reason(), None);
+        turn.cancel(CancelReason::Stop);
+        turn.cancel(CancelReason::Shutdown);
+        assert_eq!(turn.cancel_reason(), Some(CancelReason::Stop));
+    }
+}

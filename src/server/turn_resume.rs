@@ -1,0 +1,73 @@
+//! Reading a turn again: a reloaded page, a second tab or a reconnecting browser asks for
+//! "turn T (or the turn writing answer A) after sequence N". A live turn streams its events
+//! after N, then follows live; a turn that has ended is answered from the database with one
+//! `stored` event holding the finished answer, so the reader ends up with exactly what was
+//! stored either way.
+
+use crate::codec::StreamItem;
+use crate::events::ChatEvent;
+use crate::server::error::AppError;
+use crate::server::state::AppState;
+use crate::store::UserId;
+use futures::stream::BoxStream;
+use futures::{stream, StreamExt};
+
+/// What a reader names when it resumes.
+#[derive(Clone, Debug, Default)]
+pub struct ResumeRequest {
+    /// The turn, when the reader saw its `started` event.
+    pub turn_id: Option<String>,
+    /// The stored answer the turn writes, when known (a page that loaded a streaming answer).
+    pub answer_id: Option<String>,
+    /// The last sequence number the reader applied (0: none, replay from the start).
+    pub after: u64,
+}
+
+/// The events for `request`, or why there are none: `NotFound` when neither a live turn of
+/// `user`'s nor a stored answer of theirs matches.
+pub async fn resume(
+    state: &AppState,
+    user: UserId,
+    request: ResumeRequest,
+) -> Result<BoxStream<'static, StreamItem>, AppError> {
+    if request.turn_id.is_none() && request.answer_id.is_none() {
+        return Err(AppError::BadRequest(
+            "Name the turn (`turn_id`) or the answer (`answer_id`) to resume.".to_string(),
+        ));
+    }
+    let live = match (&request.turn_id, &request.answer_id) {
+        (Some(turn_id), _) => state.turns.find(turn_id, user),
+        (None, Some(answer_id)) => state.turns.find_by_answer(answer_id, user),
+        (None, None) => None,
+    }
+    // A turn id that belongs to another answer than the one named is not this reader's turn.
+    .filter(|turn| match (&request.answer_id, &turn.answer_id) {
+        (Some(named), Some(actual)) => named == actual,
+        (Some(_), None) => false,
+        (None, _) => true,
+    });
+    if let Some(turn) = live {
+        return Ok(turn
+            .subscribe(request.after, state.config.server.keepalive)
+            .boxed());
+    }
+    let Some(answer_id) = request.answer_id else {
+        return Err(AppError::NotFound(
+            "This answer is no longer being written (it ended while the connection was down, \
+             and a temporary chat keeps no copy)."
+                .to_string(),
+        ));
+    };
+    let message = state
+        .store
+        .message(user, &answer_id)
+        .await
+        .map_err(|error| AppError::from_store(error, "That answer does not exist."))?;
+    let item = StreamItem::Event {
+        seq: 0,
+        event: ChatEvent::Stored {
+            message: Box::new(message),
+        },
+    };
+    Ok(stream::iter([item]).boxed())
+}
