@@ -7,7 +7,9 @@
 //! start. An event's lateness is how much later than the script's spacing it arrives after its
 //! stream's first token (so a slow start is counted once, in TTFT, not in every event). The
 //! app's added figures are its values minus the direct ones at the same percentile, in the same
-//! run. It also samples the server's RSS and CPU time from /proc. Results are written as Markdown,
+//! run. Then it pushes the live-turn count through the app (`--ceiling`) until a level breaks,
+//! to record the ceiling. It also samples the server's RSS and CPU time from /proc (RSS per
+//! live turn = peak minus idle, over the turns). Results are written as Markdown,
 //! as the `loadgen` section of the output file (other sections are kept).
 
 mod bench_support;
@@ -24,6 +26,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Barrier;
 
+/// p99 lateness at which a ceiling level counts as broken (a reader would see stutter).
+const BREAKING_P99_MS: f64 = 1000.0;
+
 /// Delay before the first token in the script.
 const TTFT: Duration = Duration::from_millis(100);
 
@@ -31,6 +36,8 @@ const TTFT: Duration = Duration::from_millis(100);
 struct Options {
     /// Concurrency levels to run.
     levels: Vec<usize>,
+    /// Higher levels run through the app only, until one fails, to find the ceiling.
+    ceiling: Vec<usize>,
     /// Tokens per stream.
     tokens: usize,
     /// Tokens per second per stream.
@@ -44,6 +51,7 @@ struct Options {
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         levels: vec![1, 100, 1000],
+        ceiling: vec![2000, 4000, 7000, 10000],
         tokens: 100,
         rate: 50.0,
         binary: "target/release/sluice".into(),
@@ -52,6 +60,7 @@ fn parse_options() -> Result<Options, String> {
     for (name, value) in bench_support::option_pairs()? {
         match name.as_str() {
             "--levels" => options.levels = bench_support::number_list(&value, "level")?,
+            "--ceiling" => options.ceiling = bench_support::number_list(&value, "level")?,
             "--tokens" => options.tokens = value.parse().map_err(|_| "bad --tokens")?,
             "--rate" => options.rate = value.parse().map_err(|_| "bad --rate")?,
             "--binary" => options.binary = value,
@@ -193,6 +202,8 @@ struct Phase {
     wrong: usize,
     /// Failed streams.
     errors: usize,
+    /// Failed streams that got an HTTP 5xx answer.
+    server_errors: usize,
     /// Peak server RSS during the phase, KiB.
     peak_rss_kib: u64,
     /// Server CPU seconds used during the phase.
@@ -260,6 +271,10 @@ async fn run_phase(
             .filter(|r| r.error.is_none() && r.text != expected)
             .count(),
         errors: results.iter().filter(|r| r.error.is_some()).count(),
+        server_errors: results
+            .iter()
+            .filter(|r| r.error.as_deref().is_some_and(|e| e.starts_with("HTTP 5")))
+            .count(),
         peak_rss_kib,
         cpu_seconds: cpu_seconds(pid) - cpu_before,
         wall_seconds: wall.elapsed().as_secs_f64(),
@@ -312,8 +327,15 @@ async fn main() -> Result<(), String> {
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
         .port();
+    let data_dir = std::env::temp_dir().join(format!("sluice-loadgen-{}", std::process::id()));
     let mut server = std::process::Command::new(&options.binary)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        // A load generator is not abuse: the per-user and per-IP limits are off.
+        .env("SLUICE_MESSAGES_PER_MINUTE", "0")
+        .env("SLUICE_IP_REQUESTS_PER_MINUTE", "0")
+        .env("SLUICE_CONCURRENT_STREAMS", "0")
+        .env("SLUICE_DETECT_OLLAMA", "false")
+        .env("SLUICE_DATA_DIR", &data_dir)
         .env("LEPTOS_SITE_ROOT", "target/site")
         .env("LEPTOS_OUTPUT_NAME", "sluice")
         .env("OPENAI_BASE_URL", fake.base_url())
@@ -357,8 +379,19 @@ async fn main() -> Result<(), String> {
         let app = run_phase(n, Route::App, &app_url, options.tokens, interval, pid).await;
         rows.push((n, direct, app));
     }
+    let mut ceiling_rows = Vec::new();
+    for &n in &options.ceiling {
+        eprintln!("ceiling {n}: through the app…");
+        let app = run_phase(n, Route::App, &app_url, options.tokens, interval, pid).await;
+        let broke = app.errors + app.wrong > 0 || app.lateness.1 > BREAKING_P99_MS;
+        ceiling_rows.push((n, app));
+        if broke {
+            break;
+        }
+    }
     let _ = server.kill();
     let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data_dir);
 
     let mut out = String::new();
     out.push_str("## Streaming load (`examples/loadgen.rs`)\n\nWritten by `make bench` (`cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md`).\n\n");
@@ -367,16 +400,38 @@ async fn main() -> Result<(), String> {
         machine(), TTFT.as_millis(), options.tokens, options.rate, idle_rss
     ));
     out.push_str("Per-event lateness = how much later than the script's spacing an event arrives after its stream's first token (the fake's own timer drift is in both columns). *Added* = through the app minus direct, same percentile, same run. TTFT = request start to first token. Goal: p99 added ≤ 2 ms per event at 1,000 streams.\n\n");
-    out.push_str("| streams | events (direct / app) | lost or wrong streams | errors | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | TTFT direct / app p50 ms | server RSS per stream KiB | server CPU (cores) |\n");
+    out.push_str("| streams | events (direct / app) | lost or wrong streams | errors (5xx) | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | TTFT direct / app p50 ms | server RSS per stream KiB | server CPU (cores) |\n");
     out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (n, d, a) in &rows {
         let per_stream = (a.peak_rss_kib.saturating_sub(idle_rss)) as f64 / *n as f64;
         out.push_str(&format!(
-            "| {n} | {} / {} | {} | {} | {:.2} / {:.2} | {:.2} / {:.2} | **{:.2} / {:.2}** | {:.1} / {:.1} | {:.1} | {:.2} |\n",
-            d.events, a.events, d.wrong + a.wrong, d.errors + a.errors,
+            "| {n} | {} / {} | {} | {} ({}) | {:.2} / {:.2} | {:.2} / {:.2} | **{:.2} / {:.2}** | {:.1} / {:.1} | {:.1} | {:.2} |\n",
+            d.events, a.events, d.wrong + a.wrong, d.errors + a.errors, a.server_errors,
             d.lateness.0, d.lateness.1, a.lateness.0, a.lateness.1,
             a.lateness.0 - d.lateness.0, a.lateness.1 - d.lateness.1,
             d.first_p50, a.first_p50, per_stream, a.cpu_seconds / a.wall_seconds,
+        ));
+    }
+    out.push_str(&format!(
+        "\n### Ceiling\n\nMore live turns through the app only (same script), until a level loses or garbles a stream, fails one, or its p99 lateness passes {BREAKING_P99_MS} ms. The load generator and the fake upstream run on the same 2 cores as the server, so the figures are a lower bound. Goal to aim at: 10,000 live turns at ≤ 64 KiB each.\n\n"
+    ));
+    out.push_str("| live turns | events | lost or wrong | errors (5xx) | app p50 / p99 lateness ms | TTFT p50 ms | server RSS per live turn KiB | server CPU (cores) | verdict |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (n, a) in &ceiling_rows {
+        let per_turn = (a.peak_rss_kib.saturating_sub(idle_rss)) as f64 / *n as f64;
+        let broke = a.errors + a.wrong > 0 || a.lateness.1 > BREAKING_P99_MS;
+        out.push_str(&format!(
+            "| {n} | {} | {} | {} ({}) | {:.2} / {:.2} | {:.1} | {:.1} | {:.2} | {} |\n",
+            a.events,
+            a.wrong,
+            a.errors,
+            a.server_errors,
+            a.lateness.0,
+            a.lateness.1,
+            a.first_p50,
+            per_turn,
+            a.cpu_seconds / a.wall_seconds,
+            if broke { "**broke**" } else { "held" },
         ));
     }
     write_section(&options.out, "loadgen", &out)?;

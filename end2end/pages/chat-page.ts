@@ -96,6 +96,14 @@ export class ChatPage {
     if (!marked) await this.page.waitForTimeout(300);
   }
 
+  /**
+   * Waits for the app's own hydration marker only. Use it on pages that stream from the start
+   * (an answer being followed keeps a request open, so the network never goes idle).
+   */
+  async waitForHydrationMarker(): Promise<void> {
+    await this.page.waitForFunction(() => document.body?.dataset.hydrated === 'true');
+  }
+
   /** The `<option>` for a model id (value = model id). */
   modelOption(modelId: string): Locator {
     return this.modelPicker.locator(`option[value="${modelId}"]`);

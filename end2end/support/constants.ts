@@ -9,6 +9,7 @@ export const E2E_API_KEY = 'sk-e2e-secret-0123456789';
 export const MODELS = {
   markdown: 'openai/fake-markdown',
   slow: 'openai/fake-slow',
+  steady: 'openai/fake-steady',
   stall: 'openai/fake-stall',
   error: 'openai/fake-error',
   drop: 'openai/fake-drop',
@@ -16,3 +17,6 @@ export const MODELS = {
   unauthorized: 'openai/fake-unauthorized',
   demo: 'demo/sluice-demo',
 } as const;
+
+/** The whole answer of `fake-steady`: "w1 w2 … w150". */
+export const STEADY_TEXT = Array.from({ length: 150 }, (_, i) => `w${i + 1}`).join(' ');

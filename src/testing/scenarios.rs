@@ -15,6 +15,7 @@ use crate::sse::encode_event;
 pub(crate) const BUILTIN_MODELS: &[&str] = &[
     "fake-markdown",
     "fake-slow",
+    "fake-steady",
     "fake-stall",
     "fake-error",
     "fake-drop",
@@ -145,6 +146,23 @@ pub(crate) fn builtin(context: ChatContext<'_>) -> Option<Reply> {
                 Duration::from_millis(50),
                 &words,
                 Duration::from_millis(50),
+            ))
+        }
+        "fake-steady" => {
+            // A finite answer of a few seconds, for reload and reconnect tests: "w1 … w150".
+            let words: Vec<String> = (1..=150)
+                .map(|n| {
+                    if n == 1 {
+                        "w1".to_string()
+                    } else {
+                        format!(" w{n}")
+                    }
+                })
+                .collect();
+            Reply::stream(chunks.answer(
+                Duration::from_millis(50),
+                &words,
+                Duration::from_millis(40),
             ))
         }
         "fake-stall" => {

@@ -64,8 +64,11 @@ async fn the_message_over_the_per_minute_limit_is_429_and_stores_nothing() {
 #[tokio::test]
 async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
     let fake = start_fake().await;
-    let app =
-        TestApp::with_fake_and(&fake, "fake-slow", &[("SLUICE_CONCURRENT_STREAMS", "2")]).await;
+    let settings = [
+        ("SLUICE_CONCURRENT_STREAMS", "2"),
+        ("SLUICE_TURN_GRACE_SECS", "0.3"),
+    ];
+    let app = TestApp::with_fake_and(&fake, "fake-slow", &settings).await;
     let mut open = Vec::new();
     for n in 0..2 {
         let response = app
@@ -85,7 +88,8 @@ async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
     let extra = app.stream_chat("openai/fake-slow", "one too many").await;
     assert_too_many(extra, "You already have 2 answers streaming").await;
 
-    // The browser goes away: the stream's slot is freed once the server notices.
+    // The browser goes away: the turn (and its slot) lives on for the grace period, in case
+    // the page comes back, and is freed when it ends.
     drop(open.pop());
     let deadline = Instant::now() + Duration::from_secs(5);
     while app.state.limits.live_streams(UserId::LOCAL) > 1 && Instant::now() < deadline {
