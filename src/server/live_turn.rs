@@ -16,6 +16,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+/// Events a reader copies out of the log at a time (each at most
+/// [`MAX_MERGED_BYTES`](crate::server::turn_log::MAX_MERGED_BYTES) of text): what bounds a
+/// reader's own buffer, however far behind it is.
+const READ_BATCH_ITEMS: usize = 4;
+
 /// Why a turn was cancelled; the first reason given wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CancelReason {
@@ -198,7 +203,10 @@ impl Reader {
             let turn = &self.attachment.0;
             let (items, ended) = {
                 let log = turn.log();
-                (log.read_after(self.cursor), log.ended())
+                (
+                    log.read_some_after(self.cursor, READ_BATCH_ITEMS),
+                    log.ended(),
+                )
             };
             if !items.is_empty() {
                 self.ready.extend(items);

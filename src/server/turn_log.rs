@@ -125,6 +125,13 @@ impl TurnLog {
     /// carries the sequence number of the last one merged. Applying them to what a reader had
     /// at `after` gives exactly what a reader of every event has at `last_seq()`.
     pub fn read_after(&self, after: u64) -> Vec<StreamItem> {
+        self.read_some_after(after, usize::MAX)
+    }
+
+    /// [`Self::read_after`], but at most `max_items` events (at least one if there are any):
+    /// what one reader copies out of the log at a time, so a reader far behind holds a bounded
+    /// amount (`max_items` × [`MAX_MERGED_BYTES`]) and takes the rest as it sends.
+    pub fn read_some_after(&self, after: u64, max_items: usize) -> Vec<StreamItem> {
         if after >= self.last_seq {
             return Vec::new();
         }
@@ -133,6 +140,9 @@ impl TurnLog {
             .partition_point(|entry| entry.last_seq() <= after);
         let mut items = Vec::new();
         for entry in &self.entries[start..] {
+            if items.len() >= max_items.max(1) {
+                break;
+            }
             match entry {
                 LogEntry::Event { seq, event } => items.push(StreamItem::Event {
                     seq: *seq,
@@ -143,7 +153,7 @@ impl TurnLog {
                     first_seq,
                     text,
                     ends,
-                } => merge_run(*kind, *first_seq, text, ends, after, &mut items),
+                } => merge_run(*kind, *first_seq, text, ends, after, max_items, &mut items),
             }
         }
         items
@@ -168,7 +178,8 @@ impl TurnLog {
 /// (1 MiB) even after JSON escaping, so a reader far behind gets several frames.
 pub const MAX_MERGED_BYTES: usize = 64 * 1024;
 
-/// Appends the events of one run after sequence `after` to `items`, consecutive events
+/// Appends the events of one run after sequence `after` to `items` (until it holds
+/// `max_items`), consecutive events
 /// merged into events of at most [`MAX_MERGED_BYTES`] (a single larger event stays whole),
 /// each carrying the sequence number of the last event it holds.
 fn merge_run(
@@ -177,6 +188,7 @@ fn merge_run(
     text: &str,
     ends: &[u32],
     after: u64,
+    max_items: usize,
     items: &mut Vec<StreamItem>,
 ) {
     // Index in `ends` of the first event to send.
@@ -186,7 +198,7 @@ fn merge_run(
         None => 0,
     };
     let mut index = first;
-    while index < ends.len() {
+    while index < ends.len() && items.len() < max_items.max(1) {
         // Take events while the merged text stays within the limit (at least one).
         let mut last = index;
         while last + 1 < ends.len() && ends[last + 1] as usize - from <= MAX_MERGED_BYTES {
@@ -383,6 +395,39 @@ mod tests {
             let expected = piece.repeat(300 - after as usize) + &big;
             assert_eq!(text, expected, "after {after}");
         }
+    }
+
+    #[test]
+    fn a_reader_far_behind_copies_a_bounded_amount_at_a_time_and_still_gets_everything() {
+        let mut log = TurnLog::new();
+        let piece = "x".repeat(1000);
+        for seq in 1..=1000u64 {
+            log.append(
+                seq,
+                ChatEvent::Delta {
+                    text: piece.clone(),
+                },
+            );
+        }
+        let mut cursor = 0;
+        let mut text = String::new();
+        while cursor < log.last_seq() {
+            let items = log.read_some_after(cursor, 2);
+            assert!(!items.is_empty() && items.len() <= 2);
+            for item in items {
+                let StreamItem::Event {
+                    seq,
+                    event: ChatEvent::Delta { text: piece },
+                } = item
+                else {
+                    panic!("unexpected {item:?}");
+                };
+                assert!(piece.len() <= MAX_MERGED_BYTES);
+                text.push_str(&piece);
+                cursor = seq;
+            }
+        }
+        assert_eq!(text, piece.repeat(1000));
     }
 
     #[test]
