@@ -7,7 +7,7 @@
 //! user: 401.
 
 use crate::server::error::AppError;
-use crate::server::identity::{RequestIdentity, SIGN_IN_MESSAGE};
+use crate::server::identity::RequestIdentity;
 use crate::server::state::AppState;
 use crate::store::now_millis;
 use crate::transfer::{export_filename, to_markdown, ExportDocument};
@@ -63,11 +63,7 @@ pub async fn export_conversation(
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let user = identity
-        .user
-        .as_ref()
-        .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))?
-        .id;
+    let user = identity.require_user()?;
     let format = Format::parse(query.format.as_deref())?;
     let tree = state.store.get_conversation(user, &id).await?;
     let (body, content_type, extension) = match format {

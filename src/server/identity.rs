@@ -51,6 +51,16 @@ pub struct RequestIdentity {
     pub https: bool,
 }
 
+impl RequestIdentity {
+    /// The signed-in user, or the 401 a plain axum route answers without one.
+    pub fn require_user(&self) -> Result<crate::store::UserId, AppError> {
+        self.user
+            .as_ref()
+            .map(|account| account.id)
+            .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))
+    }
+}
+
 /// The built-in local user of `off` mode.
 fn local_account() -> Account {
     Account {

@@ -8,7 +8,7 @@
 
 use crate::codec::{encode_item, STORED_EVENT_ID};
 use crate::server::error::AppError;
-use crate::server::identity::{RequestIdentity, SIGN_IN_MESSAGE};
+use crate::server::identity::RequestIdentity;
 use crate::server::state::AppState;
 use crate::server::turn_resume::{resume, ResumeRequest};
 use axum::body::Body;
@@ -45,11 +45,7 @@ pub async fn turn_events(
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let user = identity
-        .user
-        .as_ref()
-        .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))?
-        .id;
+    let user = identity.require_user()?;
     let last_event_id = match headers.get("last-event-id") {
         Some(value) => Some(
             value

@@ -360,6 +360,20 @@ mod tests {
         );
     }
 
+    /// The sequence numbers and texts of `items`, which must all be deltas.
+    fn deltas(items: Vec<StreamItem>) -> Vec<(u64, String)> {
+        items
+            .into_iter()
+            .map(|item| match item {
+                StreamItem::Event {
+                    seq,
+                    event: ChatEvent::Delta { text },
+                } => (seq, text),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    }
+
     #[test]
     fn a_long_catch_up_is_split_into_frames_of_bounded_size_on_event_boundaries() {
         let mut log = TurnLog::new();
@@ -375,21 +389,13 @@ mod tests {
         let big = "x".repeat(MAX_MERGED_BYTES * 2);
         log.append(301, ChatEvent::Delta { text: big.clone() });
         for after in [0u64, 1, 150, 299, 300] {
-            let items = log.read_after(after);
             let mut text = String::new();
             let mut last = after;
-            for item in &items {
-                let StreamItem::Event {
-                    seq,
-                    event: ChatEvent::Delta { text: piece },
-                } = item
-                else {
-                    panic!("unexpected {item:?}");
-                };
-                assert!(*seq > last);
-                last = *seq;
-                assert!(piece.len() <= MAX_MERGED_BYTES || piece == &big);
-                text.push_str(piece);
+            for (seq, piece) in deltas(log.read_after(after)) {
+                assert!(seq > last);
+                last = seq;
+                assert!(piece.len() <= MAX_MERGED_BYTES || piece == big);
+                text.push_str(&piece);
             }
             assert_eq!(last, 301);
             let expected = piece.repeat(300 - after as usize) + &big;
@@ -414,14 +420,7 @@ mod tests {
         while cursor < log.last_seq() {
             let items = log.read_some_after(cursor, 2);
             assert!(!items.is_empty() && items.len() <= 2);
-            for item in items {
-                let StreamItem::Event {
-                    seq,
-                    event: ChatEvent::Delta { text: piece },
-                } = item
-                else {
-                    panic!("unexpected {item:?}");
-                };
+            for (seq, piece) in deltas(items) {
                 assert!(piece.len() <= MAX_MERGED_BYTES);
                 text.push_str(&piece);
                 cursor = seq;
