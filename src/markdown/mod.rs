@@ -11,6 +11,7 @@
 mod boundary;
 mod builder;
 mod emphasis;
+pub mod highlight;
 mod host;
 pub mod html;
 pub mod incremental;
