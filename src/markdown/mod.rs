@@ -17,6 +17,7 @@ pub mod html;
 pub mod incremental;
 mod inline_heal;
 mod lines;
+pub mod math;
 mod table_heal;
 pub mod tail;
 pub mod tree;
