@@ -5,7 +5,7 @@ use super::entry::{MessageEntry, MessageStatus, ToolCallState};
 use super::ChatSession;
 use crate::codec::{ChatEventStream, StreamItem};
 use crate::events::{ChatEvent, FinishReason};
-use crate::markdown::IncrementalMarkdown;
+use crate::markdown::{IncrementalMarkdown, StreamTail};
 use futures::StreamExt;
 use leptos::prelude::*;
 use server_fn::ServerFnError;
@@ -22,7 +22,7 @@ pub(super) async fn read_answer(
     let mut markdown = IncrementalMarkdown::new();
     if !prefix.is_empty() {
         answer.push_blocks(markdown.push(&prefix));
-        answer.tail.set(markdown.tail().to_string());
+        answer.tail.update(|tail| markdown.sync_tail(tail));
     }
     let stream = match stream {
         Ok(stream) => stream,
@@ -54,7 +54,7 @@ pub(super) async fn read_answer(
                 mark_streaming(answer);
                 answer.text.update(|t| t.push_str(&text));
                 answer.push_blocks(markdown.push(&text));
-                answer.tail.set(markdown.tail().to_string());
+                answer.tail.update(|tail| markdown.sync_tail(tail));
             }
             ChatEvent::Reasoning { text } => {
                 mark_streaming(answer);
@@ -112,7 +112,7 @@ fn mark_streaming(entry: MessageEntry) {
 /// Commits the unfinished tail as final blocks.
 fn freeze_rest(entry: MessageEntry, markdown: &mut IncrementalMarkdown) {
     entry.push_blocks(markdown.finish());
-    entry.tail.set(String::new());
+    entry.tail.update(StreamTail::clear);
 }
 
 /// Marks `entry` failed, keeping its partial text.
