@@ -35,7 +35,7 @@ pub fn StreamingCode(lang: Option<String>, sink: CodeSink) -> impl IntoView {
     let code_ref = NodeRef::<Code>::new();
     sink.attach(code_ref);
     code_ref.on_load(move |_| sink.flush());
-    view! { <CodeFrame lang state="streaming" code_ref>{()}</CodeFrame> }
+    view! { <CodeFrame lang state="streaming" code_ref>""</CodeFrame> }
 }
 
 /// The chrome shared by both kinds of block.

@@ -31,11 +31,8 @@ pub(crate) fn find(tail: &str) -> Option<FoundFence> {
         let line_end = line_start + line.len();
         let complete = line.ends_with('\n');
         match &open {
-            Some(found) => {
-                if complete && closes_fence(&found.fence, line) {
-                    open = None;
-                }
-            }
+            Some(found) if complete && closes_fence(&found.fence, line) => open = None,
+            Some(_) => {}
             None if complete => {
                 let indent = line.len() - line.trim_start_matches(' ').len();
                 open = fence_opening(line)

@@ -104,13 +104,13 @@ pub(crate) fn tokenize(spec: &Spec, code: &str) -> Vec<Token> {
         if c.is_whitespace() {
             s.eat_while(char::is_whitespace);
         } else if spec.preprocessor && c == '#' && s.at_line_start() {
-            s.to_line_end();
+            s.skip_to_line_end();
             s.emit(TokenClass::Meta, start);
         } else if spec.rust && (s.rest().starts_with("#[") || s.rest().starts_with("#![")) {
             rust_attribute(&mut s);
             s.emit(TokenClass::Meta, start);
         } else if line_comment(spec, &s) {
-            s.to_line_end();
+            s.skip_to_line_end();
             s.emit(TokenClass::Comment, start);
         } else if let Some((open, close)) = spec
             .block_comment
@@ -155,7 +155,7 @@ fn line_comment(spec: &Spec, s: &Scanner<'_>) -> bool {
 fn block_comment(s: &mut Scanner<'_>, open: &str, close: &str, nested: bool) {
     s.skip(open.len());
     if !nested {
-        s.to_after(close);
+        s.skip_past(close);
         return;
     }
     let mut depth = 1usize;
@@ -215,7 +215,7 @@ fn raw_rust_string(s: &mut Scanner<'_>) -> bool {
     let prefix = rest.len() - after_r.len() + hashes + 1;
     s.skip(prefix);
     let closer = format!("\"{}", "#".repeat(hashes));
-    s.to_after(&closer);
+    s.skip_past(&closer);
     true
 }
 

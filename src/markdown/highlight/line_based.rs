@@ -11,9 +11,8 @@ pub(crate) fn diff(code: &str) -> Vec<Token> {
     while !s.done() {
         let start = s.pos;
         let rest = s.rest();
-        let class = if rest.starts_with("+++") || rest.starts_with("---") {
-            Some(TokenClass::Meta)
-        } else if rest.starts_with("diff ") || rest.starts_with("index ") {
+        let header = ["+++", "---", "diff ", "index "];
+        let class = if header.iter().any(|h| rest.starts_with(h)) {
             Some(TokenClass::Meta)
         } else if rest.starts_with("@@") {
             Some(TokenClass::Section)
@@ -24,7 +23,7 @@ pub(crate) fn diff(code: &str) -> Vec<Token> {
         } else {
             None
         };
-        s.to_line_end();
+        s.skip_to_line_end();
         if let Some(class) = class {
             s.emit(class, start);
         }

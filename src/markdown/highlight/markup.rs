@@ -11,10 +11,10 @@ pub(crate) fn tokenize(code: &str) -> Vec<Token> {
         let start = s.pos;
         let rest = s.rest();
         if rest.starts_with("<!--") {
-            s.to_after("-->");
+            s.skip_past("-->");
             s.emit(TokenClass::Comment, start);
         } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            s.to_after(">");
+            s.skip_past(">");
             s.emit(TokenClass::Meta, start);
         } else if c == '<'
             && s.peek_second()
@@ -60,7 +60,7 @@ fn tag(s: &mut Scanner<'_>) {
             }
             '"' | '\'' => {
                 s.bump();
-                s.to_after(if c == '"' { "\"" } else { "'" });
+                s.skip_past(if c == '"' { "\"" } else { "'" });
                 s.emit(TokenClass::String, at);
             }
             '<' => return,

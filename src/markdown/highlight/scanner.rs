@@ -83,12 +83,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// Moves to the end of the current line (before its newline).
-    pub(crate) fn to_line_end(&mut self) {
+    pub(crate) fn skip_to_line_end(&mut self) {
         self.eat_while(|c| c != '\n');
     }
 
     /// Moves past `closer` (or to the end of the text when it never comes).
-    pub(crate) fn to_after(&mut self, closer: &str) {
+    pub(crate) fn skip_past(&mut self, closer: &str) {
         match self.rest().find(closer) {
             Some(i) => self.pos += i + closer.len(),
             None => self.pos = self.text.len(),

@@ -24,7 +24,7 @@ pub(crate) enum End {
     /// A `\right` (not consumed).
     Right,
     /// An `\end` (not consumed).
-    EndEnv,
+    Environment,
 }
 
 /// Parses a whole formula into one node (a row, or a table when it has `\\` or `&`).
@@ -35,7 +35,7 @@ pub(crate) fn parse(tex: &str, display: bool) -> Result<MathNode, MathError> {
         End::Eof if nodes.is_empty() => Err(MathError::Empty),
         End::Eof => Ok(row(nodes)),
         End::Amp | End::Newline => rows(&mut parser, nodes, end, None),
-        End::Brace | End::Right | End::EndEnv => Err(MathError::Unbalanced),
+        End::Brace | End::Right | End::Environment => Err(MathError::Unbalanced),
     }
 }
 
@@ -120,7 +120,7 @@ impl<'a> Parser<'a> {
                     return Ok((nodes, End::Newline));
                 }
                 '\\' if self.at_command("right") => return Ok((nodes, End::Right)),
-                '\\' if self.at_command("end") => return Ok((nodes, End::EndEnv)),
+                '\\' if self.at_command("end") => return Ok((nodes, End::Environment)),
                 '\\' if self.at_command("displaystyle") || self.at_command("textstyle") => {
                     let display = self.eat_command("displaystyle");
                     self.eat_command("textstyle");

@@ -66,7 +66,7 @@ pub(crate) fn rows(
             End::Amp => has_columns = true,
             End::Newline => table_rows.push(std::mem::take(&mut cells)),
             End::Eof if env.is_none() => break,
-            End::EndEnv => {
+            End::Environment => {
                 let Some((name, _)) = env else {
                     return Err(MathError::Unbalanced);
                 };
