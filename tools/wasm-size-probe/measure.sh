@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export PATH="$PWD/../binaryen/node_modules/.bin:$PATH"
 features=("$@")
-[ ${#features[@]} -eq 0 ] && features=(baseline own syntect latex2mathml pulldown-latex)
+[ ${#features[@]} -eq 0 ] && features=(baseline own own-highlight own-math syntect latex2mathml pulldown-latex)
 printf '| build | wasm bytes (wasm-opt -Oz) | gzip -9 bytes |\n|---|---:|---:|\n'
 for f in "${features[@]}"; do
   cargo build -q --release --target wasm32-unknown-unknown --lib --features "$f" --target-dir "target/$f"

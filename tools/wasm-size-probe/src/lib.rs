@@ -17,13 +17,30 @@ pub unsafe extern "C" fn run(ptr: *const u8, len: usize) -> usize {
     unsafe { input(ptr, len) }.lines().count()
 }
 
-#[cfg(feature = "own")]
+#[cfg(any(feature = "own", feature = "own-highlight", feature = "speed"))]
 #[path = "../../../src/markdown/highlight/mod.rs"]
 pub mod highlight;
 
-#[cfg(feature = "own")]
+#[cfg(any(feature = "own", feature = "own-math"))]
 #[path = "../../../src/markdown/math/mod.rs"]
 pub mod math;
+
+#[cfg(feature = "own-highlight")]
+#[no_mangle]
+/// Sluice's own highlighter alone.
+pub unsafe extern "C" fn run(ptr: *const u8, len: usize) -> usize {
+    let text = unsafe { input(ptr, len) };
+    let (lang, rest) = text.split_once('\n').unwrap_or(("", text));
+    highlight::highlight(lang, rest).map_or(0, |t| t.len())
+}
+
+#[cfg(feature = "own-math")]
+#[no_mangle]
+/// Sluice's own TeX converter alone.
+pub unsafe extern "C" fn run(ptr: *const u8, len: usize) -> usize {
+    let text = unsafe { input(ptr, len) };
+    math::tex_to_mathml(text, false).map_or(0, |m| m.element_count())
+}
 
 #[cfg(feature = "own")]
 #[no_mangle]
@@ -45,7 +62,7 @@ pub unsafe extern "C" fn run(ptr: *const u8, len: usize) -> usize {
     syntect_html(lang, rest).len()
 }
 
-#[cfg(feature = "syntect")]
+#[cfg(any(feature = "syntect", feature = "speed"))]
 /// Highlights `code` as `lang` into classed spans.
 pub fn syntect_html(lang: &str, code: &str) -> String {
     use syntect::html::{ClassStyle, ClassedHTMLGenerator};
