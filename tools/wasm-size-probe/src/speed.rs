@@ -1,5 +1,6 @@
 //! Native speed of Sluice's highlighter vs syntect on the same code (release build):
-//! `cargo run --release --features speed --bin speed`. Prints a Markdown table.
+//! `cargo run --profile speed --features speed --bin speed` (opt-level 3; `release` here is the
+//! size-optimized wasm profile). Prints a Markdown table.
 
 #[cfg(feature = "speed")]
 fn main() {
