@@ -1,8 +1,10 @@
 //! The supported languages and the fence names (aliases) that select them.
 
 use super::generic::{self, Spec};
-use super::specs::{C, CPP, CSHARP, GO, JAVA, JAVASCRIPT, KOTLIN, PHP, RUST, SWIFT, TYPESCRIPT};
+use super::specs::{C, CPP, CSHARP, JAVA};
+use super::specs_modern::{GO, KOTLIN, RUST, SWIFT};
 use super::specs_more::{CSS, JSON, LUA, POWERSHELL, PYTHON, RUBY, SHELL, SQL};
+use super::specs_web::{JAVASCRIPT, PHP, TYPESCRIPT};
 use super::{line_based, markup, Token};
 
 /// How a language is tokenized.

@@ -19,10 +19,14 @@ mod line_based;
 mod markup;
 mod scanner;
 mod specs;
+mod specs_modern;
 mod specs_more;
+mod specs_web;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_formats;
 
 /// Longest code block that is highlighted; longer ones stay plain text.
 pub const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;

@@ -16,6 +16,7 @@
 //!
 //! The module depends only on `std` so `tools/wasm-size-probe` can measure its size.
 
+mod commands;
 mod fonts;
 mod parser;
 mod symbols;
