@@ -42,10 +42,12 @@ fmt:
 	cargo fmt
 
 ## make bench: load-test the release server against the fake upstream, then measure database
-## writes per streaming answer and the time to open a long conversation; figures go to BENCHMARKS.md
+## writes per streaming answer, the time to open a long conversation and streamed-Markdown costs
+## (growing code fence, highlighter, TeX); figures go to BENCHMARKS.md
 bench: build
 	ulimit -n "$$(ulimit -Hn)" && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
 	cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md
+	cargo run --release --no-default-features --features ssr --example markdownbench -- --out BENCHMARKS.md
 
 tools:
 	@bash .ci/install-tools.sh

@@ -3,6 +3,13 @@
  *
  * Selectors come from the UI contract only: roles, aria-labels and data-testid / data-role /
  * data-status attributes. The one class used is `.markdown` (the assistant body container).
+ *
+ * Code blocks (src/components/code_block.rs): `[data-testid="code-block"]` with
+ * `data-state="streaming"` while the fence is still open (plain text, no highlighting) and
+ * `data-state="done"` once closed (token spans `span[class^="hl-"]` inside `pre code`); class
+ * `wrap` while wrapped. Inside: `code-lang` (label), `code-copy` (Copy → "Copied"),
+ * `code-wrap` (toggle, `aria-pressed`). Math renders as MathML `<math>` (display math has
+ * `display="block"`); unconvertible TeX as `code.math-fallback` / `data-testid="math-fallback"`.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -146,6 +153,36 @@ export class ChatPage {
   /** The rendered Markdown body of an assistant article. */
   markdown(message: Locator = this.lastAssistant): Locator {
     return message.locator('.markdown');
+  }
+
+  /** Code blocks of an assistant answer (finished and streaming). */
+  codeBlocks(message: Locator = this.lastAssistant): Locator {
+    return this.markdown(message).getByTestId('code-block');
+  }
+
+  /** The language label of a code block. */
+  codeLang(block: Locator): Locator {
+    return block.getByTestId('code-lang');
+  }
+
+  /** The Copy button of a code block (reads "Copy", then "Copied"). */
+  codeCopy(block: Locator): Locator {
+    return block.getByTestId('code-copy');
+  }
+
+  /** The wrap toggle of a code block. */
+  codeWrap(block: Locator): Locator {
+    return block.getByTestId('code-wrap');
+  }
+
+  /** Highlight token spans inside a code block. */
+  highlightSpans(block: Locator): Locator {
+    return block.locator('pre code span[class^="hl-"]');
+  }
+
+  /** MathML formulas of an assistant answer. */
+  math(message: Locator = this.lastAssistant): Locator {
+    return this.markdown(message).locator('math');
   }
 
   /** `<footer data-testid="message-stats">` of an assistant article. */

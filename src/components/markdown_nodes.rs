@@ -2,6 +2,8 @@
 //! parsed by the browser: every element here is created from a closed set of tags, text is
 //! inserted as text, and the only URL attributes come from the allow-listed tree.
 
+use crate::components::code_block::CodeBlock;
+use crate::components::math_view::MathView;
 use crate::markdown::{CellAlign, ImageSource, MdNode, MdTag};
 use leptos::prelude::*;
 
@@ -28,6 +30,7 @@ fn render_node(node: &MdNode) -> AnyView {
         }
         MdNode::Image { alt, source } => render_image(alt, source),
         MdNode::CodeBlock { lang, code } => view! { <CodeBlock lang=lang.clone() code=code.clone() /> }.into_any(),
+        MdNode::Math { display, tex } => view! { <MathView display=*display tex=tex.clone() /> }.into_any(),
         MdNode::TaskCheckbox { checked } => {
             view! { <input type="checkbox" disabled=true checked=*checked /> }.into_any()
         }
@@ -122,40 +125,5 @@ fn RemoteImage(url: String, host: String, alt: String) -> impl IntoView {
             }
             .into_any()
         }
-    }
-}
-
-/// A fenced code block with its language label and a Copy button.
-#[component]
-fn CodeBlock(lang: Option<String>, code: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let class = lang.as_ref().map(|l| format!("language-{l}"));
-    let to_copy = code.clone();
-    view! {
-        <div class="code-block">
-            <div class="code-header">
-                <span class="code-lang">{lang.unwrap_or_else(|| "text".to_string())}</span>
-                <button
-                    type="button"
-                    aria-label="Copy code"
-                    on:click=move |_| {
-                        copy_to_clipboard(&to_copy);
-                        copied.set(true);
-                    }
-                >
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-            </div>
-            <pre>
-                <code class=class>{code}</code>
-            </pre>
-        </div>
-    }
-}
-
-/// Writes text to the clipboard (browser only; a no-op where there is no window).
-fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
     }
 }

@@ -1,20 +1,58 @@
-//! Incremental Markdown view of one answer: frozen blocks are rendered once each (keyed, never
-//! re-rendered); only the unfinished tail is re-parsed and re-rendered on every update, after
-//! [`complete_tail`] hides half-typed syntax.
+//! Incremental Markdown view of one answer. Frozen blocks are rendered once each (keyed, never
+//! re-rendered). The unfinished tail goes through a [`TailView`]: a full update re-renders
+//! the tail (after [`crate::markdown::complete_tail`] hides half-typed syntax), but while the
+//! tail ends in an open code block, new code is only appended to that block's text node
+//! (see [`CodeSink`]), so a long growing code block costs the same per token at any length.
 
+use crate::components::code_block::{CodeSink, StreamingCode};
 use crate::components::markdown_nodes::render_nodes;
-use crate::markdown::{complete_tail, parse_to_nodes, Block};
+use crate::markdown::{parse_to_nodes, Block, MdNode, StreamTail, TailUpdate, TailView};
 use leptos::prelude::*;
+
+/// The tail as currently rendered.
+#[derive(Clone, Default)]
+struct RenderedTail {
+    /// Nodes of the tail (before the open code block, if any).
+    nodes: Vec<MdNode>,
+    /// The open code block: a render counter (so each full render mounts a fresh block)
+    /// and its language.
+    open_code: Option<(u64, Option<String>)>,
+}
 
 /// The `.markdown` container of an assistant message.
 #[component]
-pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<String>) -> impl IntoView {
+pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) -> impl IntoView {
+    let rendered = RwSignal::new(RenderedTail::default());
+    let model = StoredValue::new(TailView::new());
+    let sink = CodeSink::new();
+    Effect::new(move |_| {
+        let update = tail.with(|tail| model.try_update_value(|model| model.update(tail)));
+        match update {
+            Some(TailUpdate::Render(render)) => {
+                let open_code = render.open_code.map(|open| {
+                    sink.reset(open.code);
+                    (model.with_value(TailView::full_renders), open.lang)
+                });
+                rendered.set(RenderedTail {
+                    nodes: render.nodes,
+                    open_code,
+                });
+            }
+            Some(TailUpdate::Append(text)) => sink.append(&text),
+            Some(TailUpdate::Unchanged) | None => {}
+        }
+    });
     view! {
         <div class="markdown">
             <For each=move || blocks.get() key=|block| block.id let:block>
                 {render_nodes(&parse_to_nodes(&block.source))}
             </For>
-            {move || tail.with(|tail| render_nodes(&parse_to_nodes(&complete_tail(tail))))}
+            {move || rendered.with(|tail| render_nodes(&tail.nodes))}
+            {move || {
+                rendered
+                    .with(|tail| tail.open_code.clone())
+                    .map(|(_, lang)| view! { <StreamingCode lang sink /> })
+            }}
         </div>
     }
 }

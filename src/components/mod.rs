@@ -1,5 +1,6 @@
 //! UI components; files mirror the page tree: `chat_page` holds `model_picker`, the
-//! `message_list` of `message_view`s (each rendering `reasoning_view`, `markdown_view` and `tool_calls_view`), the
+//! `message_list` of `message_view`s (each rendering `reasoning_view`, `markdown_view` (with
+//! `markdown_nodes`, `code_block`, `math_view`) and `tool_calls_view`), the
 //! `typing_indicator` and the `composer`. `chat_session` is the client-side state machine
 //! that sends, streams, stops and retries. `presets_panel` (saved presets to start a chat from)
 //! is mounted by the page that hosts it. The account pages: `sign_in_page` (with the
@@ -14,6 +15,7 @@ pub mod change_password_form;
 pub mod chat_layout;
 pub mod chat_page;
 pub mod chat_session;
+pub mod code_block;
 pub mod composer;
 pub mod conversation_menu;
 pub mod credentials_form;
@@ -22,6 +24,7 @@ pub mod full_navigation;
 pub mod import_button;
 pub mod markdown_nodes;
 pub mod markdown_view;
+pub mod math_view;
 pub mod message_list;
 pub mod message_view;
 pub mod model_picker;

@@ -10,10 +10,11 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser};
+use pulldown_cmark::Event;
 
 use super::builder::TreeBuilder;
-use super::tree::{parse_to_nodes, parser_options, MdNode};
+use super::math_events::events;
+use super::tree::{parse_to_nodes, MdNode};
 
 /// How many candidates (newest first) are verified per call at most.
 const MAX_ATTEMPTS: usize = 3;
@@ -37,7 +38,7 @@ fn parse_with_top_level_ranges(text: &str) -> (Vec<Range<usize>>, Vec<MdNode>) {
     let mut blocks = Vec::new();
     let mut builder = TreeBuilder::new();
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
+    for (event, range) in events(text) {
         match &event {
             Event::Start(_) => {
                 if depth == 0 {

@@ -100,8 +100,14 @@ impl TreeBuilder {
                 self.push_node(MdNode::Text(text.into_string()));
             }
             Event::Code(code) => self.push_node(MdNode::Code(code.into_string())),
-            Event::InlineMath(math) => self.push_node(MdNode::Text(format!("${math}$"))),
-            Event::DisplayMath(math) => self.push_node(MdNode::Text(format!("$${math}$$"))),
+            Event::InlineMath(tex) => self.push_node(MdNode::Math {
+                display: false,
+                tex: tex.into_string(),
+            }),
+            Event::DisplayMath(tex) => self.push_node(MdNode::Math {
+                display: true,
+                tex: tex.into_string(),
+            }),
             Event::FootnoteReference(label) => {
                 self.push_node(MdNode::Text(format!("[^{label}]")));
             }
@@ -309,7 +315,7 @@ fn append_plain_text(nodes: &[MdNode], out: &mut String) {
     for node in nodes {
         match node {
             MdNode::Text(text) | MdNode::Code(text) => out.push_str(text),
-            MdNode::CodeBlock { code, .. } => out.push_str(code),
+            MdNode::CodeBlock { code, .. } | MdNode::Math { tex: code, .. } => out.push_str(code),
             MdNode::Image { alt, .. } => out.push_str(alt),
             MdNode::SoftBreak | MdNode::HardBreak => out.push(' '),
             MdNode::Element { children, .. }

@@ -6,7 +6,12 @@
 //! file. Links open in a new tab with `rel="noopener noreferrer"`; inert
 //! links become `<span class="inert-link">`; remote images become a
 //! `<button class="load-image">` and only inline raster data becomes `<img>`.
+//! Code blocks in a known language get `<span class="hl-…">` token spans; math becomes
+//! MathML from the closed tag set of [`super::math`], or `<code class="math-fallback">`
+//! with the TeX when it cannot be converted.
 
+use super::highlight::{highlight, pieces};
+use super::math::{tex_to_mathml, MathNode};
 use super::tree::{CellAlign, ImageSource, MdNode, MdTag};
 
 /// Renders nodes to escaped HTML.
@@ -44,17 +49,8 @@ fn render_node(node: &MdNode, out: &mut String) {
             children,
         } => render_link(href.as_deref(), title.as_deref(), children, out),
         MdNode::Image { alt, source } => render_image(alt, source, out),
-        MdNode::CodeBlock { lang, code } => {
-            out.push_str("<pre><code");
-            if let Some(lang) = lang {
-                out.push_str(" class=\"language-");
-                push_escaped(lang, out);
-                out.push('"');
-            }
-            out.push('>');
-            push_escaped(code, out);
-            out.push_str("</code></pre>");
-        }
+        MdNode::CodeBlock { lang, code } => render_code_block(lang.as_deref(), code, out),
+        MdNode::Math { display, tex } => render_math(*display, tex, out),
         MdNode::TaskCheckbox { checked } => {
             out.push_str(if *checked {
                 "<input type=\"checkbox\" disabled checked>"
@@ -96,6 +92,75 @@ fn render_node(node: &MdNode, out: &mut String) {
         MdNode::HardBreak => out.push_str("<br>"),
         MdNode::Rule => out.push_str("<hr>"),
     }
+}
+
+/// A code block, highlighted when its language is known (token spans with classes).
+fn render_code_block(lang: Option<&str>, code: &str, out: &mut String) {
+    out.push_str("<pre><code");
+    if let Some(lang) = lang {
+        out.push_str(" class=\"language-");
+        push_escaped(lang, out);
+        out.push('"');
+    }
+    out.push('>');
+    let tokens = lang
+        .and_then(|lang| highlight(lang, code))
+        .unwrap_or_default();
+    for piece in pieces(code, &tokens) {
+        match piece.class {
+            Some(class) => {
+                out.push_str("<span class=\"");
+                out.push_str(class.css_class());
+                out.push_str("\">");
+                push_escaped(piece.text, out);
+                out.push_str("</span>");
+            }
+            None => push_escaped(piece.text, out),
+        }
+    }
+    out.push_str("</code></pre>");
+}
+
+/// Math as MathML, or its TeX as text when it cannot be converted.
+fn render_math(display: bool, tex: &str, out: &mut String) {
+    match tex_to_mathml(tex, display) {
+        Ok(node) => push_math_node(&node, out),
+        Err(error) => {
+            out.push_str("<code class=\"math-fallback\" title=\"");
+            push_escaped(&error.to_string(), out);
+            out.push_str("\">");
+            push_escaped(tex, out);
+            out.push_str("</code>");
+        }
+    }
+}
+
+/// One MathML element: names and attributes are constants, text is escaped.
+fn push_math_node(node: &MathNode, out: &mut String) {
+    let (tag, attrs) = match node {
+        MathNode::Token { tag, attrs, .. } | MathNode::Layout { tag, attrs, .. } => (tag, attrs),
+    };
+    out.push('<');
+    out.push_str(tag.name());
+    for (name, value) in attrs.pairs() {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        push_escaped(value, out);
+        out.push('"');
+    }
+    out.push('>');
+    match node {
+        MathNode::Token { text, .. } => push_escaped(text, out),
+        MathNode::Layout { children, .. } => {
+            for child in children {
+                push_math_node(child, out);
+            }
+        }
+    }
+    out.push_str("</");
+    out.push_str(tag.name());
+    out.push('>');
 }
 
 /// A clickable link, or an inert span when the destination was refused.

@@ -22,6 +22,7 @@ use super::boundary::best_split;
 use super::lines::{
     closes_fence, fence_opening, is_blank, is_list_item_line, starts_indented, Fence,
 };
+use super::stream_tail::StreamTail;
 
 /// A frozen top-level part of the answer (one or more Markdown blocks).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +64,19 @@ pub struct IncrementalMarkdown {
     scan: LineScan,
     /// Id for the next frozen block.
     next_id: u64,
+    /// What [`Self::sync_tail`] last wrote, so the next sync can append instead of copy.
+    synced: Option<SyncedTail>,
+}
+
+/// The state of a [`StreamTail`] right after [`IncrementalMarkdown::sync_tail`] wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SyncedTail {
+    /// The generation it had.
+    generation: u64,
+    /// Where the tail started in the source then.
+    tail_start: usize,
+    /// How long its text was.
+    len: usize,
 }
 
 /// Incremental line-scan state used to spot candidate split points.
@@ -133,6 +147,7 @@ impl IncrementalMarkdown {
             scan_pos: 0,
             scan: LineScan::new(),
             next_id: 0,
+            synced: None,
         }
     }
 
@@ -158,6 +173,28 @@ impl IncrementalMarkdown {
     /// The unfinished tail (raw Markdown, possibly with half-typed syntax).
     pub fn tail(&self) -> &str {
         &self.source[self.tail_start..]
+    }
+
+    /// Brings `shown` up to date with [`Self::tail`]. When `shown` is what the previous call
+    /// wrote and no block was frozen since, only the new text is appended (same generation,
+    /// cost proportional to the delta); otherwise its text is replaced.
+    pub fn sync_tail(&mut self, shown: &mut StreamTail) {
+        let tail = &self.source[self.tail_start..];
+        let current = SyncedTail {
+            generation: shown.generation(),
+            tail_start: self.tail_start,
+            len: shown.text().len(),
+        };
+        let extends = self.synced == Some(current) && current.generation != 0;
+        match tail.get(current.len..) {
+            Some(more) if extends => shown.append(more),
+            _ => shown.replace(tail),
+        }
+        self.synced = Some(SyncedTail {
+            generation: shown.generation(),
+            tail_start: self.tail_start,
+            len: shown.text().len(),
+        });
     }
 
     /// Ends the answer: the tail (if any) becomes the last block.

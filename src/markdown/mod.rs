@@ -11,18 +11,26 @@
 mod boundary;
 mod builder;
 mod emphasis;
+pub mod highlight;
 mod host;
 pub mod html;
 pub mod incremental;
 mod inline_heal;
 mod lines;
+pub mod math;
+mod math_events;
+mod open_fence;
+pub mod stream_tail;
 mod table_heal;
 pub mod tail;
+pub mod tail_view;
 pub mod tree;
 pub mod url;
 
 pub use html::to_html;
 pub use incremental::{Block, IncrementalMarkdown};
+pub use stream_tail::StreamTail;
 pub use tail::complete_tail;
+pub use tail_view::{OpenCode, TailRender, TailUpdate, TailView};
 pub use tree::{parse_to_nodes, CellAlign, ImageSource, MdNode, MdTag};
 pub use url::{image_source, safe_link_href};

@@ -1,16 +1,17 @@
 //! The sanitized Markdown node tree.
 //!
 //! Model text is parsed with pulldown-cmark (tables, strikethrough, task
-//! lists) and converted into [`MdNode`]s: a closed set of node kinds whose
+//! lists, math) and converted into [`MdNode`]s: a closed set of node kinds whose
 //! only model-controlled attributes are an allow-listed link `href`, a link
 //! title, a sanitized code language, table alignment and an ordered list's
 //! start number. Raw HTML never survives as markup: it becomes [`MdNode::Text`]
 //! and is shown literally. Renderers (the Leptos view, [`super::to_html`])
 //! can therefore trust the tree's shape.
 
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::Options;
 
 use super::builder::TreeBuilder;
+use super::math_events::events;
 
 /// A node of sanitized Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +43,14 @@ pub enum MdNode {
         alt: String,
         /// How (and whether) the image may be displayed.
         source: ImageSource,
+    },
+    /// TeX math (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`), converted to MathML when rendered
+    /// (see [`super::math`]); shown as source when it cannot be.
+    Math {
+        /// Display math (its own centred line) rather than inline.
+        display: bool,
+        /// The TeX between the delimiters, verbatim.
+        tex: String,
     },
     /// A fenced or indented code block.
     CodeBlock {
@@ -146,14 +155,17 @@ pub enum CellAlign {
 
 /// The pulldown-cmark extensions the product supports.
 pub(crate) fn parser_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_MATH
 }
 
 /// Parses Markdown into a sanitized node tree. Raw HTML (block and inline)
 /// becomes text; links and images are filtered through the URL allow-list.
 pub fn parse_to_nodes(src: &str) -> Vec<MdNode> {
     let mut builder = TreeBuilder::new();
-    for event in Parser::new_ext(src, parser_options()) {
+    for (event, _) in events(src) {
         builder.push_event(event);
     }
     builder.finish()

@@ -43,7 +43,7 @@ fn render_blocks(blocks: &[Block]) -> String {
 
 /// Asserts the invariant for one way of cutting `text` into deltas and
 /// returns how many blocks the stream produced.
-fn assert_invariant(text: &str, deltas: &[&str]) -> usize {
+pub(crate) fn assert_invariant(text: &str, deltas: &[&str]) -> usize {
     let expected = to_html(&parse_to_nodes(text));
     let blocks = stream(deltas);
     let joined: String = blocks.iter().map(|b| b.source.as_str()).collect();
@@ -61,9 +61,9 @@ fn assert_invariant(text: &str, deltas: &[&str]) -> usize {
 
 /// Counts of streams checked, to prove the tests exercise freezing.
 #[derive(Default)]
-struct StreamStats {
+pub(crate) struct StreamStats {
     /// Streams checked.
-    streams: usize,
+    pub(crate) streams: usize,
     /// Streams in which at least one block was frozen before `finish()`.
     split_streams: usize,
 }
@@ -94,7 +94,7 @@ fn random_deltas<'a>(text: &'a str, rng: &mut StdRng, max_chunk: usize) -> Vec<&
 }
 
 /// Every char as its own delta.
-fn char_deltas(text: &str) -> Vec<&str> {
+pub(crate) fn char_deltas(text: &str) -> Vec<&str> {
     text.char_indices()
         .map(|(i, c)| &text[i..i + c.len_utf8()])
         .collect()
@@ -102,7 +102,7 @@ fn char_deltas(text: &str) -> Vec<&str> {
 
 /// Checks the invariant for one text: whole, char by char, several random
 /// chunkings and, for small texts, every two-piece split.
-fn check_all_splits(text: &str, rng: &mut StdRng, random_rounds: usize) -> StreamStats {
+pub(crate) fn check_all_splits(text: &str, rng: &mut StdRng, random_rounds: usize) -> StreamStats {
     let mut stats = StreamStats::default();
     stats.record(assert_invariant(text, &[text]));
     stats.record(assert_invariant(text, &char_deltas(text)));
@@ -174,6 +174,13 @@ const BLOCK_TEMPLATES: &[&str] = &[
     "Term\n: definition-like line",
     "a | b\n- | -\n1 | 2",
     "<details>\n<summary>x</summary>\n\nbody\n\n</details>",
+    "Inline $x^2 + y^2$ and \\(\\frac{a}{b}\\) math, prices $5 and $10, $5-$10.",
+    "$$\n\\sum_{i=1}^n i = \\frac{n(n+1)}{2}\n$$",
+    "\\[\n\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}\n\\]",
+    "Bad math $\\href{javascript:x}{y}$ stays text",
+    "```python\ndef f(x):\n\n    return \"s\"  # c\n```",
+    "```json\n{\"k\": [1, true, null]}\n```",
+    "```unknown-lang\n<b>x</b>\n```",
 ];
 
 /// Separators placed between blocks.
@@ -252,6 +259,14 @@ const FUZZ_TOKENS: &[&str] = &[
     "\n\nword\n",
     "\n\n1. ",
     "\n\n  ",
+    "$",
+    "$$",
+    "\\(",
+    "\\)",
+    "\\[",
+    "\\]",
+    "x^2",
+    "```py\n",
 ];
 
 /// A random token soup.
@@ -454,7 +469,8 @@ fn tail_unclosed_backtick_fence_renders_as_code() {
     );
     assert_eq!(
         render_tail("```rust\nfn main() {"),
-        "<pre><code class=\"language-rust\">fn main() {\n</code></pre>"
+        "<pre><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> \
+         <span class=\"hl-function\">main</span>() {\n</code></pre>"
     );
 }
 
@@ -691,7 +707,8 @@ fn tables_tasks_and_code_render() {
         "<table><thead><tr><th class=\"align-center\">a</th><th class=\"align-right\">b</th>\
          </tr></thead><tbody><tr><td class=\"align-center\">1</td><td class=\"align-right\">2\
          </td></tr></tbody></table><ul><li><input type=\"checkbox\" disabled checked>done</li>\
-         </ul><pre><code class=\"language-rust\">let x;\n</code></pre>"
+         </ul><pre><code class=\"language-rust\"><span class=\"hl-keyword\">let</span> x;\n\
+         </code></pre>"
     );
 }
 

@@ -4,7 +4,7 @@
 
 use crate::conversation::{Message, MessageStatus as StoredStatus};
 use crate::events::{DoneStats, FinishReason, Role, Usage};
-use crate::markdown::{Block, IncrementalMarkdown};
+use crate::markdown::{Block, IncrementalMarkdown, StreamTail};
 use leptos::prelude::*;
 
 /// Where a message is in its life; also written to `data-status` for tests and styling.
@@ -75,8 +75,8 @@ pub struct MessageEntry {
     pub text: RwSignal<String>,
     /// Frozen Markdown blocks, rendered once each.
     pub blocks: RwSignal<Vec<Block>>,
-    /// The unfinished tail, re-rendered on every update.
-    pub tail: RwSignal<String>,
+    /// The unfinished tail (its generation tells the view whether it only grew).
+    pub tail: RwSignal<StreamTail>,
     /// Life-cycle state.
     pub status: RwSignal<MessageStatus>,
     /// Timings once done.
@@ -110,7 +110,7 @@ impl MessageEntry {
             server_id: RwSignal::new(None),
             text: RwSignal::new(text.to_string()),
             blocks: RwSignal::new(Vec::new()),
-            tail: RwSignal::new(String::new()),
+            tail: RwSignal::new(StreamTail::default()),
             status: RwSignal::new(status),
             stats: RwSignal::new(None),
             error: RwSignal::new(None),
@@ -193,7 +193,7 @@ impl MessageEntry {
     pub fn reset_rendering(&self) {
         self.block_id_base.update_value(|base| *base += 1 << 32);
         self.blocks.set(Vec::new());
-        self.tail.set(String::new());
+        self.tail.update(StreamTail::clear);
         self.stats.set(None);
         self.error.set(None);
         self.status.set(MessageStatus::Waiting);

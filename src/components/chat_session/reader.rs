@@ -9,7 +9,7 @@ use super::ChatSession;
 use crate::api::resume_turn;
 use crate::codec::{ChatEventStream, StreamItem};
 use crate::events::{ChatEvent, FinishReason};
-use crate::markdown::IncrementalMarkdown;
+use crate::markdown::{IncrementalMarkdown, StreamTail};
 use futures::StreamExt;
 use leptos::prelude::*;
 use server_fn::ServerFnError;
@@ -116,7 +116,8 @@ impl AnswerReader {
     fn show_prefix(&mut self, prefix: &str) {
         if !prefix.is_empty() {
             self.answer.push_blocks(self.markdown.push(prefix));
-            self.answer.tail.set(self.markdown.tail().to_string());
+            let markdown = &mut self.markdown;
+            self.answer.tail.update(|tail| markdown.sync_tail(tail));
         }
     }
 
@@ -177,7 +178,8 @@ impl AnswerReader {
                 mark_streaming(answer);
                 answer.text.update(|t| t.push_str(&text));
                 answer.push_blocks(self.markdown.push(&text));
-                answer.tail.set(self.markdown.tail().to_string());
+                let markdown = &mut self.markdown;
+                answer.tail.update(|tail| markdown.sync_tail(tail));
             }
             ChatEvent::Reasoning { text } => {
                 mark_streaming(answer);
@@ -263,7 +265,7 @@ impl AnswerReader {
     /// Commits the unfinished tail as final blocks.
     fn freeze_rest(&mut self) {
         self.answer.push_blocks(self.markdown.finish());
-        self.answer.tail.set(String::new());
+        self.answer.tail.update(StreamTail::clear);
     }
 
     /// Marks the answer failed, keeping its partial text.

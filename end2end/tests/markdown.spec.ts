@@ -1,0 +1,123 @@
+/**
+ * Code blocks and math in a streamed answer (fake-echo streams the question back in small
+ * pieces): the open fence is plain text that grows in one element (no re-render), highlight
+ * spans appear only once the fence closes, the label, Copy (clipboard) and wrap toggle work,
+ * and math renders as MathML.
+ */
+import { expect, test } from '@playwright/test';
+import { ChatPage } from '../pages/chat-page';
+import { MODELS } from '../support/constants';
+import { uniqueTag } from '../support/env';
+
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+/** What the in-page observer saw while the answer streamed. */
+interface FenceObservation {
+  /** Snapshots with a streaming code block. */
+  streamingSnapshots: number;
+  /** Snapshots in which a streaming block contained highlight spans (must stay 0). */
+  highlightedWhileStreaming: number;
+  /** Distinct `<code>` elements seen in streaming blocks (1 = appended, never re-rendered). */
+  streamingElements: number;
+  /** Longest text seen in the streaming block. */
+  longestStreamingText: number;
+}
+
+test('a streamed code block grows in place, then is highlighted; math renders as MathML', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+
+  const lines = Array.from({ length: 40 }, (_, i) => `    total += ${i}  # step ${i}`).join('\n');
+  const code = `def add_all():\n    total = 0\n${lines}\n    return "done"\n`;
+  const question =
+    `Code ${uniqueTag('code')}:\n\n\`\`\`python\n${code}\`\`\`\n\n` +
+    'Inline $e^{i\\pi} + 1 = 0$ and display:\n\n\\[\n\\frac{a}{b}\n\\]\n\nPrices $5 and $10.';
+
+  await page.evaluate(() => {
+    const w = window as unknown as { __fence?: FenceObservation & { els: Set<Element> } };
+    const seen = { streamingSnapshots: 0, highlightedWhileStreaming: 0, streamingElements: 0, longestStreamingText: 0, els: new Set<Element>() };
+    w.__fence = seen;
+    new MutationObserver(() => {
+      for (const block of document.querySelectorAll('[data-testid="code-block"][data-state="streaming"]')) {
+        const codeEl = block.querySelector('pre code');
+        if (!codeEl) continue;
+        seen.streamingSnapshots += 1;
+        seen.els.add(codeEl);
+        seen.streamingElements = seen.els.size;
+        seen.longestStreamingText = Math.max(seen.longestStreamingText, codeEl.textContent?.length ?? 0);
+        if (block.querySelector('span[class^="hl-"]')) seen.highlightedWhileStreaming += 1;
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+
+  const observed = await page.evaluate(() => {
+    const w = window as unknown as { __fence: FenceObservation & { els?: Set<Element> } };
+    const { els: _els, ...rest } = w.__fence;
+    return rest;
+  });
+  expect(observed.streamingSnapshots, JSON.stringify(observed)).toBeGreaterThan(5);
+  expect(observed.highlightedWhileStreaming, JSON.stringify(observed)).toBe(0);
+  expect(observed.streamingElements, 'one <code> element, grown by appending').toBe(1);
+  expect(observed.longestStreamingText).toBeGreaterThan(200);
+
+  // Finished: one highlighted block with its label.
+  const block = chat.codeBlocks(answer);
+  await expect(block).toHaveCount(1);
+  await expect(block).toHaveAttribute('data-state', 'done');
+  await expect(chat.codeLang(block)).toHaveText('python');
+  await expect(chat.highlightSpans(block).first()).toBeVisible();
+  await expect(block.locator('span.hl-keyword', { hasText: 'def' })).toHaveCount(1);
+  await expect(block.locator('span.hl-comment').first()).toHaveText('# step 0');
+  await expect(block.locator('span.hl-string', { hasText: '"done"' })).toHaveCount(1);
+
+  // Copy puts the exact code on the clipboard.
+  await chat.codeCopy(block).click();
+  await expect(chat.codeCopy(block)).toHaveText('Copied');
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+  expect(clipboard).toBe(code);
+
+  // Wrap toggle: default no wrap (horizontal scroll), toggled by a class.
+  const pre = block.locator('pre');
+  await expect(pre).toHaveCSS('white-space', 'pre');
+  await chat.codeWrap(block).click();
+  await expect(block).toHaveClass(/\bwrap\b/);
+  await expect(chat.codeWrap(block)).toHaveAttribute('aria-pressed', 'true');
+  await expect(pre).toHaveCSS('white-space', 'pre-wrap');
+  await chat.codeWrap(block).click();
+  await expect(block).not.toHaveClass(/\bwrap\b/);
+
+  // Math: inline and display MathML; prices stay text.
+  const formulas = chat.math(answer);
+  await expect(formulas).toHaveCount(2);
+  await expect(formulas.first().locator('msup')).toHaveCount(1);
+  await expect(answer.locator('math[display="block"] mfrac')).toHaveCount(1);
+  await expect(chat.markdown(answer)).toContainText('Prices $5 and $10.');
+
+  // After a reload the stored answer renders the same way from the server.
+  await page.reload();
+  await chat.waitForHydration();
+  const stored = chat.lastAssistant;
+  await expect(chat.codeBlocks(stored)).toHaveAttribute('data-state', 'done');
+  await expect(chat.highlightSpans(chat.codeBlocks(stored)).first()).toBeVisible();
+  await expect(chat.math(stored)).toHaveCount(2);
+});
+
+test('TeX that cannot be rendered is shown as source, never as markup', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  const answer = await chat.send(
+    `Bad ${uniqueTag('tex')}: $\\href{javascript:alert(1)}{click}$ and\n\n` + '```unknownlang\n<b>x</b>\n```\n',
+  );
+  await chat.waitForDone(answer);
+  await expect(answer.getByTestId('math-fallback')).toHaveText('\\href{javascript:alert(1)}{click}');
+  await expect(answer.locator('a[href^="javascript"]')).toHaveCount(0);
+  const block = chat.codeBlocks(answer);
+  await expect(chat.codeLang(block)).toHaveText('unknownlang');
+  await expect(chat.highlightSpans(block)).toHaveCount(0);
+  await expect(block.locator('b')).toHaveCount(0);
+});

@@ -1,0 +1,228 @@
+//! The view model of a streaming answer's tail: decides, per tail update, whether the view
+//! re-renders the tail or only appends text to the code block still being written.
+//!
+//! A full render parses [`super::complete_tail`]'s version of the tail. When the tail ends
+//! inside a top-level fenced code block, the render is split into the nodes before it and an
+//! [`OpenCode`] block, and later updates of the same [`StreamTail`] generation become
+//! [`TailUpdate::Append`]: only the new code text, computed from the new bytes alone, so a
+//! long code block costs the same per token however long it already is. Append mode is only
+//! entered when the appended text provably matches what the parser shows for the block (the
+//! block's code is compared once, at the start), and it ends with a full render at the
+//! closing fence, when highlighting is applied.
+//!
+//! What bounds the rest of the tail: [`super::IncrementalMarkdown`] freezes every top-level
+//! block once a blank line and the next block's first line follow it, so the tail holds the
+//! last top-level block (plus blocks not separated from it by a blank line). Only constructs
+//! that cannot be split without changing their rendering stay in it: a list (tight or loose
+//! is decided by the whole list), a table, a block quote, a paragraph. Their per-update cost
+//! is proportional to that one block, measured in BENCHMARKS.md.
+
+use super::open_fence::{find, GrowingFence};
+use super::stream_tail::StreamTail;
+use super::tail::complete_tail;
+use super::tree::{parse_to_nodes, MdNode};
+
+/// A code block still being written, shown as plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenCode {
+    /// Language from the fence's info string (sanitized like finished blocks).
+    pub lang: Option<String>,
+    /// The code so far.
+    pub code: String,
+}
+
+/// A full rendering of the tail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TailRender {
+    /// The sanitized nodes (before the open code block, if there is one).
+    pub nodes: Vec<MdNode>,
+    /// The code block still being written at the end of the tail.
+    pub open_code: Option<OpenCode>,
+}
+
+/// What a view must do after a tail update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TailUpdate {
+    /// Replace the tail's rendering.
+    Render(TailRender),
+    /// Append this text to the open code block.
+    Append(String),
+    /// Nothing visible changed.
+    Unchanged,
+}
+
+/// Per-view state; see the module documentation.
+#[derive(Debug, Default)]
+pub struct TailView {
+    /// Generation of the tail last seen.
+    generation: u64,
+    /// Length of the tail last seen.
+    seen_len: usize,
+    /// The open code block being appended to, if in append mode.
+    growing: Option<GrowingFence>,
+    /// How many full renders were made (for tests and benchmarks).
+    renders: u64,
+}
+
+impl TailView {
+    /// A view model that has seen nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many full renders [`Self::update`] has asked for so far.
+    pub fn full_renders(&self) -> u64 {
+        self.renders
+    }
+
+    /// Takes the current tail and says how the view must change.
+    pub fn update(&mut self, tail: &StreamTail) -> TailUpdate {
+        let text = tail.text();
+        let same_text = tail.generation() == self.generation && text.len() >= self.seen_len;
+        if same_text {
+            if text.len() == self.seen_len {
+                return TailUpdate::Unchanged;
+            }
+            if let Some(growing) = &mut self.growing {
+                let mut appended = String::new();
+                if growing.feed(text, &mut appended).is_ok() {
+                    self.seen_len = text.len();
+                    return if appended.is_empty() {
+                        TailUpdate::Unchanged
+                    } else {
+                        TailUpdate::Append(appended)
+                    };
+                }
+            }
+        }
+        self.generation = tail.generation();
+        self.seen_len = text.len();
+        TailUpdate::Render(self.render(text))
+    }
+
+    /// Renders `text` in full and enters append mode when it ends in an open code block.
+    fn render(&mut self, text: &str) -> TailRender {
+        self.renders += 1;
+        self.growing = None;
+        let mut nodes = parse_to_nodes(&complete_tail(text));
+        let Some(found) = find(text) else {
+            return TailRender {
+                nodes,
+                open_code: None,
+            };
+        };
+        let found_line_start = found.line_start;
+        let Some(MdNode::CodeBlock { lang, code: parsed }) = nodes.last() else {
+            return TailRender {
+                nodes,
+                open_code: None,
+            };
+        };
+        let Ok((growing, code)) = GrowingFence::start(found, text) else {
+            return TailRender {
+                nodes,
+                open_code: None,
+            };
+        };
+        // The fence must be a top-level block of its own (not inside a list item or quote
+        // that the line scan cannot see) and show what the parser shows.
+        let head_start = found_line_start;
+        let matches_parser = (*parsed == code || parsed.strip_suffix('\n') == Some(code.as_str()))
+            && parse_to_nodes(&text[..head_start]) == nodes[..nodes.len() - 1];
+        if !matches_parser {
+            return TailRender {
+                nodes,
+                open_code: None,
+            };
+        }
+        let lang = lang.clone();
+        nodes.pop();
+        self.growing = Some(growing);
+        TailRender {
+            nodes,
+            open_code: Some(OpenCode { lang, code }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TailUpdate, TailView};
+    use crate::markdown::{parse_to_nodes, IncrementalMarkdown, MdNode, StreamTail};
+
+    /// Streams `text` one char at a time through the freezer and a view model, rebuilding
+    /// the displayed open code from the updates, and checks it against the parser after
+    /// every char. Returns the number of full renders.
+    fn stream_checking(text: &str) -> u64 {
+        let mut markdown = IncrementalMarkdown::new();
+        let mut tail = StreamTail::default();
+        let mut view = TailView::new();
+        let mut shown_code: Option<String> = None;
+        for (i, c) in text.char_indices() {
+            markdown.push(&text[i..i + c.len_utf8()]);
+            markdown.sync_tail(&mut tail);
+            match view.update(&tail) {
+                TailUpdate::Render(render) => shown_code = render.open_code.map(|o| o.code),
+                TailUpdate::Append(more) => shown_code
+                    .as_mut()
+                    .expect("append only in append mode")
+                    .push_str(&more),
+                TailUpdate::Unchanged => {}
+            }
+            if let Some(code) = &shown_code {
+                let nodes = parse_to_nodes(&crate::markdown::complete_tail(tail.text()));
+                let Some(MdNode::CodeBlock { code: parsed, .. }) = nodes.last() else {
+                    panic!("append mode without a code block: {:?}", tail.text());
+                };
+                assert!(
+                    parsed == code || parsed.strip_suffix('\n') == Some(code.as_str()),
+                    "shown {code:?} but parser has {parsed:?} for {:?}",
+                    tail.text()
+                );
+            }
+        }
+        view.full_renders()
+    }
+
+    #[test]
+    fn a_growing_fence_is_appended_not_re_rendered() {
+        let body: String = (0..200).map(|i| format!("    let x{i} = {i};\n")).collect();
+        let text = format!("Intro line\n```rust\n{body}```\n");
+        let renders = stream_checking(&text);
+        // One render per char until the opening line is complete, one when the fence
+        // opens, one when it closes: none per code character.
+        assert!(
+            renders <= 25,
+            "{renders} full renders for {} chars",
+            text.len()
+        );
+    }
+
+    #[test]
+    fn appended_text_matches_the_parser_in_tricky_fences() {
+        for text in [
+            "```\na\n``\n``x\n```\n",
+            "  ```py\n    a\n  b\n c\n```\n",
+            "~~~~\n~~~\n```\n~~~~\n",
+            "```\n\ttab\n  `x`\n```\n",
+            "para\n\n```js\nlet a = `x`;\n\n\nend\n",
+            "- item\n  ```\n  in list\n  ```\n",
+            "```\nNUL\0here\n```\n",
+        ] {
+            stream_checking(text);
+        }
+    }
+
+    #[test]
+    fn a_replaced_tail_is_rendered_in_full() {
+        let mut view = TailView::new();
+        let mut tail = StreamTail::default();
+        tail.replace("```\nabc");
+        assert!(matches!(view.update(&tail), TailUpdate::Render(_)));
+        tail.append("d");
+        assert_eq!(view.update(&tail), TailUpdate::Append("d".to_string()));
+        tail.replace("```\nabcde");
+        assert!(matches!(view.update(&tail), TailUpdate::Render(_)));
+        assert_eq!(view.full_renders(), 2);
+    }
+}
