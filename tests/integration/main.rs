@@ -21,6 +21,7 @@ mod markdown;
 mod openai_chat_extras;
 mod openai_fixtures;
 mod presets;
+mod security_headers;
 mod sse_codec;
 mod stop_disconnect;
 mod store;
