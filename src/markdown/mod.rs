@@ -16,6 +16,7 @@ pub mod html;
 pub mod incremental;
 mod inline_heal;
 mod lines;
+mod math_heal;
 mod table_heal;
 pub mod tail;
 pub mod tree;
