@@ -17,13 +17,14 @@ pub mod incremental;
 mod inline_heal;
 mod lines;
 mod math_heal;
+mod references;
 mod table_heal;
 pub mod tail;
 pub mod tree;
 pub mod url;
 
 pub use html::to_html;
-pub use incremental::{Block, IncrementalMarkdown};
+pub use incremental::{merge_blocks, Block, IncrementalMarkdown};
 pub use tail::complete_tail;
 pub use tree::{parse_to_nodes, CellAlign, ImageSource, MdNode, MdTag};
 pub use url::{image_source, safe_link_href};

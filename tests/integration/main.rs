@@ -18,6 +18,7 @@ mod hostile_requests;
 mod isolation;
 mod limits;
 mod markdown;
+mod markdown_splits;
 mod openai_chat_extras;
 mod openai_fixtures;
 mod presets;
