@@ -57,7 +57,7 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
         } else {
             classify(line)
         };
-        if math && !is_blank(line) && line.matches("$$").count() % 2 == 1 {
+        if math && !is_blank(line) && !line.matches("$$").count().is_multiple_of(2) {
             in_display_math = !in_display_math;
         }
         if kind == LineKind::Row {

@@ -1,0 +1,156 @@
+//! Paces a live answer's Markdown on screen: the view shows the received blocks and tail only
+//! as far as [`Pacer`] allows at each animation frame, so bursts from the provider appear as a
+//! steady flow (at most [`crate::pacing::MAX_DELAY_MS`] behind).
+//!
+//! [`paced_markdown`] returns a second pair of `blocks`/`tail` signals for
+//! [`super::markdown_view::MarkdownView`]. While the answer is live, an effect notes every
+//! growth of the received text and one `requestAnimationFrame` loop (running only while
+//! something is left to show) moves the shown prefix forward. The shown prefix is cut with
+//! [`safe_cut`] (never inside a character or grapheme); a frozen block that is only partly
+//! shown is displayed as the tail (through tail completion, like any unfinished text) until it
+//! is whole. When the answer is not live (stored, done, stopped, failed) everything is shown at
+//! once: the end of an answer is never held back, and what the server rendered is what
+//! hydration finds.
+
+use crate::components::chat_session::MessageEntry;
+use crate::markdown::Block;
+use crate::pacing::{safe_cut, Pacer};
+use leptos::prelude::*;
+
+/// What a Markdown view shows of one answer.
+#[derive(Clone, Copy)]
+pub struct PacedMarkdown {
+    /// The frozen blocks shown whole.
+    pub blocks: RwSignal<Vec<Block>>,
+    /// The partly shown rest (raw Markdown, completed for display by the view).
+    pub tail: RwSignal<String>,
+}
+
+/// The pacer and whether a frame is already requested.
+struct PaceState {
+    /// Reveal arithmetic.
+    pacer: Pacer,
+    /// True while an animation frame callback is pending (one loop at a time).
+    frame_pending: bool,
+}
+
+/// Follows `entry`'s received Markdown at a steady pace (see the module docs).
+pub fn paced_markdown(entry: MessageEntry) -> PacedMarkdown {
+    let shown = PacedMarkdown {
+        blocks: RwSignal::new(entry.blocks.get_untracked()),
+        tail: RwSignal::new(entry.tail.get_untracked()),
+    };
+    let state = StoredValue::new(PaceState {
+        pacer: Pacer::new(),
+        frame_pending: false,
+    });
+    Effect::new(move |_| {
+        let live = entry.status.get().is_live();
+        let total = entry
+            .blocks
+            .with(|blocks| blocks.iter().map(|b| b.text().len()).sum::<usize>())
+            + entry.tail.with(String::len);
+        let now = now_ms();
+        state.update_value(|s| {
+            if total < s.pacer.received() {
+                // A new rendering of the answer (Continue): start over.
+                s.pacer = Pacer::new();
+            }
+            s.pacer.receive(now, total);
+            if !live {
+                s.pacer.flush();
+            }
+        });
+        if live {
+            request_frame(entry, shown, state);
+        } else {
+            show_prefix(entry, shown, usize::MAX);
+        }
+    });
+    shown
+}
+
+/// Requests one animation frame that advances the shown prefix (unless one is pending).
+fn request_frame(entry: MessageEntry, shown: PacedMarkdown, state: StoredValue<PaceState>) {
+    let already = state
+        .try_update_value(|s| std::mem::replace(&mut s.frame_pending, true))
+        .unwrap_or(true);
+    if already {
+        return;
+    }
+    request_animation_frame(move || {
+        let now = now_ms();
+        let step = state.try_update_value(|s| {
+            s.frame_pending = false;
+            (s.pacer.shown_at(now), s.pacer.is_caught_up())
+        });
+        let Some((count, caught_up)) = step else {
+            return; // the view is gone
+        };
+        if shown.tail.is_disposed() || entry.blocks.is_disposed() {
+            return;
+        }
+        show_prefix(entry, shown, count);
+        if !caught_up {
+            request_frame(entry, shown, state);
+        }
+    });
+}
+
+/// Makes `shown` display the first `count` bytes of `entry`'s received text.
+fn show_prefix(entry: MessageEntry, shown: PacedMarkdown, count: usize) {
+    entry.blocks.with_untracked(|source| {
+        let mut offset = 0;
+        let mut whole = 0;
+        let mut partial = None;
+        for block in source {
+            let text = block.text();
+            if offset + text.len() <= count {
+                whole += 1;
+                offset += text.len();
+            } else {
+                let cut = safe_cut(text, count - offset);
+                partial = Some(if cut == 0 {
+                    String::new()
+                } else {
+                    block.source[..block.text_start + cut].to_string()
+                });
+                break;
+            }
+        }
+        let tail = partial.unwrap_or_else(|| {
+            entry.tail.with_untracked(|tail| {
+                let cut = safe_cut(tail, count.saturating_sub(offset));
+                tail[..cut].to_string()
+            })
+        });
+        sync_blocks(shown.blocks, &source[..whole]);
+        if shown.tail.with_untracked(|old| *old != tail) {
+            shown.tail.set(tail);
+        }
+    });
+}
+
+/// Makes `shown` hold `wanted`, appending when it is a prefix (the usual case) and replacing
+/// the list otherwise (a block was rendered again, or the answer restarted).
+fn sync_blocks(shown: RwSignal<Vec<Block>>, wanted: &[Block]) {
+    let (same_prefix, len) = shown.with_untracked(|old| {
+        let same = old.len() <= wanted.len() && old.iter().zip(wanted).all(|(a, b)| a.id == b.id);
+        (same, old.len())
+    });
+    if same_prefix && len == wanted.len() {
+        return;
+    }
+    if same_prefix {
+        shown.update(|old| old.extend_from_slice(&wanted[len..]));
+    } else {
+        shown.set(wanted.to_vec());
+    }
+}
+
+/// Milliseconds on the page's monotonic clock (0 where there is none).
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
