@@ -40,7 +40,13 @@ test('bursts from the provider are shown at a steady pace', async ({ page }) => 
   // 20 bursts shown in one jump each would be ~20 growing frames; paced, each burst takes
   // several frames. (Rendered text is shorter than the Markdown source, hence the margin.)
   expect(steps.length, `growth per frame: ${steps.join(',')}`).toBeGreaterThan(60);
+  // Typical frames show a small share of a burst. A few larger steps are allowed: rendered
+  // length is not proportional to source bytes (a finished code block adds its header), and a
+  // busy machine drops frames, after which the time-based reveal catches up.
   const averageBurst = finalLength / 20;
-  const largest = Math.max(...steps.slice(1, -1));
-  expect(largest, `growth per frame: ${steps.join(',')}`).toBeLessThan(averageBurst * 0.75);
+  const inner = steps.slice(1, -1).sort((a, b) => a - b);
+  const median = inner[Math.floor(inner.length / 2)];
+  const jumps = inner.filter((step) => step > averageBurst * 0.6).length;
+  expect(median, `growth per frame: ${steps.join(',')}`).toBeLessThan(averageBurst * 0.3);
+  expect(jumps, `growth per frame: ${steps.join(',')}`).toBeLessThanOrEqual(3);
 });
