@@ -21,6 +21,10 @@ use std::collections::VecDeque;
 /// The most pacing may delay any byte, in milliseconds.
 pub const MAX_DELAY_MS: f64 = 100.0;
 
+/// Shortest time between two updates of the shown text, in milliseconds: about 30 updates a
+/// second look continuous for text and cost half the rendering work of one per frame.
+pub const MIN_UPDATE_INTERVAL_MS: f64 = 33.0;
+
 /// Arrivals this close to the start of the current burst join it, in milliseconds.
 pub const BURST_WINDOW_MS: f64 = 8.0;
 

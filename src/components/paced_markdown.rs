@@ -5,7 +5,8 @@
 //! [`paced_markdown`] returns a second pair of `blocks`/`tail` signals for
 //! [`super::markdown_view::MarkdownView`]. While the answer is live, an effect notes every
 //! growth of the received text and one `requestAnimationFrame` loop (running only while
-//! something is left to show) moves the shown prefix forward. The shown prefix is cut with
+//! something is left to show, and at most every [`MIN_UPDATE_INTERVAL_MS`]: a timer waits out
+//! the rest of the interval) moves the shown prefix forward. The shown prefix is cut with
 //! [`safe_cut`] (never inside a character or grapheme); a frozen block that is only partly
 //! shown is displayed as the tail (through tail completion, like any unfinished text) until it
 //! is whole. When the answer is not live (stored, done, stopped, failed) everything is shown at
@@ -14,8 +15,9 @@
 
 use crate::components::chat_session::MessageEntry;
 use crate::markdown::Block;
-use crate::pacing::{safe_cut, Pacer};
+use crate::pacing::{safe_cut, Pacer, MIN_UPDATE_INTERVAL_MS};
 use leptos::prelude::*;
+use std::time::Duration;
 
 /// What a Markdown view shows of one answer.
 #[derive(Clone, Copy)]
@@ -30,8 +32,11 @@ pub struct PacedMarkdown {
 struct PaceState {
     /// Reveal arithmetic.
     pacer: Pacer,
-    /// True while an animation frame callback is pending (one loop at a time).
+    /// True while an animation frame callback (or the timer before it) is pending: one loop
+    /// at a time.
     frame_pending: bool,
+    /// When the shown text last changed (page clock).
+    last_update_ms: f64,
 }
 
 /// Follows `entry`'s received Markdown at a steady pace (see the module docs).
@@ -43,6 +48,7 @@ pub fn paced_markdown(entry: MessageEntry) -> PacedMarkdown {
     let state = StoredValue::new(PaceState {
         pacer: Pacer::new(),
         frame_pending: false,
+        last_update_ms: f64::NEG_INFINITY,
     });
     Effect::new(move |_| {
         let live = entry.status.get().is_live();
@@ -70,7 +76,8 @@ pub fn paced_markdown(entry: MessageEntry) -> PacedMarkdown {
     shown
 }
 
-/// Requests one animation frame that advances the shown prefix (unless one is pending).
+/// Requests one animation frame that advances the shown prefix (unless one is pending), after
+/// waiting out the rest of the minimum interval since the last update.
 fn request_frame(entry: MessageEntry, shown: PacedMarkdown, state: StoredValue<PaceState>) {
     let already = state
         .try_update_value(|s| std::mem::replace(&mut s.frame_pending, true))
@@ -78,23 +85,36 @@ fn request_frame(entry: MessageEntry, shown: PacedMarkdown, state: StoredValue<P
     if already {
         return;
     }
-    request_animation_frame(move || {
-        let now = now_ms();
-        let step = state.try_update_value(|s| {
-            s.frame_pending = false;
-            (s.pacer.shown_at(now), s.pacer.is_caught_up())
-        });
-        let Some((count, caught_up)) = step else {
-            return; // the view is gone
-        };
-        if shown.tail.is_disposed() || entry.blocks.is_disposed() {
-            return;
-        }
-        show_prefix(entry, shown, count);
-        if !caught_up {
-            request_frame(entry, shown, state);
-        }
+    let wait = state
+        .try_with_value(|s| MIN_UPDATE_INTERVAL_MS - (now_ms() - s.last_update_ms))
+        .unwrap_or(0.0);
+    let frame = move || request_animation_frame(move || advance(entry, shown, state));
+    if wait > 1.0 {
+        set_timeout(frame, Duration::from_micros((wait * 1000.0) as u64));
+    } else {
+        frame();
+    }
+}
+
+/// One animation frame: shows what the pacer allows now and asks for the next frame if more
+/// is waiting.
+fn advance(entry: MessageEntry, shown: PacedMarkdown, state: StoredValue<PaceState>) {
+    let now = now_ms();
+    let step = state.try_update_value(|s| {
+        s.frame_pending = false;
+        s.last_update_ms = now;
+        (s.pacer.shown_at(now), s.pacer.is_caught_up())
     });
+    let Some((count, caught_up)) = step else {
+        return; // the view is gone
+    };
+    if shown.tail.is_disposed() || entry.blocks.is_disposed() {
+        return;
+    }
+    show_prefix(entry, shown, count);
+    if !caught_up {
+        request_frame(entry, shown, state);
+    }
 }
 
 /// Makes `shown` display the first `count` bytes of `entry`'s received text.

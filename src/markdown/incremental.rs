@@ -27,7 +27,7 @@ use super::boundary::best_split;
 use super::lines::{
     closes_fence, fence_opening, is_blank, is_list_item_line, starts_indented, Fence,
 };
-use super::references::{mentions_any, scan_block, Definitions};
+use super::references::{scan_block, BlockReferences, Definitions};
 
 /// A frozen top-level part of the answer (one or more Markdown blocks).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,8 +74,8 @@ struct Dependent {
     id: u64,
     /// Its text in the answer's source.
     range: Range<usize>,
-    /// Labels it tried and could not resolve when last rendered.
-    attempted: Vec<String>,
+    /// The labels it may use.
+    references: BlockReferences,
 }
 
 /// What the line before the next unscanned one was, for candidate detection.
@@ -242,7 +242,10 @@ impl IncrementalMarkdown {
         let mut blocks = vec![self.rendering(id, range.clone(), None, needs_definitions)];
         if !new_definitions.is_empty() {
             for index in 0..self.dependents.len() {
-                if mentions_any(&new_definitions, &self.dependents[index].attempted) {
+                if self.dependents[index]
+                    .references
+                    .uses_any_of(&new_definitions)
+                {
                     let new_id = self.take_id();
                     let old = &mut self.dependents[index];
                     let (old_id, old_range) = (old.id, old.range.clone());
@@ -255,7 +258,7 @@ impl IncrementalMarkdown {
             self.dependents.push(Dependent {
                 id,
                 range,
-                attempted: references.attempted,
+                references,
             });
         }
         blocks

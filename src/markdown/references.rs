@@ -9,11 +9,16 @@
 //! own lines are read). When a definition arrives after a block that tried to use its label,
 //! that block is rendered again with the new preamble.
 //!
-//! Which labels a block tried is learnt from pulldown-cmark itself (its broken-link callback),
-//! and labels are compared with pulldown-cmark's own lookup, so the matching rules (case
-//! folding, collapsed whitespace) are exactly the parser's.
+//! Which labels a block may try is over-approximated by every innermost `[…]` in its text
+//! (labels never contain unbracketed `[` or `]`), so a block is re-rendered whenever a
+//! definition it could use arrives (a few needless re-renders are harmless; a bracket pair over
+//! a line break, whose label the text alone does not give, makes any new definition count).
+//! Labels are compared with pulldown-cmark's own lookup, so the matching rules (case folding,
+//! collapsed whitespace) are exactly the parser's. (Asking the parser through its broken-link
+//! callback would be exact too, but would compile a second copy of the whole parser into the
+//! WebAssembly.)
 
-use pulldown_cmark::{BrokenLink, CowStr, Parser};
+use pulldown_cmark::Parser;
 
 use super::tree::parser_options;
 
@@ -29,8 +34,10 @@ struct Definition {
 /// What one block's text does with reference labels.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct BlockReferences {
-    /// Labels the block tried to resolve and could not (as the parser normalized them).
+    /// Labels the block may try to resolve (every innermost bracket pair, whitespace collapsed).
     pub(crate) attempted: Vec<String>,
+    /// A bracket pair spans a line break: any new definition may matter.
+    pub(crate) any_label: bool,
     /// The block's own definitions, in document order, serialized.
     defined: Vec<Definition>,
 }
@@ -38,22 +45,24 @@ pub(crate) struct BlockReferences {
 impl BlockReferences {
     /// True when the block's rendering depends on the document's definitions.
     pub(crate) fn depends_on_definitions(&self) -> bool {
-        !self.attempted.is_empty() || !self.defined.is_empty()
+        !self.attempted.is_empty() || !self.defined.is_empty() || self.any_label
+    }
+
+    /// True when a definition among `definitions` (lines as from [`Definitions::learn`]) may
+    /// change how this block renders.
+    pub(crate) fn uses_any_of(&self, definitions: &str) -> bool {
+        !definitions.is_empty() && (self.any_label || mentions_any(definitions, &self.attempted))
     }
 }
 
-/// Finds the labels `text` tries to use without defining them, and the definitions it makes.
-/// Text without `[` can do neither and is not parsed.
+/// Finds the labels `text` may use and the definitions it makes. Text without `[` can do
+/// neither and is not parsed.
 pub(crate) fn scan_block(text: &str) -> BlockReferences {
     if !text.contains('[') {
         return BlockReferences::default();
     }
-    let mut attempted = Vec::new();
-    let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        attempted.push(link.reference.to_string());
-        None
-    };
-    let mut parser = Parser::new_with_broken_link_callback(text, parser_options(), Some(callback));
+    let (attempted, any_label) = bracket_labels(text);
+    let mut parser = Parser::new_ext(text, parser_options());
     parser.by_ref().for_each(drop);
     let mut found: Vec<(usize, Definition)> = parser
         .reference_definitions()
@@ -64,12 +73,41 @@ pub(crate) fn scan_block(text: &str) -> BlockReferences {
             (def.span.start, Definition { label, line })
         })
         .collect();
-    drop(parser);
     found.sort_by_key(|(start, _)| *start);
     BlockReferences {
         attempted,
+        any_label,
         defined: found.into_iter().map(|(_, def)| def).collect(),
     }
+}
+
+/// The content of every innermost `[…]` (backslash-escaped brackets skipped), whitespace
+/// collapsed as the parser does for labels; and whether some pair spans a line break.
+fn bracket_labels(text: &str) -> (Vec<String>, bool) {
+    let bytes = text.as_bytes();
+    let mut labels = Vec::new();
+    let mut multiline = false;
+    let mut open = None;
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\\' => index += 1,
+            b'[' => open = Some(index + 1),
+            b']' => {
+                if let Some(start) = open.take() {
+                    let raw = &text[start..index];
+                    multiline |= raw.contains('\n');
+                    let label = raw.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+                    if !label.is_empty() && !labels.contains(&label) {
+                        labels.push(label);
+                    }
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    (labels, multiline)
 }
 
 /// The winning definitions of the document so far, in the order they appeared.
@@ -88,7 +126,7 @@ impl Definitions {
     }
 
     /// Learns a block's definitions; returns the preamble of those whose label had no
-    /// definition yet (empty if none), for [`mentions_any`].
+    /// definition yet (empty if none), for [`BlockReferences::uses_any_of`].
     pub(crate) fn learn(&mut self, block: &BlockReferences) -> String {
         let mut new_lines = String::new();
         for definition in &block.defined {
@@ -109,7 +147,7 @@ impl Definitions {
 }
 
 /// True when any of `labels` is defined by the definition lines in `definitions`.
-pub(crate) fn mentions_any(definitions: &str, labels: &[String]) -> bool {
+fn mentions_any(definitions: &str, labels: &[String]) -> bool {
     if definitions.is_empty() || labels.is_empty() {
         return false;
     }
@@ -156,10 +194,15 @@ mod tests {
 
     #[test]
     fn uses_and_definitions_are_found() {
-        let refs = scan_block("See [the docs][Docs] and [x].\n\n[other]: https://o.example\n");
-        assert_eq!(refs.attempted, vec!["Docs".to_string(), "x".to_string()]);
+        let refs = scan_block("See [the docs][Docs] and [x  y].\n\n[other]: https://o.example\n");
+        assert_eq!(refs.attempted, ["the docs", "Docs", "x y", "other"]);
         assert_eq!(refs.defined.len(), 1);
+        assert!(!refs.any_label);
         assert!(scan_block("No brackets here.").attempted.is_empty());
+        assert!(scan_block("An escaped \\[x\\] is no label.")
+            .attempted
+            .is_empty());
+        assert!(scan_block("> [a\n> b]").any_label);
     }
 
     #[test]
