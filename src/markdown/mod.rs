@@ -8,6 +8,7 @@
 //!   text, links and images pass an allow-list); [`to_html`] renders it.
 //! * [`safe_link_href`] and [`image_source`] are the URL policy.
 
+mod block;
 mod boundary;
 mod builder;
 mod emphasis;
@@ -23,8 +24,9 @@ pub mod tail;
 pub mod tree;
 pub mod url;
 
+pub use block::{merge_blocks, Block};
 pub use html::to_html;
-pub use incremental::{merge_blocks, Block, IncrementalMarkdown};
+pub use incremental::IncrementalMarkdown;
 pub use tail::complete_tail;
 pub use tree::{parse_to_nodes, CellAlign, ImageSource, MdNode, MdTag};
 pub use url::{image_source, safe_link_href};
