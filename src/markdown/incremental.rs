@@ -10,27 +10,36 @@
 //! top-level block. Candidates are found with a cheap incremental line scan
 //! (skipping fenced code, indented continuations and list items that may
 //! continue a list) and each is verified by [`super::boundary`] before
-//! freezing. The invariant, tested over random splits, is that the
-//! concatenated renderings of all blocks equal the rendering of the whole.
+//! freezing. The invariant, tested at every split of fixtures and generated
+//! documents, is that the concatenated renderings of all blocks equal the
+//! rendering of the whole.
 //!
-//! Limitation: link reference definitions (`[ref]: https://…`) only apply
-//! inside the block they are frozen in. A reference used in another block
-//! renders as literal text, which is safe but differs from a one-shot parse.
-//! Model answers rarely use them.
+//! Link reference definitions are the one way later text changes earlier
+//! blocks (`[ref]: https://…` may follow its use). Blocks that use or define
+//! labels are rendered with the answer's winning definitions in front of
+//! their text, and re-emitted (a new [`Block`] whose `replaces` names the old
+//! id) when a definition they tried to use arrives; see [`super::references`].
+//! The streaming tail is shown without them until it freezes.
 
+use std::ops::Range;
+
+use super::block::Block;
 use super::boundary::best_split;
 use super::lines::{
     closes_fence, fence_opening, is_blank, is_list_item_line, starts_indented, Fence,
 };
+use super::references::{scan_block, BlockReferences, Definitions};
 use super::stream_tail::StreamTail;
 
-/// A frozen top-level part of the answer (one or more Markdown blocks).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Block {
-    /// Sequential id within the answer, usable as a stable key by views.
-    pub id: u64,
-    /// The block's Markdown source, rendered on its own.
-    pub source: String,
+/// A frozen block whose rendering depends on the answer's definitions.
+#[derive(Clone, Debug)]
+struct Dependent {
+    /// Id of its current rendering.
+    id: u64,
+    /// Its text in the answer's source.
+    range: Range<usize>,
+    /// The labels it may use.
+    references: BlockReferences,
 }
 
 /// What the line before the next unscanned one was, for candidate detection.
@@ -66,6 +75,10 @@ pub struct IncrementalMarkdown {
     next_id: u64,
     /// What [`Self::sync_tail`] last wrote, so the next sync can append instead of copy.
     synced: Option<SyncedTail>,
+    /// Winning link reference definitions of the frozen blocks.
+    definitions: Definitions,
+    /// Frozen blocks that use or define reference labels.
+    dependents: Vec<Dependent>,
 }
 
 /// The state of a [`StreamTail`] right after [`IncrementalMarkdown::sync_tail`] wrote it.
@@ -148,10 +161,13 @@ impl IncrementalMarkdown {
             scan: LineScan::new(),
             next_id: 0,
             synced: None,
+            definitions: Definitions::default(),
+            dependents: Vec::new(),
         }
     }
 
-    /// Appends a delta; returns the blocks that became final because of it.
+    /// Appends a delta; returns the blocks that became final because of it, followed by new
+    /// renderings of earlier blocks (see [`Block::replaces`]).
     pub fn push(&mut self, delta: &str) -> Vec<Block> {
         self.source.push_str(delta);
         if !delta.contains('\n') {
@@ -165,7 +181,7 @@ impl IncrementalMarkdown {
         let tail = &self.source[self.tail_start..complete_end];
         let relative: Vec<usize> = candidates.iter().map(|c| c - self.tail_start).collect();
         match best_split(tail, &relative) {
-            Some(split) => vec![self.freeze(self.tail_start + split)],
+            Some(split) => self.freeze(self.tail_start + split),
             None => Vec::new(),
         }
     }
@@ -197,7 +213,8 @@ impl IncrementalMarkdown {
         });
     }
 
-    /// Ends the answer: the tail (if any) becomes the last block.
+    /// Ends the answer: the tail (if any) becomes the last block (plus re-renderings of
+    /// earlier blocks its definitions complete).
     pub fn finish(&mut self) -> Vec<Block> {
         let end = self.source.len();
         self.scan_pos = end;
@@ -205,7 +222,7 @@ impl IncrementalMarkdown {
         if self.tail_start == end {
             return Vec::new();
         }
-        vec![self.freeze(end)]
+        self.freeze(end)
     }
 
     /// Everything pushed so far.
@@ -213,15 +230,69 @@ impl IncrementalMarkdown {
         &self.source
     }
 
-    /// Freezes `tail_start..end` as a new block.
-    fn freeze(&mut self, end: usize) -> Block {
-        let block = Block {
-            id: self.next_id,
-            source: self.source[self.tail_start..end].to_string(),
-        };
-        self.next_id += 1;
+    /// Freezes `tail_start..end` as a new block; also returns new renderings of earlier blocks
+    /// whose labels its definitions define.
+    fn freeze(&mut self, end: usize) -> Vec<Block> {
+        let range = self.tail_start..end;
         self.tail_start = end;
-        block
+        let references = scan_block(&self.source[range.clone()]);
+        let new_definitions = self.definitions.learn(&references);
+        let id = self.take_id();
+        let needs_definitions = references.depends_on_definitions();
+        let mut blocks = vec![self.rendering(id, range.clone(), None, needs_definitions)];
+        if !new_definitions.is_empty() {
+            for index in 0..self.dependents.len() {
+                if self.dependents[index]
+                    .references
+                    .uses_any_of(&new_definitions)
+                {
+                    let new_id = self.take_id();
+                    let old = &mut self.dependents[index];
+                    let (old_id, old_range) = (old.id, old.range.clone());
+                    old.id = new_id;
+                    blocks.push(self.rendering(new_id, old_range, Some(old_id), true));
+                }
+            }
+        }
+        if needs_definitions {
+            self.dependents.push(Dependent {
+                id,
+                range,
+                references,
+            });
+        }
+        blocks
+    }
+
+    /// A fresh block id.
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// The block for the text at `range`, with the definitions known now in front if
+    /// `needs_definitions` (it uses or defines labels).
+    fn rendering(
+        &self,
+        id: u64,
+        range: Range<usize>,
+        replaces: Option<u64>,
+        needs_definitions: bool,
+    ) -> Block {
+        let text = &self.source[range];
+        let preamble = self.definitions.preamble();
+        let (source, text_start) = if needs_definitions && !preamble.is_empty() {
+            (format!("{preamble}{text}"), preamble.len())
+        } else {
+            (text.to_string(), 0)
+        };
+        Block {
+            id,
+            source,
+            text_start,
+            replaces,
+        }
     }
 
     /// Scans the complete lines after `scan_pos`, returning candidate split

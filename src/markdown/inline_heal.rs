@@ -1,14 +1,17 @@
 //! Completes unfinished inline syntax at the end of the last paragraph.
 //!
 //! A small left-to-right scanner approximates CommonMark's delimiter rules
-//! well enough for display: it tracks open code spans, `*`/`_`/`~~`
-//! openers, brackets of links and images, and a link destination being
-//! typed. The text is then repaired in a few passes, each of which only
-//! shortens it: a half-typed link keeps just its text, a half-typed image
-//! disappears, dangling `[` are dropped, and finally open code spans and
-//! emphasis are closed in reverse order.
+//! well enough for display: it tracks open code spans, math spans (when the
+//! parser has math on, see [`super::math_heal`]), `*`/`_`/`~~` openers,
+//! brackets of links and images, and a link destination being typed. The
+//! text is then repaired in a few passes, each of which only shortens it: a
+//! half-typed link keeps just its text, a half-typed image disappears,
+//! dangling `[` are dropped, and finally open code spans, math and emphasis
+//! are closed in reverse order (a bare opener with nothing after it is
+//! dropped instead, and so is a lone trailing `$`).
 
 use super::emphasis::{handle_delimiter_run, Opener, OpenerStack};
+use super::math_heal::{MathScanner, MathSpan, OpenMath};
 
 /// Upper bound on repair passes (each pass shortens the text).
 const MAX_PASSES: usize = 8;
@@ -42,18 +45,30 @@ enum Repair {
     },
     /// Nothing to cut: close what is still open.
     Close {
-        /// Open code span length, if the text ends inside one.
-        code_len: Option<usize>,
+        /// The code span or math span the text ends inside, if any.
+        literal: Option<OpenLiteral>,
         /// Open emphasis, innermost last.
         openers: Vec<Opener>,
+        /// A lone `$` at the very end that opens nothing (yet): dropped.
+        dangling_dollar: Option<usize>,
     },
 }
 
-/// Returns `segment` with its unfinished inline syntax completed.
-pub(crate) fn heal_inline(segment: &str) -> String {
+/// A span whose content is literal (no emphasis inside) and whose closer is missing.
+#[derive(Clone, Copy, Debug)]
+enum OpenLiteral {
+    /// A code span opened by this many backticks.
+    Code(usize),
+    /// Inline or display math.
+    Math(OpenMath),
+}
+
+/// Returns `segment` with its unfinished inline syntax completed; `math` says whether the
+/// parser reads `$…$` and `$$…$$` as math.
+pub(crate) fn heal_inline(segment: &str, math: bool) -> String {
     let mut text = strip_trailing_markers(segment).to_string();
     for _ in 0..MAX_PASSES {
-        match scan(&text) {
+        match scan(&text, math) {
             Repair::HalfTypedLink { pos, text: visible } => {
                 let kept = format!("{}{}", &text[..pos], &text[visible]);
                 text = strip_trailing_markers(&kept).to_string();
@@ -71,18 +86,41 @@ pub(crate) fn heal_inline(segment: &str) -> String {
                 let kept = String::from_utf8_lossy(&kept).into_owned();
                 text = strip_trailing_markers(&kept).to_string();
             }
-            Repair::Close { code_len, openers } => return close(text, code_len, &openers),
+            Repair::Close {
+                literal,
+                openers,
+                dangling_dollar,
+            } => return close(text, literal, &openers, dangling_dollar),
         }
     }
     text
 }
 
-/// Appends closers for an open code span and open emphasis.
-fn close(mut text: String, code_len: Option<usize>, openers: &[Opener]) -> String {
-    if let Some(len) = code_len {
-        text.push_str(&"`".repeat(len));
-    } else {
-        text.truncate(text.trim_end().len());
+/// Appends closers for an open code or math span and open emphasis.
+fn close(
+    mut text: String,
+    literal: Option<OpenLiteral>,
+    openers: &[Opener],
+    dangling_dollar: Option<usize>,
+) -> String {
+    match literal {
+        Some(OpenLiteral::Code(len)) => text.push_str(&"`".repeat(len)),
+        Some(OpenLiteral::Math(math)) => {
+            // A closing `$` may not follow whitespace.
+            text.truncate(text.trim_end().len());
+            if text.len() > math.pos + math.marker_len() {
+                text.push_str(&"$".repeat(math.marker_len()));
+            } else {
+                text.truncate(math.pos);
+                text.truncate(text.trim_end().len());
+            }
+        }
+        None => {
+            if let Some(pos) = dangling_dollar {
+                text.truncate(pos);
+            }
+            text.truncate(text.trim_end().len());
+        }
     }
     for opener in openers.iter().rev() {
         let content_start = opener.pos + opener.len;
@@ -112,11 +150,14 @@ fn strip_trailing_markers(text: &str) -> &str {
 }
 
 /// Scans `text` and decides on the next repair.
-fn scan(text: &str) -> Repair {
+fn scan(text: &str, math: bool) -> Repair {
     let bytes = text.as_bytes();
     let mut openers = OpenerStack::default();
     let mut brackets: Vec<Bracket> = Vec::new();
     let mut code: Option<usize> = None;
+    let mut math_scanner = MathScanner::default();
+    let mut open_math: Option<OpenMath> = None;
+    let mut dangling_dollar: Option<usize> = None;
     let mut pending_angle: Option<usize> = None;
     let mut index = 0;
     while index < bytes.len() {
@@ -141,6 +182,22 @@ fn scan(text: &str) -> Repair {
                 pending_angle = None;
                 index += run;
             }
+            b'$' if math => match math_scanner.at(text, index) {
+                MathSpan::Closed { end } => {
+                    pending_angle = None;
+                    index = end;
+                }
+                MathSpan::Open(span) => {
+                    open_math = Some(span);
+                    break;
+                }
+                MathSpan::Literal => {
+                    if index + 1 == bytes.len() {
+                        dangling_dollar = Some(index);
+                    }
+                    index += 1;
+                }
+            },
             b'*' | b'_' | b'~' => {
                 let run = run_length(bytes, index, byte);
                 handle_delimiter_run(text, index, run, &mut openers);
@@ -209,9 +266,15 @@ fn scan(text: &str) -> Repair {
             .collect();
         return Repair::Remove { bytes, truncate_at };
     }
+    let literal = match (open_math, code) {
+        (Some(span), _) => Some(OpenLiteral::Math(span)),
+        (None, Some(len)) => Some(OpenLiteral::Code(len)),
+        (None, None) => None,
+    };
     Repair::Close {
-        code_len: code,
+        literal,
         openers: openers.items,
+        dangling_dollar,
     }
 }
 
@@ -245,59 +308,4 @@ fn destination_end(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::heal_inline;
-
-    #[test]
-    fn closes_bold_italic_and_strike() {
-        assert_eq!(heal_inline("a **bold"), "a **bold**");
-        assert_eq!(heal_inline("a *it"), "a *it*");
-        assert_eq!(heal_inline("a _it"), "a _it_");
-        assert_eq!(heal_inline("a ~~gone"), "a ~~gone~~");
-        assert_eq!(heal_inline("**a *b"), "**a *b***");
-    }
-
-    #[test]
-    fn drops_dangling_openers_and_partial_closers() {
-        assert_eq!(heal_inline("hello **"), "hello");
-        assert_eq!(heal_inline("**bold*"), "**bold**");
-        assert_eq!(heal_inline("**bold**"), "**bold**");
-        assert_eq!(heal_inline("a **bold "), "a **bold**");
-    }
-
-    #[test]
-    fn leaves_intraword_and_spaced_markers_alone() {
-        assert_eq!(heal_inline("snake_case_name"), "snake_case_name");
-        assert_eq!(heal_inline("2*3 and 5 * 4"), "2*3 and 5 * 4");
-        assert_eq!(heal_inline("* item"), "* item");
-    }
-
-    #[test]
-    fn closes_inline_code() {
-        assert_eq!(heal_inline("use `foo"), "use `foo`");
-        assert_eq!(heal_inline("use ``a`b"), "use ``a`b``");
-        assert_eq!(heal_inline("use `*x"), "use `*x`");
-        assert_eq!(heal_inline("**a `b"), "**a `b`**");
-    }
-
-    #[test]
-    fn half_typed_links_show_only_their_text() {
-        assert_eq!(heal_inline("see [docs](http://exa"), "see docs");
-        assert_eq!(heal_inline("see [docs]("), "see docs");
-        assert_eq!(heal_inline("see [docs]"), "see docs");
-        assert_eq!(heal_inline("see [do"), "see do");
-        assert_eq!(heal_inline("see [a](b) ok"), "see [a](b) ok");
-    }
-
-    #[test]
-    fn half_typed_images_disappear() {
-        assert_eq!(heal_inline("pic ![alt](https://x/y"), "pic");
-        assert_eq!(heal_inline("pic ![al"), "pic");
-    }
-
-    #[test]
-    fn unfinished_autolinks_are_hidden() {
-        assert_eq!(heal_inline("go <https://exa"), "go");
-        assert_eq!(heal_inline("a < b"), "a < b");
-    }
-}
+mod tests;

@@ -8,6 +8,7 @@
 //!   text, links and images pass an allow-list); [`to_html`] renders it.
 //! * [`safe_link_href`] and [`image_source`] are the URL policy.
 
+mod block;
 mod boundary;
 mod builder;
 mod emphasis;
@@ -19,7 +20,9 @@ mod inline_heal;
 mod lines;
 pub mod math;
 mod math_events;
+mod math_heal;
 mod open_fence;
+mod references;
 pub mod stream_tail;
 mod table_heal;
 pub mod tail;
@@ -27,8 +30,9 @@ pub mod tail_view;
 pub mod tree;
 pub mod url;
 
+pub use block::{merge_blocks, Block};
 pub use html::to_html;
-pub use incremental::{Block, IncrementalMarkdown};
+pub use incremental::IncrementalMarkdown;
 pub use stream_tail::StreamTail;
 pub use tail::complete_tail;
 pub use tail_view::{OpenCode, TailRender, TailUpdate, TailView};

@@ -7,16 +7,31 @@
 //! the dangling opener so the tail renders the way it will most likely look
 //! when finished. It is only ever applied to the tail, never to frozen
 //! blocks, and its output is only displayed, never stored.
+//!
+//! With math on in the parser, `$$ …` display math being typed is closed
+//! too, and its lines (`|x|`, `- y`) are not mistaken for table rows or list
+//! items while it is open.
+
+use pulldown_cmark::Options;
 
 use super::inline_heal::heal_inline;
 use super::lines::{closes_fence, fence_opening, is_blank, is_list_item_line, may_become_closer};
 use super::table_heal::{
     cell_count, delimiter_row, is_valid_delimiter_row, looks_like_delimiter_row,
 };
+use super::tree::parser_options;
 
-/// Returns a display version of `tail` with unfinished syntax completed.
+/// Returns a display version of `tail` with unfinished syntax completed, for the syntax the
+/// product's parser reads (math only if it has math on).
 pub fn complete_tail(tail: &str) -> String {
+    complete_tail_with(tail, parser_options().contains(Options::ENABLE_MATH))
+}
+
+/// [`complete_tail`] for a parser with (`math`) or without `$` math.
+pub fn complete_tail_with(tail: &str, math: bool) -> String {
     let mut fence = None;
+    // Inside `$$` display math that began in the current paragraph.
+    let mut in_display_math = false;
     let mut segment_start = 0;
     let mut previous_kind = LineKind::Other;
     let mut line_start = 0;
@@ -37,7 +52,14 @@ pub fn complete_tail(tail: &str) -> String {
             line_start = line_end;
             continue;
         }
-        let kind = classify(line);
+        let kind = if in_display_math {
+            LineKind::Other
+        } else {
+            classify(line)
+        };
+        if math && !is_blank(line) && !line.matches("$$").count().is_multiple_of(2) {
+            in_display_math = !in_display_math;
+        }
         if kind == LineKind::Row {
             row_starts.push(line_start);
         } else {
@@ -45,6 +67,9 @@ pub fn complete_tail(tail: &str) -> String {
         }
         if is_blank(line) {
             segment_start = line_end;
+            in_display_math = false;
+        } else if kind == LineKind::Other && in_display_math {
+            // A math line: never a fence, list or table.
         } else if let Some(opening) = fence_opening(line) {
             fence = Some(opening);
         } else {
@@ -66,11 +91,11 @@ pub fn complete_tail(tail: &str) -> String {
         return format!("{tail}{separator}{}", open.closer());
     }
     match row_starts.as_slice() {
-        [header] => complete_table_header(tail, *header),
-        [.., header, delimiter] => complete_table_delimiter(tail, *header, *delimiter),
+        [header] => complete_table_header(tail, *header, math),
+        [.., header, delimiter] => complete_table_delimiter(tail, *header, *delimiter, math),
         _ => {
             let mut completed = tail[..segment_start].to_string();
-            completed.push_str(&heal_inline(&tail[segment_start..]));
+            completed.push_str(&heal_inline(&tail[segment_start..], math));
             completed
         }
     }
@@ -78,8 +103,8 @@ pub fn complete_tail(tail: &str) -> String {
 
 /// The tail ends with what may be a table header row: show it as a table
 /// by adding a delimiter row.
-fn complete_table_header(tail: &str, header_start: usize) -> String {
-    let header = heal_inline(&tail[header_start..]);
+fn complete_table_header(tail: &str, header_start: usize, math: bool) -> String {
+    let header = heal_inline(&tail[header_start..], math);
     if is_empty_row(&header) {
         return tail[..header_start].to_string();
     }
@@ -93,7 +118,12 @@ fn complete_table_header(tail: &str, header_start: usize) -> String {
 
 /// The tail ends with the second row of a table. If the table has no valid
 /// delimiter row yet (it is being typed), replace it with a synthesized one.
-fn complete_table_delimiter(tail: &str, header_start: usize, row_start: usize) -> String {
+fn complete_table_delimiter(
+    tail: &str,
+    header_start: usize,
+    row_start: usize,
+    math: bool,
+) -> String {
     let header = &tail[header_start..row_start];
     let row = &tail[row_start..];
     let cells = cell_count(header);
@@ -104,7 +134,7 @@ fn complete_table_delimiter(tail: &str, header_start: usize, row_start: usize) -
     if table_started || is_valid_delimiter_row(row, cells) || !looks_like_delimiter_row(row) {
         let mut completed = tail[..row_start].to_string();
         if !is_empty_row(row) {
-            completed.push_str(&heal_inline(row));
+            completed.push_str(&heal_inline(row, math));
         }
         return completed;
     }
@@ -218,5 +248,25 @@ mod tests {
     #[test]
     fn inline_healing_stays_out_of_code() {
         assert_eq!(complete_tail("```\n*a\n"), "```\n*a\n```");
+    }
+
+    #[test]
+    fn display_math_being_typed_is_closed_and_its_lines_stay_math() {
+        use super::complete_tail_with;
+        assert_eq!(
+            complete_tail_with("Text\n\n$$\n\\frac{a}{b}\n", true),
+            "Text\n\n$$\n\\frac{a}{b}$$"
+        );
+        assert_eq!(complete_tail_with("$$\n|x| = 1", true), "$$\n|x| = 1$$");
+        assert_eq!(complete_tail_with("$$\n- x", true), "$$\n- x$$");
+        assert_eq!(complete_tail_with("- a\n- $$x", true), "- a\n- $$x$$");
+        assert_eq!(complete_tail_with("So:\n\n$$", true), "So:\n\n");
+    }
+
+    #[test]
+    fn finished_display_math_is_left_alone() {
+        use super::complete_tail_with;
+        let done = "$$\n|x|\n$$\n\n| a |\n| - |\n| $x$ |";
+        assert_eq!(complete_tail_with(done, true), done);
     }
 }

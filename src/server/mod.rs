@@ -16,6 +16,7 @@ pub mod limits;
 pub mod live_turn;
 pub mod rate_limiter;
 pub mod router;
+pub mod security_headers;
 pub mod session_cookie;
 pub mod session_start;
 pub mod sign_in_throttle;

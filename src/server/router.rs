@@ -4,9 +4,10 @@
 //! `EventSource` view of a live turn (`turn_events_route`) are plain axum routes; everything else is the Leptos page or a static file. Every request first goes
 //! through [`identity::resolve`], which finds its user and refuses what needs one.
 //!
-//! In front of every handler: CORS for configured foreign origins only, the security headers,
-//! the cross-site refusal (`cross_site`), the per-IP request limit for `/api/` (`limits`) and
-//! the body limit with a sentence for oversized bodies.
+//! In front of every handler: CORS for configured foreign origins only, the security headers
+//! with a per-response CSP nonce that pages render into their inline scripts
+//! (`security_headers`), the cross-site refusal (`cross_site`), the per-IP request limit for
+//! `/api/` (`limits`) and the body limit with a sentence for oversized bodies.
 //!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
 //! and no timeout layer (a long answer must not be cut).
@@ -17,12 +18,13 @@ use crate::server::cross_site::{cors_layer, refuse_cross_site};
 use crate::server::error::AppError;
 use crate::server::identity;
 use crate::server::limits::Limits;
+use crate::server::security_headers::{self, SecurityHeaders};
 use crate::server::state::AppState;
 use crate::server::{export_route, turn_events_route};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header;
 use axum::http::StatusCode;
-use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -56,13 +58,19 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .leptos_routes_with_context(
             &leptos_options,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                security_headers::provide_request_nonce();
+            },
             {
                 let leptos_options = leptos_options.clone();
                 move || shell(leptos_options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            security_headers::provide_request_nonce,
+            shell,
+        ))
         // Who the request is for (401 for `/api/` without a user; pages redirect to sign-in).
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -87,7 +95,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             allowed_origins,
             refuse_cross_site,
         ))
-        .layer(middleware::from_fn(response_headers))
+        .layer(middleware::from_fn_with_state(
+            SecurityHeaders::new(&leptos_options),
+            security_headers::response_headers,
+        ))
         .with_state(leptos_options);
     match cors {
         Some(cors) => router.layer(cors),
@@ -128,31 +139,6 @@ fn body_limit(server: &ServerConfig) -> usize {
         .max_request_bytes
         .max(server.max_import_bytes.saturating_mul(2))
         .saturating_add(BODY_OVERHEAD)
-}
-
-/// Adds security headers to every response and the streaming headers to SSE responses.
-async fn response_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let is_event_stream = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/event-stream"));
-    if is_event_stream {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-        headers.remove(header::CONTENT_LENGTH);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
 }
 
 /// Largest server-function error body inspected by [`malformed_input_is_bad_request`].

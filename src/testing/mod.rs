@@ -1,6 +1,7 @@
 //! Test support that ships in the server build (ssr only): a fake OpenAI-compatible upstream
 //! used by the Rust tests, the browser tests and `sluice fake-upstream` for local demos.
 
+mod bench_answer;
 mod connection;
 mod fake_upstream;
 mod http;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::bench_answer::{bench_tokens, BENCH_TOKENS};
 use super::fake_upstream::ScriptStep;
 use super::rng::SeededRng;
 use crate::sse::encode_event;
@@ -24,6 +25,8 @@ pub(crate) const BUILTIN_MODELS: &[&str] = &[
     "fake-unauthorized",
     "fake-overloaded",
     "fake-ratelimit",
+    "fake-bench",
+    "fake-bursty",
 ];
 
 /// Prefix of models that replay `<fixtures_dir>/<stem>.sse`.
@@ -197,6 +200,24 @@ pub(crate) fn builtin(context: ChatContext<'_>) -> Option<Reply> {
                 Duration::from_millis(20),
                 &pieces,
                 Duration::from_millis(5),
+            ))
+        }
+        "fake-bench" => {
+            // The browser benchmark: 10,000 Markdown tokens at 200 tokens/s.
+            let tokens = bench_tokens(BENCH_TOKENS);
+            Reply::stream(chunks.answer(
+                Duration::from_millis(100),
+                &tokens,
+                Duration::from_millis(5),
+            ))
+        }
+        "fake-bursty" => {
+            // Bursts of 25 tokens every 250 ms, as some providers and proxies deliver them.
+            let bursts: Vec<String> = bench_tokens(500).chunks(25).map(|c| c.concat()).collect();
+            Reply::stream(chunks.answer(
+                Duration::from_millis(100),
+                &bursts,
+                Duration::from_millis(250),
             ))
         }
         "fake-unauthorized" => Reply::openai_error(

