@@ -108,15 +108,39 @@ fn render_image(alt: &str, source: &ImageSource) -> AnyView {
 }
 
 /// A remote image that is only fetched after the reader asks for it (blocks the Markdown-image
-/// exfiltration attack).
+/// exfiltration attack). The page's Content-Security-Policy (`img-src 'self' data:`) still
+/// refuses the fetch, so when the image cannot load it becomes a link that opens it in a new
+/// tab (a top-level navigation, without referrer), where the reader sees it outside the page.
 #[component]
 fn RemoteImage(url: String, host: String, alt: String) -> impl IntoView {
     let loaded = RwSignal::new(false);
+    let blocked = RwSignal::new(false);
     let label = format!("Load image from {host}");
+    let open_label = format!("Open image from {host} in a new tab");
     move || {
-        if loaded.get() {
-            view! { <img src=url.clone() alt=alt.clone() referrerpolicy="no-referrer" /> }
-                .into_any()
+        if blocked.get() {
+            view! {
+                <a
+                    class="open-image"
+                    href=url.clone()
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    title=alt.clone()
+                >
+                    {open_label.clone()}
+                </a>
+            }
+            .into_any()
+        } else if loaded.get() {
+            view! {
+                <img
+                    src=url.clone()
+                    alt=alt.clone()
+                    referrerpolicy="no-referrer"
+                    on:error=move |_| blocked.set(true)
+                />
+            }
+            .into_any()
         } else {
             view! {
                 <button type="button" class="load-image" title=alt.clone() on:click=move |_| loaded.set(true)>
