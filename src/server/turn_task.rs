@@ -1,8 +1,8 @@
 //! The task that runs one turn: it polls the turn driver (which owns the upstream request)
-//! and publishes every event into the turn's log, independent of any HTTP connection. It
-//! cancels the turn when no reader has been attached for the grace period, and removes the
-//! turn from the registry when it ends — even if the driver panics, in which case readers get
-//! an `error` event instead of waiting forever.
+//! and publishes every event into the turn's log, independent of any HTTP connection. A small
+//! companion task cancels the turn when no reader has been attached for the grace period
+//! (it wakes only when readers come and go). The turn leaves the registry when it ends — even
+//! if the driver panics, in which case readers get an `error` event instead of waiting forever.
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
@@ -11,6 +11,7 @@ use crate::server::turns::TurnRegistry;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// Spawns the task running `turn` from `driver`'s events.
 pub fn spawn(
@@ -19,27 +20,29 @@ pub fn spawn(
     driver: impl Stream<Item = StreamItem> + Send + 'static,
     grace: Duration,
 ) {
+    let finished = CancellationToken::new();
+    // The grace-period watcher wakes only when the number of readers changes, not per event.
+    let watched = Arc::clone(&turn);
+    let watcher_done = finished.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = watched.abandoned(grace) => {
+                tracing::info!(turn_id = %watched.id, "no reader came back; stopping the turn");
+                watched.cancel(CancelReason::Abandoned);
+            }
+            _ = watcher_done.cancelled() => {}
+        }
+    });
     tokio::spawn(async move {
         let ending = Ending {
             registry,
             turn: Arc::clone(&turn),
+            finished,
         };
         let mut driver = Box::pin(driver);
-        let abandoned = turn.abandoned(grace);
-        tokio::pin!(abandoned);
-        let mut cancelled = false;
-        loop {
-            tokio::select! {
-                item = driver.next() => match item {
-                    Some(StreamItem::Event { seq, event }) => turn.publish(seq, event),
-                    Some(StreamItem::KeepAlive) => {}
-                    None => break,
-                },
-                _ = &mut abandoned, if !cancelled => {
-                    cancelled = true;
-                    tracing::info!(turn_id = %turn.id, "no reader came back; stopping the turn");
-                    turn.cancel(CancelReason::Abandoned);
-                }
+        while let Some(item) = driver.next().await {
+            if let StreamItem::Event { seq, event } = item {
+                turn.publish(seq, event);
             }
         }
         drop(driver);
@@ -53,6 +56,8 @@ struct Ending {
     registry: TurnRegistry,
     /// The turn.
     turn: Arc<LiveTurn>,
+    /// Ends the grace-period watcher.
+    finished: CancellationToken,
 }
 
 impl Drop for Ending {
@@ -67,5 +72,6 @@ impl Drop for Ending {
             );
         }
         self.registry.remove(&self.turn.id);
+        self.finished.cancel();
     }
 }
