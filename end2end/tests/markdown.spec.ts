@@ -121,3 +121,43 @@ test('TeX that cannot be rendered is shown as source, never as markup', async ({
   await expect(chat.highlightSpans(block)).toHaveCount(0);
   await expect(block.locator('b')).toHaveCount(0);
 });
+
+test('a remote image waits for a click; the page policy still refuses it, so it becomes a link', async ({ page }) => {
+  // Requests for the image host: `routed` are those that reached the network layer (none may),
+  // `refused` those the browser stopped itself (the Content-Security-Policy).
+  const routed: string[] = [];
+  const attempted: string[] = [];
+  const refused: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('pictures.example')) attempted.push(request.url());
+  });
+  page.on('requestfailed', (request) => {
+    if (request.url().includes('pictures.example')) refused.push(request.failure()?.errorText ?? '');
+  });
+  await page.route(/^https?:\/\/pictures\.example\//, (route) => {
+    routed.push(route.request().url());
+    return route.abort('blockedbyclient');
+  });
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  const answer = await chat.send(`Image ${uniqueTag('img')}: ![a cat](https://pictures.example/cat.png?leak=1)`);
+  await chat.waitForDone(answer);
+
+  const load = answer.getByRole('button', { name: 'Load image from pictures.example' });
+  await expect(load).toBeVisible();
+  await expect(answer.locator('img')).toHaveCount(0);
+  expect(attempted, 'nothing is fetched before the click').toEqual([]);
+  await load.click();
+
+  // `img-src 'self' data:` refuses the fetch; the reader gets a link to open it outside the page.
+  const open = answer.getByRole('link', { name: 'Open image from pictures.example in a new tab' });
+  await expect(open).toBeVisible();
+  await expect(open).toHaveAttribute('href', 'https://pictures.example/cat.png?leak=1');
+  await expect(open).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(open).toHaveAttribute('target', '_blank');
+  await expect(answer.locator('img')).toHaveCount(0);
+  expect(routed, 'no request reached the network').toEqual([]);
+  expect(refused.length, 'every attempt was refused').toBe(attempted.length);
+  expect(refused.every((reason) => /csp/i.test(reason)), `refused by the policy: ${refused.join(', ')}`).toBe(true);
+});
