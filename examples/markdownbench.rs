@@ -4,8 +4,8 @@
 //! * the growing code fence: time per token of the tail update (freezer + `StreamTail` sync +
 //!   `TailView`) at several fence lengths, against the previous approach (complete and
 //!   re-parse the whole tail per token);
-//! * what bounds the rest of the tail: one full tail update for a long list and a long table
-//!   (the blocks that cannot be frozen early);
+//! * what bounds the rest of the tail: per-token cost of a long list, table and paragraph at
+//!   two lengths (lists and tables stay open and append; a paragraph is re-parsed);
 //! * the highlighter (µs per KiB, per language) and the TeX converter (µs per formula).
 //!
 //! Usage: `cargo run --release --no-default-features --features ssr --example markdownbench
@@ -70,7 +70,7 @@ fn stream_tail_updates(text: &str) -> (f64, f64, u64, usize) {
         let start = Instant::now();
         markdown.push(&text[pair[0]..pair[1]]);
         markdown.sync_tail(&mut tail);
-        if let TailUpdate::Append(_) = view.update(&tail) {
+        if let TailUpdate::Append(_) | TailUpdate::Container(_) = view.update(&tail) {
             appends += 1;
         }
         times.push(start.elapsed().as_secs_f64() * 1e6);
@@ -110,27 +110,44 @@ fn fence_section(sizes: &[usize]) -> String {
     s
 }
 
-/// Cost of one full tail update for the long blocks that stay in the tail.
+/// Per-token cost of the long blocks that stay in the tail, at two lengths.
 fn tail_bound_section() -> String {
-    let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. Blocks that cannot be frozen before they end are re-parsed per update: one full update (complete + parse; DOM not included) at these sizes:\n\n| last block | size | µs per update |\n|---|---:|---:|\n");
-    let list: String = (0..400)
-        .map(|i| format!("- item {i} with **bold** and `code`\n"))
-        .collect();
-    let table: String = std::iter::once("| a | b | c |\n| --- | --- | --- |\n".to_string())
-        .chain((0..400).map(|i| format!("| {i} | *x* | `y` |\n")))
-        .collect();
-    let paragraph =
-        "A long paragraph with *emphasis* and [links](https://example.com). ".repeat(150);
-    for (name, text) in [
-        ("tight list, 400 items", &list),
-        ("table, 400 rows", &table),
-        ("paragraph", &paragraph),
-    ] {
-        s.push_str(&format!(
-            "| {name} | {:.1} KiB | {:.0} |\n",
-            text.len() as f64 / 1024.0,
-            full_reparse_us(text)
-        ));
+    let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. A list or table there is kept *open*: finished items/rows are parsed once and appended to the DOM, only the item or row being written is re-parsed per token (a lazy line, a definition, another block or a change of looseness renders the tail whole again). Streamed in 4-byte tokens (freezer + tail sync + `TailView`, DOM not included); *re-parse* = the previous approach, complete and parse the whole tail once at the final length. A paragraph has no smaller part and is re-parsed per token.\n\n| last block | size | tokens | full renders | incremental updates | **µs/token** mean / p99 | re-parse µs/update at that size |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    let list = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("{}. item {i} with **bold** and `code`\n", i + 1))
+            .collect()
+    };
+    let loose = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("- point {i}: a sentence with *emphasis*.\n\n"))
+            .collect()
+    };
+    let table = |n: usize| -> String {
+        std::iter::once("| a | b | c |\n| --- | --- | --- |\n".to_string())
+            .chain((0..n).map(|i| format!("| {i} | *x* | `y` |\n")))
+            .collect()
+    };
+    let paragraph = |n: usize| -> String {
+        "A long paragraph with *emphasis* and [links](https://example.com). ".repeat(n)
+    };
+    let shapes: [(&str, &dyn Fn(usize) -> String, [usize; 2]); 4] = [
+        ("tight list", &list, [50, 400]),
+        ("loose list", &loose, [50, 400]),
+        ("table", &table, [50, 400]),
+        ("paragraph", &paragraph, [20, 150]),
+    ];
+    for (name, make, sizes) in shapes {
+        for n in sizes {
+            let text = make(n);
+            let (mean, p99, renders, incremental) = stream_tail_updates(&text);
+            s.push_str(&format!(
+                "| {name} ({n}) | {:.1} KiB | {} | {renders} | {incremental} | **{mean:.1} / {p99:.1}** | {:.0} |\n",
+                text.len() as f64 / 1024.0,
+                text.len() / TOKEN_BYTES,
+                full_reparse_us(&text)
+            ));
+        }
     }
     s.push('\n');
     s

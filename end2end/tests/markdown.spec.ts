@@ -161,3 +161,43 @@ test('a remote image waits for a click; the page policy still refuses it, so it 
   expect(refused.length, 'every attempt was refused').toBe(attempted.length);
   expect(refused.every((reason) => /csp/i.test(reason)), `refused by the policy: ${refused.join(', ')}`).toBe(true);
 });
+
+test('a streamed list or table keeps its finished items in place; only the last one re-renders', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  const count = 40;
+  const items = Array.from({ length: count }, (_, i) => `${i + 1}. Item ${i + 1} with **bold** and \`code\``).join('\n');
+  const rows = Array.from({ length: count }, (_, i) => `| ${i + 1} | cell *${i + 1}* |`).join('\n');
+  const question = `List ${uniqueTag('list')}:\n${items}\n\n| n | value |\n|---|---|\n${rows}\n`;
+
+  // Count list items and table rows removed from the DOM while the answer streams: one full
+  // render per container (when it opens, and when it is frozen into a block) removes each at most
+  // a couple of times; re-rendering per update would remove thousands.
+  await page.evaluate(() => {
+    const w = window as unknown as { __removed: { li: number; tr: number } };
+    w.__removed = { li: 0, tr: 0 };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.removedNodes) {
+          if (!(node instanceof Element)) continue;
+          const li = (node.matches('li') ? 1 : 0) + node.querySelectorAll('li').length;
+          const tr = (node.matches('tr') ? 1 : 0) + node.querySelectorAll('tr').length;
+          w.__removed.li += li;
+          w.__removed.tr += tr;
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+
+  const removed = await page.evaluate(() => (window as unknown as { __removed: { li: number; tr: number } }).__removed);
+  expect(removed.li, JSON.stringify(removed)).toBeLessThanOrEqual(3 * count);
+  expect(removed.tr, JSON.stringify(removed)).toBeLessThanOrEqual(3 * (count + 1));
+  const markdown = chat.markdown(answer);
+  await expect(markdown.locator('ol > li')).toHaveCount(count);
+  await expect(markdown.locator('ol > li').nth(count - 1)).toHaveText(`Item ${count} with bold and code`);
+  await expect(markdown.locator('table tbody tr')).toHaveCount(count);
+  await expect(markdown.locator('table tbody tr').last().locator('em')).toHaveText(`${count}`);
+});

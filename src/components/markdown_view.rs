@@ -2,11 +2,16 @@
 //! re-rendered). The unfinished tail goes through a [`TailView`]: a full update re-renders
 //! the tail (after [`crate::markdown::complete_tail`] hides half-typed syntax), but while the
 //! tail ends in an open code block, new code is only appended to that block's text node
-//! (see [`CodeSink`]), so a long growing code block costs the same per token at any length.
+//! (see [`CodeSink`]), so a long growing code block costs the same per token at any length;
+//! likewise a list or table still being written keeps its finished items and re-renders only
+//! the last one (see [`ContainerSink`]).
 
 use crate::components::code_block::{CodeSink, StreamingCode};
 use crate::components::markdown_nodes::render_nodes;
-use crate::markdown::{parse_to_nodes, Block, MdNode, StreamTail, TailUpdate, TailView};
+use crate::components::open_container_view::{ContainerSink, OpenContainerView};
+use crate::markdown::{
+    parse_to_nodes, Block, ContainerShell, MdNode, StreamTail, TailUpdate, TailView,
+};
 use leptos::prelude::*;
 
 /// The tail as currently rendered.
@@ -17,6 +22,8 @@ struct RenderedTail {
     /// The open code block: a render counter (so each full render mounts a fresh block)
     /// and its language.
     open_code: Option<(u64, Option<String>)>,
+    /// The open list or table: a render counter and its element.
+    open_container: Option<(u64, ContainerShell)>,
 }
 
 /// The `.markdown` container of an assistant message.
@@ -25,6 +32,7 @@ pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) ->
     let rendered = RwSignal::new(RenderedTail::default());
     let model = StoredValue::new(TailView::new());
     let sink = CodeSink::new();
+    let container_sink = ContainerSink::new();
     Effect::new(move |_| {
         let update = tail.with(|tail| model.try_update_value(|model| model.update(tail)));
         match update {
@@ -33,12 +41,18 @@ pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) ->
                     sink.reset(open.code);
                     (model.with_value(TailView::full_renders), open.lang)
                 });
+                let open_container = render.open_container.map(|open| {
+                    container_sink.reset(open.closed, open.live);
+                    (model.with_value(TailView::full_renders), open.shell)
+                });
                 rendered.set(RenderedTail {
                     nodes: render.nodes,
                     open_code,
+                    open_container,
                 });
             }
             Some(TailUpdate::Append(text)) => sink.append(&text),
+            Some(TailUpdate::Container(step)) => container_sink.apply(step),
             Some(TailUpdate::Unchanged) | None => {}
         }
     });
@@ -48,6 +62,11 @@ pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) ->
                 {render_nodes(&parse_to_nodes(&block.source))}
             </For>
             {move || rendered.with(|tail| render_nodes(&tail.nodes))}
+            {move || {
+                rendered
+                    .with(|tail| tail.open_container.clone())
+                    .map(|(_, shell)| view! { <OpenContainerView shell sink=container_sink /> })
+            }}
             {move || {
                 rendered
                     .with(|tail| tail.open_code.clone())

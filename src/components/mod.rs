@@ -28,6 +28,7 @@ pub mod math_view;
 pub mod message_list;
 pub mod message_view;
 pub mod model_picker;
+pub mod open_container_view;
 pub mod paced_markdown;
 pub mod presets_panel;
 pub mod reasoning_view;

@@ -12,15 +12,21 @@
 //!
 //! What bounds the rest of the tail: [`super::IncrementalMarkdown`] freezes every top-level
 //! block once a blank line and the next block's first line follow it, so the tail holds the
-//! last top-level block (plus blocks not separated from it by a blank line). Only constructs
-//! that cannot be split without changing their rendering stay in it: a list (tight or loose
-//! is decided by the whole list), a table, a block quote, a paragraph. Their per-update cost
-//! is proportional to that one block, measured in BENCHMARKS.md.
+//! last top-level block (plus blocks not separated from it by a blank line). When that ends in
+//! a list or a table, [`super::open_container`] keeps it open and updates become
+//! [`TailUpdate::Container`]: finished items or rows to append and the live one, so the cost
+//! per update is the live item's. A block quote or a paragraph is re-parsed per update; its
+//! cost per size is in BENCHMARKS.md.
 
+use super::open_container::{ContainerStep, GrowingContainer, OpenContainer};
 use super::open_fence::{find, GrowingFence};
 use super::stream_tail::StreamTail;
 use super::tail::complete_tail;
 use super::tree::{parse_to_nodes, MdNode};
+
+/// How much a line must grow before a refused container is tried again on the same line
+/// (a list item's first line decides late whether it starts a list).
+const RETRY_AFTER_BYTES: usize = 24;
 
 /// A code block still being written, shown as plain text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +44,8 @@ pub struct TailRender {
     pub nodes: Vec<MdNode>,
     /// The code block still being written at the end of the tail.
     pub open_code: Option<OpenCode>,
+    /// The list or table still being written at the end of the tail (after `nodes`).
+    pub open_container: Option<OpenContainer>,
 }
 
 /// What a view must do after a tail update.
@@ -47,6 +55,8 @@ pub enum TailUpdate {
     Render(TailRender),
     /// Append this text to the open code block.
     Append(String),
+    /// Append finished children to the open container and replace its live child.
+    Container(ContainerStep),
     /// Nothing visible changed.
     Unchanged,
 }
@@ -60,6 +70,13 @@ pub struct TailView {
     seen_len: usize,
     /// The open code block being appended to, if in append mode.
     growing: Option<GrowingFence>,
+    /// The open list or table being appended to, if in that mode.
+    container: Option<GrowingContainer>,
+    /// The open container's live child as last shown (to skip updates that change nothing).
+    shown_live: Vec<MdNode>,
+    /// `(generation, complete length, length)` of the last failed attempt to open a
+    /// container: a new attempt waits for a new complete line or [`RETRY_AFTER_BYTES`] more.
+    refused_at: Option<(u64, usize, usize)>,
     /// How many full renders were made (for tests and benchmarks).
     renders: u64,
 }
@@ -94,6 +111,16 @@ impl TailView {
                     };
                 }
             }
+            if let Some(container) = &mut self.container {
+                if let Some(step) = container.feed(text) {
+                    self.seen_len = text.len();
+                    if step.closed.is_empty() && step.live == self.shown_live {
+                        return TailUpdate::Unchanged;
+                    }
+                    self.shown_live.clone_from(&step.live);
+                    return TailUpdate::Container(step);
+                }
+            }
         }
         self.generation = tail.generation();
         self.seen_len = text.len();
@@ -104,24 +131,22 @@ impl TailView {
     fn render(&mut self, text: &str) -> TailRender {
         self.renders += 1;
         self.growing = None;
+        self.container = None;
         let mut nodes = parse_to_nodes(&complete_tail(text));
         let Some(found) = find(text) else {
-            return TailRender {
-                nodes,
-                open_code: None,
-            };
+            return self.open_container_or_whole(text, nodes);
         };
         let found_line_start = found.line_start;
         let Some(MdNode::CodeBlock { lang, code: parsed }) = nodes.last() else {
             return TailRender {
                 nodes,
-                open_code: None,
+                ..TailRender::default()
             };
         };
         let Ok((growing, code)) = GrowingFence::start(found, text) else {
             return TailRender {
                 nodes,
-                open_code: None,
+                ..TailRender::default()
             };
         };
         // The fence must be a top-level block of its own (not inside a list item or quote
@@ -132,7 +157,7 @@ impl TailView {
         if !matches_parser {
             return TailRender {
                 nodes,
-                open_code: None,
+                ..TailRender::default()
             };
         }
         let lang = lang.clone();
@@ -141,6 +166,38 @@ impl TailView {
         TailRender {
             nodes,
             open_code: Some(OpenCode { lang, code }),
+            open_container: None,
+        }
+    }
+
+    /// The render of `text` (fully parsed as `nodes`) with its last list or table open when
+    /// that is verified to show the same; tried again only once a new line completed.
+    fn open_container_or_whole(&mut self, text: &str, nodes: Vec<MdNode>) -> TailRender {
+        let complete = text.rfind('\n').map_or(0, |i| i + 1);
+        let retry = match self.refused_at {
+            Some((generation, refused_complete, refused_len)) => {
+                generation != self.generation
+                    || refused_complete != complete
+                    || text.len() >= refused_len + RETRY_AFTER_BYTES
+            }
+            None => true,
+        };
+        if retry {
+            if let Some((growing, prefix, open)) = GrowingContainer::start(text, &nodes) {
+                self.container = Some(growing);
+                self.shown_live.clone_from(&open.live);
+                self.refused_at = None;
+                return TailRender {
+                    nodes: prefix,
+                    open_code: None,
+                    open_container: Some(open),
+                };
+            }
+            self.refused_at = Some((self.generation, complete, text.len()));
+        }
+        TailRender {
+            nodes,
+            ..TailRender::default()
         }
     }
 }
@@ -167,7 +224,7 @@ mod tests {
                     .as_mut()
                     .expect("append only in append mode")
                     .push_str(&more),
-                TailUpdate::Unchanged => {}
+                TailUpdate::Unchanged | TailUpdate::Container(_) => {}
             }
             if let Some(code) = &shown_code {
                 let nodes = parse_to_nodes(&crate::markdown::complete_tail(tail.text()));

@@ -19,6 +19,7 @@ mod isolation;
 mod limits;
 mod markdown;
 mod markdown_code_math;
+mod markdown_open_containers;
 mod markdown_splits;
 mod openai_chat_extras;
 mod openai_fixtures;

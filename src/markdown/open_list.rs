@@ -1,0 +1,255 @@
+//! A top-level list at the end of the streaming tail, kept open: each finished item is parsed
+//! once, on its own, and only the item still being written is re-parsed per update, so a
+//! long list costs the same per token at item 100 as at item 1.
+//!
+//! Items are found with a line scan: an item starts at a column-0 line with the list's marker
+//! (same bullet character, or digits with the same delimiter). Anything else at column 0
+//! (a paragraph's lazy continuation, a heading, another list kind, a thematic break, a link
+//! reference definition that could change other items) ends the open mode and the tail is
+//! rendered whole again, which is always correct.
+//!
+//! Why an item parsed alone renders like the same item inside the list: sibling items do not
+//! share inline or block content; the one list-wide property is looseness (CommonMark: a list
+//! is loose if two items are separated by a blank line or an item directly holds two blocks
+//! with a blank line between them). It is tracked here — an item whose own parse is loose, or
+//! an item followed by blank lines before the next one, makes the list loose — and in a loose
+//! list every item is parsed behind a loose dummy sibling so it gets its paragraphs.
+//! [`super::open_container`] verifies the whole arrangement against one full parse when it
+//! enters open mode.
+
+use super::tail::complete_tail;
+use super::tree::{parse_to_nodes, MdNode, MdTag};
+
+/// What starts an item of the open list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListMarker {
+    /// `-`, `*` or `+`.
+    Bullet(u8),
+    /// Digits followed by `.` or `)`.
+    Ordered(u8),
+}
+
+/// Why the open mode ended: the tail must be rendered whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ListEnded;
+
+/// The open list's state within one tail generation.
+#[derive(Clone, Debug)]
+pub(crate) struct GrowingList {
+    /// Marker every item of this list starts with.
+    marker: ListMarker,
+    /// Offset (in the tail) of the item still being written.
+    live_start: usize,
+    /// Offset of the first line not yet classified.
+    scan_pos: usize,
+    /// Whether the closed items make the list loose.
+    closed_loose: bool,
+    /// The looseness the shown items were rendered with (a change needs a full render).
+    shown_loose: bool,
+}
+
+/// New items for the view: items that closed since the last update and the live item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ListStep {
+    /// Newly closed `<li>` nodes, in order.
+    pub(crate) closed: Vec<MdNode>,
+    /// The item still being written (0 or 1 `<li>` node).
+    pub(crate) live: Vec<MdNode>,
+}
+
+impl GrowingList {
+    /// Open mode for a list whose first item starts at `list_start` (a column-0 marker line).
+    pub(crate) fn new(marker: ListMarker, list_start: usize) -> Self {
+        GrowingList {
+            marker,
+            live_start: list_start,
+            scan_pos: list_start,
+            closed_loose: false,
+            shown_loose: false,
+        }
+    }
+
+    /// Reads the tail (the previous tail plus new text) and returns the view's changes; at the
+    /// first call every item is new. `Err` when the text no longer fits open mode.
+    pub(crate) fn feed(&mut self, tail: &str, first: bool) -> Result<ListStep, ListEnded> {
+        let mut closed_texts = Vec::new();
+        let complete_end = tail.rfind('\n').map_or(0, |i| i + 1);
+        while self.scan_pos < complete_end {
+            let start = self.scan_pos;
+            let end = tail[start..complete_end]
+                .find('\n')
+                .map_or(complete_end, |i| start + i + 1);
+            let line = &tail[start..end];
+            self.classify(line, start, tail, &mut closed_texts)?;
+            self.scan_pos = end;
+        }
+        // An item started on the incomplete last line closes the one before it; if the line
+        // turns out to be a thematic break, classifying it when complete ends open mode.
+        let last_line = &tail[complete_end..];
+        if complete_end > self.live_start && self.starts_item(last_line) {
+            closed_texts.push(&tail[self.live_start..complete_end]);
+            self.live_start = complete_end;
+        }
+        let mut closed_alone = Vec::with_capacity(closed_texts.len());
+        for text in &closed_texts {
+            closed_alone.push(self.learn_looseness(text)?);
+        }
+        // A link reference definition being typed could change how other items render.
+        if tail[self.live_start..].contains("]:") {
+            return Err(ListEnded);
+        }
+        let live_text = complete_tail(&tail[self.live_start..]);
+        let live_alone = single_item(&parse_to_nodes(&live_text), self.marker)?;
+        let live_loose = has_paragraph(&live_alone);
+        let loose = self.closed_loose || live_loose;
+        if !first && loose != self.shown_loose {
+            return Err(ListEnded);
+        }
+        self.shown_loose = loose;
+        let closed = if loose {
+            closed_texts
+                .iter()
+                .map(|text| self.item_in_loose_list(text))
+                .collect::<Result<_, _>>()?
+        } else {
+            closed_alone
+        };
+        let live = if loose && !live_loose {
+            self.item_in_loose_list(&live_text)?
+        } else {
+            live_alone
+        };
+        Ok(ListStep {
+            closed,
+            live: vec![live],
+        })
+    }
+
+    /// Classifies one complete line at `start`; a new item closes the live one.
+    fn classify<'t>(
+        &mut self,
+        line: &str,
+        start: usize,
+        tail: &'t str,
+        closed: &mut Vec<&'t str>,
+    ) -> Result<(), ListEnded> {
+        if line.trim().is_empty() || line.starts_with([' ', '\t']) {
+            return Ok(());
+        }
+        if !self.starts_item(line) || is_thematic_break(line) {
+            return Err(ListEnded);
+        }
+        if start > self.live_start {
+            closed.push(&tail[self.live_start..start]);
+            self.live_start = start;
+        }
+        Ok(())
+    }
+
+    /// Whether `line` starts an item of this list.
+    fn starts_item(&self, line: &str) -> bool {
+        list_marker(line) == Some(self.marker)
+    }
+
+    /// Updates the list's looseness with a newly closed item; returns the item parsed alone.
+    fn learn_looseness(&mut self, text: &str) -> Result<MdNode, ListEnded> {
+        // A definition inside an item could change how other items render.
+        if text.contains("]:") {
+            return Err(ListEnded);
+        }
+        let alone = single_item(&parse_to_nodes(text), self.marker)?;
+        // Blank lines between this item and the next one.
+        let followed_by_blank = text.lines().count() > 1
+            && text
+                .lines()
+                .last()
+                .is_some_and(|line| line.trim().is_empty());
+        self.closed_loose |= has_paragraph(&alone) || followed_by_blank;
+        Ok(alone)
+    }
+
+    /// The item `text` as it renders in a loose list: parsed behind a dummy sibling and a blank
+    /// line (which makes the two-item list loose without touching the item's own text).
+    fn item_in_loose_list(&self, text: &str) -> Result<MdNode, ListEnded> {
+        let dummy = match self.marker {
+            ListMarker::Bullet(c) => format!("{} x\n\n", c as char),
+            ListMarker::Ordered(d) => format!("1{} x\n\n", d as char),
+        };
+        let nodes = parse_to_nodes(&format!("{dummy}{text}"));
+        match list_items(&nodes, self.marker) {
+            Some([_, item]) => Ok(item.clone()),
+            _ => Err(ListEnded),
+        }
+    }
+}
+
+/// The marker of a column-0 item line (`- x`, `12. x`, a bare `-` at the end of a line).
+pub(crate) fn list_marker(line: &str) -> Option<ListMarker> {
+    let bytes = line.as_bytes();
+    let (marker, width) = match bytes.first()? {
+        c @ (b'-' | b'*' | b'+') => (ListMarker::Bullet(*c), 1),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            match bytes.get(digits) {
+                Some(d @ (b'.' | b')')) if digits <= 9 => (ListMarker::Ordered(*d), digits + 1),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    match bytes.get(width) {
+        None | Some(b' ' | b'\t' | b'\n' | b'\r') => Some(marker),
+        _ => None,
+    }
+}
+
+/// A thematic break (`---`, `* * *`, `___`), which ends a list even though it may start
+/// like an item.
+pub(crate) fn is_thematic_break(line: &str) -> bool {
+    let trimmed = line.trim();
+    let Some(first) = trimmed.chars().next() else {
+        return false;
+    };
+    matches!(first, '-' | '*' | '_')
+        && trimmed.chars().all(|c| c == first || c == ' ' || c == '\t')
+        && trimmed.chars().filter(|c| *c == first).count() >= 3
+}
+
+/// The `<li>` nodes of `nodes` when they are exactly one list of `marker`'s kind.
+fn list_items(nodes: &[MdNode], marker: ListMarker) -> Option<&[MdNode]> {
+    match (nodes, marker) {
+        (
+            [MdNode::Element {
+                tag: MdTag::UnorderedList,
+                children,
+            }],
+            ListMarker::Bullet(_),
+        )
+        | ([MdNode::OrderedList { children, .. }], ListMarker::Ordered(_)) => Some(children),
+        _ => None,
+    }
+}
+
+/// The one item of `nodes` when they are exactly a one-item list of `marker`'s kind.
+fn single_item(nodes: &[MdNode], marker: ListMarker) -> Result<MdNode, ListEnded> {
+    match list_items(nodes, marker) {
+        Some([item]) => Ok(item.clone()),
+        _ => Err(ListEnded),
+    }
+}
+
+/// Whether a list item holds a paragraph directly (it is in a loose list).
+fn has_paragraph(item: &MdNode) -> bool {
+    let MdNode::Element { children, .. } = item else {
+        return false;
+    };
+    children.iter().any(|child| {
+        matches!(
+            child,
+            MdNode::Element {
+                tag: MdTag::Paragraph,
+                ..
+            }
+        )
+    })
+}
