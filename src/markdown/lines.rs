@@ -58,6 +58,9 @@ pub(crate) fn fence_opening(line: &str) -> Option<Fence> {
             closer_prefix.push_str(&" ".repeat(consumed));
             rest = &stripped[width..];
         } else {
+            // The opener's own indentation: a closer with the same indentation stays in the
+            // list item the fence may belong to (and is a valid closer at top level).
+            closer_prefix.push_str(&rest[..rest.len() - stripped.len()]);
             rest = stripped;
             break;
         }
@@ -133,6 +136,8 @@ mod tests {
     fn fences_are_found_in_containers() {
         let plain = fence_opening("```rust\n");
         assert_eq!(plain.map(|f| f.closer()).as_deref(), Some("```"));
+        let indented = fence_opening("  ```\n");
+        assert_eq!(indented.map(|f| f.closer()).as_deref(), Some("  ```"));
         let quoted = fence_opening("> ~~~~");
         assert_eq!(quoted.map(|f| f.closer()).as_deref(), Some("> ~~~~"));
         let listed = fence_opening("1. ```");

@@ -36,7 +36,7 @@ pub(crate) fn find(tail: &str) -> Option<FoundFence> {
             None if complete => {
                 let indent = line.len() - line.trim_start_matches(' ').len();
                 open = fence_opening(line)
-                    .filter(|fence| fence.closer_prefix.is_empty() && indent <= 3)
+                    .filter(|fence| fence.closer_prefix == " ".repeat(indent) && indent <= 3)
                     .map(|fence| FoundFence {
                         fence,
                         indent,

@@ -218,6 +218,16 @@ mod tests {
     }
 
     #[test]
+    fn a_fence_in_a_list_item_closes_inside_the_item() {
+        assert_eq!(
+            complete_tail("- item\n  ```\n  code"),
+            "- item\n  ```\n  code\n  ```"
+        );
+        let nodes = crate::markdown::parse_to_nodes(&complete_tail("1. one\n   ```\n   x\n"));
+        assert_eq!(nodes.len(), 1, "no stray block after the list: {nodes:?}");
+    }
+
+    #[test]
     fn fences_in_quotes_close_inside_the_quote() {
         assert_eq!(complete_tail("> ```\n> code"), "> ```\n> code\n> ```");
     }
