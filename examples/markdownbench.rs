@@ -110,6 +110,9 @@ fn fence_section(sizes: &[usize]) -> String {
     s
 }
 
+/// Makes a block of `n` items (rows, sentences).
+type Generator = dyn Fn(usize) -> String;
+
 /// Per-token cost of the long blocks that stay in the tail, at two lengths.
 fn tail_bound_section() -> String {
     let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. A list or table there is kept *open*: finished items/rows are parsed once and appended to the DOM, only the item or row being written is re-parsed per token (a lazy line, a definition, another block or a change of looseness renders the tail whole again). Streamed in 4-byte tokens (freezer + tail sync + `TailView`, DOM not included); *re-parse* = the previous approach, complete and parse the whole tail once at the final length. A paragraph has no smaller part and is re-parsed per token.\n\n| last block | size | tokens | full renders | incremental updates | **µs/token** mean / p99 | re-parse µs/update at that size |\n|---|---:|---:|---:|---:|---:|---:|\n");
@@ -131,7 +134,7 @@ fn tail_bound_section() -> String {
     let paragraph = |n: usize| -> String {
         "A long paragraph with *emphasis* and [links](https://example.com). ".repeat(n)
     };
-    let shapes: [(&str, &dyn Fn(usize) -> String, [usize; 2]); 4] = [
+    let shapes: [(&str, &Generator, [usize; 2]); 4] = [
         ("tight list", &list, [50, 400]),
         ("loose list", &loose, [50, 400]),
         ("table", &table, [50, 400]),

@@ -27,6 +27,18 @@ impl Fence {
     }
 }
 
+/// The complete lines (each ending in `\n`) of `text` from byte offset `from` (a line start),
+/// with their start offsets; an unfinished last line is left out.
+pub(crate) fn complete_lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let complete_end = text.rfind('\n').map_or(0, |i| i + 1);
+    let complete = text.get(from..complete_end).unwrap_or("");
+    complete.split_inclusive('\n').scan(from, |start, line| {
+        let line_start = *start;
+        *start += line.len();
+        Some((line_start, line))
+    })
+}
+
 /// True for an empty or whitespace-only line.
 pub(crate) fn is_blank(line: &str) -> bool {
     line.trim().is_empty()

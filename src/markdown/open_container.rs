@@ -7,8 +7,8 @@
 //! later update only reads the new lines; anything that does not fit (the container ended,
 //! a list turned loose, an unusual line) makes the view render the tail whole again.
 
-use super::open_list::{is_thematic_break, list_marker, GrowingList, ListStep};
-use super::open_table::{GrowingTable, TableStep};
+use super::open_list::{is_thematic_break, list_marker, GrowingList};
+use super::open_table::GrowingTable;
 use super::table_heal::{cell_count, is_valid_delimiter_row};
 use super::tree::{parse_to_nodes, MdNode, MdTag};
 
@@ -89,14 +89,8 @@ impl GrowingContainer {
     /// One step of either kind.
     fn advance(&mut self, tail: &str, first: bool) -> Option<ContainerStep> {
         match self {
-            GrowingContainer::List(list) => list
-                .feed(tail, first)
-                .ok()
-                .map(|ListStep { closed, live }| ContainerStep { closed, live }),
-            GrowingContainer::Table(table) => table
-                .feed(tail)
-                .ok()
-                .map(|TableStep { closed, live }| ContainerStep { closed, live }),
+            GrowingContainer::List(list) => list.feed(tail, first).ok(),
+            GrowingContainer::Table(table) => table.feed(tail).ok(),
         }
     }
 }

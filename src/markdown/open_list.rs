@@ -17,6 +17,8 @@
 //! [`super::open_container`] verifies the whole arrangement against one full parse when it
 //! enters open mode.
 
+use super::lines::complete_lines_from;
+use super::open_container::ContainerStep;
 use super::tail::complete_tail;
 use super::tree::{parse_to_nodes, MdNode, MdTag};
 
@@ -48,15 +50,6 @@ pub(crate) struct GrowingList {
     shown_loose: bool,
 }
 
-/// New items for the view: items that closed since the last update and the live item.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ListStep {
-    /// Newly closed `<li>` nodes, in order.
-    pub(crate) closed: Vec<MdNode>,
-    /// The item still being written (0 or 1 `<li>` node).
-    pub(crate) live: Vec<MdNode>,
-}
-
 impl GrowingList {
     /// Open mode for a list whose first item starts at `list_start` (a column-0 marker line).
     pub(crate) fn new(marker: ListMarker, list_start: usize) -> Self {
@@ -71,18 +64,13 @@ impl GrowingList {
 
     /// Reads the tail (the previous tail plus new text) and returns the view's changes; at the
     /// first call every item is new. `Err` when the text no longer fits open mode.
-    pub(crate) fn feed(&mut self, tail: &str, first: bool) -> Result<ListStep, ListEnded> {
+    pub(crate) fn feed(&mut self, tail: &str, first: bool) -> Result<ContainerStep, ListEnded> {
         let mut closed_texts = Vec::new();
-        let complete_end = tail.rfind('\n').map_or(0, |i| i + 1);
-        while self.scan_pos < complete_end {
-            let start = self.scan_pos;
-            let end = tail[start..complete_end]
-                .find('\n')
-                .map_or(complete_end, |i| start + i + 1);
-            let line = &tail[start..end];
+        for (start, line) in complete_lines_from(tail, self.scan_pos) {
             self.classify(line, start, tail, &mut closed_texts)?;
-            self.scan_pos = end;
+            self.scan_pos = start + line.len();
         }
+        let complete_end = self.scan_pos;
         // An item started on the incomplete last line closes the one before it; if the line
         // turns out to be a thematic break, classifying it when complete ends open mode.
         let last_line = &tail[complete_end..];
@@ -119,7 +107,7 @@ impl GrowingList {
         } else {
             live_alone
         };
-        Ok(ListStep {
+        Ok(ContainerStep {
             closed,
             live: vec![live],
         })

@@ -7,6 +7,8 @@
 //! in the whole table. A line that does not parse as exactly one row there (a blank line, a
 //! block that ends the table) ends open mode and the tail is rendered whole again.
 
+use super::lines::complete_lines_from;
+use super::open_container::ContainerStep;
 use super::tail::complete_tail;
 use super::tree::{MdNode, MdTag};
 
@@ -21,15 +23,6 @@ pub(crate) struct GrowingTable {
     head_text: String,
     /// Offset (in the tail) of the first line not yet closed as a row.
     scan_pos: usize,
-}
-
-/// New rows for the view.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct TableStep {
-    /// Rows finished since the last update, in order.
-    pub(crate) closed: Vec<MdNode>,
-    /// The row still being typed (0 or 1 `<tr>` node).
-    pub(crate) live: Vec<MdNode>,
 }
 
 impl GrowingTable {
@@ -52,24 +45,18 @@ impl GrowingTable {
 
     /// Reads the tail (the previous tail plus new text) and returns the rows to add and the
     /// live row. `Err` when the text no longer fits open mode.
-    pub(crate) fn feed(&mut self, tail: &str) -> Result<TableStep, TableEnded> {
+    pub(crate) fn feed(&mut self, tail: &str) -> Result<ContainerStep, TableEnded> {
         let mut closed = Vec::new();
-        let complete_end = tail.rfind('\n').map_or(0, |i| i + 1);
-        while self.scan_pos < complete_end {
-            let start = self.scan_pos;
-            let end = tail[start..complete_end]
-                .find('\n')
-                .map_or(complete_end, |i| start + i + 1);
-            let line = &tail[start..end];
+        for (start, line) in complete_lines_from(tail, self.scan_pos) {
             // A line without a pipe is still a row in GFM, but the tail completer reads it as
             // the end of the table: render whole so both agree.
             if line.trim().is_empty() || !line.contains('|') {
                 return Err(TableEnded);
             }
             closed.push(self.row(line)?);
-            self.scan_pos = end;
+            self.scan_pos = start + line.len();
         }
-        let typing = &tail[complete_end.max(self.scan_pos)..];
+        let typing = &tail[self.scan_pos.max(tail.rfind('\n').map_or(0, |i| i + 1))..];
         let live = if typing.is_empty() {
             Vec::new()
         } else {
@@ -80,7 +67,7 @@ impl GrowingTable {
                 _ => return Err(TableEnded),
             }
         };
-        Ok(TableStep { closed, live })
+        Ok(ContainerStep { closed, live })
     }
 
     /// The `<tr>` of one complete body line.

@@ -99,7 +99,7 @@ impl StreamStats {
 }
 
 /// Cuts `text` at random char boundaries into chunks of 1..=max_chunk bytes (about).
-fn random_deltas<'a>(text: &'a str, rng: &mut StdRng, max_chunk: usize) -> Vec<&'a str> {
+pub(crate) fn random_deltas<'a>(text: &'a str, rng: &mut StdRng, max_chunk: usize) -> Vec<&'a str> {
     let mut deltas = Vec::new();
     let mut start = 0;
     while start < text.len() {

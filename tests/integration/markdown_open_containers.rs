@@ -3,6 +3,7 @@
 //! stream (char by char and in random chunks) what the view shows must equal a full parse of
 //! the completed tail; and a long list or table must cost a bounded number of full renders.
 
+use crate::markdown::{char_deltas, random_deltas};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sluice::markdown::{
@@ -127,35 +128,13 @@ fn stream_checking(text: &str, deltas: &[&str]) -> Counts {
     counts
 }
 
-/// One delta per char.
-fn char_deltas(text: &str) -> Vec<&str> {
-    text.char_indices()
-        .map(|(i, c)| &text[i..i + c.len_utf8()])
-        .collect()
-}
-
-/// Random chunks of 1–12 bytes (on char boundaries).
-fn random_deltas<'t>(text: &'t str, rng: &mut StdRng) -> Vec<&'t str> {
-    let mut deltas = Vec::new();
-    let mut start = 0;
-    while start < text.len() {
-        let mut end = (start + rng.random_range(1..=12)).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        deltas.push(&text[start..end]);
-        start = end;
-    }
-    deltas
-}
-
 #[test]
 fn every_update_of_a_streamed_list_or_table_shows_the_full_parse() {
     let mut rng = StdRng::seed_from_u64(11);
     for case in CASES {
         stream_checking(case, &char_deltas(case));
         for _ in 0..5 {
-            stream_checking(case, &random_deltas(case, &mut rng));
+            stream_checking(case, &random_deltas(case, &mut rng, 12));
         }
     }
 }

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
+use crate::markdown::random_deltas;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use sluice::markdown::{
     complete_tail, image_source, parse_to_nodes, safe_link_href, to_html, ImageSource,
     IncrementalMarkdown, MdNode,
@@ -227,21 +228,6 @@ fn assert_stream_safe(payload: &str, deltas: &[&str], context: &str) {
     assert_eq!(markdown.source(), payload);
 }
 
-/// Random char-boundary cuts.
-fn random_deltas<'a>(text: &'a str, rng: &mut StdRng) -> Vec<&'a str> {
-    let mut deltas = Vec::new();
-    let mut start = 0;
-    while start < text.len() {
-        let mut end = (start + rng.random_range(1..=12)).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        deltas.push(&text[start..end]);
-        start = end;
-    }
-    deltas
-}
-
 #[test]
 fn every_payload_is_safe_whole_and_streamed() {
     let Some(payloads) = payloads() else {
@@ -257,14 +243,14 @@ fn every_payload_is_safe_whole_and_streamed() {
             .collect();
         assert_stream_safe(payload, &chars, payload);
         for _ in 0..20 {
-            let deltas = random_deltas(payload, &mut rng);
+            let deltas = random_deltas(payload, &mut rng, 12);
             assert_stream_safe(payload, &deltas, payload);
         }
         // The payload embedded in ordinary Markdown context.
         let embedded =
             format!("Intro paragraph.\n\n- item {payload}\n\n> {payload}\n\n{payload}\n");
         assert_markdown_safe(&embedded, payload);
-        assert_stream_safe(&embedded, &random_deltas(&embedded, &mut rng), payload);
+        assert_stream_safe(&embedded, &random_deltas(&embedded, &mut rng, 12), payload);
     }
 }
 
