@@ -3,6 +3,7 @@
 //! when known). Answer: the same `text/event-stream` as `/api/chat/stream`: the events after
 //! sequence `after` (consecutive deltas merged), then live events until `done`/`error`; or, if
 //! the turn has ended, one `stored` event with the finished answer. 404 when nothing matches.
+//! Optional `merge_ms`: as for `/api/chat/stream` (at most one frame per that many ms).
 
 use crate::codec::{ChatEventStream, EventStream};
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ pub async fn resume_turn(
     #[server(default)] turn_id: Option<String>,
     #[server(default)] answer_id: Option<String>,
     #[server(default)] after: u64,
+    #[server(default)] merge_ms: Option<u32>,
 ) -> Result<ChatEventStream, ServerFnError> {
     use crate::server::error::AppError;
     use crate::server::state::AppState;
@@ -24,6 +26,7 @@ pub async fn resume_turn(
         turn_id,
         answer_id,
         after,
+        merge: std::time::Duration::from_millis(merge_ms.unwrap_or(0).into()),
     };
     let items = resume(&state, user, request)
         .await

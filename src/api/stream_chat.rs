@@ -13,6 +13,11 @@
 //!
 //! Answer: `text/event-stream` of `started` (with the stored ids), `delta`, `usage`, then
 //! `done` or `error` frames, with `: keep-alive` comments while the model is silent.
+//!
+//! Optional `merge_ms` (≤ 100): at most one frame per that many milliseconds once text flows;
+//! deltas published in between arrive as one merged delta carrying the last one's sequence
+//! number. The browser asks for this (it renders at ~30 frames a second anyway); without it
+//! every event is its own frame.
 
 use crate::codec::{ChatEventStream, EventStream};
 use crate::events::{ChatMessage, TurnAction};
@@ -28,6 +33,7 @@ pub async fn stream_chat(
     #[server(default)] conversation_id: Option<String>,
     #[server(default)] action: Option<TurnAction>,
     #[server(default)] system_prompt: Option<String>,
+    #[server(default)] merge_ms: Option<u32>,
 ) -> Result<ChatEventStream, ServerFnError> {
     use crate::server::chat_turn::{start_stored_turn, start_turn};
     use crate::server::error::AppError;
@@ -36,6 +42,7 @@ pub async fn stream_chat(
     use futures::StreamExt;
     let state = AppState::from_context()?;
     let user = state.require_user()?;
+    let merge = std::time::Duration::from_millis(merge_ms.unwrap_or(0).into());
     let ip = crate::server::client_ip::from_context();
     // Refused before anything is stored; the slot lives as long as the answer's stream.
     let slot = state
@@ -50,12 +57,12 @@ pub async fn stream_chat(
                 model,
                 system_prompt,
             };
-            start_stored_turn(&state, user, request, slot)
+            start_stored_turn(&state, user, request, slot, merge)
                 .await
                 .map(StreamExt::boxed)
         }
         (None, Some(messages)) => {
-            start_turn(&state, user, model, messages, slot).map(StreamExt::boxed)
+            start_turn(&state, user, model, messages, slot, merge).map(StreamExt::boxed)
         }
         _ => Err(AppError::BadRequest(
             "Send either an `action` (stored conversation) or `messages` (temporary chat)."

@@ -22,16 +22,19 @@ use crate::store::{AnswerWriter, UserId};
 use futures::{stream, Stream, StreamExt};
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::time::Instant;
 
 /// Checks a temporary-chat request (the whole history in the request, nothing stored) and
-/// starts its turn.
+/// starts its turn. `merge` is the first reader's minimum gap between frames
+/// ([`LiveTurn::subscribe_merged`]).
 pub fn start_turn(
     state: &AppState,
     user: UserId,
     model: Option<String>,
     messages: Vec<ChatMessage>,
     slot: StreamSlot,
+    merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
     validate(&messages, state.config.server.max_request_bytes)?;
@@ -42,16 +45,17 @@ pub fn start_turn(
             .default_model()
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
-    drive(state, user, model_id, messages, None, slot)
+    drive(state, user, model_id, messages, None, slot, merge)
 }
 
 /// Checks a request in a stored conversation, stores the user's message and the answer row,
-/// and starts the turn that writes the answer.
+/// and starts the turn that writes the answer (first reader: see [`start_turn`]).
 pub async fn start_stored_turn(
     state: &AppState,
     user: UserId,
     request: TurnRequest,
     slot: StreamSlot,
+    merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
     let prepared = stored_turn::prepare(state, user, request).await?;
@@ -69,12 +73,14 @@ pub async fn start_stored_turn(
         prepared.history,
         Some((prepared.stored, AnswerRecorder::new(writer))),
         slot,
+        merge,
     )
 }
 
 /// Registers the turn as `user`'s (so only they can read or stop it), starts the provider
 /// request inside the turn driver, which holds `slot` (the user's concurrent-stream count) until
-/// the turn ends, spawns its task and returns its first reader.
+/// the turn ends, spawns its task and returns its first reader (at most one frame per
+/// `merge`).
 fn drive(
     state: &AppState,
     user: UserId,
@@ -82,6 +88,7 @@ fn drive(
     messages: Vec<ChatMessage>,
     stored: Option<(StoredTurn, AnswerRecorder)>,
     slot: StreamSlot,
+    merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     let (provider, provider_model) = state
         .catalog
@@ -125,7 +132,7 @@ fn drive(
         }]),
         ended: false,
     };
-    let first_reader = turn.subscribe(0, state.config.server.keepalive);
+    let first_reader = turn.subscribe_merged(0, state.config.server.keepalive, merge);
     turn_task::spawn(
         state.turns.clone(),
         turn,

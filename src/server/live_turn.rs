@@ -4,6 +4,12 @@
 //! Readers pull from the one shared [`TurnLog`] at their own pace, woken by a `watch` of the
 //! last sequence number: the turn never waits for a reader and holds no per-reader queue, so a
 //! slow reader costs its cursor and nothing else, and catches up with merged deltas.
+//!
+//! A reader may ask for a minimum gap between its frames ([`LiveTurn::subscribe_merged`]): it
+//! then waits out the gap after each frame before it reads the log again, so the deltas
+//! published meanwhile reach it as one merged delta (carrying the last one's sequence number).
+//! The browser asks for this: one frame per ~40 ms instead of one per token saves it a task per
+//! token, and its pacing smooths the bursts anyway. Other readers get every event as it comes.
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
@@ -20,6 +26,10 @@ use tokio_util::sync::CancellationToken;
 /// [`MAX_MERGED_BYTES`](crate::server::turn_log::MAX_MERGED_BYTES) of text): what bounds a
 /// reader's own buffer, however far behind it is.
 const READ_BATCH_ITEMS: usize = 4;
+
+/// Longest gap between frames a reader may ask for: the delay it adds stays well under what
+/// a reader notices.
+pub const MAX_MERGE_GAP: Duration = Duration::from_millis(100);
 
 /// Why a turn was cancelled; the first reason given wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +156,18 @@ impl LiveTurn {
         after: u64,
         keepalive: Duration,
     ) -> impl Stream<Item = StreamItem> + Send + 'static {
+        self.subscribe_merged(after, keepalive, Duration::ZERO)
+    }
+
+    /// Like [`subscribe`](Self::subscribe), but at most one frame per `gap` (capped at
+    /// [`MAX_MERGE_GAP`]) once events flow: deltas published within the gap are merged. The
+    /// first event after a quiet spell is handed out at once.
+    pub fn subscribe_merged(
+        self: &Arc<Self>,
+        after: u64,
+        keepalive: Duration,
+        gap: Duration,
+    ) -> impl Stream<Item = StreamItem> + Send + 'static {
         self.readers.send_modify(|n| *n += 1);
         let reader = Reader {
             woken: self.last_seq.subscribe(),
@@ -154,6 +176,8 @@ impl LiveTurn {
             ready: VecDeque::new(),
             finished: false,
             keepalive,
+            gap: gap.min(MAX_MERGE_GAP),
+            last_frame: None,
         };
         stream::unfold(reader, Reader::next_item)
     }
@@ -182,6 +206,11 @@ struct Reader {
     finished: bool,
     /// Silence after which a keep-alive comment is sent.
     keepalive: Duration,
+    /// Minimum time between two event frames (zero: none), so that what is published
+    /// meanwhile is read as one merged delta.
+    gap: Duration,
+    /// When the last event frame was handed out, to wait out `gap` from.
+    last_frame: Option<tokio::time::Instant>,
 }
 
 impl Reader {
@@ -192,11 +221,16 @@ impl Reader {
                 if let StreamItem::Event { seq, event } = &item {
                     self.cursor = *seq;
                     self.finished = event.is_terminal();
+                    self.last_frame = Some(tokio::time::Instant::now());
                 }
                 return Some((item, self));
             }
             if self.finished {
                 return None;
+            }
+            if let Some(last) = self.last_frame.take().filter(|_| !self.gap.is_zero()) {
+                // Let the next events gather; they are then read (merged) in one go.
+                tokio::time::sleep_until(last + self.gap).await;
             }
             // Marked seen before reading, so an event published after the read wakes us.
             self.woken.borrow_and_update();
@@ -290,6 +324,48 @@ mod tests {
                 seq: 1,
                 event: ChatEvent::Delta { text: "x".into() }
             })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_merging_reader_gets_what_was_published_within_its_gap_as_one_frame() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        let gap = Duration::from_millis(40);
+        let mut reader = Box::pin(turn.subscribe_merged(0, Duration::from_secs(60), gap));
+        let delta = |text: &str| ChatEvent::Delta { text: text.into() };
+        turn.publish(1, delta("a"));
+        // The first event after a quiet spell is handed out at once.
+        let first = tokio::time::timeout(Duration::from_millis(30), reader.next()).await;
+        assert_eq!(
+            first.ok().flatten(),
+            Some(StreamItem::Event {
+                seq: 1,
+                event: delta("a")
+            })
+        );
+        let sent = std::time::Instant::now();
+        for (seq, text) in [(2, "b"), (3, "c"), (4, "d")] {
+            turn.publish(seq, delta(text));
+        }
+        turn.publish(5, done());
+        let rest: Vec<StreamItem> = reader.collect().await;
+        assert!(
+            sent.elapsed() >= gap - Duration::from_millis(5),
+            "{:?}",
+            sent.elapsed()
+        );
+        assert_eq!(
+            rest,
+            vec![
+                StreamItem::Event {
+                    seq: 4,
+                    event: delta("bcd")
+                },
+                StreamItem::Event {
+                    seq: 5,
+                    event: done()
+                },
+            ]
         );
     }
 

@@ -17,6 +17,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde::Deserialize;
+use std::time::Duration;
 
 /// The route's path, as registered in the route table.
 pub const PATH: &str = "/api/turns/{turn_id}/events";
@@ -66,6 +67,7 @@ pub async fn turn_events(
         turn_id: Some(turn_id),
         answer_id: query.answer_id,
         after,
+        merge: Duration::ZERO,
     };
     let items = match resume(&state, user, request).await {
         Ok(items) => items,

@@ -11,6 +11,7 @@ use crate::server::state::AppState;
 use crate::store::UserId;
 use futures::stream::BoxStream;
 use futures::{stream, StreamExt};
+use std::time::Duration;
 
 /// What a reader names when it resumes.
 #[derive(Clone, Debug, Default)]
@@ -21,6 +22,9 @@ pub struct ResumeRequest {
     pub answer_id: Option<String>,
     /// The last sequence number the reader applied (0: none, replay from the start).
     pub after: u64,
+    /// The reader's minimum gap between frames (zero: every event as it comes; see
+    /// [`LiveTurn::subscribe_merged`](crate::server::live_turn::LiveTurn::subscribe_merged)).
+    pub merge: Duration,
 }
 
 /// The events for `request`, or why there are none: `NotFound` when neither a live turn of
@@ -48,7 +52,7 @@ pub async fn resume(
     });
     if let Some(turn) = live {
         return Ok(turn
-            .subscribe(request.after, state.config.server.keepalive)
+            .subscribe_merged(request.after, state.config.server.keepalive, request.merge)
             .boxed());
     }
     let Some(answer_id) = request.answer_id else {

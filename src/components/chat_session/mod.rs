@@ -463,7 +463,15 @@ impl ChatSession {
         let system_prompt = Some(self.system_prompt.get_untracked())
             .filter(|p| conversation_id.is_none() && !p.trim().is_empty());
         let request = async move {
-            stream_chat(model, None, conversation_id, Some(action), system_prompt).await
+            stream_chat(
+                model,
+                None,
+                conversation_id,
+                Some(action),
+                system_prompt,
+                Some(reader::MERGE_MS),
+            )
+            .await
         };
         self.read(
             question,
