@@ -62,32 +62,36 @@ fn render_node(node: &MdNode) -> AnyView {
 
 /// Renders an attribute-free container.
 fn render_element(tag: MdTag, children: Vec<AnyView>) -> AnyView {
-    match tag {
-        MdTag::Paragraph => view! { <p>{children}</p> }.into_any(),
-        MdTag::BlockQuote => view! { <blockquote>{children}</blockquote> }.into_any(),
-        MdTag::UnorderedList => view! { <ul>{children}</ul> }.into_any(),
-        MdTag::ListItem => view! { <li>{children}</li> }.into_any(),
-        MdTag::Emphasis => view! { <em>{children}</em> }.into_any(),
-        MdTag::Strong => view! { <strong>{children}</strong> }.into_any(),
-        MdTag::Strikethrough => view! { <del>{children}</del> }.into_any(),
-        MdTag::Table => view! { <table>{children}</table> }.into_any(),
-        MdTag::TableHead => view! { <thead>{children}</thead> }.into_any(),
-        MdTag::TableBody => view! { <tbody>{children}</tbody> }.into_any(),
-        MdTag::TableRow => view! { <tr>{children}</tr> }.into_any(),
-        MdTag::RawHtmlBlock => view! { <pre class="raw-html">{children}</pre> }.into_any(),
-    }
+    let name = match tag {
+        MdTag::Paragraph => "p",
+        MdTag::BlockQuote => "blockquote",
+        MdTag::UnorderedList => "ul",
+        MdTag::ListItem => "li",
+        MdTag::Emphasis => "em",
+        MdTag::Strong => "strong",
+        MdTag::Strikethrough => "del",
+        MdTag::Table => "table",
+        MdTag::TableHead => "thead",
+        MdTag::TableBody => "tbody",
+        MdTag::TableRow => "tr",
+        MdTag::RawHtmlBlock => {
+            return view! { <pre class="raw-html">{children}</pre> }.into_any();
+        }
+    };
+    container(name, children)
 }
 
 /// Renders `h1`..`h6`.
 fn render_heading(level: u8, children: Vec<AnyView>) -> AnyView {
-    match level {
-        1 => view! { <h1>{children}</h1> }.into_any(),
-        2 => view! { <h2>{children}</h2> }.into_any(),
-        3 => view! { <h3>{children}</h3> }.into_any(),
-        4 => view! { <h4>{children}</h4> }.into_any(),
-        5 => view! { <h5>{children}</h5> }.into_any(),
-        _ => view! { <h6>{children}</h6> }.into_any(),
-    }
+    const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+    let index = usize::from(level.clamp(1, 6)) - 1;
+    container(HEADINGS[index], children)
+}
+
+/// One element type for every attribute-free tag (names from the closed set above only):
+/// a `view!` per tag would compile the render, hydrate and update code once per tag.
+fn container(name: &'static str, children: Vec<AnyView>) -> AnyView {
+    leptos::html::custom(name).child(children).into_any()
 }
 
 /// Renders an image according to its policy: remote ones wait for a click.
