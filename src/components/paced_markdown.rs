@@ -164,25 +164,38 @@ fn show_prefix(
                 } else {
                     block.source[..block.text_start + cut].to_string()
                 };
-                partial = Some((TailSource::PartialBlock(block.id), shown_text));
+                // A partly shown block's source already starts with its definitions.
+                partial = Some((
+                    TailSource::PartialBlock(block.id),
+                    shown_text,
+                    String::new(),
+                ));
                 break;
             }
         }
-        let (from, tail) = partial.unwrap_or_else(|| {
+        let (from, tail, definitions) = partial.unwrap_or_else(|| {
             entry.tail.with_untracked(|tail| {
                 let text = tail.text();
                 let cut = safe_cut(text, count.saturating_sub(offset));
-                (TailSource::Tail(tail.generation()), text[..cut].to_string())
+                let definitions = tail.definitions().to_string();
+                (
+                    TailSource::Tail(tail.generation()),
+                    text[..cut].to_string(),
+                    definitions,
+                )
             })
         });
         sync_blocks(shown.blocks, &blocks[..whole]);
         let same_source = source.get_value() == Some(from);
         source.set_value(Some(from));
-        let unchanged = shown.tail.with_untracked(|old| old.text() == tail);
+        let unchanged = shown
+            .tail
+            .with_untracked(|old| old.text() == tail && old.definitions() == definitions);
         if unchanged && same_source {
             return;
         }
         shown.tail.update(|old| {
+            old.set_definitions(&definitions);
             let grows = same_source && old.generation() != 0 && tail.starts_with(old.text());
             if grows {
                 let more = &tail[old.text().len()..];

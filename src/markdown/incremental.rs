@@ -19,7 +19,8 @@
 //! labels are rendered with the answer's winning definitions in front of
 //! their text, and re-emitted (a new [`Block`] whose `replaces` names the old
 //! id) when a definition they tried to use arrives; see [`super::references`].
-//! The streaming tail is shown without them until it freezes.
+//! The streaming tail carries the frozen blocks' definitions ([`StreamTail::definitions`]),
+//! so a label it uses renders as a link before it freezes.
 
 use std::ops::Range;
 
@@ -195,6 +196,7 @@ impl IncrementalMarkdown {
     /// wrote and no block was frozen since, only the new text is appended (same generation,
     /// cost proportional to the delta); otherwise its text is replaced.
     pub fn sync_tail(&mut self, shown: &mut StreamTail) {
+        shown.set_definitions(self.definitions.preamble());
         let tail = &self.source[self.tail_start..];
         let current = SyncedTail {
             generation: shown.generation(),

@@ -17,8 +17,12 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 pub struct StreamTail {
     /// The tail's Markdown source (raw, possibly with half-typed syntax).
     text: String,
-    /// Changes whenever `text` is replaced rather than extended.
+    /// Changes whenever `text` is replaced rather than extended (or `definitions` change).
     generation: u64,
+    /// Link reference definitions from the answer's frozen blocks (written out, as the
+    /// preamble the freezer puts before blocks that use labels), so a `[label]` in the tail
+    /// renders as the link it will be; empty when the answer defines none.
+    definitions: String,
 }
 
 impl StreamTail {
@@ -32,8 +36,23 @@ impl StreamTail {
         self.generation
     }
 
-    /// Empties the tail (a new generation).
+    /// The answer's link reference definitions the tail may use (see the field).
+    pub fn definitions(&self) -> &str {
+        &self.definitions
+    }
+
+    /// Sets the definitions; a change is a new generation (the rendering may change).
+    pub fn set_definitions(&mut self, definitions: &str) {
+        if self.definitions != definitions {
+            self.definitions.clear();
+            self.definitions.push_str(definitions);
+            self.generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Empties the tail and its definitions (a new generation).
     pub fn clear(&mut self) {
+        self.definitions.clear();
         self.replace("");
     }
 
@@ -64,8 +83,17 @@ mod tests {
         tail.replace("ab");
         assert_ne!(tail.generation(), first);
         let second = tail.generation();
-        tail.clear();
+        tail.set_definitions("[x]: /x\n\n");
         assert_ne!(tail.generation(), second);
-        assert_eq!(tail.text(), "");
+        let third = tail.generation();
+        tail.set_definitions("[x]: /x\n\n");
+        assert_eq!(
+            tail.generation(),
+            third,
+            "same definitions, same generation"
+        );
+        tail.clear();
+        assert_ne!(tail.generation(), third);
+        assert_eq!((tail.text(), tail.definitions()), ("", ""));
     }
 }

@@ -100,6 +100,14 @@ impl TailView {
             if text.len() == self.seen_len {
                 return TailUpdate::Unchanged;
             }
+            // New text that may use a label the answer defines: render whole (open modes parse
+            // without the definitions).
+            let may_use_labels =
+                !tail.definitions().is_empty() && text[self.seen_len..].contains(']');
+            if may_use_labels {
+                self.growing = None;
+                self.container = None;
+            }
             if let Some(growing) = &mut self.growing {
                 let mut appended = String::new();
                 if growing.feed(text, &mut appended).is_ok() {
@@ -124,15 +132,24 @@ impl TailView {
         }
         self.generation = tail.generation();
         self.seen_len = text.len();
-        TailUpdate::Render(self.render(text))
+        TailUpdate::Render(self.render(text, tail.definitions()))
     }
 
     /// Renders `text` in full and enters append mode when it ends in an open code block.
-    fn render(&mut self, text: &str) -> TailRender {
+    /// When the text may use labels of `definitions` (the answer's), it is parsed behind them,
+    /// whole.
+    fn render(&mut self, text: &str, definitions: &str) -> TailRender {
         self.renders += 1;
         self.growing = None;
         self.container = None;
-        let mut nodes = parse_to_nodes(&complete_tail(text));
+        let completed = complete_tail(text);
+        if !definitions.is_empty() && text.contains(']') {
+            return TailRender {
+                nodes: parse_to_nodes(&format!("{definitions}{completed}")),
+                ..TailRender::default()
+            };
+        }
+        let mut nodes = parse_to_nodes(&completed);
         let Some(found) = find(text) else {
             return self.open_container_or_whole(text, nodes);
         };

@@ -95,6 +95,17 @@ struct Counts {
     container_updates: u64,
 }
 
+/// What a full parse shows for the tail: completed, behind the answer's definitions when it
+/// may use their labels.
+fn expected_tail(tail: &StreamTail) -> Vec<MdNode> {
+    let completed = complete_tail(tail.text());
+    if !tail.definitions().is_empty() && tail.text().contains(']') {
+        parse_to_nodes(&format!("{}{completed}", tail.definitions()))
+    } else {
+        parse_to_nodes(&completed)
+    }
+}
+
 /// Streams `text` in `deltas`, checking what is shown against a full parse after each one.
 fn stream_checking(text: &str, deltas: &[&str]) -> Counts {
     let mut markdown = IncrementalMarkdown::new();
@@ -113,7 +124,7 @@ fn stream_checking(text: &str, deltas: &[&str]) -> Counts {
         }
         shown.apply(update);
         if let Some(nodes) = shown.nodes() {
-            let expected = parse_to_nodes(&complete_tail(tail.text()));
+            let expected = expected_tail(&tail);
             assert_eq!(
                 nodes,
                 expected,
@@ -194,4 +205,26 @@ fn a_long_list_or_table_is_not_re_rendered_per_token() {
             "{shape}: {long_counts:?}"
         );
     }
+}
+
+#[test]
+fn a_label_in_the_streaming_tail_links_once_its_definition_is_frozen() {
+    let text = "[docs]: https://docs.example \"Docs\"\n\nIntro.\n\nSee [docs] for\n- an item with [docs]\n- and more";
+    let counts = stream_checking(text, &char_deltas(text));
+    assert!(counts.full_renders > 0);
+
+    let mut markdown = IncrementalMarkdown::new();
+    let mut tail = StreamTail::default();
+    let mut view = TailView::new();
+    markdown.push(text);
+    markdown.sync_tail(&mut tail);
+    let TailUpdate::Render(render) = view.update(&tail) else {
+        panic!("a fresh tail is rendered whole");
+    };
+    let links = format!("{:?}", render.nodes);
+    assert_eq!(
+        links.matches("Link { href: Some(\"https://docs.example\")").count(),
+        2,
+        "both uses link: {links}"
+    );
 }
