@@ -223,7 +223,9 @@ fn a_label_in_the_streaming_tail_links_once_its_definition_is_frozen() {
     };
     let links = format!("{:?}", render.nodes);
     assert_eq!(
-        links.matches("Link { href: Some(\"https://docs.example\")").count(),
+        links
+            .matches("Link { href: Some(\"https://docs.example\")")
+            .count(),
         2,
         "both uses link: {links}"
     );
