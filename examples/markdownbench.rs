@@ -5,7 +5,7 @@
 //!   `TailView`) at several fence lengths, against the previous approach (complete and
 //!   re-parse the whole tail per token);
 //! * what bounds the rest of the tail: per-token cost of a long list, table and paragraph at
-//!   two lengths (lists and tables stay open and append; a paragraph is re-parsed);
+//!   two lengths (all stay open and append; a paragraph in settled segments);
 //! * the highlighter (µs per KiB, per language) and the TeX converter (µs per formula).
 //!
 //! Usage: `cargo run --release --no-default-features --features ssr --example markdownbench
@@ -115,7 +115,7 @@ type Generator = dyn Fn(usize) -> String;
 
 /// Per-token cost of the long blocks that stay in the tail, at two lengths.
 fn tail_bound_section() -> String {
-    let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. A list or table there is kept *open*: finished items/rows are parsed once and appended to the DOM, only the item or row being written is re-parsed per token (a lazy line, a definition, another block or a change of looseness renders the tail whole again). Streamed in 4-byte tokens (freezer + tail sync + `TailView`, DOM not included); *re-parse* = the previous approach, complete and parse the whole tail once at the final length. A paragraph has no smaller part and is re-parsed per token.\n\n| last block | size | tokens | full renders | incremental updates | **µs/token** mean / p99 | re-parse µs/update at that size |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. A list, table or paragraph there is kept *open*: finished items/rows (a paragraph's settled segments, cut before a space once nothing in them can pair with later text) are parsed once and appended to the DOM, only the item, row or segment being written is re-parsed per token (a lazy line, a definition, another block or a change of looseness renders the tail whole again). Streamed in 4-byte tokens (freezer + tail sync + `TailView`, DOM not included); *re-parse* = the previous approach, complete and parse the whole tail once at the final length.\n\n| last block | size | tokens | full renders | incremental updates | **µs/token** mean / p99 | re-parse µs/update at that size |\n|---|---:|---:|---:|---:|---:|---:|\n");
     let list = |n: usize| -> String {
         (0..n)
             .map(|i| format!("{}. item {i} with **bold** and `code`\n", i + 1))

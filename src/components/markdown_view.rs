@@ -3,8 +3,8 @@
 //! the tail (after [`crate::markdown::complete_tail`] hides half-typed syntax), but while the
 //! tail ends in an open code block, new code is only appended to that block's text node
 //! (see [`CodeSink`]), so a long growing code block costs the same per token at any length;
-//! likewise a list or table still being written keeps its finished items and re-renders only
-//! the last one (see [`ContainerSink`]).
+//! likewise a list, table or paragraph still being written keeps its finished items and
+//! re-renders only the last one (see [`ContainerSink`]).
 
 use crate::components::code_block::{CodeSink, StreamingCode};
 use crate::components::markdown_nodes::render_nodes;
@@ -22,7 +22,7 @@ struct RenderedTail {
     /// The open code block: a render counter (so each full render mounts a fresh block)
     /// and its language.
     open_code: Option<(u64, Option<String>)>,
-    /// The open list or table: a render counter and its element.
+    /// The open list, table or paragraph: a render counter and its element.
     open_container: Option<(u64, ContainerShell)>,
 }
 

@@ -1,6 +1,7 @@
-//! The list or table still being written at the end of a streaming answer: finished items
-//! (rows) are mounted once and kept, only the one being written is re-rendered, so a long
-//! list costs the same per token at item 100 as at item 1 (see `markdown::open_container`).
+//! The list, table or paragraph still being written at the end of a streaming answer:
+//! finished items (rows, settled text segments) are mounted once and kept, only the one being
+//! written is re-rendered, so a long list costs the same per token at item 100 as at item 1
+//! (see `markdown::open_container`).
 
 use crate::components::markdown_nodes::render_nodes;
 use crate::markdown::{ContainerShell, ContainerStep, MdNode};
@@ -11,7 +12,8 @@ use leptos::prelude::*;
 pub struct ContainerSink {
     /// Finished children: only ever appended to while one container is shown.
     closed: RwSignal<Vec<MdNode>>,
-    /// The child still being written (0 or 1 node), replaced per update.
+    /// The child still being written (0 or 1 node; inline nodes for a paragraph), replaced
+    /// per update.
     live: RwSignal<Vec<MdNode>>,
 }
 
@@ -45,7 +47,7 @@ impl Default for ContainerSink {
     }
 }
 
-/// `<ul>`, `<ol>` or `<table>` whose children come from `sink`.
+/// `<ul>`, `<ol>`, `<table>` or `<p>` whose children come from `sink`.
 #[component]
 pub fn OpenContainerView(shell: ContainerShell, sink: ContainerSink) -> impl IntoView {
     let children = move || {
@@ -66,5 +68,6 @@ pub fn OpenContainerView(shell: ContainerShell, sink: ContainerSink) -> impl Int
             <table>{render_nodes(std::slice::from_ref(&head))}<tbody>{children()}</tbody></table>
         }
         .into_any(),
+        ContainerShell::Paragraph => view! { <p>{children()}</p> }.into_any(),
     }
 }

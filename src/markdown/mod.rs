@@ -24,6 +24,7 @@ mod math_heal;
 mod open_container;
 mod open_fence;
 mod open_list;
+mod open_paragraph;
 mod open_table;
 mod references;
 pub mod stream_tail;

@@ -1,6 +1,7 @@
-//! Open containers: a list or a table at the end of the streaming tail whose finished
-//! children (items, rows) are rendered once and appended, while only the child still being
-//! written is re-rendered per update (see [`super::open_list`], [`super::open_table`]).
+//! Open containers: a list, a table or a paragraph at the end of the streaming tail whose
+//! finished children (items, rows, settled inline segments) are rendered once and appended,
+//! while only the child still being written is re-rendered per update (see
+//! [`super::open_list`], [`super::open_table`], [`super::open_paragraph`]).
 //!
 //! Entering open mode is verified: the nodes before the container plus the assembled
 //! container must equal the full parse of the tail that [`super::TailView`] just made. Every
@@ -8,6 +9,7 @@
 //! a list turned loose, an unusual line) makes the view render the tail whole again.
 
 use super::open_list::{is_thematic_break, list_marker, GrowingList};
+use super::open_paragraph::{join_inline, last_paragraph_start, GrowingParagraph};
 use super::open_table::GrowingTable;
 use super::table_heal::{cell_count, is_valid_delimiter_row};
 use super::tree::{parse_to_nodes, MdNode, MdTag};
@@ -27,6 +29,8 @@ pub enum ContainerShell {
         /// The header (rendered once).
         head: MdNode,
     },
+    /// `<p>`; children are inline nodes.
+    Paragraph,
 }
 
 /// An open container as first rendered.
@@ -36,7 +40,8 @@ pub struct OpenContainer {
     pub shell: ContainerShell,
     /// The finished children.
     pub closed: Vec<MdNode>,
-    /// The child still being written (0 or 1 node).
+    /// The child still being written (0 or 1 node; a paragraph's live segment may hold
+    /// several inline nodes).
     pub live: Vec<MdNode>,
 }
 
@@ -45,7 +50,7 @@ pub struct OpenContainer {
 pub struct ContainerStep {
     /// Children finished since the last update, in order.
     pub closed: Vec<MdNode>,
-    /// The child still being written (0 or 1 node).
+    /// The child still being written (see [`OpenContainer::live`]).
     pub live: Vec<MdNode>,
 }
 
@@ -56,19 +61,33 @@ pub(crate) enum GrowingContainer {
     List(GrowingList),
     /// A table.
     Table(GrowingTable),
+    /// A paragraph.
+    Paragraph(GrowingParagraph),
 }
 
 impl GrowingContainer {
     /// Tries open mode for `tail`, whose full display parse is `full`. Returns the state, the
     /// nodes before the container and the container.
     pub(crate) fn start(tail: &str, full: &[MdNode]) -> Option<(Self, Vec<MdNode>, OpenContainer)> {
-        let (mut growing, container_start) = find_table(tail).or_else(|| find_list(tail))?;
+        let ends_in_paragraph = matches!(
+            full.last(),
+            Some(MdNode::Element {
+                tag: MdTag::Paragraph,
+                ..
+            })
+        );
+        let (mut growing, container_start) = if ends_in_paragraph {
+            find_paragraph(tail)?
+        } else {
+            find_table(tail).or_else(|| find_list(tail))?
+        };
         let step = growing.advance(tail, true)?;
         let shell = match &growing {
             GrowingContainer::Table(table) => ContainerShell::Table {
                 head: table.head().ok()?,
             },
             GrowingContainer::List(_) => list_shell(&parse_to_nodes(&tail[container_start..]))?,
+            GrowingContainer::Paragraph(_) => ContainerShell::Paragraph,
         };
         let prefix = parse_to_nodes(&tail[..container_start]);
         let open = OpenContainer {
@@ -91,13 +110,22 @@ impl GrowingContainer {
         match self {
             GrowingContainer::List(list) => list.feed(tail, first).ok(),
             GrowingContainer::Table(table) => table.feed(tail).ok(),
+            GrowingContainer::Paragraph(paragraph) => paragraph.feed(tail).ok(),
         }
     }
 }
 
-/// The container as one node, as a full parse shows it.
+/// The container as one node, as a full parse shows it (a paragraph's text nodes that meet
+/// at a seam joined, as the parser reports them; the DOM shows adjacent text nodes alike).
 pub fn assemble(shell: &ContainerShell, closed: &[MdNode], live: &[MdNode]) -> MdNode {
-    let children: Vec<MdNode> = closed.iter().chain(live).cloned().collect();
+    let children: Vec<MdNode> = if *shell == ContainerShell::Paragraph {
+        let mut children = Vec::new();
+        join_inline(&mut children, closed);
+        join_inline(&mut children, live);
+        children
+    } else {
+        closed.iter().chain(live).cloned().collect()
+    };
     match shell {
         ContainerShell::BulletList => MdNode::Element {
             tag: MdTag::UnorderedList,
@@ -120,7 +148,20 @@ pub fn assemble(shell: &ContainerShell, closed: &[MdNode], live: &[MdNode]) -> M
                 children: parts,
             }
         }
+        ContainerShell::Paragraph => MdNode::Element {
+            tag: MdTag::Paragraph,
+            children,
+        },
     }
+}
+
+/// The tail's last block when it is a top-level paragraph.
+fn find_paragraph(tail: &str) -> Option<(GrowingContainer, usize)> {
+    let start = last_paragraph_start(tail)?;
+    Some((
+        GrowingContainer::Paragraph(GrowingParagraph::new(start)),
+        start,
+    ))
 }
 
 /// The last table header (a line with `|` followed by a complete, matching delimiter row).

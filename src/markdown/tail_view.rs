@@ -13,9 +13,9 @@
 //! What bounds the rest of the tail: [`super::IncrementalMarkdown`] freezes every top-level
 //! block once a blank line and the next block's first line follow it, so the tail holds the
 //! last top-level block (plus blocks not separated from it by a blank line). When that ends in
-//! a list or a table, [`super::open_container`] keeps it open and updates become
-//! [`TailUpdate::Container`]: finished items or rows to append and the live one, so the cost
-//! per update is the live item's. A block quote or a paragraph is re-parsed per update; its
+//! a list, a table or a paragraph, [`super::open_container`] keeps it open and updates become
+//! [`TailUpdate::Container`]: finished items, rows or settled segments to append and the live
+//! one, so the cost per update is the live item's. A block quote is re-parsed per update; its
 //! cost per size is in BENCHMARKS.md.
 
 use super::open_container::{ContainerStep, GrowingContainer, OpenContainer};
@@ -44,7 +44,7 @@ pub struct TailRender {
     pub nodes: Vec<MdNode>,
     /// The code block still being written at the end of the tail.
     pub open_code: Option<OpenCode>,
-    /// The list or table still being written at the end of the tail (after `nodes`).
+    /// The list, table or paragraph still being written at the end of the tail (after `nodes`).
     pub open_container: Option<OpenContainer>,
 }
 
@@ -70,7 +70,7 @@ pub struct TailView {
     seen_len: usize,
     /// The open code block being appended to, if in append mode.
     growing: Option<GrowingFence>,
-    /// The open list or table being appended to, if in that mode.
+    /// The open list, table or paragraph being appended to, if in that mode.
     container: Option<GrowingContainer>,
     /// The open container's live child as last shown (to skip updates that change nothing).
     shown_live: Vec<MdNode>,
@@ -187,8 +187,9 @@ impl TailView {
         }
     }
 
-    /// The render of `text` (fully parsed as `nodes`) with its last list or table open when
-    /// that is verified to show the same; tried again only once a new line completed.
+    /// The render of `text` (fully parsed as `nodes`) with its last list, table or paragraph
+    /// open when that is verified to show the same; tried again only once a new line completed
+    /// (or the line grew by [`RETRY_AFTER_BYTES`]).
     fn open_container_or_whole(&mut self, text: &str, nodes: Vec<MdNode>) -> TailRender {
         let complete = text.rfind('\n').map_or(0, |i| i + 1);
         let retry = match self.refused_at {
