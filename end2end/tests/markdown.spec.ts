@@ -201,3 +201,44 @@ test('a streamed list or table keeps its finished items in place; only the last 
   await expect(markdown.locator('table tbody tr')).toHaveCount(count);
   await expect(markdown.locator('table tbody tr').last().locator('em')).toHaveText(`${count}`);
 });
+
+test('a streamed long paragraph keeps its settled text in place; finished blocks are grouped', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  const sentences = 40;
+  const paragraph = Array.from({ length: sentences }, (_, i) => `Sentence ${i + 1} has **bold ${i + 1}** in it.`).join(' ');
+  const shortParagraphs = Array.from({ length: 20 }, (_, i) => `Short paragraph ${i + 1}.`).join('\n\n');
+  const question = `Prose ${uniqueTag('prose')}\n\n${shortParagraphs}\n\n${paragraph}\n`;
+
+  // Count `<strong>` elements removed while the answer streams: re-rendering the paragraph per
+  // update would remove every earlier one each time (thousands); kept open, the settled ones
+  // stay until the paragraph is frozen into a block.
+  await page.evaluate(() => {
+    const w = window as unknown as { __removedStrong: number };
+    w.__removedStrong = 0;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.removedNodes) {
+          if (!(node instanceof Element)) continue;
+          w.__removedStrong += (node.matches('strong') ? 1 : 0) + node.querySelectorAll('strong').length;
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+
+  const removed = await page.evaluate(() => (window as unknown as { __removedStrong: number }).__removedStrong);
+  expect(removed).toBeLessThanOrEqual(4 * sentences);
+  const markdown = chat.markdown(answer);
+  await expect(markdown.locator('strong')).toHaveCount(sentences);
+  await expect(markdown.locator('strong').last()).toHaveText(`bold ${sentences}`);
+  // Once done, every block is frozen: all 22 paragraphs sit in `.markdown-chunk` groups (of at
+  // most 16 frozen blocks each; a block may hold several paragraphs), in order.
+  const grouped = markdown.locator(':scope > .markdown-chunk > p');
+  await expect(grouped).toHaveCount(22);
+  await expect(markdown.locator(':scope > p')).toHaveCount(0);
+  await expect(grouped.nth(1)).toHaveText('Short paragraph 1.');
+  await expect(grouped.last()).toContainText(`Sentence ${sentences} has bold ${sentences} in it.`);
+});

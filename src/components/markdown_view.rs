@@ -1,5 +1,5 @@
 //! Incremental Markdown view of one answer. Frozen blocks are rendered once each (keyed, never
-//! re-rendered). The unfinished tail goes through a [`TailView`]: a full update re-renders
+//! re-rendered, grouped in chunks of [`BLOCKS_PER_CHUNK`]). The unfinished tail goes through a [`TailView`]: a full update re-renders
 //! the tail (after [`crate::markdown::complete_tail`] hides half-typed syntax), but while the
 //! tail ends in an open code block, new code is only appended to that block's text node
 //! (see [`CodeSink`]), so a long growing code block costs the same per token at any length;
@@ -24,6 +24,25 @@ struct RenderedTail {
     open_code: Option<(u64, Option<String>)>,
     /// The open list, table or paragraph: a render counter and its element.
     open_container: Option<(u64, ContainerShell)>,
+}
+
+/// Frozen blocks per `.markdown-chunk` element. The browser lays out a block's children one by
+/// one whenever one of them changes; grouping the frozen blocks keeps the number of children
+/// it walks per streamed update small (chunks are laid out from cache), so layout per token
+/// does not grow with the answer. Chunks are plain blocks: margins collapse through them.
+const BLOCKS_PER_CHUNK: usize = 16;
+
+/// `(id, index)` of the blocks in chunk `chunk`.
+fn chunk_keys(blocks: RwSignal<Vec<Block>>, chunk: usize) -> Vec<(u64, usize)> {
+    blocks.with(|blocks| {
+        blocks
+            .iter()
+            .enumerate()
+            .skip(chunk * BLOCKS_PER_CHUNK)
+            .take(BLOCKS_PER_CHUNK)
+            .map(|(index, block)| (block.id, index))
+            .collect()
+    })
 }
 
 /// The `.markdown` container of an assistant message.
@@ -58,8 +77,14 @@ pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) ->
     });
     view! {
         <div class="markdown">
-            <For each=move || blocks.get() key=|block| block.id let:block>
-                {render_nodes(&parse_to_nodes(&block.source))}
+            <For each=move || 0..blocks.with(|blocks| blocks.len().div_ceil(BLOCKS_PER_CHUNK)) key=|chunk| *chunk let:chunk>
+                <div class="markdown-chunk">
+                    <For each=move || chunk_keys(blocks, chunk) key=|key| key.0 let:key>
+                        {blocks.with_untracked(|blocks| {
+                            blocks.get(key.1).filter(|block| block.id == key.0).map(|block| render_nodes(&parse_to_nodes(&block.source)))
+                        })}
+                    </For>
+                </div>
             </For>
             {move || rendered.with(|tail| render_nodes(&tail.nodes))}
             {move || {
