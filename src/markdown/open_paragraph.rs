@@ -155,6 +155,9 @@ fn is_settled(nodes: &[MdNode]) -> bool {
         | MdNode::Link { children, .. }
         | MdNode::Heading { children, .. } => is_settled(children),
         MdNode::Image { alt, .. } => !alt.contains(UNSETTLED),
+        // Tail completion counts backtick runs from the segment's start: a code span holding
+        // backticks would be read differently once cut off.
+        MdNode::Code(code) => !code.contains('`'),
         _ => true,
     })
 }

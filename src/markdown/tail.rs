@@ -37,6 +37,8 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
     let mut line_start = 0;
     // Start offsets of the consecutive table-row lines ending at the current line.
     let mut row_starts: Vec<usize> = Vec::new();
+    // Whether a list item line was seen (an indented line may then be item content, not code).
+    let mut seen_list_item = false;
     for line in tail.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let is_last_incomplete = !line.ends_with('\n');
@@ -52,12 +54,25 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             line_start = line_end;
             continue;
         }
-        let kind = if in_display_math {
+        // An indented code line: a line indented 4+ columns where no paragraph is open (at the
+        // start of a segment or after a heading; elsewhere it would be a continuation line).
+        // Its text is code, never completed.
+        let indented_code = !seen_list_item
+            && !in_display_math
+            && (line_start == segment_start || previous_kind == LineKind::Heading)
+            && !is_blank(line)
+            && indent_columns(line) >= 4;
+        let kind = if in_display_math || indented_code {
             LineKind::Other
         } else {
             classify(line)
         };
-        if math && !is_blank(line) && !line.matches("$$").count().is_multiple_of(2) {
+        seen_list_item |= kind == LineKind::Starts;
+        if math
+            && !indented_code
+            && !is_blank(line)
+            && !line.matches("$$").count().is_multiple_of(2)
+        {
             in_display_math = !in_display_math;
         }
         if kind == LineKind::Row {
@@ -68,6 +83,8 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
         if is_blank(line) {
             segment_start = line_end;
             in_display_math = false;
+        } else if indented_code {
+            segment_start = line_end;
         } else if kind == LineKind::Other && in_display_math {
             // A math line: never a fence, list or table.
         } else if let Some(opening) = fence_opening(line) {
@@ -146,6 +163,19 @@ fn is_empty_row(row: &str) -> bool {
     row.chars().all(|c| c == '|' || c.is_whitespace())
 }
 
+/// Columns of indentation before a line's content (a tab reaches the next multiple of 4).
+fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    columns
+}
+
 /// Coarse kind of a line, for finding where the last inline context begins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LineKind {
@@ -195,6 +225,23 @@ fn is_break_line(trimmed: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::complete_tail;
+
+    #[test]
+    fn indented_code_is_never_completed() {
+        let tail = "Intro.\n\n    x = [ *y\n\tz `w\ntext [a";
+        let completed = complete_tail(tail);
+        assert!(
+            completed.starts_with("Intro.\n\n    x = [ *y\n\tz `w\ntext"),
+            "{completed:?}"
+        );
+        assert_eq!(
+            complete_tail("## H\n    [x"),
+            "## H\n    [x",
+            "after a heading"
+        );
+        // Inside a list item an indented line is item text, completed as usual.
+        assert_eq!(complete_tail("- a\n\n    **b"), "- a\n\n    **b**");
+    }
 
     #[test]
     fn closes_an_open_backtick_fence() {

@@ -2,7 +2,7 @@
 //! and revocation, password changes, the admin functions with the last-admin guard, disabled
 //! users, trusted-header mode and the loopback check of single-user mode.
 
-use crate::support::{session_token, set_cookie_header, TestApp, LOCAL_AUTH};
+use crate::support::{header_value, session_token, set_cookie_header, TestApp, LOCAL_AUTH};
 use serde_json::{json, Value};
 use sluice::account::{AuthMode, AuthStatus, SignUpResult, UserSummary};
 use sluice::server::auth_config::check_bind;
@@ -482,10 +482,7 @@ async fn repeated_wrong_passwords_back_off_with_429_and_retry_after() {
     }
     let throttled = app.sign_in("alice", "wrong password!").await;
     assert_eq!(throttled.status(), 429);
-    let retry_after: u64 = throttled
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
+    let retry_after: u64 = header_value(&throttled, "retry-after")
         .and_then(|v| v.parse().ok())
         .expect("Retry-After in seconds");
     assert!(retry_after >= 1);

@@ -292,3 +292,86 @@ fn a_label_in_the_streaming_tail_links_once_its_definition_is_frozen() {
         "both uses link: {links}"
     );
 }
+
+/// Pieces random paragraphs are built from: words, every inline marker (alone, so openers are
+/// often left unmatched), breaks, and line starts that may or may not begin a block. (No blank
+/// lines: they end the paragraph; block sequences are covered by the generated documents.)
+const PARAGRAPH_PIECES: &[&str] = &[
+    "word",
+    "words",
+    "text",
+    "the",
+    "a",
+    " ",
+    " ",
+    " ",
+    " ",
+    "**",
+    "*",
+    "_",
+    "__",
+    "`",
+    "``",
+    "~~",
+    "~",
+    "[a](https://x.example)",
+    "[",
+    "]",
+    "(",
+    ")",
+    "$",
+    "$x$",
+    "\\(",
+    "\\)",
+    "\\[",
+    "\\]",
+    "<b>",
+    "</b>",
+    "<https://x.example>",
+    "&amp;",
+    "\\",
+    "!",
+    "|",
+    "#",
+    "\n",
+    "  \n",
+    "\n> ",
+    "\n- ",
+    "\n1. ",
+    "\n2. ",
+    "\n    ",
+    "\n===",
+    "\n---",
+    "\n\n",
+    "é",
+    "🦀",
+];
+
+/// Known to fail (run with `--ignored`): on marker soup, the open paragraph's live segment is
+/// completed on its own while the expected view completes the whole tail, and the completer's
+/// heuristics read context from before the cut (backtick runs inside a settled code span,
+/// `$$` display-math state carried over from earlier blocks). Only the streaming view differs;
+/// the finished answer is parsed whole. Kept to drive that work.
+#[test]
+#[ignore = "known gaps of tail completion on random marker soup; see the doc comment"]
+fn random_paragraphs_show_the_full_parse_at_every_update() {
+    let mut rng = StdRng::seed_from_u64(13);
+    for _ in 0..1000 {
+        let mut text = String::from("Start ");
+        while text.len() < rng.random_range(150..600) {
+            let piece = PARAGRAPH_PIECES[rng.random_range(0..PARAGRAPH_PIECES.len())];
+            let line_is_blank = text
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty());
+            if piece.contains('\n') && line_is_blank {
+                continue;
+            }
+            text.push_str(piece);
+            if rng.random_bool(0.6) {
+                text.push(' ');
+            }
+        }
+        stream_checking(&text, &random_deltas(&text, &mut rng, 6));
+    }
+}

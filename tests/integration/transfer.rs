@@ -8,7 +8,7 @@
 //! timestamp, the title, model, system prompt, statuses, errors and statistics are kept;
 //! `streaming` comes back as `interrupted`.
 
-use crate::support::{stored_ids, EventReader, TestApp};
+use crate::support::{header_value, stored_ids, EventReader, TestApp};
 use serde_json::{json, Value};
 use sluice::conversation::{ConversationSummary, MessageStatus, Role};
 use sluice::transfer::{ExportDocument, ExportMessage};
@@ -334,13 +334,7 @@ async fn downloads_carry_file_names_and_content_types() {
     for (query, content_type, filename) in cases {
         let response = export(&app, &id, query).await;
         assert_eq!(response.status(), 200, "{query}");
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
+        let header = |name: &str| header_value(&response, name);
         assert_eq!(header("content-type").as_deref(), Some(content_type));
         assert_eq!(
             header("content-disposition"),

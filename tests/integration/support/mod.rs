@@ -303,6 +303,15 @@ impl TestApp {
     }
 }
 
+/// A response header's value as text (`None` when missing or not visible ASCII).
+pub fn header_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 /// The session token a response's `Set-Cookie` starts (`None` when it sets none or clears it).
 pub fn session_token(response: &reqwest::Response) -> Option<String> {
     response
