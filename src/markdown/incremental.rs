@@ -123,6 +123,13 @@ impl LineScan {
 
     /// Updates the fence and previous-line state after scanning `line`.
     fn advance(&mut self, line: &str) {
+        if self
+            .open_fence
+            .as_ref()
+            .is_some_and(|fence| fence.is_left_by(line))
+        {
+            self.open_fence = None;
+        }
         if let Some(fence) = &self.open_fence {
             if closes_fence(fence, line) {
                 self.open_fence = None;

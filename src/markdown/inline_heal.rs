@@ -75,15 +75,16 @@ pub(crate) fn heal_inline(segment: &str, math: bool) -> String {
             }
             Repair::Remove { bytes, truncate_at } => {
                 let end = truncate_at.unwrap_or(text.len());
-                let mut doomed = bytes.iter().peekable();
-                let mut kept = Vec::with_capacity(end);
-                for (index, byte) in text.as_bytes()[..end].iter().enumerate() {
-                    if doomed.next_if(|pos| **pos == index).is_none() {
-                        kept.push(*byte);
+                let mut kept = String::with_capacity(end);
+                let mut from = 0;
+                for doomed in bytes.iter().map(|pos| bracket_span(&text, *pos)) {
+                    if doomed.start >= end {
+                        break;
                     }
+                    kept.push_str(&text[from..doomed.start]);
+                    from = doomed.end;
                 }
-                // Only ASCII bytes were removed, so the result stays UTF-8.
-                let kept = String::from_utf8_lossy(&kept).into_owned();
+                kept.push_str(&text[from.min(end)..end]);
                 text = strip_trailing_markers(&kept).to_string();
             }
             Repair::Close {
@@ -94,6 +95,22 @@ pub(crate) fn heal_inline(segment: &str, math: bool) -> String {
         }
     }
     text
+}
+
+/// The bytes to delete for a dangling `[` at `pos`: the bracket. First on its line, the
+/// spaces after it go too: deleting only the bracket would indent the line's text further,
+/// which can move it into a list item or make it code.
+fn bracket_span(text: &str, pos: usize) -> std::ops::Range<usize> {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let first_on_line = text[line_start..pos]
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t');
+    if !first_on_line {
+        return pos..pos + 1;
+    }
+    let after = &text[pos + 1..];
+    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+    pos..pos + 1 + spaces
 }
 
 /// Appends closers for an open code or math span and open emphasis.
@@ -139,7 +156,7 @@ fn close(
 /// Drops trailing delimiter characters and a lone trailing backslash: they
 /// are either a closer that will be re-added or an opener not yet followed
 /// by anything.
-fn strip_trailing_markers(text: &str) -> &str {
+pub(crate) fn strip_trailing_markers(text: &str) -> &str {
     let stripped = text.trim_end_matches(['*', '_', '~', '`']);
     let backslashes = stripped.len() - stripped.trim_end_matches('\\').len();
     if backslashes % 2 == 1 {
@@ -175,6 +192,13 @@ fn scan(text: &str, math: bool) -> Repair {
             continue;
         }
         match byte {
+            b'\\' if math => match math_scanner.bracket_end(text, index) {
+                Some(end) => {
+                    pending_angle = None;
+                    index = end;
+                }
+                None => index += 2,
+            },
             b'\\' => index += 2,
             b'`' => {
                 let run = run_length(bytes, index, b'`');

@@ -17,9 +17,27 @@ pub(crate) struct Fence {
     /// Container prefix a closing fence needs (`"> "` in a quote, spaces in a
     /// list item), so a synthesized closer lands in the same container.
     pub(crate) closer_prefix: String,
+    /// Whether the fence opened inside a block quote (a line without `>` ends the quote, and
+    /// with it the fence: code has no lazy continuation).
+    pub(crate) quoted: bool,
+    /// Content column of the list item the fence opened in (0: none); a non-blank line
+    /// indented less ends the item, and with it the fence.
+    pub(crate) item_indent: usize,
 }
 
 impl Fence {
+    /// Whether `line` ends the container the fence is in (so the fence ends unclosed).
+    pub(crate) fn is_left_by(&self, line: &str) -> bool {
+        let undecided = is_blank(line) && !line.ends_with('\n');
+        if undecided {
+            return false;
+        }
+        if self.quoted {
+            return !strip_up_to_three_spaces(line).starts_with('>');
+        }
+        self.item_indent > 0 && !is_blank(line) && indent_columns(line) < self.item_indent
+    }
+
     /// The closing fence line (without newline) for this fence.
     pub(crate) fn closer(&self) -> String {
         let run: String = std::iter::repeat_n(self.marker, self.len).collect();
@@ -44,6 +62,19 @@ pub(crate) fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
 
+/// Columns of indentation before a line's content (a tab reaches the next multiple of 4).
+pub(crate) fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    columns
+}
+
 /// True when the line starts with a space or a tab.
 pub(crate) fn starts_indented(line: &str) -> bool {
     line.starts_with([' ', '\t'])
@@ -59,6 +90,7 @@ pub(crate) fn fence_opening(line: &str) -> Option<Fence> {
     let line = line.trim_end_matches(['\n', '\r']);
     let mut closer_prefix = String::new();
     let mut rest = line;
+    let mut item_indent = 0;
     loop {
         let stripped = strip_up_to_three_spaces(rest);
         if let Some(after_quote) = stripped.strip_prefix('>') {
@@ -68,6 +100,7 @@ pub(crate) fn fence_opening(line: &str) -> Option<Fence> {
         } else if let Some(width) = list_marker_width(stripped) {
             let consumed = rest.len() - stripped.len() + width;
             closer_prefix.push_str(&" ".repeat(consumed));
+            item_indent = closer_prefix.len();
             rest = &stripped[width..];
         } else {
             // The opener's own indentation: a closer with the same indentation stays in the
@@ -86,6 +119,8 @@ pub(crate) fn fence_opening(line: &str) -> Option<Fence> {
     Some(Fence {
         marker,
         len,
+        quoted: closer_prefix.starts_with('>'),
+        item_indent,
         closer_prefix,
     })
 }
@@ -160,11 +195,38 @@ mod tests {
     }
 
     #[test]
+    fn a_fence_ends_with_its_container() {
+        let item = fence_opening("-  ```").expect("a fence in an item");
+        assert!(item.is_left_by("-\n"), "a new item");
+        assert!(
+            item.is_left_by("  x"),
+            "a line indented less than the item's content"
+        );
+        assert!(!item.is_left_by("   x\n"));
+        assert!(!item.is_left_by("\n"), "a blank line stays in the item");
+        let quoted = fence_opening("> ```").expect("a fence in a quote");
+        assert!(quoted.is_left_by("\n"), "a blank line ends the quote");
+        assert!(quoted.is_left_by("x\n"), "code has no lazy continuation");
+        assert!(!quoted.is_left_by(">x\n"));
+        assert!(
+            !quoted.is_left_by("  "),
+            "undecided while only spaces are typed"
+        );
+        let top = fence_opening("  ```").expect("an indented fence");
+        assert!(
+            !top.is_left_by("x\n"),
+            "a top-level fence ends only at its closer"
+        );
+    }
+
+    #[test]
     fn fence_closing_needs_a_long_enough_run() {
         let fence = Fence {
             marker: '`',
             len: 4,
             closer_prefix: String::new(),
+            quoted: false,
+            item_indent: 0,
         };
         assert!(closes_fence(&fence, "````  \n"));
         assert!(!closes_fence(&fence, "```\n"));

@@ -104,7 +104,9 @@ impl<'a> MathEvents<'a> {
                 break;
             }
             match &event {
-                Event::Text(text) if self.escaped(text, &range, closer) => {
+                // A closer inside emphasis that began after the opener is not its match
+                // (the pair would swallow the emphasis' start but not its end).
+                Event::Text(text) if depth == 0 && self.escaped(text, &range, closer) => {
                     let tex = &self.src[start + 1..range.start - 1];
                     let math = if closer == ')' {
                         Event::InlineMath(CowStr::Borrowed(tex))
@@ -195,6 +197,16 @@ mod tests {
         assert!(math("`\\(c\\)`").is_empty());
         assert!(math("\\( a\n\nb \\)").is_empty());
         assert!(math("*a \\( b* c \\)").is_empty());
+        assert!(math("\\[ a **b \\] c** d").is_empty());
+        assert_eq!(
+            math("\\[ a **b \\] c** \\]"),
+            [(true, " a **b \\] c** ".to_string())]
+        );
+        let nodes = crate::markdown::parse_to_nodes("1. # \\[ a **b \\]** \n2. c");
+        assert!(
+            matches!(nodes.as_slice(), [crate::markdown::MdNode::OrderedList { children, .. }] if children.len() == 2),
+            "a closer inside later emphasis leaves the tree balanced: {nodes:?}"
+        );
         let text: String = events("a \\( b")
             .filter_map(|(event, _)| match event {
                 Event::Text(t) => Some(t.to_string()),

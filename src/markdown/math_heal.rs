@@ -50,6 +50,10 @@ pub(crate) struct MathScanner {
     no_inline_closer_from: Option<usize>,
     /// No `$$` exists at or after this offset.
     no_display_closer_from: Option<usize>,
+    /// No `\)` exists at or after this offset.
+    no_paren_closer_from: Option<usize>,
+    /// No `\]` exists at or after this offset.
+    no_square_closer_from: Option<usize>,
 }
 
 impl MathScanner {
@@ -98,6 +102,31 @@ impl MathScanner {
             pos: index,
             display: true,
         })
+    }
+
+    /// For a `\(` or `\[` at `index` (math in the parser's event stream): the offset just
+    /// after its closer, when that is already there (the span's content is TeX, not
+    /// emphasis or `$`). An opener without a closer is left alone: it shows as text.
+    pub(crate) fn bracket_end(&mut self, text: &str, index: usize) -> Option<usize> {
+        let (closer, failed) = match text.as_bytes().get(index + 1) {
+            Some(b'(') => ("\\)", &mut self.no_paren_closer_from),
+            Some(b'[') => ("\\]", &mut self.no_square_closer_from),
+            _ => return None,
+        };
+        let from = index + 2;
+        if failed.is_some_and(|failed| from >= failed) {
+            return None;
+        }
+        match text.get(from..).and_then(|rest| rest.find(closer)) {
+            // Code spans pair before bracket math does: with a backtick in between, the
+            // closer may be inside code, so the span is not skipped.
+            Some(offset) if text[from..from + offset].contains('`') => None,
+            Some(offset) => Some(from + offset + closer.len()),
+            None => {
+                *failed = Some(from);
+                None
+            }
+        }
     }
 
     /// The first `$` at or after `from` that can close inline math (not after whitespace).

@@ -17,6 +17,7 @@ mod host;
 pub mod html;
 pub mod incremental;
 mod inline_heal;
+mod inline_run;
 mod lines;
 pub mod math;
 mod math_events;

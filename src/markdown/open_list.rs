@@ -48,6 +48,8 @@ pub(crate) struct GrowingList {
     closed_loose: bool,
     /// The looseness the shown items were rendered with (a change needs a full render).
     shown_loose: bool,
+    /// Whether an item has closed (the live item is not the list's first).
+    has_closed: bool,
 }
 
 impl GrowingList {
@@ -59,6 +61,7 @@ impl GrowingList {
             scan_pos: list_start,
             closed_loose: false,
             shown_loose: false,
+            has_closed: false,
         }
     }
 
@@ -88,6 +91,13 @@ impl GrowingList {
         }
         let live_text = complete_tail(&tail[self.live_start..]);
         let live_alone = single_item(&parse_to_nodes(&live_text), self.marker)?;
+        self.has_closed |= !closed_texts.is_empty();
+        // A first item with nothing shown yet (say, an image being typed) may not start a
+        // list at all: an empty item cannot interrupt a paragraph, and a lone `-` under one
+        // is a setext underline.
+        if !self.has_closed && is_empty_item(&live_alone) {
+            return Err(ListEnded);
+        }
         let live_loose = has_paragraph(&live_alone);
         let loose = self.closed_loose || live_loose;
         if !first && loose != self.shown_loose {
@@ -224,6 +234,11 @@ fn single_item(nodes: &[MdNode], marker: ListMarker) -> Result<MdNode, ListEnded
         Some([item]) => Ok(item.clone()),
         _ => Err(ListEnded),
     }
+}
+
+/// Whether a list item shows nothing.
+fn is_empty_item(item: &MdNode) -> bool {
+    matches!(item, MdNode::Element { children, .. } if children.is_empty())
 }
 
 /// Whether a list item holds a paragraph directly (it is in a loose list).

@@ -116,7 +116,8 @@ impl GrowingParagraph {
     /// The inline nodes of one segment given its parse source (see [`Self::source`]).
     fn segment(&self, source: &str) -> Result<Vec<MdNode>, ParagraphEnded> {
         let mut children = match parse_to_nodes(source).as_slice() {
-            [] if self.live_is_first => return Ok(Vec::new()),
+            // Everything hidden (say, an image being typed): no paragraph shows at all.
+            [] if self.live_is_first => return Err(ParagraphEnded),
             [MdNode::Element {
                 tag: MdTag::Paragraph,
                 children,

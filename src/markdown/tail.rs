@@ -8,14 +8,21 @@
 //! when finished. It is only ever applied to the tail, never to frozen
 //! blocks, and its output is only displayed, never stored.
 //!
-//! With math on in the parser, `$$ …` display math being typed is closed
-//! too, and its lines (`|x|`, `- y`) are not mistaken for table rows or list
-//! items while it is open.
+//! Fences and table rows are found with a line scan; everything else is
+//! completed in the tail's last inline run, which the parser finds
+//! ([`super::inline_run`]), so nothing is closed across a block boundary. With
+//! math on in the parser, `$$ …` display math being typed is closed too, and its
+//! `|x|` lines are not mistaken for table rows while it is open (a list item or
+//! another block start still ends it: math is inline).
 
 use pulldown_cmark::Options;
 
-use super::inline_heal::heal_inline;
-use super::lines::{closes_fence, fence_opening, is_blank, is_list_item_line, may_become_closer};
+use super::inline_heal::{heal_inline, strip_trailing_markers};
+use super::inline_run::{tail_end, TailEnd};
+use super::lines::{
+    closes_fence, fence_opening, indent_columns, is_blank, is_list_item_line, may_become_closer,
+    Fence,
+};
 use super::table_heal::{
     cell_count, delimiter_row, is_valid_delimiter_row, looks_like_delimiter_row,
 };
@@ -42,6 +49,12 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
     for line in tail.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let is_last_incomplete = !line.ends_with('\n');
+        if fence
+            .as_ref()
+            .is_some_and(|open: &Fence| open.is_left_by(line))
+        {
+            fence = None;
+        }
         if let Some(open) = &fence {
             if is_last_incomplete && may_become_closer(open, line) {
                 return format!("{}{}", &tail[..line_start], open.closer());
@@ -62,11 +75,22 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             && (line_start == segment_start || previous_kind == LineKind::Heading)
             && !is_blank(line)
             && indent_columns(line) >= 4;
-        let kind = if in_display_math || indented_code {
-            LineKind::Other
-        } else {
-            classify(line)
+        let kind = match classify(line) {
+            _ if indented_code => LineKind::Other,
+            // A `|` line inside `$$` math is math (`|x|`), not a table row being typed.
+            LineKind::Row if in_display_math => LineKind::Other,
+            kind => kind,
         };
+        // Math is inline: a line that starts a block (list item, heading, quote, rule,
+        // setext underline) ends the paragraph and any `$$` left open in it.
+        let starts_block = match kind {
+            LineKind::Starts | LineKind::Heading | LineKind::Ends => true,
+            LineKind::Quote => previous_kind != LineKind::Quote,
+            LineKind::Row | LineKind::Other => false,
+        };
+        if starts_block {
+            in_display_math = false;
+        }
         seen_list_item |= kind == LineKind::Starts;
         if math
             && !indented_code
@@ -85,9 +109,8 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             in_display_math = false;
         } else if indented_code {
             segment_start = line_end;
-        } else if kind == LineKind::Other && in_display_math {
-            // A math line: never a fence, list or table.
         } else if let Some(opening) = fence_opening(line) {
+            in_display_math = false;
             fence = Some(opening);
         } else {
             match kind {
@@ -110,11 +133,24 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
     match row_starts.as_slice() {
         [header] => complete_table_header(tail, *header, math),
         [.., header, delimiter] => complete_table_delimiter(tail, *header, *delimiter, math),
-        _ => {
-            let mut completed = tail[..segment_start].to_string();
-            completed.push_str(&heal_inline(&tail[segment_start..], math));
+        _ => complete_inline(tail, previous_kind, math),
+    }
+}
+
+/// Completes the tail's last inline run, if it ends in one. Markers at the very end (`*`,
+/// `_`, `~`, `` ` ``) are set aside first: being typed, they open nothing yet, and left in
+/// place a lone `*` after `1. ` would show as a nested empty list. A literal block keeps its
+/// text, and so does a thematic break (`***`) being typed.
+fn complete_inline(tail: &str, last_kind: LineKind, math: bool) -> String {
+    let stripped = strip_trailing_markers(tail);
+    match tail_end(stripped) {
+        TailEnd::Inline(run_start) => {
+            let mut completed = stripped[..run_start].to_string();
+            completed.push_str(&heal_inline(&stripped[run_start..], math));
             completed
         }
+        TailEnd::Boundary if last_kind != LineKind::Ends => stripped.to_string(),
+        TailEnd::Boundary | TailEnd::Literal => tail.to_string(),
     }
 }
 
@@ -161,19 +197,6 @@ fn complete_table_delimiter(
 /// True for a row with no cell content yet (only pipes and spaces).
 fn is_empty_row(row: &str) -> bool {
     row.chars().all(|c| c == '|' || c.is_whitespace())
-}
-
-/// Columns of indentation before a line's content (a tab reaches the next multiple of 4).
-fn indent_columns(line: &str) -> usize {
-    let mut columns = 0;
-    for c in line.chars() {
-        match c {
-            ' ' => columns += 1,
-            '\t' => columns += 4 - columns % 4,
-            _ => break,
-        }
-    }
-    columns
 }
 
 /// Coarse kind of a line, for finding where the last inline context begins.
@@ -315,7 +338,9 @@ mod tests {
             "Text\n\n$$\n\\frac{a}{b}$$"
         );
         assert_eq!(complete_tail_with("$$\n|x| = 1", true), "$$\n|x| = 1$$");
-        assert_eq!(complete_tail_with("$$\n- x", true), "$$\n- x$$");
+        // A list item interrupts the paragraph the `$$` opened (math is inline).
+        assert_eq!(complete_tail_with("$$\n- x", true), "$$\n- x");
+        assert_eq!(complete_tail_with("- $$a\n- b", true), "- $$a\n- b");
         assert_eq!(complete_tail_with("- a\n- $$x", true), "- a\n- $$x$$");
         assert_eq!(complete_tail_with("So:\n\n$$", true), "So:\n\n");
     }

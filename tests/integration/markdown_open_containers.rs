@@ -1,5 +1,6 @@
 //! Open containers in the streaming tail: a list, table or paragraph at the end of the tail
-//! keeps its finished items/rows/settled segments and re-renders only the one being written. At every update of every
+//! keeps its finished items/rows/settled segments and re-renders only the one being written
+//! (a block quote is rendered whole per update; its cases check that path). At every update of every
 //! stream (char by char and in random chunks) what the view shows must equal a full parse of
 //! the completed tail; and a long list or table must cost a bounded number of full renders.
 
@@ -55,6 +56,22 @@ const PARAGRAPHS: &[&str] = &[
     "Emphasis with underscores _across a run of several words that is long enough to pass the cut length and then some more words_ and then a code span `with spaces inside that is long too, longer than a cut` done.\n",
     "Ünïcödé wörds — “quotes”, emoji 🦀🚀 and CJK 漢字かな交じり文 in a paragraph that is long enough to be cut, so that every cut lands on a character boundary, always, every time.\n",
     "Before a list the paragraph runs on for a while, with enough words to be cut into a segment or two, and then a list interrupts it\n- first item\n- second item\n",
+];
+
+/// Block quotes as models write them (several paragraphs, lists, code, nested quotes) and the
+/// lines that end or re-shape them (lazy continuation, a blank line, a tab, a definition).
+const QUOTES: &[&str] = &[
+    "> A quoted paragraph with **bold** and `code`.\n>\n> A second paragraph that goes on.\n>\n> - a list\n> - in the quote\n",
+    "> ```rust\n> fn main() {}\n> ```\n>\n> After the code.\n",
+    "> Outer\n>\n> > Inner quote\n> > goes on\n>\n> Outer again\n",
+    "> First line\nlazy continuation line\n> back in the quote\n",
+    "> Quote\n\nAfter the quote.\n",
+    "> Setext heading\n> ---\n>\n> text\n",
+    ">\ttab after the marker\n> more\n",
+    "> [ref]: https://defined.example\n>\n> uses [ref]\n",
+    ">No space after the marker\n>and *emphasis\n> across* lines\n",
+    "> 1. one\n> 2. two\n>\n>    still two\n> 3. three\n",
+    "> $$\n> x^2\n> $$\n>\n> and \\(y\\)\n",
 ];
 
 /// What the view shows, rebuilt from the updates exactly as the component applies them.
@@ -181,7 +198,7 @@ fn stream_checking(text: &str, deltas: &[&str]) -> Counts {
 #[test]
 fn every_update_of_a_streamed_list_or_table_shows_the_full_parse() {
     let mut rng = StdRng::seed_from_u64(11);
-    for case in CASES.iter().chain(PARAGRAPHS) {
+    for case in CASES.iter().chain(PARAGRAPHS).chain(QUOTES) {
         stream_checking(case, &char_deltas(case));
         for _ in 0..5 {
             stream_checking(case, &random_deltas(case, &mut rng, 12));
@@ -195,12 +212,13 @@ fn generated_documents_show_the_full_parse_at_every_update() {
     for _ in 0..60 {
         let mut doc = String::new();
         for _ in 0..rng.random_range(2..6) {
-            let pick = rng.random_range(0..CASES.len() + PARAGRAPHS.len());
-            doc.push_str(
-                CASES
-                    .get(pick)
-                    .unwrap_or_else(|| &PARAGRAPHS[pick - CASES.len()]),
-            );
+            let all: Vec<&str> = CASES
+                .iter()
+                .chain(PARAGRAPHS)
+                .chain(QUOTES)
+                .copied()
+                .collect();
+            doc.push_str(all[rng.random_range(0..all.len())]);
             doc.push_str(["", "\n", "Some text.\n", "\n\nPara.\n\n"][rng.random_range(0..4)]);
         }
         stream_checking(&doc, &char_deltas(&doc));
@@ -347,15 +365,22 @@ const PARAGRAPH_PIECES: &[&str] = &[
     "🦀",
 ];
 
-/// Known to fail (run with `--ignored`): on marker soup, the open paragraph's live segment is
-/// completed on its own while the expected view completes the whole tail, and the completer's
-/// heuristics read context from before the cut (backtick runs inside a settled code span,
-/// `$$` display-math state carried over from earlier blocks). Only the streaming view differs;
-/// the finished answer is parsed whole. Kept to drive that work.
+/// Random marker soup (emphasis, code, math, links, raw HTML, list/quote/heading/setext lines,
+/// indented lines, blank lines) in random chunks: what the view shows equals the full parse of
+/// the completed tail at every update. Tail completion finds the last inline run with the
+/// parser, so the live segment completed on its own reads as it does inside the whole tail.
+///
+/// `SLUICE_FUZZ_SEED=N` explores other documents. Not every seed passes yet: 13 of seeds
+/// 1–300 find one mid-stream mismatch in their 1,000 documents (`\[…\]` math holding
+/// backticks, a half-typed link first on its line, a fence opened on a list item's
+/// continuation line; see ARCHITECTURE.md). The default seed guards what is fixed.
 #[test]
-#[ignore = "known gaps of tail completion on random marker soup; see the doc comment"]
 fn random_paragraphs_show_the_full_parse_at_every_update() {
-    let mut rng = StdRng::seed_from_u64(13);
+    let seed: u64 = std::env::var("SLUICE_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(13);
+    let mut rng = StdRng::seed_from_u64(seed);
     for _ in 0..1000 {
         let mut text = String::from("Start ");
         while text.len() < rng.random_range(150..600) {

@@ -24,6 +24,13 @@ mod completion {
     }
 
     #[test]
+    fn a_dangling_bracket_first_on_its_line_keeps_the_block_structure() {
+        assert_eq!(heal_inline("a [ b"), "a  b");
+        // Its spaces go too, so the text keeps its column (no list item, no code).
+        assert_eq!(heal_inline("p\n [   *c"), "p\n *c*");
+    }
+
+    #[test]
     fn leaves_intraword_and_spaced_markers_alone() {
         assert_eq!(heal_inline("snake_case_name"), "snake_case_name");
         assert_eq!(heal_inline("2*3 and 5 * 4"), "2*3 and 5 * 4");
@@ -88,6 +95,18 @@ mod math {
     fn emphasis_inside_math_is_not_emphasis() {
         assert_eq!(heal_inline("$a*b$ and *c", true), "$a*b$ and *c*");
         assert_eq!(heal_inline("$$a_1 *x", true), "$$a_1 *x$$");
+    }
+
+    #[test]
+    fn bracket_math_content_is_tex() {
+        // A `$` or `*` inside finished `\(…\)` / `\[…\]` opens nothing.
+        assert_eq!(
+            heal_inline("\\( $_x \\) and *c", true),
+            "\\( $_x \\) and *c*"
+        );
+        assert_eq!(heal_inline("\\[ a*b \\] *c", true), "\\[ a*b \\] *c*");
+        assert_eq!(heal_inline("\\( $\\alpha", true), "\\( $\\alpha$");
+        assert_eq!(heal_inline("\\\\( *a", true), "\\\\( *a*");
     }
 
     #[test]
