@@ -4,7 +4,7 @@
 //! * the growing code fence: time per token of the tail update (freezer + `StreamTail` sync +
 //!   `TailView`) at several fence lengths, against the previous approach (complete and
 //!   re-parse the whole tail per token);
-//! * what bounds the rest of the tail: per-token cost of a long list, table and paragraph at
+//! * what bounds the rest of the tail: per-token cost of a long list, table, paragraph and quote at
 //!   two lengths (all stay open and append; a paragraph in settled segments);
 //! * the highlighter (µs per KiB, per language) and the TeX converter (µs per formula).
 //!
@@ -115,7 +115,7 @@ type Generator = dyn Fn(usize) -> String;
 
 /// Per-token cost of the long blocks that stay in the tail, at two lengths.
 fn tail_bound_section() -> String {
-    let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. A list, table or paragraph there is kept *open*: finished items/rows (a paragraph's settled segments, cut before a space once nothing in them can pair with later text) are parsed once and appended to the DOM, only the item, row or segment being written is re-parsed per token (a lazy line, a definition, another block or a change of looseness renders the tail whole again). Streamed in 4-byte tokens (freezer + tail sync + `TailView`, DOM not included); *re-parse* = the previous approach, complete and parse the whole tail once at the final length.\n\n| last block | size | tokens | full renders | incremental updates | **µs/token** mean / p99 | re-parse µs/update at that size |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    let mut s = String::from("### What bounds the rest of the tail\n\nEvery top-level block is frozen once a blank line and the next block's first line follow it, so the tail is the last block. A list, table, paragraph or block quote there is kept *open*: finished items/rows (a paragraph's settled segments, cut before a space once nothing in them can pair with later text; a quote's finished content blocks) are parsed once and appended to the DOM, only the item, row or segment being written is re-parsed per token (a lazy line, a definition, another block or a change of looseness renders the tail whole again). Streamed in 4-byte tokens (freezer + tail sync + `TailView`, DOM not included); *re-parse* = the previous approach, complete and parse the whole tail once at the final length.\n\n| last block | size | tokens | full renders | incremental updates | **µs/token** mean / p99 | re-parse µs/update at that size |\n|---|---:|---:|---:|---:|---:|---:|\n");
     let list = |n: usize| -> String {
         (0..n)
             .map(|i| format!("{}. item {i} with **bold** and `code`\n", i + 1))
@@ -134,11 +134,17 @@ fn tail_bound_section() -> String {
     let paragraph = |n: usize| -> String {
         "A long paragraph with *emphasis* and [links](https://example.com). ".repeat(n)
     };
-    let shapes: [(&str, &Generator, [usize; 2]); 4] = [
+    let quote = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("> Point {i} has **bold** and `code`,\n> and a second line.\n>\n"))
+            .collect()
+    };
+    let shapes: [(&str, &Generator, [usize; 2]); 5] = [
         ("tight list", &list, [50, 400]),
         ("loose list", &loose, [50, 400]),
         ("table", &table, [50, 400]),
         ("paragraph", &paragraph, [20, 150]),
+        ("block quote", &quote, [20, 150]),
     ];
     for (name, make, sizes) in shapes {
         for n in sizes {

@@ -4,7 +4,7 @@
  * spans appear only once the fence closes, the label, Copy (clipboard) and wrap toggle work,
  * and math renders as MathML.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
 import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
@@ -218,24 +218,11 @@ test('a streamed long paragraph keeps its settled text in place; finished blocks
   // Count how often a settled `<strong>` (the 10th sentence's) is removed while the answer
   // streams: re-rendering the paragraph per update would remove it at every later update (the
   // 30 sentences after it); kept open, it stays until the paragraph is frozen into a block.
-  await page.evaluate(() => {
-    const w = window as unknown as { __removedStrong: number };
-    w.__removedStrong = 0;
-    new MutationObserver((records) => {
-      for (const record of records) {
-        for (const node of record.removedNodes) {
-          if (!(node instanceof Element)) continue;
-          w.__removedStrong += [node, ...node.querySelectorAll('strong')].filter(
-            (n) => n.matches('strong') && n.textContent === 'bold 10',
-          ).length;
-        }
-      }
-    }).observe(document.body, { subtree: true, childList: true });
-  });
+  const removals = await countRemovals(page, 'strong', 'bold 10');
   const answer = await chat.send(question);
   await chat.waitForDone(answer);
 
-  const removed = await page.evaluate(() => (window as unknown as { __removedStrong: number }).__removedStrong);
+  const removed = await removals();
   expect(removed).toBeGreaterThanOrEqual(1); // the freeze
   expect(removed).toBeLessThanOrEqual(5);
   const markdown = chat.markdown(answer);
@@ -249,3 +236,51 @@ test('a streamed long paragraph keeps its settled text in place; finished blocks
   await expect(grouped.nth(1)).toHaveText('Short paragraph 1.');
   await expect(grouped.last()).toContainText(`Sentence ${sentences} has bold ${sentences} in it.`);
 });
+
+test('a streamed long block quote keeps its finished paragraphs in place', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  const points = 30;
+  const quote = Array.from({ length: points }, (_, i) => `> Point ${i + 1} has **bold ${i + 1}** in it.\n>`).join('\n');
+  const question = `Quote ${uniqueTag('quote')}\n\n${quote}\n> The end.\n`;
+
+  // Re-rendering the quote per update would remove the 10th paragraph's `<strong>` at every
+  // update after it; kept open, the quote's finished paragraphs are mounted once.
+  const removals = await countRemovals(page, 'strong', 'bold 10');
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+
+  const removed = await removals();
+  expect(removed).toBeGreaterThanOrEqual(1); // the freeze
+  expect(removed).toBeLessThanOrEqual(5);
+  const quoted = chat.markdown(answer).locator('blockquote');
+  await expect(quoted).toHaveCount(1);
+  await expect(quoted.locator(':scope > p')).toHaveCount(points + 1);
+  await expect(quoted.locator('strong').last()).toHaveText(`bold ${points}`);
+});
+
+/**
+ * Starts counting how often an element matching `selector` whose text is `text` leaves the
+ * page (itself or inside a removed subtree); returns a function that reads the count.
+ */
+async function countRemovals(page: Page, selector: string, text: string): Promise<() => Promise<number>> {
+  await page.evaluate(
+    ([selector, text]) => {
+      const w = window as unknown as { __removals: number };
+      w.__removals = 0;
+      new MutationObserver((records) => {
+        for (const record of records) {
+          for (const node of record.removedNodes) {
+            if (!(node instanceof Element)) continue;
+            w.__removals += [node, ...node.querySelectorAll(selector)].filter(
+              (n) => n.matches(selector) && n.textContent === text,
+            ).length;
+          }
+        }
+      }).observe(document.body, { subtree: true, childList: true });
+    },
+    [selector, text],
+  );
+  return () => page.evaluate(() => (window as unknown as { __removals: number }).__removals);
+}

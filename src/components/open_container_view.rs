@@ -1,4 +1,4 @@
-//! The list, table or paragraph still being written at the end of a streaming answer:
+//! The list, table, paragraph or block quote still being written at the end of a streaming answer:
 //! finished items (rows, settled text segments) are mounted once and kept, only the one being
 //! written is re-rendered, so a long list costs the same per token at item 100 as at item 1
 //! (see `markdown::open_container`).
@@ -47,7 +47,7 @@ impl Default for ContainerSink {
     }
 }
 
-/// `<ul>`, `<ol>`, `<table>` or `<p>` whose children come from `sink`.
+/// `<ul>`, `<ol>`, `<table>`, `<p>` or `<blockquote>` whose children come from `sink`.
 #[component]
 pub fn OpenContainerView(shell: ContainerShell, sink: ContainerSink) -> impl IntoView {
     let children = move || {
@@ -69,5 +69,6 @@ pub fn OpenContainerView(shell: ContainerShell, sink: ContainerSink) -> impl Int
         }
         .into_any(),
         ContainerShell::Paragraph => view! { <p>{children()}</p> }.into_any(),
+        ContainerShell::BlockQuote => view! { <blockquote>{children()}</blockquote> }.into_any(),
     }
 }

@@ -62,7 +62,7 @@ enum PreviousLine {
 }
 
 /// Streaming Markdown splitter: frozen blocks plus an unfinished tail.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct IncrementalMarkdown {
     /// Everything pushed so far.
     source: String,

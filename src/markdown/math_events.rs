@@ -4,7 +4,8 @@
 //!   CommonMark reads `\(` as an escaped `(`, so pulldown-cmark reports text starting with
 //!   `(` right after a backslash; such an opener and its matching closer in the same inline
 //!   context are replaced by one math event holding the TeX between them, taken verbatim
-//!   from the source.
+//!   from the source line by line (a line break is a newline; what precedes a continuation
+//!   line's text, such as a quote's `>` marker, is not TeX).
 //! * Inline `$…$` whose closing `$` is directly followed by a digit stays text (Pandoc's
 //!   rule), so prices like `$5-$10` are not math. pulldown-cmark already refuses a closing
 //!   `$` after a space (`$5 and $10`).
@@ -80,6 +81,15 @@ impl<'a> MathEvents<'a> {
             && self.src.as_bytes()[range.start - 1] == b'\\'
     }
 
+    /// `at`, or the backslash right before it (text that starts with an escaped character).
+    fn escape_start(&self, at: usize) -> usize {
+        if at > 0 && self.src.as_bytes()[at - 1] == b'\\' {
+            at - 1
+        } else {
+            at
+        }
+    }
+
     /// The closer to look for when this text event opens bracket math.
     fn bracket_opener(&self, text: &str, range: &Range<usize>) -> Option<char> {
         if self.escaped(text, range, '(') {
@@ -98,20 +108,32 @@ impl<'a> MathEvents<'a> {
         let start = opener.1.start;
         let mut buffered = vec![opener];
         let mut depth = 0usize;
+        // The TeX of the lines before the current one, and where the current line's TeX
+        // begins (`None` right after a line break: at the next event).
+        let mut earlier_lines = String::new();
+        let mut line_start = Some(start + 1);
         while let Some((event, range)) = self.inner.next() {
             if range.end.saturating_sub(start) > MAX_BRACKET_MATH {
                 buffered.push((event, range));
                 break;
             }
+            // A line's first event may be an escaped character: its backslash is TeX too.
+            let line_from = *line_start.get_or_insert_with(|| self.escape_start(range.start));
             match &event {
                 // A closer inside emphasis that began after the opener is not its match
                 // (the pair would swallow the emphasis' start but not its end).
                 Event::Text(text) if depth == 0 && self.escaped(text, &range, closer) => {
-                    let tex = &self.src[start + 1..range.start - 1];
-                    let math = if closer == ')' {
-                        Event::InlineMath(CowStr::Borrowed(tex))
+                    let last_line = &self.src[line_from..range.start - 1];
+                    let tex = if earlier_lines.is_empty() {
+                        CowStr::Borrowed(last_line)
                     } else {
-                        Event::DisplayMath(CowStr::Borrowed(tex))
+                        earlier_lines.push_str(last_line);
+                        CowStr::Boxed(std::mem::take(&mut earlier_lines).into_boxed_str())
+                    };
+                    let math = if closer == ')' {
+                        Event::InlineMath(tex)
+                    } else {
+                        Event::DisplayMath(tex)
                     };
                     let after = &text[closer.len_utf8()..];
                     if !after.is_empty() {
@@ -119,6 +141,12 @@ impl<'a> MathEvents<'a> {
                         self.ready.push_back((rest, range.start + 1..range.end));
                     }
                     return (math, start - 1..range.start + 1);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    let newline = self.src[range.clone()].find('\n').unwrap_or(0);
+                    earlier_lines.push_str(&self.src[line_from..range.start + newline]);
+                    earlier_lines.push('\n');
+                    line_start = None;
                 }
                 Event::Start(tag) if is_inline(tag) => depth += 1,
                 Event::End(_) if depth > 0 => depth -= 1,
@@ -180,6 +208,12 @@ mod tests {
             [(true, "\nx *y* z\n".to_string())]
         );
         assert_eq!(math("\\(a*b*c\\) and \\(d\\)").len(), 2);
+        // Across lines of a quote or list item, the markers before each line are not TeX.
+        assert_eq!(
+            math("> \\[ a +\n> \\{b\\} \\]"),
+            [(true, " a +\n\\{b\\} ".to_string())]
+        );
+        assert_eq!(math("- \\(x\n  = y\\)"), [(false, "x\n= y".to_string())]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Open containers: a list, a table or a paragraph at the end of the streaming tail whose
-//! finished children (items, rows, settled inline segments) are rendered once and appended,
-//! while only the child still being written is re-rendered per update (see
-//! [`super::open_list`], [`super::open_table`], [`super::open_paragraph`]).
+//! Open containers: a list, a table, a paragraph or a block quote at the end of the streaming
+//! tail whose finished children (items, rows, settled inline segments, content blocks) are
+//! rendered once and appended, while only the child still being written is re-rendered per
+//! update (see [`super::open_list`], [`super::open_table`], [`super::open_paragraph`],
+//! [`super::open_quote`]).
 //!
 //! Entering open mode is verified: the nodes before the container plus the assembled
 //! container must equal the full parse of the tail that [`super::TailView`] just made. Every
@@ -9,10 +10,14 @@
 //! a list turned loose, an unusual line) makes the view render the tail whole again.
 
 use super::open_list::{is_thematic_break, list_marker, GrowingList};
-use super::open_paragraph::{join_inline, last_paragraph_start, GrowingParagraph};
+use super::open_paragraph::{
+    join_inline, last_block_start, last_paragraph_start, GrowingParagraph,
+};
+use super::open_quote::GrowingQuote;
 use super::open_table::GrowingTable;
 use super::table_heal::{cell_count, is_valid_delimiter_row};
 use super::tree::{parse_to_nodes, MdNode, MdTag};
+use pulldown_cmark::Tag;
 
 /// The element that holds an open container's children.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +36,8 @@ pub enum ContainerShell {
     },
     /// `<p>`; children are inline nodes.
     Paragraph,
+    /// `<blockquote>`; children are blocks.
+    BlockQuote,
 }
 
 /// An open container as first rendered.
@@ -41,7 +48,7 @@ pub struct OpenContainer {
     /// The finished children.
     pub closed: Vec<MdNode>,
     /// The child still being written (0 or 1 node; a paragraph's live segment may hold
-    /// several inline nodes).
+    /// several inline nodes, a quote's unfinished content several blocks).
     pub live: Vec<MdNode>,
 }
 
@@ -63,23 +70,24 @@ pub(crate) enum GrowingContainer {
     Table(GrowingTable),
     /// A paragraph.
     Paragraph(GrowingParagraph),
+    /// A block quote.
+    Quote(GrowingQuote),
 }
 
 impl GrowingContainer {
     /// Tries open mode for `tail`, whose full display parse is `full`. Returns the state, the
     /// nodes before the container and the container.
     pub(crate) fn start(tail: &str, full: &[MdNode]) -> Option<(Self, Vec<MdNode>, OpenContainer)> {
-        let ends_in_paragraph = matches!(
-            full.last(),
+        let (mut growing, container_start) = match full.last() {
             Some(MdNode::Element {
                 tag: MdTag::Paragraph,
                 ..
-            })
-        );
-        let (mut growing, container_start) = if ends_in_paragraph {
-            find_paragraph(tail)?
-        } else {
-            find_table(tail).or_else(|| find_list(tail))?
+            }) => find_paragraph(tail)?,
+            Some(MdNode::Element {
+                tag: MdTag::BlockQuote,
+                ..
+            }) => find_quote(tail)?,
+            _ => find_table(tail).or_else(|| find_list(tail))?,
         };
         let step = growing.advance(tail, true)?;
         let shell = match &growing {
@@ -88,6 +96,7 @@ impl GrowingContainer {
             },
             GrowingContainer::List(_) => list_shell(&parse_to_nodes(&tail[container_start..]))?,
             GrowingContainer::Paragraph(_) => ContainerShell::Paragraph,
+            GrowingContainer::Quote(_) => ContainerShell::BlockQuote,
         };
         let prefix = parse_to_nodes(&tail[..container_start]);
         let open = OpenContainer {
@@ -111,6 +120,7 @@ impl GrowingContainer {
             GrowingContainer::List(list) => list.feed(tail, first).ok(),
             GrowingContainer::Table(table) => table.feed(tail).ok(),
             GrowingContainer::Paragraph(paragraph) => paragraph.feed(tail).ok(),
+            GrowingContainer::Quote(quote) => quote.feed(tail).ok(),
         }
     }
 }
@@ -152,6 +162,10 @@ pub fn assemble(shell: &ContainerShell, closed: &[MdNode], live: &[MdNode]) -> M
             tag: MdTag::Paragraph,
             children,
         },
+        ContainerShell::BlockQuote => MdNode::Element {
+            tag: MdTag::BlockQuote,
+            children,
+        },
     }
 }
 
@@ -162,6 +176,12 @@ fn find_paragraph(tail: &str) -> Option<(GrowingContainer, usize)> {
         GrowingContainer::Paragraph(GrowingParagraph::new(start)),
         start,
     ))
+}
+
+/// The tail's last block when it is a top-level block quote.
+fn find_quote(tail: &str) -> Option<(GrowingContainer, usize)> {
+    let start = last_block_start(tail, |tag| matches!(tag, Tag::BlockQuote(_)))?;
+    Some((GrowingContainer::Quote(GrowingQuote::new(start)), start))
 }
 
 /// The last table header (a line with `|` followed by a complete, matching delimiter row).

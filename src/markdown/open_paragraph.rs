@@ -35,6 +35,10 @@ const RETRY_CUT_AFTER_BYTES: usize = 48;
 /// closer (or, for `|`, make a table); a segment holding one is not cut off.
 const UNSETTLED: &[char] = &['*', '_', '~', '`', '$', '[', ']', '<', '|', '\\'];
 
+/// Markers that, in the TeX of bracket math (read as Markdown before it is paired), could
+/// still pair with later text.
+const UNSETTLED_IN_TEX: &[char] = &['*', '_', '~', '`', '$', '[', ']', '<'];
+
 /// The dummy word a later segment is parsed behind.
 const DUMMY: &str = "x";
 
@@ -100,8 +104,11 @@ impl GrowingParagraph {
         if !balanced_brackets {
             return None;
         }
+        // `\(…\)` / `\[…\]` are paired after the parse: their TeX was read as Markdown, so
+        // a marker in it may still pair with later text (a `$` or a backtick first of all).
+        let bracket_math = prefix.contains("\\(") || prefix.contains("\\[");
         let nodes = self.segment(&self.source(prefix)).ok()?;
-        is_settled(&nodes).then_some((cut, nodes))
+        is_settled(&nodes, bracket_math).then_some((cut, nodes))
     }
 
     /// The Markdown the live segment's `text` is parsed as.
@@ -148,13 +155,15 @@ fn cut_point(text: &str) -> Option<usize> {
         .find(|&i| bytes[i] == b' ' && !bytes[i - 1].is_ascii_whitespace())
 }
 
-/// Whether no text in `nodes` could still be paired with a later closer.
-fn is_settled(nodes: &[MdNode]) -> bool {
+/// Whether no text in `nodes` could still be paired with a later closer (nor, when
+/// `bracket_math`, a marker in the TeX of math that may be `\(…\)` / `\[…\]`).
+fn is_settled(nodes: &[MdNode], bracket_math: bool) -> bool {
     nodes.iter().all(|node| match node {
         MdNode::Text(text) => !text.contains(UNSETTLED),
+        MdNode::Math { tex, .. } => !bracket_math || !tex.contains(UNSETTLED_IN_TEX),
         MdNode::Element { children, .. }
         | MdNode::Link { children, .. }
-        | MdNode::Heading { children, .. } => is_settled(children),
+        | MdNode::Heading { children, .. } => is_settled(children, bracket_math),
         MdNode::Image { alt, .. } => !alt.contains(UNSETTLED),
         // Tail completion counts backtick runs from the segment's start: a code span holding
         // backticks would be read differently once cut off.
@@ -165,13 +174,18 @@ fn is_settled(nodes: &[MdNode]) -> bool {
 
 /// Offset of the tail's last top-level block when it is a paragraph.
 pub(crate) fn last_paragraph_start(tail: &str) -> Option<usize> {
+    last_block_start(tail, |tag| matches!(tag, Tag::Paragraph))
+}
+
+/// Offset of the tail's last top-level block when `wanted` says yes to its tag.
+pub(crate) fn last_block_start(tail: &str, wanted: impl Fn(&Tag) -> bool) -> Option<usize> {
     let mut depth = 0usize;
     let mut start = None;
     for (event, range) in Parser::new_ext(tail, parser_options()).into_offset_iter() {
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
-                    start = matches!(tag, Tag::Paragraph).then_some(range.start);
+                    start = wanted(&tag).then_some(range.start);
                 }
                 depth += 1;
             }
@@ -210,7 +224,9 @@ mod tests {
     #[test]
     fn open_openers_are_not_settled() {
         let settled = |text: &str| match parse_to_nodes(text).as_slice() {
-            [crate::markdown::MdNode::Element { children, .. }] => is_settled(children),
+            [crate::markdown::MdNode::Element { children, .. }] => {
+                is_settled(children, text.contains("\\("))
+            }
             _ => panic!("not one paragraph: {text:?}"),
         };
         assert!(settled(
@@ -221,6 +237,10 @@ mod tests {
         assert!(!settled("a [link being typed"));
         assert!(!settled("price $5 and"));
         assert!(!settled("raw <span"));
+        // Bracket math's TeX was read as Markdown: a marker in it may still pair later.
+        assert!(settled("so \\(x + 1\\) and $y$"));
+        assert!(!settled("so \\(x`y\\) and"));
+        assert!(!settled("so \\(a *b\\) and"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! when finished. It is only ever applied to the tail, never to frozen
 //! blocks, and its output is only displayed, never stored.
 //!
+//! A block quote at the end is completed through its content ([`super::quote_tail`]).
 //! Fences and table rows are found with a line scan; everything else is
 //! completed in the tail's last inline run, which the parser finds
 //! ([`super::inline_run`]), so nothing is closed across a block boundary. With
@@ -23,6 +24,7 @@ use super::lines::{
     closes_fence, fence_opening, indent_columns, is_blank, is_list_item_line, may_become_closer,
     Fence,
 };
+use super::quote_tail::{requote, trailing_quote};
 use super::table_heal::{
     cell_count, delimiter_row, is_valid_delimiter_row, looks_like_delimiter_row,
 };
@@ -36,6 +38,11 @@ pub fn complete_tail(tail: &str) -> String {
 
 /// [`complete_tail`] for a parser with (`math`) or without `$` math.
 pub fn complete_tail_with(tail: &str, math: bool) -> String {
+    // A block quote at the end is completed through its content, like a tail of its own.
+    if let Some(quote) = trailing_quote(tail) {
+        let content = complete_tail_with(&quote.content, math);
+        return format!("{}{}", &tail[..quote.start], requote(&content));
+    }
     let mut fence = None;
     // Inside `$$` display math that began in the current paragraph.
     let mut in_display_math = false;
@@ -300,6 +307,18 @@ mod tests {
     #[test]
     fn fences_in_quotes_close_inside_the_quote() {
         assert_eq!(complete_tail("> ```\n> code"), "> ```\n> code\n> ```");
+    }
+
+    #[test]
+    fn a_quote_is_completed_through_its_content() {
+        assert_eq!(complete_tail("> a **b"), "> a **b**");
+        assert_eq!(
+            complete_tail("Intro.\n\n> | a | b |"),
+            "Intro.\n\n> | a | b |\n> | --- | --- |"
+        );
+        assert_eq!(complete_tail("> > x `y"), "> > x `y`");
+        // A lazy line leaves the quote to the line scan.
+        assert_eq!(complete_tail("> a\nb **c"), "> a\nb **c**");
     }
 
     #[test]

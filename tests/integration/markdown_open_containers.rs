@@ -1,6 +1,6 @@
-//! Open containers in the streaming tail: a list, table or paragraph at the end of the tail
-//! keeps its finished items/rows/settled segments and re-renders only the one being written
-//! (a block quote is rendered whole per update; its cases check that path). At every update of every
+//! Open containers in the streaming tail: a list, table, paragraph or block quote at the end of
+//! the tail keeps its finished items/rows/settled segments/content blocks and re-renders only
+//! the one being written. At every update of every
 //! stream (char by char and in random chunks) what the view shows must equal a full parse of
 //! the completed tail; and a long list or table must cost a bounded number of full renders.
 
@@ -72,6 +72,9 @@ const QUOTES: &[&str] = &[
     ">No space after the marker\n>and *emphasis\n> across* lines\n",
     "> 1. one\n> 2. two\n>\n>    still two\n> 3. three\n",
     "> $$\n> x^2\n> $$\n>\n> and \\(y\\)\n",
+    "> | a | b |\n> | --- | --- |\n> | 1 | **2** |\n>\n> after the table\n",
+    "> Inline \\(a +\n> b\\) math across lines, then ~~struck\n> text~~.\n",
+    "> > nested **bold\n> > still** nested\n>\n> outer\n",
 ];
 
 /// What the view shows, rebuilt from the updates exactly as the component applies them.
@@ -240,6 +243,9 @@ fn long_container(shape: &str, n: usize) -> String {
         "nested list" => (1..=n)
             .map(|i| format!("- Topic {i}\n  - detail one\n  - detail two\n"))
             .collect(),
+        "quote" => (1..=n)
+            .map(|i| format!("> Point {i} has **bold**, `code` and\n> a second line.\n>\n"))
+            .collect(),
         "paragraph" => (1..=n)
             .map(|i| {
                 format!("Sentence {i} has **bold**, `code` and a [link](https://x.example/{i}). ")
@@ -254,13 +260,14 @@ fn long_container(shape: &str, n: usize) -> String {
 }
 
 #[test]
-fn a_long_list_table_or_paragraph_is_not_re_rendered_per_token() {
+fn a_long_list_table_paragraph_or_quote_is_not_re_rendered_per_token() {
     for shape in [
         "tight list",
         "loose list",
         "nested list",
         "table",
         "paragraph",
+        "quote",
     ] {
         let short = long_container(shape, 30);
         let long = long_container(shape, 300);
