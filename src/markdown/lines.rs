@@ -85,6 +85,13 @@ pub(crate) fn is_list_item_line(line: &str) -> bool {
     list_marker_width(strip_up_to_three_spaces(line)).is_some()
 }
 
+/// Content column of a list item line (its indentation, marker and the spaces after it);
+/// `None` for any other line.
+pub(crate) fn item_content_column(line: &str) -> Option<usize> {
+    let stripped = strip_up_to_three_spaces(line);
+    list_marker_width(stripped).map(|width| line.len() - stripped.len() + width)
+}
+
 /// Recognizes a fence-opening line, possibly inside `>` quotes or list items.
 pub(crate) fn fence_opening(line: &str) -> Option<Fence> {
     let line = line.trim_end_matches(['\n', '\r']);

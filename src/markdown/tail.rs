@@ -21,8 +21,8 @@ use pulldown_cmark::Options;
 use super::inline_heal::{heal_inline, strip_trailing_markers};
 use super::inline_run::{tail_end, TailEnd};
 use super::lines::{
-    closes_fence, fence_opening, indent_columns, is_blank, is_list_item_line, may_become_closer,
-    Fence,
+    closes_fence, fence_opening, indent_columns, is_blank, is_list_item_line, item_content_column,
+    may_become_closer, Fence,
 };
 use super::quote_tail::{requote, trailing_quote};
 use super::table_heal::{
@@ -53,6 +53,8 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
     let mut row_starts: Vec<usize> = Vec::new();
     // Whether a list item line was seen (an indented line may then be item content, not code).
     let mut seen_list_item = false;
+    // Content column of the list item the current line may belong to (0: none).
+    let mut item_column = 0;
     for line in tail.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let is_last_incomplete = !line.ends_with('\n');
@@ -99,6 +101,11 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             in_display_math = false;
         }
         seen_list_item |= kind == LineKind::Starts;
+        if kind == LineKind::Starts {
+            item_column = item_content_column(line).unwrap_or(0);
+        } else if !is_blank(line) && indent_columns(line) < item_column {
+            item_column = 0;
+        }
         if math
             && !indented_code
             && !is_blank(line)
@@ -116,8 +123,12 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             in_display_math = false;
         } else if indented_code {
             segment_start = line_end;
-        } else if let Some(opening) = fence_opening(line) {
+        } else if let Some(mut opening) = fence_opening(line) {
             in_display_math = false;
+            // A fence on an item's continuation line is in that item and ends with it.
+            if opening.item_indent == 0 && item_column > 0 && !opening.quoted {
+                opening.item_indent = item_column;
+            }
             fence = Some(opening);
         } else {
             match kind {
@@ -302,6 +313,8 @@ mod tests {
         );
         let nodes = crate::markdown::parse_to_nodes(&complete_tail("1. one\n   ```\n   x\n"));
         assert_eq!(nodes.len(), 1, "no stray block after the list: {nodes:?}");
+        // Opened on the item's continuation line, the fence still ends with the item.
+        assert_eq!(complete_tail("1. one\n   ~~~\n2."), "1. one\n   ~~~\n2.");
     }
 
     #[test]
