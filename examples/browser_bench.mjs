@@ -161,8 +161,45 @@ async function measureBusyTime(browser, appUrl) {
   await page.waitForSelector(DONE, { timeout: 60_000 });
   const settled = await sample();
   const text = await page.locator(`${ANSWER} .markdown`).last().textContent();
+  const floor = await measureFloor(page, sample);
   await context.close();
-  return { samples, settled, renderedChars: text?.length ?? 0 };
+  return { samples, settled, renderedChars: text?.length ?? 0, floor };
+}
+
+/** How often the control run changes the page: the page's SSE merge gap (`merge_ms`). */
+const FLOOR_UPDATE_MS = 40;
+/** How long the control run lasts. */
+const FLOOR_MS = 10_000;
+
+/**
+ * The control for run A: the same page (the finished answer, its styles, its scroll
+ * following) changed the least a streaming update can change it — one word appended to the
+ * answer's last block every `FLOOR_UPDATE_MS` — with no Markdown, no reactive graph, no
+ * network. What this costs is the browser's own price per update on this machine, which no
+ * renderer can go below at that cadence.
+ */
+async function measureFloor(page, sample) {
+  await sleep(500);
+  const before = await sample();
+  await page.evaluate(
+    ([selector, every, duration]) =>
+      new Promise((done) => {
+        const blocks = document.querySelectorAll(`${selector} .markdown > *`);
+        const target = blocks[blocks.length - 1];
+        const timer = setInterval(() => target.append(' word'), every);
+        setTimeout(() => {
+          clearInterval(timer);
+          done();
+        }, duration);
+      }),
+    [ANSWER, FLOOR_UPDATE_MS, FLOOR_MS],
+  );
+  const after = await sample();
+  return {
+    share: (after.task - before.task) / (after.wall - before.wall),
+    script: (after.script - before.script) / (after.wall - before.wall),
+    layout: (after.layout - before.layout) / (after.wall - before.wall),
+  };
 }
 
 /** Run B: animation frames and long tasks while streaming. */
@@ -176,6 +213,13 @@ async function measureFrames(browser, appUrl) {
       requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
+    // One callback per batch of DOM changes (each render of the stream is one batch).
+    w.__updates = [];
+    new MutationObserver(() => w.__updates.push(performance.now())).observe(document, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
     try {
       new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) w.__longTasks.push([entry.startTime, entry.duration]);
@@ -189,7 +233,11 @@ async function measureFrames(browser, appUrl) {
   const from = await page.evaluate(() => performance.now());
   await page.waitForSelector(DONE, { timeout: 120_000 });
   const to = await page.evaluate(() => performance.now());
-  const { frames, longTasks } = await page.evaluate(() => ({ frames: window.__frames, longTasks: window.__longTasks }));
+  const { frames, longTasks, updates } = await page.evaluate(() => ({
+    frames: window.__frames,
+    longTasks: window.__longTasks,
+    updates: window.__updates,
+  }));
   await context.close();
   const gaps = [];
   for (let i = 1; i < frames.length; i++) {
@@ -205,6 +253,7 @@ async function measureFrames(browser, appUrl) {
     longTasks: during.length,
     longestTask: Math.max(0, ...during.map(([, d]) => d)),
     seconds: (to - from) / 1000,
+    updates: updates.filter((at) => at >= from && at <= to).length,
   };
 }
 
@@ -317,7 +366,9 @@ function report({ busy, frames, load, sizes, browserVersion, load1 }) {
     '',
     `Last decile / first decile: **${ratio.toFixed(2)}×**. After the last token until \`done\` was shown: ${ms(tail, 0)} ms of main-thread time.`,
     '',
-    `Frames (separate run with a \`requestAnimationFrame\` recorder and a long-task observer, ${ms(frames.seconds, 1)} s of streaming): ${frames.frames} frames, **longest frame ${ms(frames.longestFrame)} ms**, p99 ${ms(frames.p99Frame)} ms, ${frames.slowFrames} frames over 50 ms; ${frames.longTasks} long tasks (> 50 ms), longest ${ms(frames.longestTask)} ms.`,
+    `Frames (separate run with a \`requestAnimationFrame\` recorder, a long-task observer and a \`MutationObserver\` counting batches of DOM changes, ${ms(frames.seconds, 1)} s of streaming): ${frames.frames} frames, **longest frame ${ms(frames.longestFrame)} ms**, p99 ${ms(frames.p99Frame)} ms, ${frames.slowFrames} frames over 50 ms; ${frames.longTasks} long tasks (> 50 ms), longest ${ms(frames.longestTask)} ms; ${ms(frames.updates / frames.seconds, 1)} DOM updates/s.`,
+    '',
+    `Floor (control, same page after the answer finished): appending one word to the answer's last block every ${FLOOR_UPDATE_MS} ms for ${FLOOR_MS / 1000} s — the least a streaming update can do, with the app's scroll following and no Markdown, reactive or network work — costs **${ms(busy.floor.share * 100, 2)} % of a core** here (script ${ms(busy.floor.script * 100, 2)} %, layout+style ${ms(busy.floor.layout * 100, 2)} %). That is the browser's own price for updating this page at that cadence on this machine (headless, software rendering), below which no renderer can go: what Sluice adds on top of it is **${ms((totalTask / wallAll - busy.floor.share) * 100, 2)} points** (streaming total minus floor).${busy.floor.share > 0.03 ? ' The 3 % goal is below the floor here.' : ''}`,
     '',
     '### First load',
     '',

@@ -215,16 +215,10 @@ test('a streamed long paragraph keeps its settled text in place; finished blocks
   const shortParagraphs = Array.from({ length: 20 }, (_, i) => `Short paragraph ${i + 1}.`).join('\n\n');
   const question = `Prose ${uniqueTag('prose')}\n\n${shortParagraphs}\n\n${paragraph}\n`;
 
-  // Count how often a settled `<strong>` (the 10th sentence's) is removed while the answer
-  // streams: re-rendering the paragraph per update would remove it at every later update (the
-  // 30 sentences after it); kept open, it stays until the paragraph is frozen into a block.
-  const removals = await countRemovals(page, 'strong', 'bold 10');
-  const answer = await chat.send(question);
-  await chat.waitForDone(answer);
-
-  const removed = await removals();
-  expect(removed).toBeGreaterThanOrEqual(1); // the freeze
-  expect(removed).toBeLessThanOrEqual(5);
+  // Re-rendering the paragraph per update would remove the 10th sentence's `<strong>` at
+  // every later update (the 30 sentences after it); kept open, it stays until the paragraph is
+  // frozen into a block.
+  const answer = await sendKeepingBold10(page, chat, question);
   const markdown = chat.markdown(answer);
   await expect(markdown.locator('strong')).toHaveCount(sentences);
   await expect(markdown.locator('strong').last()).toHaveText(`bold ${sentences}`);
@@ -247,18 +241,27 @@ test('a streamed long block quote keeps its finished paragraphs in place', async
 
   // Re-rendering the quote per update would remove the 10th paragraph's `<strong>` at every
   // update after it; kept open, the quote's finished paragraphs are mounted once.
-  const removals = await countRemovals(page, 'strong', 'bold 10');
-  const answer = await chat.send(question);
-  await chat.waitForDone(answer);
-
-  const removed = await removals();
-  expect(removed).toBeGreaterThanOrEqual(1); // the freeze
-  expect(removed).toBeLessThanOrEqual(5);
+  const answer = await sendKeepingBold10(page, chat, question);
   const quoted = chat.markdown(answer).locator('blockquote');
   await expect(quoted).toHaveCount(1);
   await expect(quoted.locator(':scope > p')).toHaveCount(points + 1);
   await expect(quoted.locator('strong').last()).toHaveText(`bold ${points}`);
 });
+
+/**
+ * Sends `question` and waits until its answer is done, checking that the `<strong>` reading
+ * "bold 10" left the page at least once (when its block was frozen) and at most 5 times while
+ * the answer streamed. Returns the answer.
+ */
+async function sendKeepingBold10(page: Page, chat: ChatPage, question: string) {
+  const removals = await countRemovals(page, 'strong', 'bold 10');
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+  const removed = await removals();
+  expect(removed).toBeGreaterThanOrEqual(1); // the freeze
+  expect(removed).toBeLessThanOrEqual(5);
+  return answer;
+}
 
 /**
  * Starts counting how often an element matching `selector` whose text is `text` leaves the

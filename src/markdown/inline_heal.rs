@@ -8,7 +8,11 @@
 //! half-typed link keeps just its text, a half-typed image disappears,
 //! dangling `[` are dropped, and finally open code spans, math and emphasis
 //! are closed in reverse order (a bare opener with nothing after it is
-//! dropped instead, and so is a lone trailing `$`).
+//! dropped instead, and so is a lone trailing `$`). A cut never changes the
+//! blocks around it: text first on its line does not move right (into an
+//! item or code), and a line left without content keeps an invisible
+//! zero-width space (an emptied `- ` under a paragraph would be a setext
+//! underline).
 
 use super::emphasis::{handle_delimiter_run, Opener, OpenerStack};
 use super::math_heal::{MathScanner, MathSpan, OpenMath};
@@ -70,21 +74,32 @@ pub(crate) fn heal_inline(segment: &str, math: bool) -> String {
     for _ in 0..MAX_PASSES {
         match scan(&text, math) {
             Repair::HalfTypedLink { pos, text: visible } => {
-                let kept = format!("{}{}", &text[..pos], &text[visible]);
+                let mut visible = &text[visible];
+                if first_on_line(&text, pos) {
+                    // As for a dangling `[`: the text must not move further right.
+                    visible = visible.trim_start_matches([' ', '\t']);
+                }
+                let mut kept = text[..pos].to_string();
+                hold_line(&mut kept, visible);
+                kept.push_str(visible);
                 text = strip_trailing_markers(&kept).to_string();
             }
             Repair::Remove { bytes, truncate_at } => {
                 let end = truncate_at.unwrap_or(text.len());
                 let mut kept = String::with_capacity(end);
                 let mut from = 0;
-                for doomed in bytes.iter().map(|pos| bracket_span(&text, *pos)) {
-                    if doomed.start >= end {
+                for &pos in &bytes {
+                    if pos >= end {
                         break;
                     }
-                    kept.push_str(&text[from..doomed.start]);
-                    from = doomed.end;
+                    kept.push_str(&text[from..pos]);
+                    from = pos + 1 + bracket_spaces(&kept, &text[pos + 1..end]);
+                    hold_line(&mut kept, &text[from..end]);
                 }
                 kept.push_str(&text[from.min(end)..end]);
+                if end < text.len() {
+                    hold_line(&mut kept, "");
+                }
                 text = strip_trailing_markers(&kept).to_string();
             }
             Repair::Close {
@@ -97,20 +112,42 @@ pub(crate) fn heal_inline(segment: &str, math: bool) -> String {
     text
 }
 
-/// The bytes to delete for a dangling `[` at `pos`: the bracket. First on its line, the
-/// spaces after it go too: deleting only the bracket would indent the line's text further,
-/// which can move it into a list item or make it code.
-fn bracket_span(text: &str, pos: usize) -> std::ops::Range<usize> {
-    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let first_on_line = text[line_start..pos]
-        .bytes()
-        .all(|b| b == b' ' || b == b'\t');
-    if !first_on_line {
-        return pos..pos + 1;
+/// How many spaces after a dangling `[` go with it, given the text `kept` before it (with
+/// earlier cuts made) and the text `after` it: none, unless the bracket is first on its line
+/// — deleting only the bracket would indent the line's text further, which can move it into
+/// a list item or make it code.
+fn bracket_spaces(kept: &str, after: &str) -> usize {
+    let line_start = kept.rfind('\n').map_or(0, |i| i + 1);
+    if !kept[line_start..].bytes().all(|b| b == b' ' || b == b'\t') {
+        return 0;
     }
-    let after = &text[pos + 1..];
-    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-    pos..pos + 1 + spaces
+    after.len() - after.trim_start_matches([' ', '\t']).len()
+}
+
+/// Invisible text that keeps a line's content when what was on it is cut: a zero-width
+/// space is no whitespace to CommonMark.
+const LINE_HOLDER: char = '\u{200B}';
+
+/// Called where text was cut from `kept`'s last line, with `after` the text that follows the
+/// cut: when the line is left with nothing but indentation and quote markers, holds it with
+/// [`LINE_HOLDER`]. An emptied line would change the blocks around it: `- [` becoming `- `
+/// turns the paragraph above into a setext heading, `1. [` an item into paragraph text, a
+/// line of its own a paragraph break.
+fn hold_line(kept: &mut String, after: &str) {
+    let line_start = kept.rfind('\n').map_or(0, |i| i + 1);
+    let rest = after.split('\n').next().unwrap_or("");
+    let blank = |part: &str| part.chars().all(|c| matches!(c, ' ' | '\t' | '>'));
+    if blank(&kept[line_start..]) && blank(rest) {
+        kept.push(LINE_HOLDER);
+    }
+}
+
+/// True when only spaces or tabs precede byte `pos` on its line.
+fn first_on_line(text: &str, pos: usize) -> bool {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..pos]
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t')
 }
 
 /// Appends closers for an open code or math span and open emphasis.

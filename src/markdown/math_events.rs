@@ -5,7 +5,8 @@
 //!   `(` right after a backslash; such an opener and its matching closer in the same inline
 //!   context are replaced by one math event holding the TeX between them, taken verbatim
 //!   from the source line by line (a line break is a newline; what precedes a continuation
-//!   line's text, such as a quote's `>` marker, is not TeX).
+//!   line's text, such as a quote's `>` marker, is not TeX). A code span, raw HTML or `$`
+//!   math crossing a line inside the pair makes it text: its line's start is not known.
 //! * Inline `$…$` whose closing `$` is directly followed by a digit stays text (Pandoc's
 //!   rule), so prices like `$5-$10` are not math. pulldown-cmark already refuses a closing
 //!   `$` after a space (`$5 and $10`).
@@ -148,6 +149,18 @@ impl<'a> MathEvents<'a> {
                     earlier_lines.push('\n');
                     line_start = None;
                 }
+                // A code span, raw HTML or `$` math across lines: where its continuation
+                // line's text starts (after a quote's `>` or an item's indentation) is not
+                // reported, so the TeX cannot be taken line by line; no math then.
+                Event::Code(_)
+                | Event::InlineHtml(_)
+                | Event::InlineMath(_)
+                | Event::DisplayMath(_)
+                    if self.src[range.clone()].contains('\n') =>
+                {
+                    buffered.push((event, range));
+                    break;
+                }
                 Event::Start(tag) if is_inline(tag) => depth += 1,
                 Event::End(_) if depth > 0 => depth -= 1,
                 Event::Start(_) | Event::End(_) => {
@@ -214,6 +227,9 @@ mod tests {
             [(true, " a +\n\\{b\\} ".to_string())]
         );
         assert_eq!(math("- \\(x\n  = y\\)"), [(false, "x\n= y".to_string())]);
+        // ... but a code span across those lines hides where the next line's TeX starts.
+        assert!(math("> \\[ a `b\n> c` \\]").is_empty());
+        assert_eq!(math("\\[ a `b c` \\]"), [(true, " a `b c` ".to_string())]);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! construct ([`UNSETTLED`]) has nothing left for later text to close, so later text cannot
 //! change it, and later text is parsed exactly as it would be after it. Segments are cut
 //! just before a space, so no delimiter run or entity straddles a cut and both sides see the
-//! same flanking (a space, or the paragraph's end, which CommonMark treats alike).
+//! same flanking (a space, or the paragraph's end, which CommonMark treats alike), and never
+//! after a line's first word (a `1.` or `+` there becomes an item once text follows it).
 //!
 //! Segments after the first are parsed behind a dummy word on the same line (`x` + text),
 //! so lines that cannot interrupt a paragraph (an indented line, `2.` numbering, a
@@ -147,12 +148,22 @@ impl GrowingParagraph {
     }
 }
 
-/// Where the last cut of `text` may go: just before a space that follows a non-space.
+/// Where the last cut of `text` may go: just before a space that follows a non-space, but
+/// not after a line's first word: a `1.` or `+` there is text until what follows it makes
+/// it a list item that interrupts the paragraph.
 fn cut_point(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    (1..bytes.len())
-        .rev()
-        .find(|&i| bytes[i] == b' ' && !bytes[i - 1].is_ascii_whitespace())
+    (1..bytes.len()).rev().find(|&i| {
+        bytes[i] == b' ' && !bytes[i - 1].is_ascii_whitespace() && !after_first_word(text, i)
+    })
+}
+
+/// True when `text[..at]` ends in the first word of its line.
+fn after_first_word(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    !text[line_start..at]
+        .trim_start_matches([' ', '\t'])
+        .contains([' ', '\t'])
 }
 
 /// Whether no text in `nodes` could still be paired with a later closer (nor, when
@@ -219,6 +230,9 @@ mod tests {
         assert_eq!(cut_point("one two  three"), Some(7));
         assert_eq!(cut_point("  lead"), None);
         assert_eq!(cut_point("word"), None);
+        // `1.` stays text only while nothing follows it on its line.
+        assert_eq!(cut_point("many words here\n1. <b>"), Some(10));
+        assert_eq!(cut_point("x\n+ b"), None);
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             && !is_blank(line)
             && indent_columns(line) >= 4;
         let kind = match classify(line) {
+            // A `***` line keeps its text either way (as code here, as a rule in an item).
+            LineKind::Ends if indented_code => LineKind::Ends,
             _ if indented_code => LineKind::Other,
             // A `|` line inside `$$` math is math (`|x|`), not a table row being typed.
             LineKind::Row if in_display_math => LineKind::Other,

@@ -563,6 +563,35 @@ fn tail_link_with_partial_url_shows_only_its_text() {
         "<p>See the docs</p>"
     );
     assert_eq!(render_tail("See [the docs]("), "<p>See the docs</p>");
+    // First on its line, the link's text does not move right into code or a list item.
+    assert_eq!(
+        render_tail("Intro\n\n [   the docs](http://par"),
+        "<p>Intro</p><p>the docs</p>"
+    );
+    assert_eq!(
+        complete_tail("- a\n\n [   b]"),
+        "- a\n\n b",
+        "the spaces inside the brackets go with the brackets"
+    );
+}
+
+#[test]
+fn tail_cut_syntax_never_empties_a_line() {
+    // `- ` alone under a paragraph would make it a setext heading; the item stays an item.
+    assert_eq!(
+        render_tail("Intro\n- ![a cat](https://ca"),
+        "<p>Intro</p><ul><li>\u{200B}</li></ul>"
+    );
+    // `1.` alone cannot interrupt a paragraph: the item being typed stays an item.
+    assert_eq!(
+        render_tail("Intro\n1. [\nlink text"),
+        "<p>Intro</p><ol><li>\u{200B}\nlink text</li></ol>"
+    );
+    // A bracket alone on its line does not split the paragraph in two.
+    assert_eq!(
+        render_tail("Intro\n[\nlink text"),
+        "<p>Intro\n\u{200B}\nlink text</p>"
+    );
 }
 
 #[test]

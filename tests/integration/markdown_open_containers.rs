@@ -77,6 +77,18 @@ const QUOTES: &[&str] = &[
     "> > nested **bold\n> > still** nested\n>\n> outer\n",
 ];
 
+/// Tails that marker-soup fuzzing found showing something else than the full parse mid-stream:
+/// a link being typed first on its line (its cut must not indent the line into an item or
+/// code), a `1.` that only becomes an item once text follows it (no cut after a line's first
+/// word), a code span across quote lines inside `\[…\]`, an indented `***` line.
+const FUZZ_FOUND: &[&str] = &[
+    "Intro\n\n [   the docs](https://x.example) and more\n",
+    "Start\n- a\n-    \n [ [a](https://x.example)  ] after\n",
+    "https://x.example> \n=== [a](https://x.example) #<https://x.example>  \n&amp;<https://x.example><https://x.example> words \n1.  <b>\n",
+    "> a \\[b `c\n> d` e \\] f\n",
+    "- <b>\n x\n\n    ***\n",
+];
+
 /// What the view shows, rebuilt from the updates exactly as the component applies them.
 #[derive(Default)]
 struct Shown {
@@ -201,7 +213,12 @@ fn stream_checking(text: &str, deltas: &[&str]) -> Counts {
 #[test]
 fn every_update_of_a_streamed_list_or_table_shows_the_full_parse() {
     let mut rng = StdRng::seed_from_u64(11);
-    for case in CASES.iter().chain(PARAGRAPHS).chain(QUOTES) {
+    for case in CASES
+        .iter()
+        .chain(PARAGRAPHS)
+        .chain(QUOTES)
+        .chain(FUZZ_FOUND)
+    {
         stream_checking(case, &char_deltas(case));
         for _ in 0..5 {
             stream_checking(case, &random_deltas(case, &mut rng, 12));
@@ -377,33 +394,44 @@ const PARAGRAPH_PIECES: &[&str] = &[
 /// the completed tail at every update. Tail completion finds the last inline run with the
 /// parser, so the live segment completed on its own reads as it does inside the whole tail.
 ///
-/// `SLUICE_FUZZ_SEED=N` explores other documents. Not every seed passes yet: 13 of seeds
-/// 1–300 find one mid-stream mismatch in their 1,000 documents (`\[…\]` math holding
-/// backticks, a half-typed link first on its line, a fence opened on a list item's
-/// continuation line; see ARCHITECTURE.md). The default seed guards what is fixed.
+/// Seeds 1–4 run by default (4,000 documents); `SLUICE_FUZZ_SEEDS=N` or `=A-B` explores
+/// others (all of 1–600 pass: a sweep takes about 12 minutes in release).
 #[test]
 fn random_paragraphs_show_the_full_parse_at_every_update() {
-    let seed: u64 = std::env::var("SLUICE_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(13);
-    let mut rng = StdRng::seed_from_u64(seed);
-    for _ in 0..1000 {
-        let mut text = String::from("Start ");
-        while text.len() < rng.random_range(150..600) {
-            let piece = PARAGRAPH_PIECES[rng.random_range(0..PARAGRAPH_PIECES.len())];
-            let line_is_blank = text
-                .rsplit('\n')
-                .next()
-                .is_some_and(|l| l.trim().is_empty());
-            if piece.contains('\n') && line_is_blank {
-                continue;
-            }
-            text.push_str(piece);
-            if rng.random_bool(0.6) {
-                text.push(' ');
-            }
+    for seed in fuzz_seeds() {
+        let mut rng = StdRng::seed_from_u64(seed);
+        for _ in 0..1000 {
+            let text = marker_soup(&mut rng);
+            stream_checking(&text, &random_deltas(&text, &mut rng, 6));
         }
-        stream_checking(&text, &random_deltas(&text, &mut rng, 6));
     }
+}
+
+/// The seeds `SLUICE_FUZZ_SEEDS` names (`N` or `A-B`), else 1–4.
+fn fuzz_seeds() -> std::ops::RangeInclusive<u64> {
+    let named = std::env::var("SLUICE_FUZZ_SEEDS").ok().and_then(|spec| {
+        let (from, to) = spec.split_once('-').unwrap_or((&spec, &spec));
+        Some(from.trim().parse().ok()?..=to.trim().parse().ok()?)
+    });
+    named.unwrap_or(1..=4)
+}
+
+/// One marker-soup document of 150–600 bytes.
+fn marker_soup(rng: &mut StdRng) -> String {
+    let mut text = String::from("Start ");
+    while text.len() < rng.random_range(150..600) {
+        let piece = PARAGRAPH_PIECES[rng.random_range(0..PARAGRAPH_PIECES.len())];
+        let line_is_blank = text
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
+        if piece.contains('\n') && line_is_blank {
+            continue;
+        }
+        text.push_str(piece);
+        if rng.random_bool(0.6) {
+            text.push(' ');
+        }
+    }
+    text
 }
