@@ -45,7 +45,8 @@ use super::anthropic_blocks::ContentBlocks;
 use super::anthropic_wire::{finish_reason, merge_usage, stream_error, usage_of};
 use super::event::{ProviderError, ProviderErrorKind, ProviderEvent};
 use super::openai_chat::{ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE, OVERSIZED_CHUNK_MESSAGE};
-use crate::sse::{SseDecoder, SseEvent, SseItem};
+use super::sse_wire::SseWire;
+use crate::sse::{SseDecoder, SseEvent};
 
 /// Provider name used in error sentences when none is given.
 const DEFAULT_DISPLAY_NAME: &str = "Anthropic";
@@ -114,41 +115,13 @@ impl AnthropicMessagesParser {
 
     /// Feeds the next chunk of the body (any split) and returns the events it completed.
     pub fn push_bytes(&mut self, bytes: &[u8]) -> Vec<ProviderEvent> {
-        let mut events = Vec::new();
-        // One decoder push per line end, so an oversized line is reported before the events
-        // after it, however the body was split.
-        for piece in bytes.split_inclusive(|&b| b == b'\n' || b == b'\r') {
-            if self.stopped() {
-                break;
-            }
-            let items = self.decoder.push(piece);
-            self.handle_items(items, false, &mut events);
-        }
-        events
+        self.push_body(bytes)
     }
 
     /// Ends the body: flushes an unterminated last event, emits the usage, and reports a stream
     /// that stopped before both `message_stop` and a stop reason as "stream ended early".
     pub fn finish(&mut self) -> Vec<ProviderEvent> {
-        let mut events = Vec::new();
-        if self.stopped() {
-            return events;
-        }
-        let items = self.decoder.finish();
-        self.handle_items(items, true, &mut events);
-        if !self.errored && !self.saw_stop {
-            if self.saw_finish {
-                self.emit_usage(&mut events);
-            } else {
-                self.fail(
-                    ProviderErrorKind::Protocol,
-                    ENDED_EARLY_MESSAGE,
-                    &mut events,
-                );
-            }
-        }
-        self.ended = true;
-        events
+        self.finish_body()
     }
 
     /// Whether `message_stop` was seen.
@@ -156,25 +129,48 @@ impl AnthropicMessagesParser {
         self.saw_stop
     }
 
-    /// Whether the parser will emit nothing more.
-    fn stopped(&self) -> bool {
-        self.saw_stop || self.errored || self.ended
+    /// The message's stop reason (first one only) and cumulative usage.
+    fn message_delta(&mut self, payload: &Value, events: &mut Vec<ProviderEvent>) {
+        if let Some(usage) = payload.get("usage") {
+            merge_usage(&mut self.usage, usage);
+        }
+        let stop_reason = payload
+            .get("delta")
+            .and_then(|delta| delta.get("stop_reason"))
+            .and_then(Value::as_str);
+        if let Some(reason) = stop_reason.filter(|_| !self.saw_finish) {
+            self.saw_finish = true;
+            events.push(ProviderEvent::Finish(finish_reason(reason)));
+        }
     }
 
-    /// Turns decoded SSE items into events, stopping at `message_stop` or the first error.
-    /// `at_end` means the items were flushed at the end of the body.
-    fn handle_items(&mut self, items: Vec<SseItem>, at_end: bool, events: &mut Vec<ProviderEvent>) {
-        for item in items {
-            if self.stopped() {
-                break;
-            }
-            if let SseItem::Event(event) = item {
-                self.handle_event(&event, at_end, events);
-            }
+    /// Emits the merged usage, once, if any arrived.
+    fn emit_usage(&mut self, events: &mut Vec<ProviderEvent>) {
+        if self.usage_sent {
+            return;
         }
-        if !self.stopped() && self.decoder.take_overflow() {
-            self.fail(ProviderErrorKind::Protocol, OVERSIZED_CHUNK_MESSAGE, events);
+        if let Some(usage) = &self.usage {
+            self.usage_sent = true;
+            events.push(ProviderEvent::Usage(usage_of(usage)));
         }
+    }
+
+    /// Emits the usage counted so far, then a protocol-level error, and stops.
+    fn fail(&mut self, kind: ProviderErrorKind, message: &str, events: &mut Vec<ProviderEvent>) {
+        self.emit_usage(events);
+        self.errored = true;
+        events.push(ProviderEvent::Error(ProviderError::new(kind, message)));
+    }
+}
+
+impl SseWire for AnthropicMessagesParser {
+    fn decoder(&mut self) -> &mut SseDecoder {
+        &mut self.decoder
+    }
+
+    /// Stops at `message_stop`, the first error or the end of the body.
+    fn stopped(&self) -> bool {
+        self.saw_stop || self.errored || self.ended
     }
 
     /// Parses one SSE event and routes it by name.
@@ -228,37 +224,21 @@ impl AnthropicMessagesParser {
         }
     }
 
-    /// The message's stop reason (first one only) and cumulative usage.
-    fn message_delta(&mut self, payload: &Value, events: &mut Vec<ProviderEvent>) {
-        if let Some(usage) = payload.get("usage") {
-            merge_usage(&mut self.usage, usage);
-        }
-        let stop_reason = payload
-            .get("delta")
-            .and_then(|delta| delta.get("stop_reason"))
-            .and_then(Value::as_str);
-        if let Some(reason) = stop_reason.filter(|_| !self.saw_finish) {
-            self.saw_finish = true;
-            events.push(ProviderEvent::Finish(finish_reason(reason)));
+    fn fail_oversized(&mut self, events: &mut Vec<ProviderEvent>) {
+        self.fail(ProviderErrorKind::Protocol, OVERSIZED_CHUNK_MESSAGE, events);
+    }
+
+    /// Complete without `message_stop` once a stop reason came: the usage is still emitted.
+    fn ended_unterminated(&mut self, events: &mut Vec<ProviderEvent>) {
+        if self.saw_finish {
+            self.emit_usage(events);
+        } else {
+            self.fail(ProviderErrorKind::Protocol, ENDED_EARLY_MESSAGE, events);
         }
     }
 
-    /// Emits the merged usage, once, if any arrived.
-    fn emit_usage(&mut self, events: &mut Vec<ProviderEvent>) {
-        if self.usage_sent {
-            return;
-        }
-        if let Some(usage) = &self.usage {
-            self.usage_sent = true;
-            events.push(ProviderEvent::Usage(usage_of(usage)));
-        }
-    }
-
-    /// Emits the usage counted so far, then a protocol-level error, and stops.
-    fn fail(&mut self, kind: ProviderErrorKind, message: &str, events: &mut Vec<ProviderEvent>) {
-        self.emit_usage(events);
-        self.errored = true;
-        events.push(ProviderEvent::Error(ProviderError::new(kind, message)));
+    fn mark_ended(&mut self) {
+        self.ended = true;
     }
 }
 

@@ -17,6 +17,7 @@ pub mod openai_responses;
 mod openai_responses_tools;
 mod openai_stream_error;
 pub mod parser;
+mod sse_wire;
 
 #[cfg(feature = "ssr")]
 pub mod anthropic;

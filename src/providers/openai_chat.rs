@@ -30,8 +30,9 @@ use serde_json::Value;
 use super::event::{ProviderError, ProviderErrorKind, ProviderEvent};
 use super::openai_chat_tools::ChatToolCalls;
 use super::openai_stream_error::stream_error;
+use super::sse_wire::SseWire;
 use crate::events::{FinishReason, Usage};
-use crate::sse::{SseDecoder, SseEvent, SseItem};
+use crate::sse::{SseDecoder, SseEvent};
 
 /// Message of the error emitted for a chunk that is not a JSON object.
 pub const MALFORMED_CHUNK_MESSAGE: &str = "malformed chunk from provider";
@@ -43,7 +44,7 @@ pub const OVERSIZED_CHUNK_MESSAGE: &str = "oversized chunk from provider";
 /// Incremental parser for one Chat Completions response body.
 #[derive(Debug, Default)]
 pub struct ChatCompletionsParser {
-    /// SSE framing of the body, fed with whatever chunks the network delivers.
+    /// SSE framing of the body, fed line by line so errors land at the same point for any split.
     decoder: SseDecoder,
     /// `data: [DONE]` arrived: the answer is complete and later bytes are ignored.
     saw_done: bool,
@@ -66,33 +67,13 @@ impl ChatCompletionsParser {
 
     /// Feeds the next chunk of the body (any split) and returns the events it completed.
     pub fn push_bytes(&mut self, bytes: &[u8]) -> Vec<ProviderEvent> {
-        let mut events = Vec::new();
-        if self.stopped() {
-            return events;
-        }
-        let items = self.decoder.push(bytes);
-        self.handle_items(items, false, &mut events);
-        events
+        self.push_body(bytes)
     }
 
     /// Ends the body: flushes an unterminated last event, then reports a stream that stopped
     /// before both `[DONE]` and a finish reason as `Error(Protocol, "stream ended early")`.
     pub fn finish(&mut self) -> Vec<ProviderEvent> {
-        let mut events = Vec::new();
-        if self.stopped() {
-            return events;
-        }
-        let items = self.decoder.finish();
-        self.handle_items(items, true, &mut events);
-        if !self.stopped() && !self.saw_finish {
-            self.fail(
-                ProviderErrorKind::Protocol,
-                ENDED_EARLY_MESSAGE,
-                &mut events,
-            );
-        }
-        self.ended = true;
-        events
+        self.finish_body()
     }
 
     /// Whether `data: [DONE]` was seen.
@@ -100,25 +81,51 @@ impl ChatCompletionsParser {
         self.saw_done
     }
 
-    /// Whether the parser will emit nothing more.
-    fn stopped(&self) -> bool {
-        self.saw_done || self.errored || self.ended
+    /// Emits the reasoning, text, refusal, tool-call fragments and first finish reason of
+    /// choice 0 (the finish ends every open tool call first).
+    fn handle_choice(&mut self, choice: &Value, events: &mut Vec<ProviderEvent>) {
+        let delta = choice.get("delta");
+        let field = |name: &str| {
+            delta
+                .and_then(|delta| delta.get(name))
+                .and_then(Value::as_str)
+                .filter(|text| !text.is_empty())
+        };
+        if let Some(reasoning) = field("reasoning_content").or_else(|| field("reasoning")) {
+            events.push(ProviderEvent::Reasoning(reasoning.to_string()));
+        }
+        if let Some(text) = field("content") {
+            events.push(ProviderEvent::Text(text.to_string()));
+        }
+        if let Some(refusal) = field("refusal") {
+            events.push(ProviderEvent::Refusal(refusal.to_string()));
+        }
+        if let Some(fragments) = delta.and_then(|delta| delta.get("tool_calls")) {
+            self.tool_calls.push(fragments, events);
+        }
+        let finish = choice.get("finish_reason").and_then(Value::as_str);
+        if let Some(reason) = finish.filter(|_| !self.saw_finish) {
+            self.saw_finish = true;
+            self.tool_calls.end_all(events);
+            events.push(ProviderEvent::Finish(FinishReason::from_openai(reason)));
+        }
     }
 
-    /// Turns decoded SSE items into events, stopping at `[DONE]` or the first error.
-    /// `at_end` means the items were flushed at the end of the body.
-    fn handle_items(&mut self, items: Vec<SseItem>, at_end: bool, events: &mut Vec<ProviderEvent>) {
-        for item in items {
-            if self.stopped() {
-                break;
-            }
-            if let SseItem::Event(event) = item {
-                self.handle_event(&event, at_end, events);
-            }
-        }
-        if !self.errored && self.decoder.take_overflow() {
-            self.fail(ProviderErrorKind::Protocol, OVERSIZED_CHUNK_MESSAGE, events);
-        }
+    /// Emits a protocol-level error and stops.
+    fn fail(&mut self, kind: ProviderErrorKind, message: &str, events: &mut Vec<ProviderEvent>) {
+        self.errored = true;
+        events.push(ProviderEvent::Error(ProviderError::new(kind, message)));
+    }
+}
+
+impl SseWire for ChatCompletionsParser {
+    fn decoder(&mut self) -> &mut SseDecoder {
+        &mut self.decoder
+    }
+
+    /// Stops at `[DONE]`, the first error or the end of the body.
+    fn stopped(&self) -> bool {
+        self.saw_done || self.errored || self.ended
     }
 
     /// Interprets one SSE event's data.
@@ -158,40 +165,19 @@ impl ChatCompletionsParser {
         }
     }
 
-    /// Emits the reasoning, text, refusal, tool-call fragments and first finish reason of
-    /// choice 0 (the finish ends every open tool call first).
-    fn handle_choice(&mut self, choice: &Value, events: &mut Vec<ProviderEvent>) {
-        let delta = choice.get("delta");
-        let field = |name: &str| {
-            delta
-                .and_then(|delta| delta.get(name))
-                .and_then(Value::as_str)
-                .filter(|text| !text.is_empty())
-        };
-        if let Some(reasoning) = field("reasoning_content").or_else(|| field("reasoning")) {
-            events.push(ProviderEvent::Reasoning(reasoning.to_string()));
-        }
-        if let Some(text) = field("content") {
-            events.push(ProviderEvent::Text(text.to_string()));
-        }
-        if let Some(refusal) = field("refusal") {
-            events.push(ProviderEvent::Refusal(refusal.to_string()));
-        }
-        if let Some(fragments) = delta.and_then(|delta| delta.get("tool_calls")) {
-            self.tool_calls.push(fragments, events);
-        }
-        let finish = choice.get("finish_reason").and_then(Value::as_str);
-        if let Some(reason) = finish.filter(|_| !self.saw_finish) {
-            self.saw_finish = true;
-            self.tool_calls.end_all(events);
-            events.push(ProviderEvent::Finish(FinishReason::from_openai(reason)));
+    fn fail_oversized(&mut self, events: &mut Vec<ProviderEvent>) {
+        self.fail(ProviderErrorKind::Protocol, OVERSIZED_CHUNK_MESSAGE, events);
+    }
+
+    /// Complete without `[DONE]` once choice 0 had a finish reason (some servers omit it).
+    fn ended_unterminated(&mut self, events: &mut Vec<ProviderEvent>) {
+        if !self.saw_finish {
+            self.fail(ProviderErrorKind::Protocol, ENDED_EARLY_MESSAGE, events);
         }
     }
 
-    /// Emits a protocol-level error and stops.
-    fn fail(&mut self, kind: ProviderErrorKind, message: &str, events: &mut Vec<ProviderEvent>) {
-        self.errored = true;
-        events.push(ProviderEvent::Error(ProviderError::new(kind, message)));
+    fn mark_ended(&mut self) {
+        self.ended = true;
     }
 }
 

@@ -34,13 +34,14 @@ use super::event::{ProviderError, ProviderErrorKind, ProviderEvent};
 use super::openai_chat::{ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE, OVERSIZED_CHUNK_MESSAGE};
 use super::openai_responses_tools::{ItemRef, ResponsesToolCalls};
 use super::openai_stream_error::stream_error;
+use super::sse_wire::SseWire;
 use crate::events::{FinishReason, Usage};
-use crate::sse::{SseDecoder, SseEvent, SseItem};
+use crate::sse::{SseDecoder, SseEvent};
 
 /// Incremental parser for one Responses API body.
 #[derive(Debug, Default)]
 pub struct ResponsesParser {
-    /// SSE framing of the body, fed with whatever chunks the network delivers.
+    /// SSE framing of the body, fed line by line so errors land at the same point for any split.
     decoder: SseDecoder,
     /// A terminal event (`response.completed` / `incomplete` / `failed`) arrived.
     terminated: bool,
@@ -60,28 +61,13 @@ impl ResponsesParser {
 
     /// Feeds the next chunk of the body (any split) and returns the events it completed.
     pub fn push_bytes(&mut self, bytes: &[u8]) -> Vec<ProviderEvent> {
-        let mut events = Vec::new();
-        if !self.stopped() {
-            let items = self.decoder.push(bytes);
-            self.handle_items(items, false, &mut events);
-        }
-        events
+        self.push_body(bytes)
     }
 
     /// Ends the body: flushes an unterminated last event, then reports a body that stopped
     /// before a terminal event as `Error(Protocol, "stream ended early")`.
     pub fn finish(&mut self) -> Vec<ProviderEvent> {
-        let mut events = Vec::new();
-        if self.stopped() {
-            return events;
-        }
-        let items = self.decoder.finish();
-        self.handle_items(items, true, &mut events);
-        if !self.stopped() {
-            self.fail(ENDED_EARLY_MESSAGE, &mut events);
-        }
-        self.ended = true;
-        events
+        self.finish_body()
     }
 
     /// Whether a terminal event (`response.completed`, `.incomplete` or `.failed`) was seen.
@@ -89,25 +75,69 @@ impl ResponsesParser {
         self.terminated
     }
 
-    /// Whether the parser will emit nothing more.
-    fn stopped(&self) -> bool {
-        self.terminated || self.errored || self.ended
+    /// A terminal event with an answer: ends open calls, then emits usage and the finish.
+    fn complete(&mut self, chunk: &Value, reason: FinishReason, events: &mut Vec<ProviderEvent>) {
+        self.terminated = true;
+        self.tool_calls.end_all(events);
+        if let Some(usage) = parse_usage(&chunk["response"]["usage"]) {
+            events.push(ProviderEvent::Usage(usage));
+        }
+        events.push(ProviderEvent::Finish(reason));
     }
 
-    /// Turns decoded SSE items into events, stopping at a terminal event or the first error.
-    /// `at_end` means the items were flushed at the end of the body.
-    fn handle_items(&mut self, items: Vec<SseItem>, at_end: bool, events: &mut Vec<ProviderEvent>) {
-        for item in items {
-            if self.stopped() {
-                break;
-            }
-            if let SseItem::Event(event) = item {
-                self.handle_event(&event, at_end, events);
-            }
-        }
-        if !self.stopped() && self.decoder.take_overflow() {
-            self.fail(OVERSIZED_CHUNK_MESSAGE, events);
-        }
+    /// Emits an error from the stream (or the generic upstream one) and stops.
+    fn report(&mut self, error: Option<ProviderError>, events: &mut Vec<ProviderEvent>) {
+        let error = error.unwrap_or_else(|| {
+            let kind = ProviderErrorKind::Upstream;
+            ProviderError::new(kind.clone(), kind.default_message())
+        });
+        self.errored = true;
+        events.push(ProviderEvent::Error(error));
+    }
+
+    /// Emits a protocol-level error and stops.
+    fn fail(&mut self, message: &str, events: &mut Vec<ProviderEvent>) {
+        self.report(
+            Some(ProviderError::new(ProviderErrorKind::Protocol, message)),
+            events,
+        );
+    }
+}
+
+/// Whether an item event is about a `function_call` item.
+fn is_function_call(chunk: &Value) -> bool {
+    chunk["item"]["type"].as_str() == Some("function_call")
+}
+
+/// Whether a terminal event's `response.output` holds a function call.
+fn has_function_call(chunk: &Value) -> bool {
+    chunk["response"]["output"]
+        .as_array()
+        .is_some_and(|output| {
+            output
+                .iter()
+                .any(|item| item["type"].as_str() == Some("function_call"))
+        })
+}
+
+/// Reads a Responses `usage` object; `None` for `null` or a non-object.
+fn parse_usage(usage: &Value) -> Option<Usage> {
+    usage.as_object()?;
+    Some(Usage {
+        input_tokens: usage["input_tokens"].as_u64().unwrap_or(0),
+        output_tokens: usage["output_tokens"].as_u64().unwrap_or(0),
+        reasoning_tokens: usage["output_tokens_details"]["reasoning_tokens"].as_u64(),
+    })
+}
+
+impl SseWire for ResponsesParser {
+    fn decoder(&mut self) -> &mut SseDecoder {
+        &mut self.decoder
+    }
+
+    /// Stops at a terminal event, the first error or the end of the body.
+    fn stopped(&self) -> bool {
+        self.terminated || self.errored || self.ended
     }
 
     /// Interprets one SSE event.
@@ -196,59 +226,18 @@ impl ResponsesParser {
         }
     }
 
-    /// A terminal event with an answer: ends open calls, then emits usage and the finish.
-    fn complete(&mut self, chunk: &Value, reason: FinishReason, events: &mut Vec<ProviderEvent>) {
-        self.terminated = true;
-        self.tool_calls.end_all(events);
-        if let Some(usage) = parse_usage(&chunk["response"]["usage"]) {
-            events.push(ProviderEvent::Usage(usage));
-        }
-        events.push(ProviderEvent::Finish(reason));
+    fn fail_oversized(&mut self, events: &mut Vec<ProviderEvent>) {
+        self.fail(OVERSIZED_CHUNK_MESSAGE, events);
     }
 
-    /// Emits an error from the stream (or the generic upstream one) and stops.
-    fn report(&mut self, error: Option<ProviderError>, events: &mut Vec<ProviderEvent>) {
-        let error = error.unwrap_or_else(|| {
-            let kind = ProviderErrorKind::Upstream;
-            ProviderError::new(kind.clone(), kind.default_message())
-        });
-        self.errored = true;
-        events.push(ProviderEvent::Error(error));
+    /// Without a terminal event the answer is incomplete.
+    fn ended_unterminated(&mut self, events: &mut Vec<ProviderEvent>) {
+        self.fail(ENDED_EARLY_MESSAGE, events);
     }
 
-    /// Emits a protocol-level error and stops.
-    fn fail(&mut self, message: &str, events: &mut Vec<ProviderEvent>) {
-        self.report(
-            Some(ProviderError::new(ProviderErrorKind::Protocol, message)),
-            events,
-        );
+    fn mark_ended(&mut self) {
+        self.ended = true;
     }
-}
-
-/// Whether an item event is about a `function_call` item.
-fn is_function_call(chunk: &Value) -> bool {
-    chunk["item"]["type"].as_str() == Some("function_call")
-}
-
-/// Whether a terminal event's `response.output` holds a function call.
-fn has_function_call(chunk: &Value) -> bool {
-    chunk["response"]["output"]
-        .as_array()
-        .is_some_and(|output| {
-            output
-                .iter()
-                .any(|item| item["type"].as_str() == Some("function_call"))
-        })
-}
-
-/// Reads a Responses `usage` object; `None` for `null` or a non-object.
-fn parse_usage(usage: &Value) -> Option<Usage> {
-    usage.as_object()?;
-    Some(Usage {
-        input_tokens: usage["input_tokens"].as_u64().unwrap_or(0),
-        output_tokens: usage["output_tokens"].as_u64().unwrap_or(0),
-        reasoning_tokens: usage["output_tokens_details"]["reasoning_tokens"].as_u64(),
-    })
 }
 
 impl crate::providers::StreamParser for ResponsesParser {

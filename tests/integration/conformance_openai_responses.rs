@@ -199,6 +199,22 @@ fn a_ten_megabyte_line_is_skipped_with_a_protocol_error() {
 }
 
 #[test]
+fn an_oversized_line_stops_the_stream_where_it_is_even_in_one_chunk() {
+    let huge = format!("data: {}\n\n", "x".repeat(sluice::sse::MAX_LINE_BYTES + 10));
+    let body = format!("{}{huge}{}", text_delta("a"), text_delta("late"));
+    let mut parser = ResponsesParser::new();
+    let mut events = parser.push_bytes(body.as_bytes());
+    events.extend(parser.finish());
+    assert_eq!(
+        events,
+        [
+            ProviderEvent::Text("a".into()),
+            ProviderEvent::Error(protocol_error(OVERSIZED_CHUNK_MESSAGE)),
+        ]
+    );
+}
+
+#[test]
 fn incomplete_maps_its_reason_and_reports_usage() {
     let usage = json!({"input_tokens": 3, "output_tokens": 16, "output_tokens_details": {"reasoning_tokens": 9}});
     for (reason, finish) in [

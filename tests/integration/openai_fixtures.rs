@@ -403,6 +403,37 @@ fn bytes_after_done_are_ignored() {
     assert!(outcome.errors.is_empty() && outcome.done);
 }
 
+/// Events the parser emits for `body` pushed in pieces of `piece` bytes (0: whole), finish
+/// included.
+fn events_in_pieces(body: &[u8], piece: usize) -> Vec<ProviderEvent> {
+    let mut parser = ChatCompletionsParser::new();
+    let mut events = Vec::new();
+    for chunk in body.chunks(if piece == 0 { body.len() } else { piece }) {
+        events.extend(parser.push_bytes(chunk));
+    }
+    events.extend(parser.finish());
+    events
+}
+
+#[test]
+fn an_oversized_line_stops_the_stream_at_the_same_point_for_any_split() {
+    // Events after the oversized line in the same network chunk are not emitted either: the
+    // error stops the stream where the line is, as when the chunks are split there.
+    let huge = format!("data: {}\n\n", "x".repeat(MAX_LINE_BYTES + 10));
+    let body = format!("{}{huge}{}", text_chunk("a"), text_chunk("late"));
+    let expected = [
+        ProviderEvent::Text("a".into()),
+        ProviderEvent::Error(protocol_error(OVERSIZED_CHUNK_MESSAGE)),
+    ];
+    for piece in [0, 1 << 16, 4096, 7] {
+        assert_eq!(
+            events_in_pieces(body.as_bytes(), piece),
+            expected,
+            "pieces of {piece}"
+        );
+    }
+}
+
 #[test]
 fn oversized_line_is_a_protocol_error_as_soon_as_it_overflows() {
     let mut parser = ChatCompletionsParser::new();
