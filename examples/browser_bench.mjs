@@ -12,7 +12,8 @@
 //   schedule, so each decile's time per token is the growth of the counter over that decile.
 //   A second, separately instrumented run records every animation frame (longest gap between
 //   frames while streaming) and long tasks; it is kept apart so its sampling loop does not
-//   count in the first run's busy time.
+//   count in the first run's busy time. Two controls: the finished page changed the least a
+//   streaming update can change it (the floor), and a bare page changed the same way.
 // * First load: wasm + js (+ css) gzipped sizes from target/site/pkg, and time to interactive
 //   on loopback = navigation start to the `data-hydrated` marker the app sets after hydration,
 //   over several cold loads (fresh browser context each).
@@ -202,6 +203,43 @@ async function measureFloor(page, sample) {
   };
 }
 
+/**
+ * The second control: a bare page (one paragraph, no app, no stylesheet) with the same
+ * change, one word appended every `FLOOR_UPDATE_MS` while the window follows the end. What
+ * this costs is the browser's price per update for any page on this machine, however small.
+ */
+async function measureBareFloor(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  await page.setContent('<!doctype html><html><body><p id="grow">Start</p></body></html>');
+  const sample = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return { wall: performance.now(), task: (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000 };
+  };
+  await sleep(500);
+  const before = await sample();
+  await page.evaluate(
+    ([every, duration]) =>
+      new Promise((done) => {
+        const target = document.getElementById('grow');
+        const timer = setInterval(() => {
+          target.append(' word');
+          window.scrollTo(0, document.body.scrollHeight);
+        }, every);
+        setTimeout(() => {
+          clearInterval(timer);
+          done();
+        }, duration);
+      }),
+    [FLOOR_UPDATE_MS, FLOOR_MS],
+  );
+  const after = await sample();
+  await context.close();
+  return (after.task - before.task) / (after.wall - before.wall);
+}
+
 /** Run B: animation frames and long tasks while streaming. */
 async function measureFrames(browser, appUrl) {
   const init = () => {
@@ -319,7 +357,7 @@ function writeSection(file, name, body) {
 const kib = (bytes) => (bytes / 1024).toFixed(1);
 const ms = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-function report({ busy, frames, load, sizes, browserVersion, load1 }) {
+function report({ busy, bare, frames, load, sizes, browserVersion, load1 }) {
   const rows = [];
   let totalTask = 0;
   let totalScript = 0;
@@ -368,7 +406,7 @@ function report({ busy, frames, load, sizes, browserVersion, load1 }) {
     '',
     `Frames (separate run with a \`requestAnimationFrame\` recorder, a long-task observer and a \`MutationObserver\` counting batches of DOM changes, ${ms(frames.seconds, 1)} s of streaming): ${frames.frames} frames, **longest frame ${ms(frames.longestFrame)} ms**, p99 ${ms(frames.p99Frame)} ms, ${frames.slowFrames} frames over 50 ms; ${frames.longTasks} long tasks (> 50 ms), longest ${ms(frames.longestTask)} ms; ${ms(frames.updates / frames.seconds, 1)} DOM updates/s.`,
     '',
-    `Floor (control, same page after the answer finished): appending one word to the answer's last block every ${FLOOR_UPDATE_MS} ms for ${FLOOR_MS / 1000} s — the least a streaming update can do, with the app's scroll following and no Markdown, reactive or network work — costs **${ms(busy.floor.share * 100, 2)} % of a core** here (script ${ms(busy.floor.script * 100, 2)} %, layout+style ${ms(busy.floor.layout * 100, 2)} %). That is the browser's own price for updating this page at that cadence on this machine (headless, software rendering), below which no renderer can go: what Sluice adds on top of it is **${ms((totalTask / wallAll - busy.floor.share) * 100, 2)} points** (streaming total minus floor).${busy.floor.share > 0.03 ? ' The 3 % goal is below the floor here.' : ''}`,
+    `Floor (control, same page after the answer finished): appending one word to the answer's last block every ${FLOOR_UPDATE_MS} ms for ${FLOOR_MS / 1000} s — the least a streaming update can do, with the app's scroll following and no Markdown, reactive or network work — costs **${ms(busy.floor.share * 100, 2)} % of a core** here (script ${ms(busy.floor.script * 100, 2)} %, layout+style ${ms(busy.floor.layout * 100, 2)} %). That is the browser's own price for updating this page at that cadence on this machine (headless, software rendering), below which no renderer can go: what Sluice adds on top of it is **${ms((totalTask / wallAll - busy.floor.share) * 100, 2)} points** (streaming total minus floor). A bare page (one paragraph, no app) changed the same way costs **${ms(bare * 100, 2)} %**: the browser's price for ${Math.round(1000 / FLOOR_UPDATE_MS)} updates a second of any page here.${busy.floor.share > 0.03 ? ' The 3 % goal is below the floor here.' : ''}${bare > 0.03 ? ' It is below even the bare page\'s cost.' : ''}`,
     '',
     '### First load',
     '',
@@ -400,7 +438,9 @@ async function main() {
     const busy = await measureBusyTime(browser, servers.appUrl);
     console.log('browser bench: streaming (frames), about 55 s');
     const frames = await measureFrames(browser, servers.appUrl);
-    const body = report({ busy, frames, load, sizes, browserVersion: browser.version(), load1 });
+    console.log('browser bench: bare-page control, about 11 s');
+    const bare = await measureBareFloor(browser);
+    const body = report({ busy, bare, frames, load, sizes, browserVersion: browser.version(), load1 });
     writeSection(out, 'browser', body);
     console.log(body);
   } finally {
