@@ -50,6 +50,7 @@ bench: build test-tools
 	ulimit -n "$$(ulimit -Hn)" && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
 	cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md
 	cargo run --release --no-default-features --features ssr --example markdownbench -- --out BENCHMARKS.md
+	bash tools/leptos-floor/measure.sh
 	node examples/browser_bench.mjs --out BENCHMARKS.md
 
 tools:

@@ -16,7 +16,9 @@
 //   streaming update can change it (the floor), and a bare page changed the same way.
 // * First load: wasm + js (+ css) gzipped sizes from target/site/pkg, and time to interactive
 //   on loopback = navigation start to the `data-hydrated` marker the app sets after hydration,
-//   over several cold loads (fresh browser context each).
+//   over several cold loads (fresh browser context each). If tools/leptos-floor/measure.sh
+//   has built the framework floor (a Leptos app with nothing of Sluice), its size is reported
+//   next to the bundle's, so the framework's share of the first load is known.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -337,7 +339,30 @@ function bundleSizes() {
     const bytes = readFileSync(path.join(pkg, file));
     return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   };
-  return { wasm: size('sluice.wasm'), js: size('sluice.js'), css: size('sluice.css') };
+  const floorPkg = 'tools/leptos-floor/target/pkg';
+  const floorFile = (file) => {
+    const bytes = readFileSync(path.join(floorPkg, file));
+    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  // Built by tools/leptos-floor/measure.sh (`make bench` runs it first); absent otherwise.
+  const floor = existsSync(path.join(floorPkg, 'leptos_floor.opt.wasm'))
+    ? { wasm: floorFile('leptos_floor.opt.wasm'), js: floorFile('leptos_floor.js') }
+    : null;
+  return { wasm: size('sluice.wasm'), js: size('sluice.js'), css: size('sluice.css'), floor };
+}
+
+/// The framework floor's row and what it leaves to Sluice, or a note that it was not built.
+function floorRows(sizes, gz) {
+  if (!sizes.floor) {
+    return ['', 'Framework floor not measured (run `tools/leptos-floor/measure.sh` first, as `make bench` does).'];
+  }
+  const { wasm, js } = sizes.floor;
+  const floorGz = wasm.gzip + js.gzip;
+  return [
+    `| framework floor: \`tools/leptos-floor\` wasm + js | ${kib(wasm.raw + js.raw)} | ${kib(floorGz)} |`,
+    '',
+    `The floor is a Leptos 0.8 app built the same way with only what every Sluice page uses (router, meta, a server function, a keyed list; its js is not minified, about 1 KiB more gzipped than cargo-leptos would ship): ${kib(floorGz)} KiB of the first load are the framework's, the other **${kib(gz - floorGz)} KiB** are Sluice's components, Markdown (pulldown-cmark with its entity table, the highlighter, the TeX converter), serde_json and the erased views' hydration copies.`,
+  ];
 }
 
 function writeSection(file, name, body) {
@@ -416,6 +441,7 @@ function report({ busy, bare, frames, load, sizes, browserVersion, load1 }) {
     `| sluice.js | ${kib(sizes.js.raw)} | ${kib(sizes.js.gzip)} |`,
     `| sluice.css | ${kib(sizes.css.raw)} | ${kib(sizes.css.gzip)} |`,
     `| **wasm + js** | ${kib(sizes.wasm.raw + sizes.js.raw)} | **${kib(gz)}** (goal ≤ 400) |`,
+    ...floorRows(sizes, gz),
     '',
     `Time to interactive on loopback (navigation start → \`data-hydrated\`, set when hydration finished), ${load.loads} cold loads in fresh browser contexts: **median ${ms(load.median, 0)} ms** (min ${ms(load.min, 0)}, max ${ms(load.max, 0)}); DOMContentLoaded median ${ms(load.domReadyMedian, 0)} ms.`,
   ].join('\n');
