@@ -333,25 +333,28 @@ async function measureFirstLoad(browser, appUrl, loads) {
   };
 }
 
-function bundleSizes() {
-  const pkg = 'target/site/pkg';
-  const size = (file) => {
-    const bytes = readFileSync(path.join(pkg, file));
-    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  };
-  const floorPkg = 'tools/leptos-floor/target/pkg';
-  const floorFile = (file) => {
-    const bytes = readFileSync(path.join(floorPkg, file));
-    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  };
-  // Built by tools/leptos-floor/measure.sh (`make bench` runs it first); absent otherwise.
-  const floor = existsSync(path.join(floorPkg, 'leptos_floor.opt.wasm'))
-    ? { wasm: floorFile('leptos_floor.opt.wasm'), js: floorFile('leptos_floor.js') }
-    : null;
-  return { wasm: size('sluice.wasm'), js: size('sluice.js'), css: size('sluice.css'), floor };
+// Raw and gzip -9 size of one file.
+function fileSize(dir, file) {
+  const bytes = readFileSync(path.join(dir, file));
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-/// The framework floor's row and what it leaves to Sluice, or a note that it was not built.
+function bundleSizes() {
+  const pkg = 'target/site/pkg';
+  // Built by tools/leptos-floor/measure.sh (`make bench` runs it first); absent otherwise.
+  const floorPkg = 'tools/leptos-floor/target/pkg';
+  const floor = existsSync(path.join(floorPkg, 'leptos_floor.opt.wasm'))
+    ? { wasm: fileSize(floorPkg, 'leptos_floor.opt.wasm'), js: fileSize(floorPkg, 'leptos_floor.js') }
+    : null;
+  return {
+    wasm: fileSize(pkg, 'sluice.wasm'),
+    js: fileSize(pkg, 'sluice.js'),
+    css: fileSize(pkg, 'sluice.css'),
+    floor,
+  };
+}
+
+// The framework floor's row and what it leaves to Sluice, or a note that it was not built.
 function floorRows(sizes, gz) {
   if (!sizes.floor) {
     return ['', 'Framework floor not measured (run `tools/leptos-floor/measure.sh` first, as `make bench` does).'];
