@@ -55,6 +55,9 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
     let mut seen_list_item = false;
     // Content column of the list item the current line may belong to (0: none).
     let mut item_column = 0;
+    // Whether the line before is paragraph text, which a plain line continues lazily (staying
+    // in the paragraph's list item however little it is indented).
+    let mut paragraph_open = false;
     for line in tail.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let is_last_incomplete = !line.ends_with('\n');
@@ -73,6 +76,7 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
                 segment_start = line_end;
             }
             previous_kind = LineKind::Other;
+            paragraph_open = false;
             line_start = line_end;
             continue;
         }
@@ -103,11 +107,22 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             in_display_math = false;
         }
         seen_list_item |= kind == LineKind::Starts;
+        let opening = fence_opening(line).filter(|_| !indented_code);
+        let lazy = paragraph_open && kind == LineKind::Other && opening.is_none();
         if kind == LineKind::Starts {
             item_column = item_content_column(line).unwrap_or(0);
-        } else if !is_blank(line) && indent_columns(line) < item_column {
+        } else if !is_blank(line) && !lazy && indent_columns(line) < item_column {
             item_column = 0;
         }
+        paragraph_open = !indented_code
+            && opening.is_none()
+            && match kind {
+                LineKind::Other => !is_blank(line),
+                LineKind::Starts => item_content_column(line)
+                    .and_then(|column| line.get(column..))
+                    .is_some_and(|content| !is_blank(content)),
+                _ => false,
+            };
         if math
             && !indented_code
             && !is_blank(line)
@@ -125,7 +140,7 @@ pub fn complete_tail_with(tail: &str, math: bool) -> String {
             in_display_math = false;
         } else if indented_code {
             segment_start = line_end;
-        } else if let Some(mut opening) = fence_opening(line) {
+        } else if let Some(mut opening) = opening {
             in_display_math = false;
             // A fence on an item's continuation line is in that item and ends with it.
             if opening.item_indent == 0 && item_column > 0 && !opening.quoted {
@@ -317,6 +332,14 @@ mod tests {
         assert_eq!(nodes.len(), 1, "no stray block after the list: {nodes:?}");
         // Opened on the item's continuation line, the fence still ends with the item.
         assert_eq!(complete_tail("1. one\n   ~~~\n2."), "1. one\n   ~~~\n2.");
+        // A lazy line (indented less than the item's content) stays in the item's paragraph,
+        // so a fence after it is still in the item (found by the marker-soup fuzz).
+        assert_eq!(complete_tail("- a\n b\n  ```\n- c"), "- a\n b\n  ```\n- c");
+        // Without a paragraph to continue, a less indented line does leave the item.
+        assert_eq!(
+            complete_tail("- a\n\n b\n  ```\n- c"),
+            "- a\n\n b\n  ```\n- c\n  ```"
+        );
     }
 
     #[test]
