@@ -317,3 +317,75 @@ async function trackRemovals(page: Page, text: string): Promise<() => Promise<{ 
   }, text);
   return () => page.evaluate(() => (window as unknown as { __removals: { live: (number | null)[]; frozen: number } }).__removals);
 }
+
+test('when the block being written changes kind, its new children never enter the old element', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  // Long paragraphs (kept open: their settled sentences are appended), each followed by a block
+  // that ends it: a list interrupting it, a table after a blank line, a quote; and after each
+  // of those a paragraph again. Each change of kind is a full render of the tail that replaces
+  // the open container's element.
+  const prose = (n: number) => Array.from({ length: 30 }, (_, i) => `Sentence ${i + 1} of part ${n} has **bold ${i + 1}** in it.`).join(' ');
+  const question = [
+    `Kinds ${uniqueTag('kinds')}`,
+    '',
+    prose(1),
+    ...Array.from({ length: 10 }, (_, i) => `- item ${i + 1} of **the** list`),
+    '',
+    prose(2),
+    '',
+    '| a | b |',
+    '|---|---|',
+    '| 1 | 2 |',
+    '| 3 | 4 |',
+    '',
+    prose(3),
+    '',
+    '> quoted line one',
+    '> quoted line two',
+    '',
+    prose(4),
+    '',
+  ].join('\n');
+
+  // Every child the answer's Markdown gets must fit the element it is added to: a list
+  // receives items only, a table body rows only, a paragraph inline content only. A view that
+  // fed a new container's children to the old element (list items into the `<p>` being
+  // replaced, say) shows up here even though it is never painted.
+  await page.evaluate(() => {
+    const w = window as unknown as { __misplaced: string[] };
+    w.__misplaced = [];
+    const blocks = new Set(['P', 'LI', 'UL', 'OL', 'TABLE', 'THEAD', 'TBODY', 'TR', 'BLOCKQUOTE', 'PRE', 'DIV', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HR']);
+    const fits = (parent: string, child: string) => {
+      if (parent === 'UL' || parent === 'OL') return child === 'LI';
+      if (parent === 'TBODY') return child === 'TR';
+      if (parent === 'P') return !blocks.has(child);
+      if (parent === 'BLOCKQUOTE') return child !== 'LI' && child !== 'TR';
+      return true;
+    };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        const parent = record.target;
+        if (!(parent instanceof Element) || !parent.closest('.markdown')) continue;
+        for (const node of record.addedNodes) {
+          if (node instanceof Element && !fits(parent.tagName, node.tagName)) {
+            w.__misplaced.push(`${node.tagName} in ${parent.tagName}`);
+          }
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  const answer = await chat.send(question);
+  await chat.waitForDone(answer);
+
+  const misplaced = await page.evaluate(() => (window as unknown as { __misplaced: string[] }).__misplaced);
+  expect(misplaced, 'children added to an element of another kind').toEqual([]);
+  const markdown = chat.markdown(answer);
+  await expect(markdown.locator('ul > li')).toHaveCount(10);
+  await expect(markdown.locator('ul > li').last()).toHaveText('item 10 of the list');
+  await expect(markdown.locator('table tbody tr')).toHaveCount(2);
+  await expect(markdown.locator('blockquote')).toHaveText(/quoted line one\s+quoted line two/);
+  await expect(markdown.locator('p').last()).toHaveText(prose(4).replaceAll('**', ''));
+  await expect(markdown.locator('strong')).toHaveCount(4 * 30 + 10);
+});

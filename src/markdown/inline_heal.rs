@@ -10,12 +10,16 @@
 //! are closed in reverse order (a bare opener with nothing after it is
 //! dropped instead, and so is a lone trailing `$`). A cut never changes the
 //! blocks around it: text first on its line does not move right (into an
-//! item or code), and a line left without content keeps an invisible
-//! zero-width space (an emptied `- ` under a paragraph would be a setext
-//! underline).
+//! item or code), and a line left without content, or left starting with
+//! block syntax it did not start with, keeps an invisible zero-width space
+//! (an emptied `- ` under a paragraph would be a setext underline, `[1. a`
+//! cut to `1. a` a list item).
+
+use pulldown_cmark::{Event, Parser, Tag};
 
 use super::emphasis::{handle_delimiter_run, Opener, OpenerStack};
 use super::math_heal::{MathScanner, MathSpan, OpenMath};
+use super::tree::parser_options;
 
 /// Upper bound on repair passes (each pass shortens the text).
 const MAX_PASSES: usize = 8;
@@ -129,17 +133,39 @@ fn bracket_spaces(kept: &str, after: &str) -> usize {
 const LINE_HOLDER: char = '\u{200B}';
 
 /// Called where text was cut from `kept`'s last line, with `after` the text that follows the
-/// cut: when the line is left with nothing but indentation and quote markers, holds it with
-/// [`LINE_HOLDER`]. An emptied line would change the blocks around it: `- [` becoming `- `
-/// turns the paragraph above into a setext heading, `1. [` an item into paragraph text, a
-/// line of its own a paragraph break.
+/// cut: when the cut leaves the rest of the line first on it (only indentation and quote
+/// markers before it) and that rest could change the blocks around it, holds the line with
+/// [`LINE_HOLDER`], so the line stays the text it will be once the link is typed. An emptied
+/// line would change them: `- [` becoming `- ` turns the paragraph above into a setext
+/// heading, `1. [` an item into paragraph text, a line of its own a paragraph break. So would
+/// a rest that starts a block (`[1. a` becoming an item, `[# a` a heading) or that underlines
+/// the paragraph above or makes it a table header (`- [|` under `a |` becoming `- |`).
 fn hold_line(kept: &mut String, after: &str) {
     let line_start = kept.rfind('\n').map_or(0, |i| i + 1);
     let rest = after.split('\n').next().unwrap_or("");
-    let blank = |part: &str| part.chars().all(|c| matches!(c, ' ' | '\t' | '>'));
-    if blank(&kept[line_start..]) && blank(rest) {
+    let blank = kept[line_start..]
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '>'));
+    if blank && could_change_blocks(rest) {
         kept.push(LINE_HOLDER);
     }
+}
+
+/// Whether `rest`, first on its line, could change the blocks around it: it is empty (or
+/// quote markers only), starts a block of its own, or is made only of the characters of a
+/// setext underline or a table delimiter row.
+fn could_change_blocks(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([' ', '\t']);
+    if rest
+        .chars()
+        .all(|c| matches!(c, '|' | '-' | ':' | '=' | '>' | ' ' | '\t'))
+    {
+        return true;
+    }
+    !matches!(
+        Parser::new_ext(rest, parser_options()).next(),
+        Some(Event::Start(Tag::Paragraph))
+    )
 }
 
 /// True when only spaces or tabs precede byte `pos` on its line.

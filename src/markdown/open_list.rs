@@ -1,6 +1,6 @@
 //! A top-level list at the end of the streaming tail, kept open: each finished item is parsed
-//! once, on its own, and only the item still being written is re-parsed per update, so a
-//! long list costs the same per token at item 100 as at item 1.
+//! once, on its own (behind a dummy sibling), and only the item still being written is
+//! re-parsed per update, so a long list costs the same per token at item 100 as at item 1.
 //!
 //! Items are found with a line scan: an item starts at a column-0 line with the list's marker
 //! (same bullet character, or digits with the same delimiter). Anything else at column 0
@@ -11,9 +11,10 @@
 //! Why an item parsed alone renders like the same item inside the list: sibling items do not
 //! share inline or block content; the one list-wide property is looseness (CommonMark: a list
 //! is loose if two items are separated by a blank line or an item directly holds two blocks
-//! with a blank line between them). It is tracked here — an item whose own parse is loose, or
-//! an item followed by blank lines before the next one, makes the list loose — and in a loose
-//! list every item is parsed behind a loose dummy sibling so it gets its paragraphs.
+//! with a blank line between them). It is tracked here — an item parsed behind a tight dummy
+//! sibling that turns the dummy loose, or an item followed by blank lines before the next one,
+//! makes the list loose — and in a loose list every item is parsed behind a loose dummy
+//! sibling so it gets its paragraphs.
 //! [`super::open_container`] verifies the whole arrangement against one full parse when it
 //! enters open mode.
 
@@ -90,7 +91,7 @@ impl GrowingList {
             return Err(ListEnded);
         }
         let live_text = complete_tail(&tail[self.live_start..]);
-        let live_alone = single_item(&parse_to_nodes(&live_text), self.marker)?;
+        let (live_alone, live_loose) = self.item_in_tight_list(&live_text)?;
         self.has_closed |= !closed_texts.is_empty();
         // A first item with nothing shown yet (say, an image being typed) may not start a
         // list at all: an empty item cannot interrupt a paragraph, and a lone `-` under one
@@ -98,7 +99,6 @@ impl GrowingList {
         if !self.has_closed && is_empty_item(&live_alone) {
             return Err(ListEnded);
         }
-        let live_loose = has_paragraph(&live_alone);
         let loose = self.closed_loose || live_loose;
         if !first && loose != self.shown_loose {
             return Err(ListEnded);
@@ -149,33 +149,54 @@ impl GrowingList {
         list_marker(line) == Some(self.marker)
     }
 
-    /// Updates the list's looseness with a newly closed item; returns the item parsed alone.
+    /// Updates the list's looseness with a newly closed item; returns the item as it renders
+    /// in a tight list.
     fn learn_looseness(&mut self, text: &str) -> Result<MdNode, ListEnded> {
         // A definition inside an item could change how other items render.
         if text.contains("]:") {
             return Err(ListEnded);
         }
-        let alone = single_item(&parse_to_nodes(text), self.marker)?;
+        let (alone, loose) = self.item_in_tight_list(text)?;
         // Blank lines between this item and the next one.
         let followed_by_blank = text.lines().count() > 1
             && text
                 .lines()
                 .last()
                 .is_some_and(|line| line.trim().is_empty());
-        self.closed_loose |= has_paragraph(&alone) || followed_by_blank;
+        self.closed_loose |= loose || followed_by_blank;
         Ok(alone)
+    }
+
+    /// The item `text` parsed behind a tight dummy sibling, and whether the item makes the list
+    /// loose. It does when it directly holds two blocks with a blank line between them, even if
+    /// neither is a paragraph (a heading, then a sub-list): the item itself may then show no
+    /// sign of it, but the dummy gets its paragraph. An item that is not loose renders as it
+    /// does alone.
+    fn item_in_tight_list(&self, text: &str) -> Result<(MdNode, bool), ListEnded> {
+        let (dummy, item) = self.item_behind_dummy("\n", text)?;
+        Ok((item, has_paragraph(&dummy)))
     }
 
     /// The item `text` as it renders in a loose list: parsed behind a dummy sibling and a blank
     /// line (which makes the two-item list loose without touching the item's own text).
     fn item_in_loose_list(&self, text: &str) -> Result<MdNode, ListEnded> {
+        self.item_behind_dummy("\n\n", text).map(|(_, item)| item)
+    }
+
+    /// The dummy item `x` of this list's marker, then `separator`, then the item `text`, parsed:
+    /// both items, or `Err` when that is not one two-item list.
+    fn item_behind_dummy(
+        &self,
+        separator: &str,
+        text: &str,
+    ) -> Result<(MdNode, MdNode), ListEnded> {
         let dummy = match self.marker {
-            ListMarker::Bullet(c) => format!("{} x\n\n", c as char),
-            ListMarker::Ordered(d) => format!("1{} x\n\n", d as char),
+            ListMarker::Bullet(c) => format!("{} x{separator}", c as char),
+            ListMarker::Ordered(d) => format!("1{} x{separator}", d as char),
         };
         let nodes = parse_to_nodes(&format!("{dummy}{text}"));
         match list_items(&nodes, self.marker) {
-            Some([_, item]) => Ok(item.clone()),
+            Some([dummy, item]) => Ok((dummy.clone(), item.clone())),
             _ => Err(ListEnded),
         }
     }
@@ -225,14 +246,6 @@ fn list_items(nodes: &[MdNode], marker: ListMarker) -> Option<&[MdNode]> {
         )
         | ([MdNode::OrderedList { children, .. }], ListMarker::Ordered(_)) => Some(children),
         _ => None,
-    }
-}
-
-/// The one item of `nodes` when they are exactly a one-item list of `marker`'s kind.
-fn single_item(nodes: &[MdNode], marker: ListMarker) -> Result<MdNode, ListEnded> {
-    match list_items(nodes, marker) {
-        Some([item]) => Ok(item.clone()),
-        _ => Err(ListEnded),
     }
 }
 

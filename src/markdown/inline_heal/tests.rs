@@ -28,6 +28,15 @@ mod completion {
         assert_eq!(heal_inline("a [ b"), "a  b");
         // Its spaces go too, so the text keeps its column (no list item, no code).
         assert_eq!(heal_inline("p\n [   *c"), "p\n *c*");
+        // Text that would start a block (or underline the paragraph above, or make it a
+        // table header) once first on its line is held by a zero-width space.
+        assert_eq!(heal_inline("p\n[1. a"), "p\n\u{200B}1. a");
+        assert_eq!(heal_inline("p\n[# a"), "p\n\u{200B}# a");
+        assert_eq!(heal_inline("p\n[```"), "p\n\u{200B}");
+        assert_eq!(heal_inline("a |\n[-|"), "a |\n\u{200B}-|");
+        assert_eq!(heal_inline("[|"), "\u{200B}|");
+        assert_eq!(heal_inline("p\n[===x"), "p\n===x");
+        assert_eq!(heal_inline("p\n[_c_"), "p\n_c_");
     }
 
     #[test]
