@@ -3,9 +3,27 @@
  * apart. The page must not jump a whole burst at a time: each burst is revealed over several
  * updates (the pacer spreads it over up to 100 ms, updating about 30 times a second), and the
  * finished answer shows all of its text.
+ *
+ * The test finds the bursts on the page itself: the frames on which the answer grew come in
+ * runs (one per burst, ~100 ms long) separated by ~150 ms of stillness. Bursts differ in size
+ * (a line of code is longer than a word of prose, and a closed code block adds its header), so
+ * each run is judged against its own total, not against an average burst.
  */
 import { expect, test } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
+
+/** A frame on which the answer's visible text grew. */
+interface Growth {
+  /** When (ms, the frame's timestamp). */
+  at: number;
+  /** By how many characters. */
+  step: number;
+  /** Ms since the frame before it (over ~50 ms means frames were dropped). */
+  sinceFrameBefore: number;
+}
+
+/** Stillness longer than this (ms) between two growing frames separates two bursts. */
+const BURST_SEPARATION_MS = 90;
 
 test('bursts from the provider are shown at a steady pace', async ({ page }) => {
   const chat = new ChatPage(page);
@@ -33,29 +51,40 @@ test('bursts from the provider are shown at a steady pace', async ({ page }) => 
   });
   const finalLength = (await chat.answerText(answer)).length;
   expect(finalLength).toBeGreaterThan(1000);
-  // Frames on which the visible text grew: by how much, and how long after the frame before.
-  const steps: number[] = [];
-  const gaps: number[] = [];
+
+  const growth: Growth[] = [];
   for (let i = 1; i < samples.length; i++) {
     const [[before, shorter], [now, length]] = [samples[i - 1], samples[i]];
     if (length > shorter) {
-      steps.push(length - shorter);
-      gaps.push(Math.round(now - before));
+      growth.push({ at: now, step: length - shorter, sinceFrameBefore: now - before });
     }
   }
-  const growth = `growth per frame: ${steps.join(',')}; ms since the frame before: ${gaps.join(',')}`;
-  // 20 bursts shown in one jump each would be ~20 growing frames; paced, each burst takes
-  // about three updates (100 ms at ~30 updates a second).
-  expect(steps.length, growth).toBeGreaterThan(40);
-  // Typical frames show a small share of a burst. A few larger steps are allowed: rendered
-  // length is not proportional to source bytes (a finished code block adds its header). A
-  // step after dropped frames (over 50 ms since the frame before, on a busy machine) is the
-  // time-based reveal catching up, not a jump.
-  const averageBurst = finalLength / 20;
-  const inner = steps.slice(1, -1);
-  const innerGaps = gaps.slice(1, -1);
-  const median = [...inner].sort((a, b) => a - b)[Math.floor(inner.length / 2)];
-  const jumps = inner.filter((step, i) => step > averageBurst * 0.7 && innerGaps[i] <= 50).length;
-  expect(median, growth).toBeLessThan(averageBurst * 0.45);
-  expect(jumps, growth).toBeLessThanOrEqual(3);
+  const bursts: Growth[][] = [];
+  for (const frame of growth) {
+    const run = bursts[bursts.length - 1];
+    const last = run?.[run.length - 1];
+    if (last && frame.at - last.at <= BURST_SEPARATION_MS) run.push(frame);
+    else bursts.push([frame]);
+  }
+  const shown = bursts
+    .map((run) => `[${run.map((f) => `${f.step}@${Math.round(f.at)}`).join(' ')}]`)
+    .join(' ');
+  // The first burst shows at once (time to first token matters most) and the end of the
+  // answer flushes what is left, so both ends are left out.
+  const inner = bursts.slice(1, -1);
+  // 20 bursts, so about 18 inner runs; a late burst from a busy server may merge two.
+  expect(inner.length, shown).toBeGreaterThanOrEqual(12);
+  // A burst shown in a single frame is a jump, unless frames were dropped just before it
+  // (the time-based reveal catching up on a busy machine).
+  const jumps = inner.filter((run) => run.length === 1 && run[0].sinceFrameBefore <= 50);
+  expect(jumps.length, shown).toBeLessThanOrEqual(1);
+  // Typically a burst takes three updates or more (100 ms at ~30 updates a second), and no
+  // one of them shows most of it. The share bound is loose because rendered length is not
+  // linear in source bytes; a burst shown as one big step with crumbs around it fails it.
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  expect(median(inner.map((run) => run.length)), shown).toBeGreaterThanOrEqual(3);
+  const largestShare = (run: Growth[]) =>
+    Math.max(...run.map((f) => f.step)) / run.reduce((sum, f) => sum + f.step, 0);
+  expect(median(inner.map(largestShare)), shown).toBeLessThan(0.7);
 });
