@@ -331,6 +331,44 @@ fn a_long_list_table_paragraph_or_quote_is_not_re_rendered_per_token() {
     }
 }
 
+/// Why the open paragraph is rendered whole once near its end (Playwright's long-paragraph
+/// check allows exactly one such render): the block before it is frozen only once the
+/// paragraph's first line is complete, and a model's paragraph is one line, so that happens when
+/// the paragraph ends. Freezing moves the tail's start, a new tail generation, which the view
+/// renders whole. That is one render per block, not one per token.
+#[test]
+fn the_block_before_a_one_line_paragraph_freezes_when_its_line_ends() {
+    let sentences: Vec<String> = (1..=40)
+        .map(|i| format!("Sentence {i} has **bold {i}** in it."))
+        .collect();
+    let text = format!("Short paragraph.\n\n{}\n", sentences.join(" "));
+    let mut markdown = IncrementalMarkdown::new();
+    let mut tail = StreamTail::default();
+    let mut view = TailView::new();
+    let mut renders_at = Vec::new();
+    let mut fed = 0;
+    for delta in char_deltas(&text) {
+        fed += delta.len();
+        markdown.push(delta);
+        markdown.sync_tail(&mut tail);
+        let before = view.full_renders();
+        view.update(&tail);
+        if view.full_renders() > before && fed > 200 {
+            renders_at.push(fed);
+        }
+    }
+    assert!(
+        tail.text().starts_with("Sentence 1 has"),
+        "the short paragraph is frozen by the end: {:?}",
+        &tail.text()[..20]
+    );
+    assert_eq!(
+        renders_at,
+        vec![text.len()],
+        "past its first 200 bytes the paragraph is rendered whole only when its line ends"
+    );
+}
+
 #[test]
 fn a_label_in_the_streaming_tail_links_once_its_definition_is_frozen() {
     let text = "[docs]: https://docs.example \"Docs\"\n\nIntro.\n\nSee [docs] for\n- an item with [docs]\n- and more";
