@@ -4,7 +4,8 @@
 //! tail ends in an open code block, new code is only appended to that block's text node
 //! (see [`CodeSink`]), so a long growing code block costs the same per token at any length;
 //! likewise a list, table or paragraph still being written keeps its finished items and
-//! re-renders only the last one (see [`ContainerSink`]).
+//! re-renders only the last one (see [`ContainerSink`]); when blocks before an open paragraph
+//! are frozen, only the nodes before it are replaced.
 
 use crate::components::code_block::{CodeSink, StreamingCode};
 use crate::components::markdown_nodes::render_nodes;
@@ -14,11 +15,10 @@ use crate::markdown::{
 };
 use leptos::prelude::*;
 
-/// The tail as currently rendered.
+/// The tail's open block as currently rendered (the nodes before it are a signal of their own,
+/// so a front cut can replace them without remounting the open block).
 #[derive(Clone, Default)]
 struct RenderedTail {
-    /// Nodes of the tail (before the open code block, if any).
-    nodes: Vec<MdNode>,
     /// The open code block: a render counter (so each full render mounts a fresh block)
     /// and its language.
     open_code: Option<(u64, Option<String>)>,
@@ -49,6 +49,8 @@ fn chunk_keys(blocks: RwSignal<Vec<Block>>, chunk: usize) -> Vec<(u64, usize)> {
 #[component]
 pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) -> impl IntoView {
     let rendered = RwSignal::new(RenderedTail::default());
+    // Nodes of the tail before its open block (all of it when nothing is open).
+    let prefix = RwSignal::new(Vec::<MdNode>::new());
     let model = StoredValue::new(TailView::new());
     let sink = CodeSink::new();
     let container_sink = ContainerSink::new();
@@ -64,14 +66,23 @@ pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) ->
                     container_sink.reset(open.closed, open.live);
                     (model.with_value(TailView::full_renders), open.shell)
                 });
+                prefix.set(render.nodes);
                 rendered.set(RenderedTail {
-                    nodes: render.nodes,
                     open_code,
                     open_container,
                 });
             }
             Some(TailUpdate::Append(text)) => sink.append(&text),
             Some(TailUpdate::Container(step)) => container_sink.apply(step),
+            Some(TailUpdate::FrontCut {
+                prefix: nodes,
+                step,
+            }) => {
+                prefix.set(nodes);
+                if let Some(step) = step {
+                    container_sink.apply(step);
+                }
+            }
             Some(TailUpdate::Unchanged) | None => {}
         }
     });
@@ -86,7 +97,7 @@ pub fn MarkdownView(blocks: RwSignal<Vec<Block>>, tail: RwSignal<StreamTail>) ->
                     </For>
                 </div>
             </For>
-            {move || rendered.with(|tail| render_nodes(&tail.nodes))}
+            {move || prefix.with(|nodes| render_nodes(nodes))}
             {move || {
                 rendered
                     .with(|tail| tail.open_container.clone())

@@ -35,8 +35,34 @@ pub struct PacedMarkdown {
 enum TailSource {
     /// A frozen block shown only in part (its id).
     PartialBlock(u64),
-    /// The received tail of this generation.
-    Tail(u64),
+    /// The received tail of this generation, with its count of bytes frozen off the front
+    /// (see [`StreamTail::dropped`]).
+    Tail {
+        /// [`StreamTail::generation`].
+        generation: u64,
+        /// [`StreamTail::dropped`].
+        dropped: usize,
+    },
+}
+
+impl TailSource {
+    /// How many bytes were cut off the front of the text since `previous`, when the text
+    /// still comes from the same place (0: none); `None` when it does not.
+    fn front_cut_since(self, previous: Option<TailSource>) -> Option<usize> {
+        match (previous?, self) {
+            (
+                TailSource::Tail {
+                    generation: old,
+                    dropped: old_dropped,
+                },
+                TailSource::Tail {
+                    generation,
+                    dropped,
+                },
+            ) if old == generation => dropped.checked_sub(old_dropped),
+            (previous, now) => (previous == now).then_some(0),
+        }
+    }
 }
 
 /// The pacer and whether a frame is already requested.
@@ -141,7 +167,7 @@ fn advance(
 
 /// Makes `shown` display the first `count` bytes of `entry`'s received text. The shown tail
 /// is extended when it grows within the same source (the same partial block, or the same
-/// received tail generation), and replaced otherwise.
+/// received tail generation, less any blocks frozen off its front), and replaced otherwise.
 fn show_prefix(
     entry: MessageEntry,
     shown: PacedMarkdown,
@@ -178,30 +204,38 @@ fn show_prefix(
                 let text = tail.text();
                 let cut = safe_cut(text, count.saturating_sub(offset));
                 let definitions = tail.definitions().to_string();
-                (
-                    TailSource::Tail(tail.generation()),
-                    text[..cut].to_string(),
-                    definitions,
-                )
+                let from = TailSource::Tail {
+                    generation: tail.generation(),
+                    dropped: tail.dropped(),
+                };
+                (from, text[..cut].to_string(), definitions)
             })
         });
         sync_blocks(shown.blocks, &blocks[..whole]);
-        let same_source = source.get_value() == Some(from);
+        let front_cut = from.front_cut_since(source.get_value());
         source.set_value(Some(from));
         let unchanged = shown
             .tail
             .with_untracked(|old| old.text() == tail && old.definitions() == definitions);
-        if unchanged && same_source {
+        if unchanged && front_cut == Some(0) {
             return;
         }
         shown.tail.update(|old| {
             old.set_definitions(&definitions);
-            let grows = same_source && old.generation() != 0 && tail.starts_with(old.text());
-            if grows {
-                let more = &tail[old.text().len()..];
-                old.append(more);
-            } else {
-                old.replace(&tail);
+            // Grows: the old text, less what was frozen off its front, begins the new one.
+            let grows = front_cut.filter(|cut| {
+                old.generation() != 0
+                    && old
+                        .text()
+                        .get(*cut..)
+                        .is_some_and(|rest| tail.starts_with(rest))
+            });
+            match grows {
+                Some(cut) if old.drop_front(cut) => {
+                    let more = &tail[old.text().len()..];
+                    old.append(more);
+                }
+                _ => old.replace(&tail),
             }
         });
     });

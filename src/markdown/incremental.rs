@@ -200,20 +200,30 @@ impl IncrementalMarkdown {
     }
 
     /// Brings `shown` up to date with [`Self::tail`]. When `shown` is what the previous call
-    /// wrote and no block was frozen since, only the new text is appended (same generation,
-    /// cost proportional to the delta); otherwise its text is replaced.
+    /// wrote, only the new text is appended (same generation, cost proportional to the delta)
+    /// after cutting off the front any blocks frozen since ([`StreamTail::drop_front`]);
+    /// otherwise its text is replaced.
     pub fn sync_tail(&mut self, shown: &mut StreamTail) {
         shown.set_definitions(self.definitions.preamble());
         let tail = &self.source[self.tail_start..];
-        let current = SyncedTail {
-            generation: shown.generation(),
-            tail_start: self.tail_start,
-            len: shown.text().len(),
+        // Where the text `shown` already holds ends in the source, when it is what the last
+        // call wrote (less the blocks frozen off its front since, which are cut off here).
+        let synced_end = match self.synced {
+            Some(synced)
+                if synced.generation == shown.generation()
+                    && synced.generation != 0
+                    && synced.len == shown.text().len()
+                    && (synced.tail_start..=synced.tail_start + synced.len)
+                        .contains(&self.tail_start)
+                    && shown.drop_front(self.tail_start - synced.tail_start) =>
+            {
+                Some(synced.tail_start + synced.len)
+            }
+            _ => None,
         };
-        let extends = self.synced == Some(current) && current.generation != 0;
-        match tail.get(current.len..) {
-            Some(more) if extends => shown.append(more),
-            _ => shown.replace(tail),
+        match synced_end {
+            Some(end) => shown.append(&self.source[end..]),
+            None => shown.replace(tail),
         }
         self.synced = Some(SyncedTail {
             generation: shown.generation(),

@@ -109,6 +109,17 @@ impl GrowingContainer {
         (assembled.as_slice() == full).then_some((growing, prefix, open))
     }
 
+    /// Shifts the state after `len` bytes before the container were cut off the tail's front
+    /// (blocks frozen); returns where the container now starts in the tail, or `None` when the
+    /// view must render the tail whole (only a paragraph is shifted: it is the one container
+    /// whose first line, hence the freeze of the block before it, can come late).
+    pub(crate) fn cut_front(&mut self, len: usize) -> Option<usize> {
+        match self {
+            GrowingContainer::Paragraph(paragraph) => paragraph.cut_front(len),
+            _ => None,
+        }
+    }
+
     /// Reads the grown tail; `None` when it must be rendered whole.
     pub(crate) fn feed(&mut self, tail: &str) -> Option<ContainerStep> {
         self.advance(tail, false)

@@ -50,6 +50,9 @@ pub(crate) struct ParagraphEnded;
 /// The open paragraph's state within one tail generation.
 #[derive(Clone, Debug)]
 pub(crate) struct GrowingParagraph {
+    /// Offset (in the tail) where the paragraph begins: the blocks before it may be frozen
+    /// off the tail's front while it stays open (see [`Self::cut_front`]).
+    start: usize,
     /// Offset (in the tail) of the segment still being written.
     live_start: usize,
     /// Whether the live segment begins the paragraph (parsed alone) rather than following a
@@ -63,10 +66,19 @@ impl GrowingParagraph {
     /// Open mode for the tail's last block, a paragraph starting at `start` in the tail.
     pub(crate) fn new(start: usize) -> Self {
         GrowingParagraph {
+            start,
             live_start: start,
             live_is_first: true,
             refused_len: 0,
         }
+    }
+
+    /// Shifts the offsets after `len` bytes before the paragraph were cut off the tail's
+    /// front; returns the paragraph's new start, or `None` when the cut reaches into it.
+    pub(crate) fn cut_front(&mut self, len: usize) -> Option<usize> {
+        self.start = self.start.checked_sub(len)?;
+        self.live_start -= len;
+        Some(self.start)
     }
 
     /// Reads the tail (the previous tail plus new text) and returns the segments settled

@@ -15,7 +15,9 @@
 //! last top-level block (plus blocks not separated from it by a blank line). When that ends in
 //! a list, a table or a paragraph, [`super::open_container`] keeps it open and updates become
 //! [`TailUpdate::Container`]: finished items, rows or settled segments to append and the live
-//! one, so the cost per update is the live item's. A block quote is re-parsed per update; its
+//! one, so the cost per update is the live item's. When blocks before an open paragraph are
+//! frozen (cut off the tail's front, same generation), the paragraph's offsets shift and the
+//! update is [`TailUpdate::FrontCut`]: only the nodes before it change. A block quote is re-parsed per update; its
 //! cost per size is in BENCHMARKS.md.
 
 use super::open_container::{ContainerStep, GrowingContainer, OpenContainer};
@@ -57,6 +59,15 @@ pub enum TailUpdate {
     Append(String),
     /// Append finished children to the open container and replace its live child.
     Container(ContainerStep),
+    /// Blocks were frozen off the tail's front while a paragraph stays open: replace the
+    /// nodes before the open container with `prefix` (usually none are left) and apply `step`
+    /// to the container, if the paragraph grew too.
+    FrontCut {
+        /// The nodes before the open container now.
+        prefix: Vec<MdNode>,
+        /// The container's change, if any.
+        step: Option<ContainerStep>,
+    },
     /// Nothing visible changed.
     Unchanged,
 }
@@ -68,6 +79,8 @@ pub struct TailView {
     generation: u64,
     /// Length of the tail last seen.
     seen_len: usize,
+    /// [`StreamTail::dropped`] of the tail last seen (a larger count: blocks frozen off it).
+    seen_dropped: usize,
     /// The open code block being appended to, if in append mode.
     growing: Option<GrowingFence>,
     /// The open list, table or paragraph being appended to, if in that mode.
@@ -95,10 +108,21 @@ impl TailView {
     /// Takes the current tail and says how the view must change.
     pub fn update(&mut self, tail: &StreamTail) -> TailUpdate {
         let text = tail.text();
-        let same_text = tail.generation() == self.generation && text.len() >= self.seen_len;
+        let same_generation = tail.generation() == self.generation;
+        let mut front_cut = None;
+        if same_generation && tail.dropped() != self.seen_dropped {
+            front_cut = self.cut_front(tail);
+            if front_cut.is_none() {
+                return self.render_whole(tail);
+            }
+        }
+        let same_text = same_generation && text.len() >= self.seen_len;
         if same_text {
             if text.len() == self.seen_len {
-                return TailUpdate::Unchanged;
+                return front_cut.map_or(TailUpdate::Unchanged, |prefix| TailUpdate::FrontCut {
+                    prefix,
+                    step: None,
+                });
             }
             // New text that may use a label the answer defines: render whole (open modes parse
             // without the definitions).
@@ -122,17 +146,43 @@ impl TailView {
             if let Some(container) = &mut self.container {
                 if let Some(step) = container.feed(text) {
                     self.seen_len = text.len();
-                    if step.closed.is_empty() && step.live == self.shown_live {
-                        return TailUpdate::Unchanged;
+                    let changed = !step.closed.is_empty() || step.live != self.shown_live;
+                    if changed {
+                        self.shown_live.clone_from(&step.live);
                     }
-                    self.shown_live.clone_from(&step.live);
-                    return TailUpdate::Container(step);
+                    let step = changed.then_some(step);
+                    return match (front_cut, step) {
+                        (Some(prefix), step) => TailUpdate::FrontCut { prefix, step },
+                        (None, Some(step)) => TailUpdate::Container(step),
+                        (None, None) => TailUpdate::Unchanged,
+                    };
                 }
             }
         }
+        self.render_whole(tail)
+    }
+
+    /// Shifts the open paragraph's state after blocks were frozen off the tail's front and
+    /// returns the nodes now before it; `None` when the tail must be rendered whole instead.
+    fn cut_front(&mut self, tail: &StreamTail) -> Option<Vec<MdNode>> {
+        let cut = tail.dropped().checked_sub(self.seen_dropped)?;
+        let seen_len = self.seen_len.checked_sub(cut)?;
+        if self.growing.is_some() {
+            return None;
+        }
+        let start = self.container.as_mut()?.cut_front(cut)?;
+        let before = tail.text().get(..start)?;
+        self.seen_len = seen_len;
+        self.seen_dropped = tail.dropped();
+        Some(parse_to_nodes(before))
+    }
+
+    /// A full render of the tail, remembered as the state later updates build on.
+    fn render_whole(&mut self, tail: &StreamTail) -> TailUpdate {
         self.generation = tail.generation();
-        self.seen_len = text.len();
-        TailUpdate::Render(self.render(text, tail.definitions()))
+        self.seen_len = tail.text().len();
+        self.seen_dropped = tail.dropped();
+        TailUpdate::Render(self.render(tail.text(), tail.definitions()))
     }
 
     /// Renders `text` in full and enters append mode when it ends in an open code block.
@@ -242,7 +292,7 @@ mod tests {
                     .as_mut()
                     .expect("append only in append mode")
                     .push_str(&more),
-                TailUpdate::Unchanged | TailUpdate::Container(_) => {}
+                TailUpdate::Unchanged | TailUpdate::Container(_) | TailUpdate::FrontCut { .. } => {}
             }
             if let Some(code) = &shown_code {
                 let nodes = parse_to_nodes(&crate::markdown::complete_tail(tail.text()));

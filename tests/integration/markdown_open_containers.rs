@@ -124,6 +124,12 @@ impl Shown {
                 closed.extend(step.closed);
                 *live = step.live;
             }
+            TailUpdate::FrontCut { prefix, step } => {
+                self.nodes = prefix;
+                if let Some(step) = step {
+                    self.apply(TailUpdate::Container(step));
+                }
+            }
             TailUpdate::Append(_) | TailUpdate::Unchanged => {}
         }
     }
@@ -331,13 +337,11 @@ fn a_long_list_table_paragraph_or_quote_is_not_re_rendered_per_token() {
     }
 }
 
-/// Why the open paragraph is rendered whole once near its end (Playwright's long-paragraph
-/// check allows exactly one such render): the block before it is frozen only once the
-/// paragraph's first line is complete, and a model's paragraph is one line, so that happens when
-/// the paragraph ends. Freezing moves the tail's start, a new tail generation, which the view
-/// renders whole. That is one render per block, not one per token.
+/// The block before a one-line paragraph (as models write them) is frozen only once that line
+/// ends; the open paragraph must survive it: its state is shifted (`FrontCut`), not rendered
+/// whole again, and what the view shows stays the full parse.
 #[test]
-fn the_block_before_a_one_line_paragraph_freezes_when_its_line_ends() {
+fn an_open_paragraph_stays_open_when_the_block_before_it_freezes() {
     let sentences: Vec<String> = (1..=40)
         .map(|i| format!("Sentence {i} has **bold {i}** in it."))
         .collect();
@@ -345,28 +349,69 @@ fn the_block_before_a_one_line_paragraph_freezes_when_its_line_ends() {
     let mut markdown = IncrementalMarkdown::new();
     let mut tail = StreamTail::default();
     let mut view = TailView::new();
-    let mut renders_at = Vec::new();
+    let mut shown = Shown::default();
+    let (mut renders_late, mut front_cuts) = (Vec::new(), 0);
     let mut fed = 0;
     for delta in char_deltas(&text) {
         fed += delta.len();
         markdown.push(delta);
         markdown.sync_tail(&mut tail);
         let before = view.full_renders();
-        view.update(&tail);
+        let update = view.update(&tail);
+        front_cuts += u32::from(matches!(update, TailUpdate::FrontCut { .. }));
+        shown.apply(update);
         if view.full_renders() > before && fed > 200 {
-            renders_at.push(fed);
+            renders_late.push(fed);
         }
+        assert_eq!(
+            shown.nodes(),
+            Some(expected_tail(&tail)),
+            "after {fed} bytes"
+        );
     }
     assert!(
         tail.text().starts_with("Sentence 1 has"),
-        "the short paragraph is frozen by the end: {:?}",
+        "the short paragraph is frozen when the line ends: {:?}",
         &tail.text()[..20]
     );
-    assert_eq!(
-        renders_at,
-        vec![text.len()],
-        "past its first 200 bytes the paragraph is rendered whole only when its line ends"
+    assert_eq!(front_cuts, 1, "one front cut, at the line's end");
+    assert!(
+        renders_late.is_empty(),
+        "past its first 200 bytes the paragraph is never rendered whole: {renders_late:?}"
     );
+}
+
+/// A front cut the open block cannot take (a list) is a full render, as is a freeze that
+/// reaches past the text the view holds (the open paragraph and the next block's first line
+/// arrive at once: a new generation); the view still shows the full parse.
+#[test]
+fn a_front_cut_an_open_block_cannot_take_renders_the_tail_whole() {
+    for (text, first_piece, cut_in_place) in [
+        ("Intro.\n\n- one\n- two\n", "Intro.\n\n- on", true),
+        (
+            "First.\n\nSecond paragraph.\n\nThird\n",
+            "First.\n\nSecond",
+            false,
+        ),
+    ] {
+        let mut markdown = IncrementalMarkdown::new();
+        let mut tail = StreamTail::default();
+        let mut view = TailView::new();
+        let mut shown = Shown::default();
+        let mut last = TailUpdate::Unchanged;
+        for delta in [first_piece, &text[first_piece.len()..]] {
+            markdown.push(delta);
+            markdown.sync_tail(&mut tail);
+            last = view.update(&tail);
+            shown.apply(last.clone());
+            assert_eq!(shown.nodes(), Some(expected_tail(&tail)), "{text:?}");
+        }
+        assert_eq!(tail.dropped() > 0, cut_in_place, "{text:?}");
+        assert!(
+            matches!(last, TailUpdate::Render(_)),
+            "{text:?}: rendered whole"
+        );
+    }
 }
 
 #[test]
