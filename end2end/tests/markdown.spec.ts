@@ -213,22 +213,30 @@ test('a streamed long paragraph keeps its settled text in place; finished blocks
   const sentences = 40;
   const paragraph = Array.from({ length: sentences }, (_, i) => `Sentence ${i + 1} has **bold ${i + 1}** in it.`).join(' ');
   const shortParagraphs = Array.from({ length: 20 }, (_, i) => `Short paragraph ${i + 1}.`).join('\n\n');
-  const question = `Prose ${uniqueTag('prose')}\n\n${shortParagraphs}\n\n${paragraph}\n`;
+  // The paragraph is one line, as models write them: the short paragraph before it is frozen
+  // only when that line ends, and the short line after it freezes the paragraph itself while
+  // it is still being revealed (the reveal runs up to 100 ms behind; the afterword keeps the
+  // answer streaming past that, so the reveal shows the frozen paragraph's rest).
+  const afterword = 'The answer goes on for a while after the long paragraph. '.repeat(6).trim();
+  const question = `Prose ${uniqueTag('prose')}\n\n${shortParagraphs}\n\n${paragraph}\n\nThe end.\n\n${afterword}\n`;
 
   // Re-rendering the paragraph per update would remove the 10th sentence's `<strong>` with
   // ever more text after it (the 30 sentences that follow); kept open, it is re-rendered only
-  // while it is in the live segment near the end, then stays until the paragraph is frozen.
+  // while it is in the live segment near the end, then stays until the paragraph is frozen
+  // (neither freeze around it may render it whole again).
   const answer = await sendKeepingBold10(page, chat, question);
   const markdown = chat.markdown(answer);
   await expect(markdown.locator('strong')).toHaveCount(sentences);
   await expect(markdown.locator('strong').last()).toHaveText(`bold ${sentences}`);
-  // Once done, every block is frozen: all 22 paragraphs sit in `.markdown-chunk` groups (of at
+  // Once done, every block is frozen: all 24 paragraphs sit in `.markdown-chunk` groups (of at
   // most 16 frozen blocks each; a block may hold several paragraphs), in order.
   const grouped = markdown.locator(':scope > .markdown-chunk > p');
-  await expect(grouped).toHaveCount(22);
+  await expect(grouped).toHaveCount(24);
   await expect(markdown.locator(':scope > p')).toHaveCount(0);
   await expect(grouped.nth(1)).toHaveText('Short paragraph 1.');
-  await expect(grouped.last()).toContainText(`Sentence ${sentences} has bold ${sentences} in it.`);
+  await expect(grouped.nth(21)).toContainText(`Sentence ${sentences} has bold ${sentences} in it.`);
+  await expect(grouped.nth(22)).toHaveText('The end.');
+  await expect(grouped.last()).toHaveText(afterword);
 });
 
 test('a streamed long block quote keeps its finished paragraphs in place', async ({ page }) => {
@@ -277,10 +285,10 @@ async function sendKeepingBold10(page: Page, chat: ChatPage, question: string) {
   for (const following of live) {
     expect(following, `"bold 10" was on the page before it was removed: ${seen}`).not.toBeNull();
   }
-  // The block before the paragraph is frozen only when the paragraph's one line ends; that
-  // cuts it off the tail's front, which must not render the open paragraph whole again
-  // (`TailUpdate::FrontCut`). Re-rendering the block per update would remove the strong far
-  // from the end at dozens of updates.
+  // Freezes must not render the open block whole again: the block before it is cut off the
+  // tail's front (`TailUpdate::FrontCut`), and the block itself, frozen while partly revealed,
+  // goes on growing as the same text. Re-rendering the block per update would remove the
+  // strong far from the end at dozens of updates.
   const far = live.filter((following) => (following ?? Infinity) > LIVE_SEGMENT_TEXT_BOUND);
   expect(far, `re-renders of "bold 10" with more than ${LIVE_SEGMENT_TEXT_BOUND} characters after it: ${seen}`).toEqual([]);
   return answer;

@@ -167,7 +167,8 @@ fn advance(
 
 /// Makes `shown` display the first `count` bytes of `entry`'s received text. The shown tail
 /// is extended when it grows within the same source (the same partial block, or the same
-/// received tail generation, less any blocks frozen off its front), and replaced otherwise.
+/// received tail generation, less any blocks frozen off its front) or when the new source's
+/// text begins with it (the tail's block frozen while partly shown), and replaced otherwise.
 fn show_prefix(
     entry: MessageEntry,
     shown: PacedMarkdown,
@@ -222,14 +223,16 @@ fn show_prefix(
         }
         shown.tail.update(|old| {
             old.set_definitions(&definitions);
-            // Grows: the old text, less what was frozen off its front, begins the new one.
-            let grows = front_cut.filter(|cut| {
-                old.generation() != 0
-                    && old
-                        .text()
-                        .get(*cut..)
-                        .is_some_and(|rest| tail.starts_with(rest))
-            });
+            // Grows: the old text, less what was frozen off its front, begins the new one. From
+            // another source (the received tail's block frozen while partly shown), the text
+            // may still be the old one grown: compared once, at the change of source.
+            let cut = front_cut.unwrap_or(0);
+            let grows = (old.generation() != 0
+                && old
+                    .text()
+                    .get(cut..)
+                    .is_some_and(|rest| tail.starts_with(rest)))
+            .then_some(cut);
             match grows {
                 Some(cut) if old.drop_front(cut) => {
                     let more = &tail[old.text().len()..];
