@@ -17,8 +17,7 @@
 //! [`TailUpdate::Container`]: finished items, rows or settled segments to append and the live
 //! one, so the cost per update is the live item's. When blocks before an open paragraph are
 //! frozen (cut off the tail's front, same generation), the paragraph's offsets shift and the
-//! update is [`TailUpdate::FrontCut`]: only the nodes before it change. A block quote is re-parsed per update; its
-//! cost per size is in BENCHMARKS.md.
+//! update is [`TailUpdate::FrontCut`]: only the nodes before it change.
 
 use super::open_container::{ContainerStep, GrowingContainer, OpenContainer};
 use super::open_fence::{find, GrowingFence};
