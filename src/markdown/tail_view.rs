@@ -13,9 +13,9 @@
 //! What bounds the rest of the tail: [`super::IncrementalMarkdown`] freezes every top-level
 //! block once a blank line and the next block's first line follow it, so the tail holds the
 //! last top-level block (plus blocks not separated from it by a blank line). When that ends in
-//! a list, a table or a paragraph, [`super::open_container`] keeps it open and updates become
-//! [`TailUpdate::Container`]: finished items, rows or settled segments to append and the live
-//! one, so the cost per update is the live item's. When blocks before an open paragraph are
+//! a list, a table, a paragraph or a block quote, [`super::open_container`] keeps it open and
+//! updates become [`TailUpdate::Container`]: finished items, rows, settled segments or quote
+//! blocks to append and the live one, so the cost per update is the live item's. When blocks before an open paragraph are
 //! frozen (cut off the tail's front, same generation), the paragraph's offsets shift and the
 //! update is [`TailUpdate::FrontCut`]: only the nodes before it change.
 
