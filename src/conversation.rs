@@ -3,6 +3,7 @@
 //! (`store`, server only) reads and writes these; server functions send them to the page.
 
 pub use crate::events::Role;
+use crate::message_tree::TreeIndex;
 use serde::{Deserialize, Serialize};
 
 /// Where a stored message is in its life.
@@ -124,6 +125,15 @@ pub struct ConversationTree {
 }
 
 impl ConversationTree {
+    /// The index of [`Self::messages`] every walk goes through: one pass over the list.
+    pub fn index(&self) -> TreeIndex {
+        TreeIndex::build(
+            &self.messages,
+            |m| m.id.as_str(),
+            |m| m.parent_id.as_deref(),
+        )
+    }
+
     /// The children of `parent` (`None`: the roots), oldest first: the versions a "2 / 3"
     /// switcher pages through.
     pub fn children(&self, parent: Option<&str>) -> Vec<&Message> {
@@ -139,33 +149,26 @@ impl ConversationTree {
     }
 
     /// The messages from the root down to `id` inclusive (empty when `id` is unknown). Stops
-    /// at a broken or cyclic link instead of looping.
+    /// at a broken or cyclic link instead of looping. Linear in the number of messages.
     pub fn path_to(&self, id: &str) -> Vec<&Message> {
-        let mut path = Vec::new();
-        let mut next = self.message(id);
-        while let Some(message) = next {
-            if path.len() > self.messages.len() {
-                return Vec::new();
-            }
-            path.push(message);
-            next = message.parent_id.as_deref().and_then(|p| self.message(p));
+        match self.messages.iter().position(|m| m.id == id) {
+            Some(position) => self.at(self.index().path_to(position)),
+            None => Vec::new(),
         }
-        path.reverse();
-        path
     }
 
-    /// The branch shown by default: from the root, always the newest child.
+    /// The branch shown by default: from the root, always the newest child. Linear in the
+    /// number of messages.
     pub fn latest_path(&self) -> Vec<&Message> {
-        let mut path = Vec::new();
-        let mut parent: Option<&str> = None;
-        while let Some(next) = self.children(parent).last().copied() {
-            if path.len() > self.messages.len() {
-                break;
-            }
-            path.push(next);
-            parent = Some(next.id.as_str());
-        }
-        path
+        self.at(self.index().latest_path())
+    }
+
+    /// The messages at `positions`.
+    fn at(&self, positions: Vec<usize>) -> Vec<&Message> {
+        positions
+            .into_iter()
+            .filter_map(|p| self.messages.get(p))
+            .collect()
     }
 }
 

@@ -13,6 +13,7 @@ pub mod components;
 pub mod conversation;
 pub mod events;
 pub mod markdown;
+pub mod message_tree;
 pub mod pacing;
 pub mod partial_json;
 pub mod preset;

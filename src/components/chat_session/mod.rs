@@ -21,6 +21,7 @@ pub use reader::server_error_text;
 use crate::api::{stop_turn, stream_chat};
 use crate::conversation::ConversationTree;
 use crate::events::{Role, StoredTurn, TurnAction};
+use crate::message_tree::TreeIndex;
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,6 +53,29 @@ pub struct SiblingPosition {
     pub next: Option<u64>,
 }
 
+/// The tree of the messages on screen, indexed once per change of the list so that showing a
+/// branch and each message's "2 / 3" cost a few steps, not a scan of every message each.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct EntryTree {
+    /// Children and parents by position in [`ChatSession::entries`].
+    index: TreeIndex,
+    /// Each position's local id.
+    ids: Vec<u64>,
+    /// Each local id's position.
+    positions: HashMap<u64, usize>,
+}
+
+impl EntryTree {
+    /// Indexes `entries` (one pass).
+    fn of(entries: &[MessageEntry]) -> EntryTree {
+        EntryTree {
+            index: TreeIndex::build(entries, |e| e.id, |e| e.parent),
+            ids: entries.iter().map(|e| e.id).collect(),
+            positions: entries.iter().enumerate().map(|(p, e)| (e.id, p)).collect(),
+        }
+    }
+}
+
 /// The chat state shared by the page's components (all handles, so `Copy`).
 #[derive(Clone, Copy)]
 pub struct ChatSession {
@@ -63,6 +87,8 @@ pub struct ChatSession {
     pub system_prompt: RwSignal<String>,
     /// Every message of every branch, in creation order.
     pub entries: RwSignal<Vec<MessageEntry>>,
+    /// `entries` indexed as a tree (recomputed when the list changes).
+    tree: Memo<EntryTree>,
     /// The chosen child of each message (key `None`: the roots); missing means the newest.
     selected: RwSignal<HashMap<Option<u64>, u64>>,
     /// True while an answer streams (Send becomes Stop).
@@ -94,11 +120,13 @@ impl Default for ChatSession {
 impl ChatSession {
     /// An empty, new chat.
     pub fn new() -> Self {
+        let entries = RwSignal::new(Vec::new());
         Self {
             conversation_id: RwSignal::new(None),
             title: RwSignal::new(String::new()),
             system_prompt: RwSignal::new(String::new()),
-            entries: RwSignal::new(Vec::new()),
+            entries,
+            tree: Memo::new(move |_| entries.with(|e| EntryTree::of(e))),
             selected: RwSignal::new(HashMap::new()),
             streaming: RwSignal::new(false),
             reconnecting: RwSignal::new(false),
@@ -126,37 +154,35 @@ impl ChatSession {
     /// The messages on screen: from the root, the selected (else newest) child each time.
     pub fn thread(&self) -> Vec<MessageEntry> {
         let selected = self.selected.get();
+        let positions = self.tree.with(|tree| {
+            tree.index.descend(|parent, children| {
+                let chosen = selected
+                    .get(&parent.and_then(|p| tree.ids.get(p).copied()))
+                    .and_then(|id| children.iter().copied().find(|c| tree.ids.get(*c) == Some(id)));
+                chosen.or_else(|| children.last().copied())
+            })
+        });
         self.entries.with(|entries| {
-            let mut thread: Vec<MessageEntry> = Vec::new();
-            let mut parent = None;
-            loop {
-                let mut children = entries.iter().filter(|e| e.parent == parent);
-                let chosen = match selected.get(&parent) {
-                    Some(id) => children
-                        .clone()
-                        .find(|e| e.id == *id)
-                        .or_else(|| children.next_back()),
-                    None => children.next_back(),
-                };
-                match chosen {
-                    Some(entry) if thread.len() < entries.len() => {
-                        thread.push(*entry);
-                        parent = Some(entry.id);
-                    }
-                    _ => return thread,
-                }
-            }
+            positions
+                .into_iter()
+                .filter_map(|p| entries.get(p).copied())
+                .collect()
         })
     }
 
     /// Where `entry` stands among its siblings (tracked, for the "2 / 3" switcher).
     pub fn siblings(&self, entry: &MessageEntry) -> SiblingPosition {
-        self.entries.with(|entries| {
-            let ids: Vec<u64> = entries
-                .iter()
-                .filter(|e| e.parent == entry.parent)
-                .map(|e| e.id)
-                .collect();
+        self.tree.with(|tree| {
+            let ids: Vec<u64> = match tree.positions.get(&entry.id) {
+                Some(&position) if entry.parent.is_none() || tree.index.parent(position).is_some() => {
+                    tree.index
+                        .children(tree.index.parent(position))
+                        .iter()
+                        .filter_map(|p| tree.ids.get(*p).copied())
+                        .collect()
+                }
+                _ => vec![entry.id],
+            };
             let at = ids.iter().position(|id| *id == entry.id).unwrap_or(0);
             SiblingPosition {
                 index: at + 1,
