@@ -1,8 +1,12 @@
-//! [ssr] Batched writing of a streaming answer: text is buffered in memory and written as one
-//! `UPDATE` of the whole text so far at most once per flush interval (250 ms by default), so
-//! the database sees a few writes per second whatever the token rate, and a crash loses at most
-//! about one interval of text. Writes only touch a row that is still `streaming` and owned by
-//! the writer's user.
+//! [ssr] Batched writing of a streaming answer: text is buffered in memory and written at most
+//! once per flush interval (250 ms by default), each flush one `UPDATE` that *appends* only the
+//! text received since the last one (`content = content || ?`), so the database sees a few
+//! writes per second whatever the token rate, a long answer costs its length in writes (not
+//! its length once per flush), and a crash loses at most about one interval of text. The final
+//! write stores the whole text once with the status, which also repairs a flush whose success
+//! was never seen (a dropped future). Writes only touch a row that is still `streaming` and
+//! owned by the writer's user; every write is an `UPDATE` of `messages.content`, so triggers
+//! on it see each change.
 
 use super::conversations::found;
 use super::ids::now_millis;
@@ -12,9 +16,9 @@ use std::time::{Duration, Instant};
 /// Time between two batched writes unless configured otherwise.
 pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Updates the text of an answer that is still streaming, checking the owner.
-const UPDATE_TEXT: &str = "
-    UPDATE messages SET content = ?1, updated_at = ?2
+/// Appends to the text of an answer that is still streaming, checking the owner.
+const APPEND_TEXT: &str = "
+    UPDATE messages SET content = content || ?1, updated_at = ?2
     WHERE id = ?3 AND status = 'streaming'
       AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?4)";
 
@@ -58,6 +62,8 @@ pub struct AnswerWriter {
     interval: Duration,
     /// Statements executed so far, for tests and the benchmark.
     writes: u64,
+    /// Bytes of text sent by the batched flushes so far (each flush sends only new text).
+    flushed_bytes: u64,
 }
 
 impl AnswerWriter {
@@ -72,6 +78,7 @@ impl AnswerWriter {
             last_write: now,
             interval: DEFAULT_FLUSH_INTERVAL,
             writes: 0,
+            flushed_bytes: 0,
         }
     }
 
@@ -96,6 +103,12 @@ impl AnswerWriter {
         self.writes
     }
 
+    /// Bytes of text the batched flushes have sent so far: the text added since the writer
+    /// was created (or less, while some is waiting), never the same text twice.
+    pub fn flushed_bytes(&self) -> u64 {
+        self.flushed_bytes
+    }
+
     /// Appends text to the buffer; never touches the database.
     pub fn push(&mut self, text: &str) {
         self.text.push_str(text);
@@ -107,15 +120,23 @@ impl AnswerWriter {
             && now.saturating_duration_since(self.last_write) >= self.interval
     }
 
-    /// Writes the whole text so far if [`Self::is_due`]; returns whether it wrote. `NotFound`
-    /// means the row is gone or no longer streaming (conversation deleted, recovered).
+    /// Appends the text not yet written if [`Self::is_due`]; returns whether it wrote.
+    /// `NotFound` means the row is gone or no longer streaming (conversation deleted,
+    /// recovered).
     pub async fn flush_if_due(&mut self, now: Instant) -> Result<bool, StoreError> {
         if !self.is_due(now) {
             return Ok(false);
         }
+        // `written_len` is always a length the text had after a `push`: a char boundary.
+        let Some(unwritten) = self.text.get(self.written_len..) else {
+            return Err(StoreError::Database(sqlx::Error::Protocol(
+                "answer text cut inside a character".to_string(),
+            )));
+        };
         self.writes += 1;
-        let done = sqlx::query(UPDATE_TEXT)
-            .bind(&self.text)
+        self.flushed_bytes += unwritten.len() as u64;
+        let done = sqlx::query(APPEND_TEXT)
+            .bind(unwritten)
             .bind(now_millis())
             .bind(&self.message_id)
             .bind(self.user.0)
