@@ -1,5 +1,6 @@
 //! The pure validator of an imported JSON export: [`parse_import`] checks size, encoding,
-//! format, version, every message and the shape of the tree, and returns a [`ValidImport`]
+//! the number of messages and values (a pre-scan, `import_scan`, before any JSON value is
+//! built), format, version, every message and the shape of the tree, and returns a [`ValidImport`]
 //! that the store can insert without further checks, or the first problem found as an
 //! [`ImportError`]. Lenient where nothing is lost: an absent title becomes
 //! [`DEFAULT_IMPORTED_TITLE`], an absent status `complete`, absent timestamps the import time,
@@ -8,6 +9,7 @@
 
 use super::document::{FORMAT, VERSION};
 use super::import_error::ImportError;
+use super::import_scan::check_counts;
 use crate::api::rename_conversation::MAX_TITLE_CHARS;
 use crate::conversation::{AnswerStats, MessageStatus, Role};
 use serde::Deserialize;
@@ -67,6 +69,15 @@ pub struct ValidImport {
     pub updated_at: Option<i64>,
     /// The messages in file order; every parent comes before its children.
     pub messages: Vec<ImportedMessage>,
+}
+
+impl ValidImport {
+    /// Bytes of text the import stores (title, system prompt, every message), as the
+    /// storage quota counts them.
+    pub fn stored_bytes(&self) -> u64 {
+        let messages: usize = self.messages.iter().map(|m| m.content.len()).sum();
+        (self.title.len() + self.system_prompt.as_ref().map_or(0, String::len) + messages) as u64
+    }
 }
 
 /// One checked message; links are positions in [`ValidImport::messages`], not the file's ids.
@@ -145,6 +156,8 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
     let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
     // Some editors save a byte-order mark, which JSON does not allow.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Count before building anything: too many messages (or values) never reach the parser.
+    check_counts(text, limits.max_messages)?;
     let value: Value =
         serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let Value::Object(mut root) = value else {

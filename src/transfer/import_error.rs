@@ -20,6 +20,15 @@ pub enum ImportError {
         /// The limit.
         limit: usize,
     },
+    /// The file holds more JSON values than an export of that many messages could (a huge
+    /// list in an unknown field), refused before it is parsed (HTTP 413).
+    #[error(
+        "The file holds too many JSON values (more than {limit}); a Sluice export has about 20 per message."
+    )]
+    TooManyValues {
+        /// The limit for the message limit in force.
+        limit: usize,
+    },
     /// One message's text is over the per-message limit (HTTP 413).
     #[error(
         "Message {index} is too long ({size_kib} KiB; the limit is {limit_kib} KiB per message)."
@@ -160,6 +169,7 @@ impl ImportError {
             self,
             Self::TooLarge { .. }
                 | Self::TooManyMessages { .. }
+                | Self::TooManyValues { .. }
                 | Self::MessageTooLong { .. }
                 | Self::SystemPromptTooLong { .. }
         )

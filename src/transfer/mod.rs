@@ -8,6 +8,7 @@ mod document;
 mod filename;
 mod import;
 mod import_error;
+mod import_scan;
 mod markdown;
 
 pub use document::{ExportConversation, ExportDocument, ExportMessage, FORMAT, VERSION};
