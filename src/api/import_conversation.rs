@@ -2,8 +2,10 @@
 //! `GET /api/conversations/{id}/export?format=json` downloads). Body: `{"document": "<the
 //! file's text>"}`; answers the new conversation. A refused file changes nothing: 413 when it
 //! is over a size limit (`max_import_bytes`, [`MAX_IMPORT_MESSAGES`](crate::transfer::MAX_IMPORT_MESSAGES)
-//! messages, [`MAX_IMPORT_MESSAGE_BYTES`](crate::transfer::MAX_IMPORT_MESSAGE_BYTES) per
-//! message), else 400, with a sentence saying what is wrong and where.
+//! messages — counted before the file is parsed —,
+//! [`MAX_IMPORT_MESSAGE_BYTES`](crate::transfer::MAX_IMPORT_MESSAGE_BYTES) or
+//! `max_answer_bytes`, whichever is larger, per message) or would pass the user's storage
+//! quota, else 400, with a sentence saying what is wrong and where.
 
 use crate::conversation::Conversation;
 use leptos::prelude::*;
@@ -12,12 +14,14 @@ use server_fn::codec::Json;
 /// Imports `document` (an exported file's text) as a new conversation of the current user.
 #[server(prefix = "/api", endpoint = "conversations/import", input = Json)]
 pub async fn import_conversation(document: String) -> Result<Conversation, ServerFnError> {
-    use crate::server::{error::AppError, state::AppState};
-    use crate::transfer::{parse_import, ImportLimits};
+    use crate::server::{error::AppError, state::AppState, storage_quota};
+    use crate::transfer::{parse_import, ImportLimits, MAX_IMPORT_MESSAGE_BYTES};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     let limits = ImportLimits {
         max_bytes: state.config.server.max_import_bytes,
+        // Every answer this server stores can be imported again.
+        max_message_bytes: MAX_IMPORT_MESSAGE_BYTES.max(state.config.server.max_answer_bytes),
         ..ImportLimits::default()
     };
     let import = parse_import(document.as_bytes(), &limits).map_err(|e| {
@@ -29,6 +33,14 @@ pub async fn import_conversation(document: String) -> Result<Conversation, Serve
         };
         error.into_server_fn_error()
     })?;
+    storage_quota::check(
+        &state.store,
+        user,
+        state.config.storage.max_user_storage_bytes,
+        import.stored_bytes(),
+    )
+    .await
+    .map_err(AppError::into_server_fn_error)?;
     state
         .store
         .import_conversation(user, &import)

@@ -10,6 +10,7 @@
 use crate::codec::StreamItem;
 use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
+use crate::server::answer_budget::AnswerBudget;
 use crate::server::answer_recorder::AnswerRecorder;
 use crate::server::error::AppError;
 use crate::server::live_turn::{CancelReason, LiveTurn};
@@ -66,12 +67,17 @@ pub async fn start_stored_turn(
         Instant::now().into_std(),
     )
     .with_interval(state.config.storage.flush_interval);
+    let budget = AnswerBudget::new(
+        state.config.server.max_answer_bytes,
+        prepared.answer.content.len(),
+        prepared.quota_room,
+    );
     drive(
         state,
         user,
         prepared.model_id,
         prepared.history,
-        Some((prepared.stored, AnswerRecorder::new(writer))),
+        Some((prepared.stored, AnswerRecorder::new(writer), budget)),
         slot,
         merge,
     )
@@ -80,13 +86,14 @@ pub async fn start_stored_turn(
 /// Registers the turn as `user`'s (so only they can read or stop it), starts the provider
 /// request inside the turn driver, which holds `slot` (the user's concurrent-stream count) until
 /// the turn ends, spawns its task and returns its first reader (at most one frame per
-/// `merge`).
+/// `merge`). A stored answer's output is bounded by its budget, a temporary chat's by
+/// `max_answer_bytes`.
 fn drive(
     state: &AppState,
     user: UserId,
     model_id: String,
     messages: Vec<ChatMessage>,
-    stored: Option<(StoredTurn, AnswerRecorder)>,
+    stored: Option<(StoredTurn, AnswerRecorder, AnswerBudget)>,
     slot: StreamSlot,
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
@@ -94,7 +101,7 @@ fn drive(
         .catalog
         .resolve(&model_id)
         .ok_or_else(|| AppError::NotFound(format!("Unknown model {model_id:?}.")))?;
-    let answer_id = stored.as_ref().map(|(stored, _)| stored.answer_id.clone());
+    let answer_id = stored.as_ref().map(|(stored, _, _)| stored.answer_id.clone());
     let turn = state
         .turns
         .register(user, answer_id)
@@ -109,9 +116,13 @@ fn drive(
         model: provider_model,
         messages,
     });
-    let (stored, recorder) = match stored {
-        Some((stored, recorder)) => (Some(stored), recorder),
-        None => (None, AnswerRecorder::none()),
+    let (stored, recorder, budget) = match stored {
+        Some((stored, recorder, budget)) => (Some(stored), recorder, budget),
+        None => (
+            None,
+            AnswerRecorder::none(),
+            AnswerBudget::new(state.config.server.max_answer_bytes, 0, None),
+        ),
     };
     tracing::info!(%turn_id, model = %model_id, stored = stored.is_some(), "turn started");
     let driver = TurnDriver {
@@ -119,6 +130,7 @@ fn drive(
         turn: Arc::clone(&turn),
         _slot: slot,
         recorder,
+        budget,
         started_at: Instant::now(),
         first_token_at: None,
         text_events: 0,
@@ -189,6 +201,8 @@ struct TurnDriver {
     _slot: StreamSlot,
     /// Stores the answer as it is sent (records nothing for a temporary chat).
     recorder: AnswerRecorder,
+    /// What the answer may still produce (`max_answer_bytes`, storage quota).
+    budget: AnswerBudget,
     /// When the request arrived, for time-to-first-token.
     started_at: Instant,
     /// When the first output (text, reasoning or a tool call) arrived, for TTFT and tokens/s.
@@ -283,12 +297,12 @@ impl TurnDriver {
                 }
                 self.first_token_at.get_or_insert_with(Instant::now);
                 self.text_events += 1;
-                self.queue.push_back(ChatEvent::Delta { text });
+                self.within_budget(text, |text| ChatEvent::Delta { text });
             }
             ProviderEvent::Reasoning(text) => {
                 if !text.is_empty() {
                     self.first_token_at.get_or_insert_with(Instant::now);
-                    self.queue.push_back(ChatEvent::Reasoning { text });
+                    self.within_budget(text, |text| ChatEvent::Reasoning { text });
                 }
             }
             ProviderEvent::ToolCallStart { index, id, name } => {
@@ -297,8 +311,10 @@ impl TurnDriver {
                     .push_back(ChatEvent::ToolCallStart { index, id, name });
             }
             ProviderEvent::ToolCallDelta { index, arguments } => {
-                self.queue
-                    .push_back(ChatEvent::ToolCallDelta { index, arguments });
+                self.within_budget(arguments, |arguments| ChatEvent::ToolCallDelta {
+                    index,
+                    arguments,
+                });
             }
             ProviderEvent::ToolCallEnd { index } => {
                 self.queue.push_back(ChatEvent::ToolCallEnd { index });
@@ -313,6 +329,26 @@ impl TurnDriver {
                 tracing::warn!(kind = ?error.kind, "provider error: {}", error.message);
                 self.end_with_error(error.message);
             }
+        }
+    }
+
+    /// Queues the part of `output` the answer's budget admits as `event`; when the budget
+    /// runs out, drops the upstream and ends the answer with the budget's sentence.
+    fn within_budget(&mut self, output: String, event: impl FnOnce(String) -> ChatEvent) {
+        let (fits, reached) = {
+            let (fits, reached) = self.budget.admit(&output);
+            (fits.len(), reached)
+        };
+        let mut output = output;
+        // `admit` cut on a character boundary.
+        output.truncate(fits);
+        if !output.is_empty() {
+            self.queue.push_back(event(output));
+        }
+        if let Some(reason) = reached {
+            tracing::info!(turn = %self.turn.id, "answer cut at its size limit");
+            self.upstream = None;
+            self.end_with_error(reason);
         }
     }
 

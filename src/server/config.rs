@@ -6,7 +6,8 @@
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
-//! `SLUICE_SIGN_IN_ATTEMPTS`, the `[auth]` variables of
+//! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_MAX_ANSWER_BYTES`, `SLUICE_MAX_USER_STORAGE_BYTES`,
+//! `SLUICE_PAGE_LOADS_PER_MINUTE`, the `[auth]` variables of
 //! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
 //! [`turns_config`](crate::server::turns_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
@@ -55,6 +56,10 @@ pub struct LimitsConfig {
     pub concurrent_streams: u32,
     /// Failed sign-ins allowed (per account name and per IP) before exponential back-off.
     pub sign_in_attempts: u32,
+    /// Pages (`/`, `/c/{id}`, `/sign-in`, `/admin`, …: anything rendered on the server, not
+    /// `/api/` or static files) one IP address, and one signed-in user, may load per minute:
+    /// rendering a long conversation is the most expensive thing a client can ask for.
+    pub page_loads_per_minute: u32,
 }
 
 impl Default for LimitsConfig {
@@ -64,6 +69,7 @@ impl Default for LimitsConfig {
             ip_requests_per_minute: 600,
             concurrent_streams: 3,
             sign_in_attempts: 5,
+            page_loads_per_minute: 120,
         }
     }
 }
@@ -75,6 +81,9 @@ pub struct StorageConfig {
     pub database: PathBuf,
     /// Time between two batched writes of a streaming answer: what a crash may lose at most.
     pub flush_interval: Duration,
+    /// Bytes of message text, titles and system prompts one user may store (0: no quota), so
+    /// one account cannot fill the disk; see `server::storage_quota`.
+    pub max_user_storage_bytes: u64,
 }
 
 /// HTTP-level limits and timings.
@@ -89,6 +98,10 @@ pub struct ServerConfig {
     /// Largest accepted imported file (a whole exported conversation, every branch), refused
     /// with a clear message before it is parsed; the request body limit admits it.
     pub max_import_bytes: usize,
+    /// Largest answer (text, reasoning and tool-call arguments) one turn may produce (0: no
+    /// limit): an answer that reaches it ends with an error and keeps what it has, so a
+    /// runaway model cannot grow one row (and the live turn's memory) without end.
+    pub max_answer_bytes: usize,
     /// Foreign origins (`scheme://host[:port]`, lower case) allowed to call `/api/` from a
     /// browser: only they pass the cross-site check and get CORS headers. Empty: none.
     pub allowed_origins: Vec<String>,
@@ -234,6 +247,8 @@ struct FileLimits {
     concurrent_streams: Option<u32>,
     /// Failed sign-ins before back-off (default 5).
     sign_in_attempts: Option<u32>,
+    /// Server-rendered pages per IP and per user per minute (default 120).
+    page_loads_per_minute: Option<u32>,
 }
 
 /// `[storage]` in the file.
@@ -244,6 +259,8 @@ struct FileStorage {
     data_dir: Option<PathBuf>,
     /// Milliseconds between two batched writes of a streaming answer (default 250).
     flush_ms: Option<u64>,
+    /// Storage quota per user in bytes (default 1 GiB, 0: none).
+    max_user_storage_bytes: Option<u64>,
 }
 
 /// `[autodetect]` in the file.
@@ -268,6 +285,8 @@ struct FileServer {
     max_message_bytes: Option<usize>,
     /// Imported file limit in bytes.
     max_import_bytes: Option<usize>,
+    /// Largest answer in bytes (default 1 MiB, 0: none).
+    max_answer_bytes: Option<u64>,
     /// Foreign origins allowed to call the API from a browser.
     allowed_origins: Option<Vec<String>>,
 }
@@ -361,6 +380,12 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.server.max_import_bytes)
                 .unwrap_or(8 * 1024 * 1024),
+            max_answer_bytes: byte_cap(
+                env,
+                "SLUICE_MAX_ANSWER_BYTES",
+                file.server.max_answer_bytes,
+                DEFAULT_MAX_ANSWER_BYTES,
+            )? as usize,
             allowed_origins: allowed_origins(
                 env.get("SLUICE_ALLOWED_ORIGINS")
                     .map(|v| v.split(',').map(str::to_string).collect())
@@ -398,6 +423,11 @@ impl Config {
                 file.limits.sign_in_attempts,
                 defaults.sign_in_attempts,
             )?,
+            page_loads_per_minute: count(
+                "SLUICE_PAGE_LOADS_PER_MINUTE",
+                file.limits.page_loads_per_minute,
+                defaults.page_loads_per_minute,
+            )?,
         };
         let data_dir = env
             .get("SLUICE_DATA_DIR")
@@ -413,6 +443,12 @@ impl Config {
                     .unwrap_or(250)
                     .max(10),
             ),
+            max_user_storage_bytes: byte_cap(
+                env,
+                "SLUICE_MAX_USER_STORAGE_BYTES",
+                file.storage.max_user_storage_bytes,
+                DEFAULT_MAX_USER_STORAGE_BYTES,
+            )?,
         };
         let demo = DemoConfig {
             enabled: file.demo.enabled.unwrap_or(true),
@@ -489,6 +525,45 @@ impl Config {
             turns,
         })
     }
+}
+
+/// Default largest answer: 1 MiB, the largest message an import accepts (so every answer
+/// can be exported and imported again), and several times what any model's output limit
+/// allows (128 k tokens are about 500 KiB).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 1024 * 1024;
+
+/// Default storage quota per user: 1 GiB, about a thousand very long conversations.
+pub const DEFAULT_MAX_USER_STORAGE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The smallest non-zero byte cap accepted: below it nothing useful fits.
+const MIN_BYTE_CAP: u64 = 1024;
+
+/// A byte cap from the environment variable `name`, else the file, else `default`: 0 (no
+/// limit) or at least [`MIN_BYTE_CAP`]; anything else stops start-up with a sentence.
+fn byte_cap(
+    env: &HashMap<String, String>,
+    name: &str,
+    from_file: Option<u64>,
+    default: u64,
+) -> Result<u64, String> {
+    let value = match env.get(name) {
+        Some(raw) => raw.trim().parse::<u64>().map_err(|_| {
+            format!("{name} must be a whole number of bytes (0 turns it off), got {raw:?}")
+        })?,
+        None => from_file.unwrap_or(default),
+    };
+    let key = name.trim_start_matches("SLUICE_").to_ascii_lowercase();
+    if value != 0 && value < MIN_BYTE_CAP {
+        return Err(format!(
+            "{key} ({name}) must be 0 (no limit) or at least {MIN_BYTE_CAP} bytes, got {value}"
+        ));
+    }
+    if usize::try_from(value).is_err() {
+        return Err(format!(
+            "{key} ({name}) is too large for this machine, got {value}"
+        ));
+    }
+    Ok(value)
 }
 
 /// Checks and normalises the allowed origins: each must be `http(s)://host[:port]` with no

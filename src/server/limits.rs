@@ -1,8 +1,9 @@
 //! The rate limits of the issue "abuse and hostile requests", in one place so every check is
 //! one call: [`Limits::check_message`] before a turn starts (answers per minute and
 //! concurrent streams per user), [`Limits::check_ip_request`] in front of every `/api/`
-//! request (the `limit_ip_requests` middleware), and [`Limits::begin_sign_in`] in the
-//! sign-in server function (see `sign_in_throttle`). Refusals are
+//! request (the `limit_ip_requests` middleware), [`Limits::begin_sign_in`] in the
+//! sign-in server function (see `sign_in_throttle`), and [`Limits::check_page_load`] for every
+//! server-rendered page (the `page_loads` middleware). Refusals are
 //! [`AppError::TooManyRequests`]: HTTP 429, a `Retry-After` header and a sentence saying how
 //! long to wait.
 
@@ -30,6 +31,10 @@ pub struct Limits {
     streams: StreamSlots,
     /// Failed sign-ins per account and IP.
     sign_in: SignInThrottle,
+    /// Server-rendered page loads per IP (key: `client_ip::limit_key`) per minute.
+    page_loads_by_ip: Arc<RateLimiter<IpAddr>>,
+    /// Server-rendered page loads per signed-in user per minute (many addresses, one account).
+    page_loads_by_user: Arc<RateLimiter<UserId>>,
 }
 
 impl Limits {
@@ -40,6 +45,8 @@ impl Limits {
             ip_requests: Arc::new(RateLimiter::new(config.ip_requests_per_minute)),
             streams: StreamSlots::new(config.concurrent_streams),
             sign_in: SignInThrottle::new(config.sign_in_attempts),
+            page_loads_by_ip: Arc::new(RateLimiter::new(config.page_loads_per_minute)),
+            page_loads_by_user: Arc::new(RateLimiter::new(config.page_loads_per_minute)),
         }
     }
 
@@ -97,6 +104,26 @@ impl Limits {
         account: &str,
     ) -> Result<SignInAttempt, AppError> {
         self.sign_in.begin(ip, account)
+    }
+
+    /// Counts one server-rendered page load from `ip` by `user` (each when known) against
+    /// both their budgets, or refuses it with a 429.
+    pub fn check_page_load(&self, ip: Option<IpAddr>, user: Option<UserId>) -> Result<(), AppError> {
+        let by_ip = ip.map_or(Ok(()), |ip| {
+            self.page_loads_by_ip
+                .check(&crate::server::client_ip::limit_key(ip))
+        });
+        let by_user = user.map_or(Ok(()), |user| self.page_loads_by_user.check(&user));
+        by_ip.and(by_user).map_err(|wait| {
+            tracing::info!(?ip, user = user.map(|u| u.0), "refused: page loads per minute");
+            let secs = retry_after_secs(wait);
+            AppError::TooManyRequests {
+                message: format!(
+                    "Too many page loads. Wait {secs} s, then reload the page."
+                ),
+                retry_after_secs: secs,
+            }
+        })
     }
 
     /// Streams `user` has live now.

@@ -2,6 +2,7 @@
 //! the route table and the serve loop. Only this module (and the provider adapters it owns)
 //! talks to upstream providers.
 
+pub mod answer_budget;
 pub mod answer_recorder;
 pub mod auth_config;
 pub mod catalog;
@@ -14,6 +15,7 @@ pub mod export_route;
 pub mod identity;
 pub mod limits;
 pub mod live_turn;
+pub mod page_loads;
 pub mod rate_limiter;
 pub mod router;
 pub mod security_headers;
@@ -21,6 +23,7 @@ pub mod session_cookie;
 pub mod session_start;
 pub mod sign_in_throttle;
 pub mod state;
+pub mod storage_quota;
 pub mod stored_turn;
 pub mod stream_slots;
 pub mod turn_events_route;

@@ -71,6 +71,11 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             security_headers::provide_request_nonce,
             shell,
         ))
+        // Page loads per IP and per user (after `identity`, which finds the user).
+        .layer(middleware::from_fn_with_state(
+            state.limits.clone(),
+            crate::server::page_loads::limit_page_loads,
+        ))
         // Who the request is for (401 for `/api/` without a user; pages redirect to sign-in).
         .layer(middleware::from_fn_with_state(
             state.clone(),

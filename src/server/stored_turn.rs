@@ -9,6 +9,7 @@ use crate::conversation::{derive_title, ConversationTree, Message, MessageStatus
 use crate::events::{ChatMessage, StoredTurn, TurnAction};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
+use crate::server::storage_quota::{self, size_in_words, QuotaRoom};
 use crate::store::UserId;
 
 /// What the model is told when asked to continue an answer cut by the token limit.
@@ -25,6 +26,8 @@ pub struct PreparedTurn {
     pub stored: StoredTurn,
     /// The answer row (`streaming`), with any text it already had (Continue).
     pub answer: Message,
+    /// The room the user's storage quota leaves the answer (`None`: no quota).
+    pub quota_room: Option<QuotaRoom>,
 }
 
 /// The stored-conversation part of a streaming request.
@@ -70,6 +73,9 @@ pub async fn prepare(
         })
         .collect();
     let plan = plan_action(&request.action, tree.as_ref())?;
+    if let (TurnAction::Continue { answer_id }, Some(tree)) = (&request.action, &tree) {
+        check_room_to_continue(tree, answer_id, limits.max_answer_bytes)?;
+    }
     history.extend(plan.context);
     let size: usize = history.iter().map(|m| m.content.len()).sum();
     if size > limits.max_request_bytes {
@@ -79,6 +85,22 @@ pub async fn prepare(
             limits.max_request_bytes / 1024
         )));
     }
+    let adding = match (&request.action, &tree) {
+        (TurnAction::Send { content, .. }, Some(_)) => content.len(),
+        (TurnAction::Send { content, .. }, None) => {
+            content.len()
+                + derive_title(content).len()
+                + system_prompt.as_ref().map_or(0, String::len)
+        }
+        _ => 0,
+    };
+    let quota_room = storage_quota::check(
+        store,
+        user,
+        state.config.storage.max_user_storage_bytes,
+        adding as u64,
+    )
+    .await?;
     // Every check passed: from here on, write.
     let (conversation_id, title) = match tree {
         Some(tree) => {
@@ -144,7 +166,26 @@ pub async fn prepare(
             prefix_bytes: answer.content.len(),
         },
         answer,
+        quota_room,
     })
+}
+
+/// Refuses to continue an answer that already has `max_answer_bytes` (0: no limit): it could
+/// only be cut again at once.
+fn check_room_to_continue(
+    tree: &ConversationTree,
+    answer_id: &str,
+    max_answer_bytes: usize,
+) -> Result<(), AppError> {
+    let size = tree.message(answer_id).map_or(0, |m| m.content.len());
+    if max_answer_bytes > 0 && size >= max_answer_bytes {
+        return Err(AppError::PayloadTooLarge(format!(
+            "This answer already has the largest size allowed ({}); it cannot be continued. \
+             Regenerate it or ask a follow-up question instead.",
+            size_in_words(max_answer_bytes as u64)
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses an empty or oversized message, with a message the user understands.

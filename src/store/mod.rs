@@ -14,6 +14,7 @@ mod password;
 mod presets;
 mod recovery;
 mod sessions;
+mod usage;
 
 pub use crate::conversation::{
     AnswerStats, Conversation, ConversationSummary, ConversationTree, Message, MessageStatus, Role,

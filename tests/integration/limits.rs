@@ -314,6 +314,7 @@ sign_in_attempts = 8
             ip_requests_per_minute: 0,
             concurrent_streams: 2,
             sign_in_attempts: 8,
+            ..LimitsConfig::default()
         }
     );
     assert_eq!(config.server.allowed_origins, ["https://chat.example.com"]);
