@@ -126,6 +126,7 @@ function appEnv(port: string, data: string): Record<string, string> {
     SLUICE_MESSAGES_PER_MINUTE: '0',
     SLUICE_IP_REQUESTS_PER_MINUTE: '0',
     SLUICE_CONCURRENT_STREAMS: '0',
+    SLUICE_PAGE_LOADS_PER_MINUTE: '0',
     SLUICE_DEMO_TTFT_MS: '200',
     // Long enough for a reload to resume an answer, short enough for stop.spec.ts to see a
     // closed tab's answer end (the default is 30 s).

@@ -184,7 +184,11 @@ mod tests {
         let nodes: Vec<Node> = vec![(0, None), (1, Some(9)), (2, Some(3)), (3, Some(2))];
         let index = TreeIndex::build(&nodes, |n| n.0, |n| n.1);
         assert_eq!(index.latest_path(), vec![0]);
-        assert_eq!(index.path_to(1), vec![1], "missing parent: the path starts there");
+        assert_eq!(
+            index.path_to(1),
+            vec![1],
+            "missing parent: the path starts there"
+        );
         assert!(index.path_to(2).is_empty(), "cycle");
         let looping = TreeIndex::build(&nodes, |n| n.0, |n| n.1);
         assert!(looping.descend(|_, _| Some(2)).len() <= nodes.len());

@@ -101,7 +101,9 @@ fn drive(
         .catalog
         .resolve(&model_id)
         .ok_or_else(|| AppError::NotFound(format!("Unknown model {model_id:?}.")))?;
-    let answer_id = stored.as_ref().map(|(stored, _, _)| stored.answer_id.clone());
+    let answer_id = stored
+        .as_ref()
+        .map(|(stored, _, _)| stored.answer_id.clone());
     let turn = state
         .turns
         .register(user, answer_id)

@@ -108,19 +108,25 @@ impl Limits {
 
     /// Counts one server-rendered page load from `ip` by `user` (each when known) against
     /// both their budgets, or refuses it with a 429.
-    pub fn check_page_load(&self, ip: Option<IpAddr>, user: Option<UserId>) -> Result<(), AppError> {
+    pub fn check_page_load(
+        &self,
+        ip: Option<IpAddr>,
+        user: Option<UserId>,
+    ) -> Result<(), AppError> {
         let by_ip = ip.map_or(Ok(()), |ip| {
             self.page_loads_by_ip
                 .check(&crate::server::client_ip::limit_key(ip))
         });
         let by_user = user.map_or(Ok(()), |user| self.page_loads_by_user.check(&user));
         by_ip.and(by_user).map_err(|wait| {
-            tracing::info!(?ip, user = user.map(|u| u.0), "refused: page loads per minute");
+            tracing::info!(
+                ?ip,
+                user = user.map(|u| u.0),
+                "refused: page loads per minute"
+            );
             let secs = retry_after_secs(wait);
             AppError::TooManyRequests {
-                message: format!(
-                    "Too many page loads. Wait {secs} s, then reload the page."
-                ),
+                message: format!("Too many page loads. Wait {secs} s, then reload the page."),
                 retry_after_secs: secs,
             }
         })

@@ -41,7 +41,11 @@ pub fn is_page_load(method: &Method, path: &str) -> bool {
         return false;
     }
     let api = path == "/api" || path.starts_with("/api/");
-    let file = path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let file = path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'));
     !api && !file
 }
 

@@ -157,7 +157,11 @@ mod tests {
         // values; the second's object, 3 strings, a list and 2 numbers; the number 3.
         assert_eq!(counts.values, 1 + 2 + 2 + 4 + 2 + 5 + 7 + 1);
         assert_eq!(scan(r#"{"messages": []}"#).messages, 0);
-        assert_eq!(scan(r#"{"a": {"messages": [1, 2]}}"#).messages, 0, "nested key");
+        assert_eq!(
+            scan(r#"{"a": {"messages": [1, 2]}}"#).messages,
+            0,
+            "nested key"
+        );
         assert_eq!(scan(r#"{"messages": [1, 2, 3"#).messages, 3, "cut off");
         assert_eq!(scan("").values, 0);
         assert_eq!(scan(r#"{"messages": ["\\", "\""]}"#).messages, 2, "escapes");

@@ -158,7 +158,12 @@ impl ChatSession {
             tree.index.descend(|parent, children| {
                 let chosen = selected
                     .get(&parent.and_then(|p| tree.ids.get(p).copied()))
-                    .and_then(|id| children.iter().copied().find(|c| tree.ids.get(*c) == Some(id)));
+                    .and_then(|id| {
+                        children
+                            .iter()
+                            .copied()
+                            .find(|c| tree.ids.get(*c) == Some(id))
+                    });
                 chosen.or_else(|| children.last().copied())
             })
         });
@@ -174,7 +179,9 @@ impl ChatSession {
     pub fn siblings(&self, entry: &MessageEntry) -> SiblingPosition {
         self.tree.with(|tree| {
             let ids: Vec<u64> = match tree.positions.get(&entry.id) {
-                Some(&position) if entry.parent.is_none() || tree.index.parent(position).is_some() => {
+                Some(&position)
+                    if entry.parent.is_none() || tree.index.parent(position).is_some() =>
+                {
                     tree.index
                         .children(tree.index.parent(position))
                         .iter()

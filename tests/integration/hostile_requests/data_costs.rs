@@ -114,7 +114,10 @@ async fn a_five_thousand_message_imported_chain_opens_whole() {
         .expect("page");
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("html");
-    assert!(html.contains("message number 4999"), "the newest message is shown");
+    assert!(
+        html.contains("message number 4999"),
+        "the newest message is shown"
+    );
 }
 
 #[tokio::test]
@@ -155,8 +158,7 @@ async fn an_import_hiding_a_huge_list_in_an_unknown_field_is_refused() {
 async fn an_answer_over_max_answer_bytes_stops_at_the_cap_and_is_stored_with_what_it_has() {
     let fake = start_fake().await;
     fake.add_script("long", script(&long_answer()));
-    let app =
-        TestApp::with_fake_and(&fake, "long", &[("SLUICE_MAX_ANSWER_BYTES", "1024")]).await;
+    let app = TestApp::with_fake_and(&fake, "long", &[("SLUICE_MAX_ANSWER_BYTES", "1024")]).await;
     let response = app
         .api(
             "/api/chat/stream",
@@ -242,12 +244,8 @@ async fn the_storage_quota_refuses_sends_and_imports_and_changes_nothing() {
 async fn an_answer_that_fills_the_quota_ends_there_and_keeps_what_it_has() {
     let fake = start_fake().await;
     fake.add_script("long", script(&long_answer()));
-    let app = TestApp::with_fake_and(
-        &fake,
-        "long",
-        &[("SLUICE_MAX_USER_STORAGE_BYTES", "2048")],
-    )
-    .await;
+    let app =
+        TestApp::with_fake_and(&fake, "long", &[("SLUICE_MAX_USER_STORAGE_BYTES", "2048")]).await;
     let response = app
         .api(
             "/api/chat/stream",
@@ -342,7 +340,10 @@ async fn flushes_append_only_the_new_text_and_store_it_exactly() {
         .expect("finish");
     let tree = store.get_conversation(me, &c.id).await.expect("tree");
     let answer = tree.message(&a.id).expect("answer");
-    assert_eq!(answer.content, expected, "the final write stores the whole text");
+    assert_eq!(
+        answer.content, expected,
+        "the final write stores the whole text"
+    );
     assert_eq!(answer.status, MessageStatus::Complete);
 }
 
@@ -376,4 +377,66 @@ async fn page_loads_beyond_the_budget_get_429_while_static_files_do_not_count() 
     assert!(body.starts_with("Too many page loads. Wait "), "{body}");
     let response = get("/").await.expect("page");
     assert_eq!(response.status(), 429, "still refused");
+}
+
+#[test]
+fn the_new_settings_are_read_from_file_and_environment_and_range_checked() {
+    use sluice::server::config::Config;
+    use std::collections::HashMap;
+    let env = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let defaults = Config::from_parts(None, None, &env(&[])).expect("defaults");
+    assert_eq!(defaults.server.max_answer_bytes, 1024 * 1024);
+    assert_eq!(defaults.storage.max_user_storage_bytes, 1024 * 1024 * 1024);
+    assert_eq!(defaults.limits.page_loads_per_minute, 120);
+    let file = "[server]\nmax_answer_bytes = 2048\n\n[storage]\nmax_user_storage_bytes = 0\n\n\
+                [limits]\npage_loads_per_minute = 7\n";
+    let config = Config::from_parts(None, Some(file), &env(&[])).expect("file");
+    assert_eq!(config.server.max_answer_bytes, 2048);
+    assert_eq!(config.storage.max_user_storage_bytes, 0);
+    assert_eq!(config.limits.page_loads_per_minute, 7);
+    let config = Config::from_parts(
+        None,
+        Some(file),
+        &env(&[
+            ("SLUICE_MAX_ANSWER_BYTES", "0"),
+            ("SLUICE_MAX_USER_STORAGE_BYTES", " 4096 "),
+            ("SLUICE_PAGE_LOADS_PER_MINUTE", "0"),
+        ]),
+    )
+    .expect("environment");
+    assert_eq!(config.server.max_answer_bytes, 0);
+    assert_eq!(config.storage.max_user_storage_bytes, 4096);
+    assert_eq!(config.limits.page_loads_per_minute, 0);
+    for (name, value, expected) in [
+        (
+            "SLUICE_MAX_ANSWER_BYTES",
+            "100",
+            "max_answer_bytes (SLUICE_MAX_ANSWER_BYTES) must be 0 (no limit) or at least 1024 bytes",
+        ),
+        (
+            "SLUICE_MAX_USER_STORAGE_BYTES",
+            "lots",
+            "SLUICE_MAX_USER_STORAGE_BYTES must be a whole number of bytes",
+        ),
+        (
+            "SLUICE_PAGE_LOADS_PER_MINUTE",
+            "-1",
+            "SLUICE_PAGE_LOADS_PER_MINUTE must be a whole number",
+        ),
+    ] {
+        let error = Config::from_parts(None, None, &env(&[(name, value)])).expect_err(name);
+        assert!(error.contains(expected), "{error}");
+    }
+    let error = Config::from_parts(
+        None,
+        Some("[storage]\nmax_user_storage_bytes = 10\n"),
+        &env(&[]),
+    )
+    .expect_err("too small in the file");
+    assert!(error.contains("max_user_storage_bytes"), "{error}");
 }
