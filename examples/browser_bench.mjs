@@ -101,6 +101,7 @@ async function startServers() {
       SLUICE_MESSAGES_PER_MINUTE: '0',
       SLUICE_IP_REQUESTS_PER_MINUTE: '0',
       SLUICE_CONCURRENT_STREAMS: '0',
+      SLUICE_PAGE_LOADS_PER_MINUTE: '0',
       RUST_LOG: 'warn',
     },
   });

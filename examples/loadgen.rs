@@ -334,6 +334,7 @@ async fn main() -> Result<(), String> {
         .env("SLUICE_MESSAGES_PER_MINUTE", "0")
         .env("SLUICE_IP_REQUESTS_PER_MINUTE", "0")
         .env("SLUICE_CONCURRENT_STREAMS", "0")
+        .env("SLUICE_PAGE_LOADS_PER_MINUTE", "0")
         .env("SLUICE_DETECT_OLLAMA", "false")
         .env("SLUICE_DATA_DIR", &data_dir)
         .env("LEPTOS_SITE_ROOT", "target/site")

@@ -275,7 +275,9 @@ async fn a_reader_that_never_reads_slows_neither_the_upstream_nor_other_readers(
     let fake = start_fake().await;
     // 16 MiB: far more than the socket buffers of a reader that never reads.
     fake.add_script("fake-flood", flood_script(16 * 1024));
-    let app = TestApp::with_fake(&fake, "fake-flood").await;
+    // The answer is larger than the default `max_answer_bytes` on purpose.
+    let app =
+        TestApp::with_fake_and(&fake, "fake-flood", &[("SLUICE_MAX_ANSWER_BYTES", "0")]).await;
     let (mut reader, mut shown, ids) = start(&app, "openai/fake-flood", "flood").await;
     // Attached but never read: its socket buffers fill while the turn goes on.
     let stuck = app
