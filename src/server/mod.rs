@@ -4,6 +4,7 @@
 
 pub mod answer_recorder;
 pub mod auth_config;
+pub mod body_limits;
 pub mod catalog;
 pub mod chat_turn;
 pub mod client_ip;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod cross_site;
 pub mod error;
 pub mod export_route;
+pub mod host_check;
 pub mod identity;
 pub mod limits;
 pub mod live_turn;
@@ -23,6 +25,7 @@ pub mod sign_in_throttle;
 pub mod state;
 pub mod stored_turn;
 pub mod stream_slots;
+pub mod trusted_header;
 pub mod turn_events_route;
 pub mod turn_log;
 pub mod turn_resume;
