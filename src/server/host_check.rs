@@ -57,7 +57,7 @@ impl HostPolicy {
     /// Whether a request to `authority` (`host[:port]`) is answered.
     fn allows(&self, authority: &Authority) -> bool {
         let host = normalise(authority.host());
-        self.names.iter().any(|name| *name == host)
+        self.names.contains(&host)
     }
 
     /// Why a request with these parts is refused, if it is.
