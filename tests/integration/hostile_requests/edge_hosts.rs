@@ -162,6 +162,16 @@ async fn an_invalid_allowed_host_stops_start_up_with_a_sentence() {
     )
     .expect("valid");
     assert_eq!(config.server.allowed_hosts, ["chat.lan", "[::1]"]);
+    let env = std::collections::HashMap::from([(
+        "SLUICE_ALLOWED_HOSTS".to_string(),
+        " Box.LAN , ".to_string(),
+    )]);
+    let config = sluice::server::config::Config::from_parts(None, Some(file), &env).expect("valid");
+    assert_eq!(
+        config.server.allowed_hosts,
+        ["box.lan"],
+        "the variable wins"
+    );
 }
 
 /// Writes `request` as is to the app and reads the answer until the server closes the
