@@ -31,8 +31,9 @@ pub struct AuthConfig {
     pub signup: SignupMode,
     /// The request header naming the user in `trusted_header` mode (e.g. `Remote-User`).
     pub trusted_header: String,
-    /// Peers whose `trusted_header` and `X-Forwarded-Proto` are believed; anyone else's are
-    /// ignored, so a client cannot name itself.
+    /// Peers whose `trusted_header`, `X-Forwarded-Proto` and `X-Forwarded-For` are believed
+    /// (the last by `client_ip`); anyone else's are ignored, so a client cannot name itself
+    /// or choose the address its limits count.
     pub trusted_proxies: Vec<IpAddr>,
     /// How long a session lasts after sign-in.
     pub session_lifetime: Duration,

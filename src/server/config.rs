@@ -5,6 +5,7 @@
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
+//! `SLUICE_ALLOWED_HOSTS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
 //! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_MAX_ANSWER_BYTES`, `SLUICE_MAX_USER_STORAGE_BYTES`,
 //! `SLUICE_PAGE_LOADS_PER_MINUTE`, the `[auth]` variables of
@@ -105,6 +106,10 @@ pub struct ServerConfig {
     /// Foreign origins (`scheme://host[:port]`, lower case) allowed to call `/api/` from a
     /// browser: only they pass the cross-site check and get CORS headers. Empty: none.
     pub allowed_origins: Vec<String>,
+    /// Host names (normalised by `host_check`) requests may be addressed to, against DNS
+    /// rebinding; in `off` mode the loopback names are always allowed as well. Empty: only
+    /// those in `off` mode, any in the other modes.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The offline demo model.
@@ -289,6 +294,8 @@ struct FileServer {
     max_answer_bytes: Option<u64>,
     /// Foreign origins allowed to call the API from a browser.
     allowed_origins: Option<Vec<String>>,
+    /// Host names the server answers to.
+    allowed_hosts: Option<Vec<String>>,
 }
 
 /// `[demo]` in the file.
@@ -390,6 +397,12 @@ impl Config {
                 env.get("SLUICE_ALLOWED_ORIGINS")
                     .map(|v| v.split(',').map(str::to_string).collect())
                     .or(file.server.allowed_origins)
+                    .unwrap_or_default(),
+            )?,
+            allowed_hosts: crate::server::host_check::parse_allowed_hosts(
+                env.get("SLUICE_ALLOWED_HOSTS")
+                    .map(|v| v.split(',').map(str::to_string).collect())
+                    .or(file.server.allowed_hosts)
                     .unwrap_or_default(),
             )?,
         };

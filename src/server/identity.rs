@@ -1,6 +1,7 @@
 //! Who a request acts for. The [`resolve`] middleware runs before every route: it finds the
 //! user (the built-in local user in `off` mode; the session cookie's active account in
-//! `local` mode; the account a trusted proxy names in `trusted_header` mode), stores a
+//! `local` mode; the account a trusted proxy names in `trusted_header` mode, read by
+//! [`trusted_header`](crate::server::trusted_header)), stores a
 //! [`RequestIdentity`] in the request's extensions, and turns away requests that need a user
 //! and have none: `/api/…` with 401 (except the public sign-in, sign-up and status
 //! endpoints), pages (`/`, `/c/…`, `/admin`) with a 303 to `/sign-in`; `/sign-in` itself is
@@ -8,10 +9,11 @@
 //! identity back through [`user_of`] (server functions through
 //! [`AppState::require_user`](crate::server::state::AppState::require_user)).
 
-use crate::account::{check_name, AccountStatus, AuthMode};
+use crate::account::{AccountStatus, AuthMode};
 use crate::server::error::AppError;
 use crate::server::session_cookie;
 use crate::server::state::AppState;
+use crate::server::trusted_header;
 use crate::store::{Account, UserId};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -79,7 +81,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         .map(|ConnectInfo(addr)| addr.ip());
     let identity = match identify(&state, request.headers(), peer).await {
         Ok(identity) => identity,
-        Err(error) => return error.into_response(),
+        Err(error) => return error.into_api_response(request.uri().path()),
     };
     if identity.user.is_none() && state.config.auth.mode != AuthMode::Off {
         let path = request.uri().path();
@@ -145,13 +147,12 @@ async fn identify(
             }
         }
         AuthMode::TrustedHeader => {
-            let named = headers
-                .get(auth.trusted_header.as_str())
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| check_name(v).ok());
-            if let (true, Some(name)) = (trusted, named) {
-                let account = proxy_account(state, &name).await?;
-                identity.user = Some(account).filter(|a| a.status == AccountStatus::Active);
+            // From anyone but a trusted proxy the header is ignored, whatever its shape.
+            if trusted {
+                if let Some(name) = trusted_header::named_user(headers, &auth.trusted_header)? {
+                    let account = proxy_account(state, &name).await?;
+                    identity.user = Some(account).filter(|a| a.status == AccountStatus::Active);
+                }
             }
         }
     }

@@ -6,16 +6,20 @@
 //!
 //! In front of every handler: CORS for configured foreign origins only, the security headers
 //! with a per-response CSP nonce that pages render into their inline scripts
-//! (`security_headers`), the cross-site refusal (`cross_site`), the per-IP request limit for
-//! `/api/` (`limits`) and the body limit with a sentence for oversized bodies.
+//! (`security_headers`), the host-name check against DNS rebinding (`host_check`), the
+//! client's address (`client_ip`), the cross-site refusal (`cross_site`), the per-IP request
+//! limit for `/api/` (`limits`) and the route's body limit with a sentence for oversized
+//! bodies (`body_limits`).
 //!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
 //! and no timeout layer (a long answer must not be cut).
 
 use crate::app::{shell, App};
-use crate::server::config::ServerConfig;
+use crate::server::body_limits::{self, BodyLimits};
+use crate::server::client_ip;
 use crate::server::cross_site::{cors_layer, refuse_cross_site};
 use crate::server::error::AppError;
+use crate::server::host_check::{self, HostPolicy};
 use crate::server::identity;
 use crate::server::limits::Limits;
 use crate::server::security_headers::{self, SecurityHeaders};
@@ -31,14 +35,13 @@ use axum::routing::{any, get};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use server_fn::ServerFn;
 use std::sync::Arc;
-use tower_http::limit::RequestBodyLimitLayer;
 
 /// Builds the whole HTTP application.
 pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let body_limit = body_limit(&state.config.server);
+    let route_body_limits = BodyLimits::new(&state.config.server);
+    let host_policy = HostPolicy::new(state.config.auth.mode, &state.config.server.allowed_hosts);
     let context_state = state.clone();
     let allowed_origins = Arc::new(state.config.server.allowed_origins.clone());
     let cors = cors_layer(&allowed_origins);
@@ -82,16 +85,13 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             identity::resolve,
         ))
         .layer(middleware::from_fn(malformed_input_is_bad_request))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // The route's body limit, and a sentence for a body over it.
         .layer(middleware::from_fn_with_state(
-            BodyLimits {
-                max_body_bytes: body_limit,
-                max_import_bytes: state.config.server.max_import_bytes,
-            },
-            oversized_body_message,
+            route_body_limits,
+            body_limits::limit_body,
         ))
         // axum's own 2 MB default would cut server-function bodies (an import) below the limit.
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(route_body_limits.largest()))
         .layer(middleware::from_fn_with_state(
             state.limits.clone(),
             limit_ip_requests,
@@ -99,6 +99,16 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(
             allowed_origins,
             refuse_cross_site,
+        ))
+        // Who the client is (X-Forwarded-For from a trusted proxy), for the per-IP limits.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::record,
+        ))
+        // Only the allowed host names are answered (DNS rebinding).
+        .layer(middleware::from_fn_with_state(
+            host_policy,
+            host_check::check_host,
         ))
         .layer(middleware::from_fn_with_state(
             SecurityHeaders::new(&leptos_options),
@@ -117,13 +127,13 @@ async fn api_not_found(request: Request) -> Response {
         .into_api_response(request.uri().path())
 }
 
-/// Counts every `/api/` request against its client's per-IP budget; beyond it, a 429 with
-/// `Retry-After`. Requests whose peer address is unknown (an app served without connect
-/// info) are not counted.
+/// Counts every `/api/` request against its client's per-IP budget (the client as
+/// `client_ip` decided it); beyond it, a 429 with `Retry-After`. Requests whose peer address
+/// is unknown (an app served without connect info) are not counted.
 async fn limit_ip_requests(State(limits): State<Limits>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.starts_with("/api/") {
-        if let Some(ip) = crate::server::client_ip::of_request(&request) {
+        if let Some(ip) = client_ip::of_request(&request) {
             if let Err(error) = limits.check_ip_request(ip) {
                 return error.into_api_response(path);
             }
@@ -132,27 +142,13 @@ async fn limit_ip_requests(State(limits): State<Limits>, request: Request, next:
     next.run(request).await
 }
 
-/// Room for JSON around the text limits.
-const BODY_OVERHEAD: usize = 64 * 1024;
-
-/// The largest request body: a whole conversation to send, or an imported file. The file
-/// travels as a JSON string in which quotes, backslashes and line ends are escaped (which at
-/// most doubles a JSON document), so twice its limit is admitted: a file up to twice the limit
-/// gets the import endpoint's own 413 with its size; beyond, [`oversized_import_message`].
-fn body_limit(server: &ServerConfig) -> usize {
-    server
-        .max_request_bytes
-        .max(server.max_import_bytes.saturating_mul(2))
-        .saturating_add(BODY_OVERHEAD)
-}
-
 /// Largest server-function error body inspected by [`malformed_input_is_bad_request`].
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
 /// Makes `/api/` errors say what is wrong with the right status. `server_fn` answers 500
 /// when it cannot decode a request's arguments; that is the client's fault, so say 400 (the
 /// body, `Deserialization|…` or `Args|…`, already explains what is wrong), or 413 when the
-/// body was cut by the size limit (the outer [`oversized_body_message`] words it). A wrong
+/// body was cut by the size limit (the outer `body_limits::limit_body` words it). A wrong
 /// method (405) or unknown path (404) that came back without a text gets one.
 async fn malformed_input_is_bad_request(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
@@ -209,58 +205,6 @@ async fn with_message_if_empty(response: Response, path: &str) -> Response {
     let mut response = error.into_api_response(path);
     if let Some(allow) = parts.headers.get(header::ALLOW) {
         response.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    response
-}
-
-/// The sizes [`oversized_body_message`] names.
-#[derive(Clone, Copy)]
-struct BodyLimits {
-    /// The request body limit.
-    max_body_bytes: usize,
-    /// The imported file limit.
-    max_import_bytes: usize,
-}
-
-/// The request body limit answers an oversized body with a bare "length limit exceeded";
-/// answer a sentence with the limit instead (for an import, the file limit), encoded like
-/// every server-function error so the page decodes it as any other refusal.
-async fn oversized_body_message(
-    State(limits): State<BodyLimits>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_string();
-    let is_import = path == <crate::api::import_conversation::ImportConversation as ServerFn>::PATH;
-    let response = next.run(request).await;
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
-        .await
-        .unwrap_or_default();
-    if bytes.starts_with(b"ServerError|") {
-        // The endpoint's own refusal, already a sentence.
-        return Response::from_parts(parts, Body::from(bytes));
-    }
-    let message = if is_import {
-        format!(
-            "The file is too large (the limit is {} KiB).",
-            limits.max_import_bytes / 1024
-        )
-    } else {
-        format!(
-            "The request is too large (the limit is {} KiB).",
-            limits.max_body_bytes / 1024
-        )
-    };
-    let mut response = AppError::PayloadTooLarge(message).into_api_response(&path);
-    // Keep whatever the limit layer decided about the connection.
-    for (name, value) in parts.headers.iter() {
-        if name == header::CONNECTION {
-            response.headers_mut().insert(name, value.clone());
-        }
     }
     response
 }

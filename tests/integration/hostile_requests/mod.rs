@@ -3,6 +3,10 @@
 //! must be answered with a 4xx and a non-empty sentence, never a 5xx or a reset connection.
 
 mod data_costs;
+mod edge_bodies;
+mod edge_forwarded;
+mod edge_hosts;
+mod edge_trusted_header;
 
 use crate::support::TestApp;
 use futures::stream;

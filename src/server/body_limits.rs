@@ -1,0 +1,143 @@
+//! How large a request body may be, per route, so that only the routes that carry a lot can
+//! be sent a lot: an import gets room for a whole exported file, the calls that carry a
+//! conversation or a system prompt room for `max_request_bytes`, and everything else —
+//! sign-in and sign-up (open to anyone), admin calls, the other calls, pages, files — a
+//! small [`SMALL_BODY_BYTES`]. [`limit_body`] refuses a body whose declared length is over its
+//! route's limit before it is read, cuts one that grows past it while it is read, and words
+//! either refusal: **413** with "The request is too large (the limit is N KiB)." (for an
+//! import "The file is too large …"), encoded like every server-function error.
+
+use crate::api::import_conversation::ImportConversation;
+use crate::api::save_preset::SavePreset;
+use crate::api::stream_chat::StreamChat;
+use crate::api::update_conversation_settings::UpdateConversationSettings;
+use crate::server::config::ServerConfig;
+use crate::server::error::AppError;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use server_fn::ServerFn;
+
+/// The limit of every route that carries no content: sign-in and sign-up, admin calls,
+/// listing, deleting, renaming, stopping, pages and files. A password is at most 1 KiB and
+/// a title 200 characters, so this leaves ample room for their JSON.
+pub const SMALL_BODY_BYTES: usize = 64 * 1024;
+
+/// Room for JSON around the text limits.
+const BODY_OVERHEAD: usize = 64 * 1024;
+
+/// Largest response body inspected when a 413 is worded.
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+/// The body limits, by kind of route.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimits {
+    /// Calls that carry a conversation or a system prompt (`/api/chat/stream`,
+    /// `/api/conversations/settings`, `/api/presets/save`): twice the larger of
+    /// `max_request_bytes` and `max_message_bytes` (JSON escaping at most doubles ordinary
+    /// text), plus [`BODY_OVERHEAD`], so the handler's own sentence about the text's size is
+    /// what a user near the limit sees.
+    content: usize,
+    /// `/api/conversations/import`: twice `max_import_bytes` (the file travels as a JSON
+    /// string) plus [`BODY_OVERHEAD`]; up to that the import endpoint answers with its own 413
+    /// naming the file's size.
+    import: usize,
+    /// The imported file limit, named in the import's refusal.
+    max_import_bytes: usize,
+}
+
+impl BodyLimits {
+    /// The limits for `server`'s settings.
+    pub fn new(server: &ServerConfig) -> Self {
+        let text = server.max_request_bytes.max(server.max_message_bytes);
+        Self {
+            content: text.saturating_mul(2).saturating_add(BODY_OVERHEAD),
+            import: server
+                .max_import_bytes
+                .saturating_mul(2)
+                .saturating_add(BODY_OVERHEAD),
+            max_import_bytes: server.max_import_bytes,
+        }
+    }
+
+    /// The largest body of any route (for axum's own default limit, which must not cut
+    /// below it).
+    pub fn largest(&self) -> usize {
+        self.content.max(self.import).max(SMALL_BODY_BYTES)
+    }
+
+    /// The body limit of a request to `path`.
+    pub fn for_path(&self, path: &str) -> usize {
+        if path == <ImportConversation as ServerFn>::PATH {
+            self.import
+        } else if [
+            <StreamChat as ServerFn>::PATH,
+            <UpdateConversationSettings as ServerFn>::PATH,
+            <SavePreset as ServerFn>::PATH,
+        ]
+        .contains(&path)
+        {
+            self.content
+        } else {
+            SMALL_BODY_BYTES
+        }
+    }
+}
+
+/// The middleware: applies the route's limit (see the module docs) and words a 413 that
+/// comes back without a sentence (the limit here, or a server function that failed reading
+/// the cut body, which `router::malformed_input_is_bad_request` turns into a 413).
+pub async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let limit = limits.for_path(&path);
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large(&limits, &path, limit);
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    let response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
+        .await
+        .unwrap_or_default();
+    if bytes.starts_with(b"ServerError|") {
+        // The endpoint's own refusal, already a sentence.
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let mut worded = too_large(&limits, &path, limit);
+    // Keep whatever was decided about the connection.
+    if let Some(connection) = parts.headers.get(header::CONNECTION) {
+        worded
+            .headers_mut()
+            .insert(header::CONNECTION, connection.clone());
+    }
+    worded
+}
+
+/// The 413 for a body over `limit` sent to `path`.
+fn too_large(limits: &BodyLimits, path: &str, limit: usize) -> Response {
+    let message = if path == <ImportConversation as ServerFn>::PATH {
+        format!(
+            "The file is too large (the limit is {} KiB).",
+            limits.max_import_bytes / 1024
+        )
+    } else {
+        format!(
+            "The request is too large (the limit is {} KiB).",
+            limit / 1024
+        )
+    };
+    AppError::PayloadTooLarge(message).into_api_response(path)
+}
