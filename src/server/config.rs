@@ -6,7 +6,8 @@
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
-//! `SLUICE_SIGN_IN_ATTEMPTS`, the `[auth]` variables of
+//! `SLUICE_SIGN_IN_ATTEMPTS`, the connection limits of
+//! [`connections_config`](crate::server::connections_config), the `[auth]` variables of
 //! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
 //! [`turns_config`](crate::server::turns_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
@@ -14,6 +15,8 @@
 
 use crate::server::auth_config::FileAuth;
 pub use crate::server::auth_config::{AuthConfig, CookieSecure};
+pub use crate::server::connections_config::ConnectionsConfig;
+use crate::server::connections_config::FileConnections;
 use crate::server::turns_config::FileTurns;
 pub use crate::server::turns_config::TurnsConfig;
 use serde::Deserialize;
@@ -92,6 +95,8 @@ pub struct ServerConfig {
     /// Foreign origins (`scheme://host[:port]`, lower case) allowed to call `/api/` from a
     /// browser: only they pass the cross-site check and get CORS headers. Empty: none.
     pub allowed_origins: Vec<String>,
+    /// Connection cap, header and idle timeouts, readers per live turn.
+    pub connections: ConnectionsConfig,
 }
 
 /// The offline demo model.
@@ -270,6 +275,14 @@ struct FileServer {
     max_import_bytes: Option<usize>,
     /// Foreign origins allowed to call the API from a browser.
     allowed_origins: Option<Vec<String>>,
+    /// Connections served at once.
+    max_connections: Option<u64>,
+    /// Seconds a client may take to send a request header.
+    header_timeout_secs: Option<f64>,
+    /// Seconds a keep-alive connection may wait idle for its next request.
+    idle_timeout_secs: Option<f64>,
+    /// Readers that may follow one live turn at once.
+    readers_per_turn: Option<u64>,
 }
 
 /// `[demo]` in the file.
@@ -366,6 +379,15 @@ impl Config {
                     .map(|v| v.split(',').map(str::to_string).collect())
                     .or(file.server.allowed_origins)
                     .unwrap_or_default(),
+            )?,
+            connections: ConnectionsConfig::resolve(
+                FileConnections {
+                    max_connections: file.server.max_connections,
+                    header_timeout_secs: file.server.header_timeout_secs,
+                    idle_timeout_secs: file.server.idle_timeout_secs,
+                    readers_per_turn: file.server.readers_per_turn,
+                },
+                env,
             )?,
         };
         let count = |name: &str, from_file: Option<u32>, default: u32| -> Result<u32, String> {
