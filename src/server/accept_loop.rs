@@ -173,7 +173,8 @@ fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n\
              Content-Length: {}\r\nRetry-After: 5\r\nConnection: close\r\n\
              Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\
-             Content-Security-Policy: default-src 'none'\r\n\r\n{REFUSAL_TEXT}",
+             Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n\
+             Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n\r\n{REFUSAL_TEXT}",
             REFUSAL_TEXT.len()
         );
         let _ = tokio::time::timeout(REFUSAL_TIME, async {

@@ -106,6 +106,13 @@ async fn past_the_connection_cap_a_client_gets_a_503_sentence_and_the_server_rec
     assert_eq!(refused.status, 503, "{refused:?}");
     assert_eq!(refused.header("connection").as_deref(), Some("close"));
     assert!(refused.header("retry-after").is_some(), "{refused:?}");
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        assert_eq!(refused.header(name).as_deref(), Some(value), "{name}");
+    }
     assert!(
         refused.text().contains("too many connections"),
         "{}",
