@@ -30,7 +30,7 @@ async fn a_client_that_sends_half_a_header_is_disconnected_after_the_header_time
         .expect("send");
     let closed = closed_within(&mut half, Duration::from_secs(3)).await;
     assert!(
-        closed.is_some_and(|after| after < Duration::from_millis(700)),
+        closed.is_some_and(|after| after < Duration::from_millis(1500)),
         "half a header: closed after {closed:?}"
     );
     // Nothing at all.
@@ -38,7 +38,7 @@ async fn a_client_that_sends_half_a_header_is_disconnected_after_the_header_time
     let closed = closed_within(&mut silent, Duration::from_secs(3)).await;
     assert!(
         closed.is_some_and(
-            |after| after >= Duration::from_millis(250) && after < Duration::from_millis(700)
+            |after| after >= Duration::from_millis(250) && after < Duration::from_millis(1500)
         ),
         "no header: closed after {closed:?}"
     );
@@ -80,7 +80,7 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let closed = closed_within(&mut stream, Duration::from_secs(3)).await;
     assert!(
         closed.is_some_and(
-            |after| after >= Duration::from_millis(700) && after < Duration::from_millis(1500)
+            |after| after >= Duration::from_millis(700) && after < Duration::from_millis(2500)
         ),
         "idle connection closed after {closed:?}"
     );
