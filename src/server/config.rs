@@ -8,7 +8,8 @@
 //! `SLUICE_ALLOWED_HOSTS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
 //! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_MAX_ANSWER_BYTES`, `SLUICE_MAX_USER_STORAGE_BYTES`,
-//! `SLUICE_PAGE_LOADS_PER_MINUTE`, the `[auth]` variables of
+//! `SLUICE_PAGE_LOADS_PER_MINUTE`, the connection limits of
+//! [`connections_config`](crate::server::connections_config), the `[auth]` variables of
 //! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
 //! [`turns_config`](crate::server::turns_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
@@ -16,6 +17,8 @@
 
 use crate::server::auth_config::FileAuth;
 pub use crate::server::auth_config::{AuthConfig, CookieSecure};
+pub use crate::server::connections_config::ConnectionsConfig;
+use crate::server::connections_config::FileConnections;
 use crate::server::turns_config::FileTurns;
 pub use crate::server::turns_config::TurnsConfig;
 use serde::Deserialize;
@@ -110,6 +113,8 @@ pub struct ServerConfig {
     /// rebinding; in `off` mode the loopback names are always allowed as well. Empty: only
     /// those in `off` mode, any in the other modes.
     pub allowed_hosts: Vec<String>,
+    /// Connection cap, header and idle timeouts, readers per live turn.
+    pub connections: ConnectionsConfig,
 }
 
 /// The offline demo model.
@@ -296,6 +301,14 @@ struct FileServer {
     allowed_origins: Option<Vec<String>>,
     /// Host names the server answers to.
     allowed_hosts: Option<Vec<String>>,
+    /// Connections served at once.
+    max_connections: Option<u64>,
+    /// Seconds a client may take to send a request header.
+    header_timeout_secs: Option<f64>,
+    /// Seconds a keep-alive connection may wait idle for its next request.
+    idle_timeout_secs: Option<f64>,
+    /// Readers that may follow one live turn at once.
+    readers_per_turn: Option<u64>,
 }
 
 /// `[demo]` in the file.
@@ -404,6 +417,15 @@ impl Config {
                     .map(|v| v.split(',').map(str::to_string).collect())
                     .or(file.server.allowed_hosts)
                     .unwrap_or_default(),
+            )?,
+            connections: ConnectionsConfig::resolve(
+                FileConnections {
+                    max_connections: file.server.max_connections,
+                    header_timeout_secs: file.server.header_timeout_secs,
+                    idle_timeout_secs: file.server.idle_timeout_secs,
+                    readers_per_turn: file.server.readers_per_turn,
+                },
+                env,
             )?,
         };
         let count = |name: &str, from_file: Option<u32>, default: u32| -> Result<u32, String> {

@@ -169,6 +169,36 @@ impl LiveTurn {
         gap: Duration,
     ) -> impl Stream<Item = StreamItem> + Send + 'static {
         self.readers.send_modify(|n| *n += 1);
+        self.attached_reader(after, keepalive, gap)
+    }
+
+    /// Like [`subscribe_merged`](Self::subscribe_merged), unless `max_readers` readers are
+    /// attached already: then `None` and nothing changes (the count is checked and taken at
+    /// once, so concurrent readers cannot overshoot it).
+    pub fn try_subscribe_merged(
+        self: &Arc<Self>,
+        after: u64,
+        keepalive: Duration,
+        gap: Duration,
+        max_readers: usize,
+    ) -> Option<impl Stream<Item = StreamItem> + Send + 'static> {
+        let attached = self.readers.send_if_modified(|n| {
+            let room = *n < max_readers;
+            if room {
+                *n += 1;
+            }
+            room
+        });
+        attached.then(|| self.attached_reader(after, keepalive, gap))
+    }
+
+    /// The stream of a reader already counted in `readers`.
+    fn attached_reader(
+        self: &Arc<Self>,
+        after: u64,
+        keepalive: Duration,
+        gap: Duration,
+    ) -> impl Stream<Item = StreamItem> + Send + 'static {
         let reader = Reader {
             woken: self.last_seq.subscribe(),
             attachment: Attachment(Arc::clone(self)),
@@ -396,6 +426,23 @@ mod tests {
             "found abandoned after {:?}",
             left.elapsed()
         );
+    }
+
+    #[tokio::test]
+    async fn readers_past_the_cap_are_refused_until_one_leaves() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        let keepalive = Duration::from_secs(5);
+        let first = turn.subscribe(0, keepalive);
+        let second = turn.try_subscribe_merged(0, keepalive, Duration::ZERO, 2);
+        assert!(second.is_some());
+        assert!(turn
+            .try_subscribe_merged(0, keepalive, Duration::ZERO, 2)
+            .is_none());
+        assert_eq!(turn.reader_count(), 2, "a refusal attaches nothing");
+        drop(first);
+        let third = turn.try_subscribe_merged(0, keepalive, Duration::ZERO, 2);
+        assert!(third.is_some());
+        assert_eq!(turn.reader_count(), 2);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the route table and the serve loop. Only this module (and the provider adapters it owns)
 //! talks to upstream providers.
 
+pub mod accept_loop;
 pub mod answer_budget;
 pub mod answer_recorder;
 pub mod auth_config;
@@ -10,6 +11,8 @@ pub mod catalog;
 pub mod chat_turn;
 pub mod client_ip;
 pub mod config;
+pub mod connection_watch;
+pub mod connections_config;
 pub mod cross_site;
 pub mod error;
 pub mod export_route;
@@ -38,13 +41,14 @@ pub mod turns_config;
 
 use crate::server::state::AppState;
 use leptos::prelude::LeptosOptions;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use tokio::net::TcpListener;
 
 /// Serves the app on `listener` until `shutdown` completes. Then it takes no new turns, lets
 /// live turns finish up to `[turns] shutdown_deadline`, stores the rest as `interrupted` (their
 /// readers get the end), and returns once connections are closed — or, if some client keeps
-/// a connection open, shortly after.
+/// a connection open, shortly after. Connections are served by [`accept_loop`], within the
+/// connection cap and timeouts of `[server]`.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -53,23 +57,19 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let turns = state.turns.clone();
     let deadline = state.config.turns.shutdown_deadline;
+    let connections = state.config.server.connections.clone();
     let (turns_done_tx, turns_done) = tokio::sync::oneshot::channel::<()>();
     let app = router::app(state, leptos_options);
-    let serve = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let serve = accept_loop::serve(listener, app, &connections, async move {
         shutdown.await;
         tracing::info!(live_turns = turns.live_count(), "shutting down");
         let interrupted = turns.shut_down(deadline).await;
         tracing::info!(interrupted, "live turns ended");
         let _ = turns_done_tx.send(());
     });
-    let serve = serve.into_future();
     tokio::pin!(serve);
     tokio::select! {
-        served = &mut serve => served,
+        () = &mut serve => Ok(()),
         _ = async {
             // Every turn has ended and been stored; give readers a moment to receive the end,
             // then stop waiting for connections a client keeps open.

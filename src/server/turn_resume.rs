@@ -13,6 +13,10 @@ use futures::stream::BoxStream;
 use futures::{stream, StreamExt};
 use std::time::Duration;
 
+/// What to announce in `Retry-After` when a turn has all the readers it may have: a reader
+/// leaving cannot be predicted, so a short, polite pause.
+const READER_RETRY_SECS: u64 = 5;
+
 /// What a reader names when it resumes.
 #[derive(Clone, Debug, Default)]
 pub struct ResumeRequest {
@@ -28,7 +32,8 @@ pub struct ResumeRequest {
 }
 
 /// The events for `request`, or why there are none: `NotFound` when neither a live turn of
-/// `user`'s nor a stored answer of theirs matches.
+/// `user`'s nor a stored answer of theirs matches, `TooManyRequests` when the live turn has
+/// `[server] readers_per_turn` readers already.
 pub async fn resume(
     state: &AppState,
     user: UserId,
@@ -51,9 +56,22 @@ pub async fn resume(
         (None, _) => true,
     });
     if let Some(turn) = live {
-        return Ok(turn
-            .subscribe_merged(request.after, state.config.server.keepalive, request.merge)
-            .boxed());
+        let max_readers = state.config.server.connections.readers_per_turn;
+        let keepalive = state.config.server.keepalive;
+        return match turn.try_subscribe_merged(request.after, keepalive, request.merge, max_readers)
+        {
+            Some(items) => Ok(items.boxed()),
+            None => {
+                tracing::info!(turn = %turn.id, max_readers, "refused: readers per turn");
+                Err(AppError::TooManyRequests {
+                    message: format!(
+                        "This answer is already being followed by {max_readers} readers, the \
+                         most allowed. Close another tab or window showing it and try again."
+                    ),
+                    retry_after_secs: READER_RETRY_SECS,
+                })
+            }
+        };
     }
     let Some(answer_id) = request.answer_id else {
         return Err(AppError::NotFound(

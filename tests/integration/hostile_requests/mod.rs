@@ -2,11 +2,14 @@
 //! invalid UTF-8, deeply nested and oversized bodies, wrong methods and unknown paths. Each
 //! must be answered with a 4xx and a non-empty sentence, never a 5xx or a reset connection.
 
+mod connections;
 mod data_costs;
 mod edge_bodies;
 mod edge_forwarded;
 mod edge_hosts;
 mod edge_trusted_header;
+mod raw_http;
+mod static_files;
 
 use crate::support::TestApp;
 use futures::stream;

@@ -55,6 +55,11 @@ impl Drop for TempDir {
 impl TestApp {
     /// Serves the app with the configuration built from `env` (as if they were env vars).
     pub async fn spawn(env: &[(&str, &str)]) -> TestApp {
+        TestApp::spawn_with_site_root(env, "target/site").await
+    }
+
+    /// [`TestApp::spawn`] serving static files from `site_root` (`target/site` there).
+    pub async fn spawn_with_site_root(env: &[(&str, &str)], site_root: &str) -> TestApp {
         // Never pick up a real local Ollama in tests.
         let mut env: HashMap<String, String> = env
             .iter()
@@ -77,7 +82,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let options = leptos::prelude::LeptosOptions::builder()
             .output_name("sluice")
-            .site_root("target/site")
+            .site_root(site_root)
             .site_addr(addr)
             .build();
         let (tx, rx) = oneshot::channel::<()>();

@@ -1,0 +1,187 @@
+//! The connection limits of `[server]`: how many connections the process holds at once, how
+//! long a client may take to send a request's header, how long a keep-alive connection may sit
+//! idle, and how many readers may follow one live turn. Environment variables
+//! `SLUICE_MAX_CONNECTIONS`, `SLUICE_HEADER_TIMEOUT_SECS`, `SLUICE_IDLE_TIMEOUT_SECS` and
+//! `SLUICE_READERS_PER_TURN` override the file; the timeouts accept fractions (tests use short
+//! ones). The accept loop (`accept_loop`) and `turn_resume` enforce them.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Connection limits, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectionsConfig {
+    /// Connections served at once by this process (default 1024): each holds a file
+    /// descriptor and some memory, so a flood of connections must stop somewhere short of the
+    /// descriptor limit. Past it a new connection gets a 503 sentence and is closed.
+    pub max_connections: usize,
+    /// How long a client may take to send a complete request header, counted from the
+    /// connection's opening or from the first byte of a later request (default 10 s: a
+    /// browser sends its header in one packet; a client that dribbles it is holding a
+    /// connection hostage).
+    pub header_timeout: Duration,
+    /// How long a keep-alive connection may wait for its next request with nothing in flight
+    /// (default 60 s, longer than browsers keep idle connections). A response in progress,
+    /// such as a streaming answer, is never cut by this or by `header_timeout`.
+    pub idle_timeout: Duration,
+    /// Readers that may follow one live turn at once through `resume` or the `EventSource`
+    /// route (default 16: many tabs and devices of one person, yet one user cannot pin
+    /// hundreds of streaming connections to one answer). The tab that started the turn counts
+    /// as one of them but is never refused.
+    pub readers_per_turn: usize,
+}
+
+impl Default for ConnectionsConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            readers_per_turn: 16,
+        }
+    }
+}
+
+/// The `[server]` keys these limits are read from (`None`: not in the file).
+#[derive(Debug, Default)]
+pub struct FileConnections {
+    /// `max_connections`.
+    pub max_connections: Option<u64>,
+    /// `header_timeout_secs`.
+    pub header_timeout_secs: Option<f64>,
+    /// `idle_timeout_secs`.
+    pub idle_timeout_secs: Option<f64>,
+    /// `readers_per_turn`.
+    pub readers_per_turn: Option<u64>,
+}
+
+/// Largest accepted `max_connections`: beyond, the descriptor limit is reached first anyway.
+const MAX_CONNECTIONS_LIMIT: u64 = 1_000_000;
+
+/// Largest accepted `readers_per_turn`.
+const MAX_READERS_LIMIT: u64 = 10_000;
+
+impl ConnectionsConfig {
+    /// Resolves the file's values and the environment's overrides, range-checked.
+    pub fn resolve(file: FileConnections, env: &HashMap<String, String>) -> Result<Self, String> {
+        let defaults = Self::default();
+        let count = |name: &str, key: &str, from_file: Option<u64>, default: usize, max: u64| {
+            let value = match env.get(name) {
+                Some(raw) => raw
+                    .trim()
+                    .parse::<u64>()
+                    .map_err(|_| format!("{name} must be a whole number, got {raw:?}"))?,
+                None => from_file.unwrap_or(default as u64),
+            };
+            if value == 0 || value > max {
+                return Err(format!(
+                    "{name} ([server] {key}) must be between 1 and {max}, got {value}"
+                ));
+            }
+            usize::try_from(value).map_err(|_| format!("{name} is too large: {value}"))
+        };
+        let seconds = |name: &str, key: &str, from_file: Option<f64>, default: Duration| {
+            let value = match env.get(name) {
+                Some(raw) => raw
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("{name} must be a number of seconds, got {raw:?}"))?,
+                None => from_file.unwrap_or(default.as_secs_f64()),
+            };
+            if !value.is_finite() || !(0.1..=3600.0).contains(&value) {
+                return Err(format!(
+                    "{name} ([server] {key}) must be between 0.1 and 3600 seconds, got {value}"
+                ));
+            }
+            Ok::<_, String>(Duration::from_secs_f64(value))
+        };
+        Ok(Self {
+            max_connections: count(
+                "SLUICE_MAX_CONNECTIONS",
+                "max_connections",
+                file.max_connections,
+                defaults.max_connections,
+                MAX_CONNECTIONS_LIMIT,
+            )?,
+            header_timeout: seconds(
+                "SLUICE_HEADER_TIMEOUT_SECS",
+                "header_timeout_secs",
+                file.header_timeout_secs,
+                defaults.header_timeout,
+            )?,
+            idle_timeout: seconds(
+                "SLUICE_IDLE_TIMEOUT_SECS",
+                "idle_timeout_secs",
+                file.idle_timeout_secs,
+                defaults.idle_timeout,
+            )?,
+            readers_per_turn: count(
+                "SLUICE_READERS_PER_TURN",
+                "readers_per_turn",
+                file.readers_per_turn,
+                defaults.readers_per_turn,
+                MAX_READERS_LIMIT,
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_file_values_and_env_overrides() {
+        let none = ConnectionsConfig::resolve(FileConnections::default(), &env(&[]));
+        assert_eq!(none, Ok(ConnectionsConfig::default()));
+        let file = FileConnections {
+            max_connections: Some(10),
+            header_timeout_secs: Some(2.5),
+            idle_timeout_secs: Some(30.0),
+            readers_per_turn: Some(4),
+        };
+        let resolved = ConnectionsConfig::resolve(
+            file,
+            &env(&[
+                ("SLUICE_MAX_CONNECTIONS", "20"),
+                ("SLUICE_HEADER_TIMEOUT_SECS", "0.25"),
+            ]),
+        );
+        assert_eq!(
+            resolved,
+            Ok(ConnectionsConfig {
+                max_connections: 20,
+                header_timeout: Duration::from_millis(250),
+                idle_timeout: Duration::from_secs(30),
+                readers_per_turn: 4,
+            })
+        );
+    }
+
+    #[test]
+    fn out_of_range_values_stop_start_up_with_a_sentence() {
+        for (name, value) in [
+            ("SLUICE_MAX_CONNECTIONS", "0"),
+            ("SLUICE_MAX_CONNECTIONS", "-3"),
+            ("SLUICE_MAX_CONNECTIONS", "2000000"),
+            ("SLUICE_READERS_PER_TURN", "0"),
+            ("SLUICE_READERS_PER_TURN", "many"),
+            ("SLUICE_HEADER_TIMEOUT_SECS", "0"),
+            ("SLUICE_HEADER_TIMEOUT_SECS", "NaN"),
+            ("SLUICE_IDLE_TIMEOUT_SECS", "86400"),
+            ("SLUICE_IDLE_TIMEOUT_SECS", "soon"),
+        ] {
+            let error =
+                ConnectionsConfig::resolve(FileConnections::default(), &env(&[(name, value)]))
+                    .expect_err(value);
+            assert!(error.starts_with(name), "{name}={value}: {error}");
+        }
+    }
+}
