@@ -54,8 +54,8 @@ struct Options {
     runs: usize,
     /// Timed sign-ins per phase.
     sign_ins: usize,
-    /// Clients searching in a loop during the loaded phase.
-    searchers: usize,
+    /// Clients searching in a loop, one sign-in phase per number (0: sign-in alone).
+    searchers: Vec<usize>,
     /// Markdown file to write.
     out: String,
 }
@@ -65,7 +65,7 @@ fn parse_options() -> Result<Options, String> {
         messages: 1000,
         runs: 30,
         sign_ins: 100,
-        searchers: 8,
+        searchers: vec![0, 8],
         out: "BENCHMARKS.md".into(),
     };
     for (name, value) in bench_support::option_pairs()? {
@@ -73,13 +73,13 @@ fn parse_options() -> Result<Options, String> {
             "--messages" => options.messages = value.parse().map_err(|_| "bad --messages")?,
             "--runs" => options.runs = value.parse().map_err(|_| "bad --runs")?,
             "--sign-ins" => options.sign_ins = value.parse().map_err(|_| "bad --sign-ins")?,
-            "--searchers" => options.searchers = value.parse().map_err(|_| "bad --searchers")?,
+            "--searchers" => options.searchers = bench_support::number_list(&value, "searchers")?,
             "--out" => options.out = value,
             other => return Err(format!("unknown option {other}")),
         }
     }
-    if options.runs == 0 || options.sign_ins == 0 || options.searchers == 0 {
-        return Err("--runs, --sign-ins and --searchers must be positive".into());
+    if options.runs == 0 || options.sign_ins == 0 {
+        return Err("--runs and --sign-ins must be positive".into());
     }
     Ok(options)
 }
@@ -474,10 +474,19 @@ async fn index_size(direct: &mut SqliteConnection) -> Result<(i64, i64), String>
     Ok((text, index))
 }
 
+/// The 1-minute load average from /proc ("?" when unreadable).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
 /// The section's Markdown.
 fn report(
     options: &Options,
     sizes: (i64, i64),
+    load: &str,
     searches: &[SearchRow],
     sign_ins: &[SignInRow],
 ) -> String {
@@ -485,7 +494,7 @@ fn report(
     out.push_str("## Search (`examples/searchbench.rs`)\n\n");
     out.push_str("Written by `make bench` (`cargo run --release --no-default-features --features ssr --example searchbench -- --out BENCHMARKS.md`).\n\n");
     out.push_str(&format!(
-        "- Machine: {}\n- App in-process (real router and store), `auth = local`, SQLite file in a temp dir; one account whose conversation has {} messages ({} pairs, ~300 B questions, ~2 KB Markdown answers) inserted through the store API; requests over loopback HTTP\n",
+        "- Machine: {}, 1-min load average {load} at the start\n- App in-process (real router and store), `auth = local`, SQLite file in a temp dir; one account whose conversation has {} messages ({} pairs, ~300 B questions, ~2 KB Markdown answers) inserted through the store API; requests over loopback HTTP\n",
         machine(),
         options.messages,
         options.messages / 2,
@@ -517,8 +526,8 @@ fn report(
     }
     out.push_str("\n### Sign-in while searches run\n\n");
     out.push_str(&format!(
-        "{} sequential `POST /api/auth/sign_in` (argon2id included) after one warm-up, first with nothing else running, then while {} clients each search in a loop, cycling through the searches above. Goal: sign-in p99 under 100 ms with {} parallel worst-case searches.\n\n",
-        options.sign_ins, options.searchers, options.searchers
+        "{} sequential `POST /api/auth/sign_in` (argon2id included) after one warm-up, per row while that many clients each search in a loop, cycling through the searches above (0: sign-in alone). The server runs one search at a time; the others wait without holding a database connection. Goal: sign-in p99 under 100 ms with 8 parallel worst-case searches.\n\n",
+        options.sign_ins
     ));
     out.push_str("| searching clients | **sign-in p50 / p99 ms** | sign-in max ms | searches answered | searches/s | search p50 / p99 ms |\n");
     out.push_str("|---:|---:|---:|---:|---:|---:|\n");
@@ -541,6 +550,7 @@ fn report(
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let options = parse_options()?;
+    let load = load_average();
     let data_dir =
         DataDir(std::env::temp_dir().join(format!("sluice-searchbench-{}", std::process::id())));
     let _ = std::fs::remove_dir_all(&data_dir.0);
@@ -557,11 +567,11 @@ async fn main() -> Result<(), String> {
     let searches = measure_searches(&app, &mut direct, &client, &token, user, options.runs).await?;
     let app = Arc::new(app);
     let mut sign_ins = Vec::new();
-    for searchers in [0, options.searchers] {
+    for &searchers in &options.searchers {
         eprintln!("timing sign-in with {searchers} searching clients…");
         sign_ins.push(measure_sign_in(&app, &client, &token, options.sign_ins, searchers).await?);
     }
-    let out = report(&options, sizes, &searches, &sign_ins);
+    let out = report(&options, sizes, &load, &searches, &sign_ins);
     write_section(&options.out, "searchbench", &out)?;
     print!("{out}");
     Ok(())

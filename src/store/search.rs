@@ -29,9 +29,11 @@ const MIN_INDEXED_CHARS: usize = 3;
 /// How many of the user's most recent messages a 1–2 character search reads.
 pub const SHORT_SEARCH_MESSAGES: i64 = 1000;
 
-/// Searches running at once; the others wait for a turn without holding a connection.
-/// Below the pool size (8) so that other requests always find a free connection.
-pub(super) const CONCURRENT_SEARCHES: usize = 2;
+/// Searches running at once; the others wait for a turn without holding a connection. One:
+/// a worst-case search (a long phrase of common trigrams) takes tens of ms of one core, so
+/// the other connections (pool of 8) and cores stay free for sign-in, session lookups and
+/// answers (see `examples/searchbench.rs`).
+pub(super) const CONCURRENT_SEARCHES: usize = 1;
 
 /// Titles or messages matching the FTS query `?2`.
 const INDEXED_SEARCH: &str = "
