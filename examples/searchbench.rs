@@ -532,17 +532,20 @@ fn report(
     out.push_str("| searching clients | **sign-in p50 / p99 ms** | sign-in max ms | searches answered | searches/s | search p50 / p99 ms |\n");
     out.push_str("|---:|---:|---:|---:|---:|---:|\n");
     for row in sign_ins {
-        out.push_str(&format!(
-            "| {} | **{:.1} / {:.1}** | {:.1} | {} | {:.0} | {:.1} / {:.1} |\n",
-            row.searchers,
-            percentile(&row.times_ms, 50.0),
-            percentile(&row.times_ms, 99.0),
-            row.times_ms.last().copied().unwrap_or(f64::NAN),
-            row.searches,
-            row.searches as f64 / row.seconds,
-            percentile(&row.search_ms, 50.0),
-            percentile(&row.search_ms, 99.0),
-        ));
+        out.push_str(
+            &format!(
+                "| {} | **{:.1} / {:.1}** | {:.1} | {} | {:.0} | {:.1} / {:.1} |\n",
+                row.searchers,
+                percentile(&row.times_ms, 50.0),
+                percentile(&row.times_ms, 99.0),
+                row.times_ms.last().copied().unwrap_or(f64::NAN),
+                row.searches,
+                row.searches as f64 / row.seconds,
+                percentile(&row.search_ms, 50.0),
+                percentile(&row.search_ms, 99.0),
+            )
+            .replace("NaN / NaN", "–"),
+        );
     }
     out
 }
