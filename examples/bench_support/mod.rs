@@ -1,4 +1,4 @@
-//! Helpers shared by the `make bench` examples (`loadgen`, `storebench`): percentiles, a short
+//! Helpers shared by the `make bench` examples (`loadgen`, `storebench`, `searchbench`): percentiles, a short
 //! description of the machine, and writing one tool's section of `BENCHMARKS.md` without
 //! touching the other tools' sections.
 

@@ -1,6 +1,8 @@
 //! `POST /api/conversations/list` — the sidebar: the user's conversations, most recently
 //! active first. Body: `{"search": "text"}` (optional) keeps those whose title or any message
-//! contains the text.
+//! contains the text (substring, case-insensitive, every character literal; see
+//! `store/search.rs`). A search longer than 200 characters
+//! (after trimming) is refused with a 400 before it reaches the database.
 
 use crate::conversation::ConversationSummary;
 use leptos::prelude::*;
@@ -12,11 +14,19 @@ pub async fn list_conversations(
     #[server(default)] search: Option<String>,
 ) -> Result<Vec<ConversationSummary>, ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
+    use crate::store::MAX_SEARCH_CHARS;
     let state = AppState::from_context()?;
     let user = state.require_user()?;
+    let search = search.as_deref().map(str::trim);
+    if search.is_some_and(|s| s.chars().nth(MAX_SEARCH_CHARS).is_some()) {
+        return Err(AppError::BadRequest(format!(
+            "The search is too long: at most {MAX_SEARCH_CHARS} characters."
+        ))
+        .into_server_fn_error());
+    }
     state
         .store
-        .list_conversations(user, search.as_deref())
+        .list_conversations(user, search)
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())
 }

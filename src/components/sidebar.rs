@@ -58,6 +58,8 @@ pub fn Sidebar() -> impl IntoView {
                 class="sidebar-search"
                 placeholder="Search chats"
                 aria-label="Search chats"
+                // The server refuses longer searches (200 characters; UTF-16 units ≥ characters).
+                maxlength="200"
                 data-testid="search-input"
                 prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))

@@ -1,23 +1,9 @@
-//! [ssr] Conversations: create, list (newest first, with search), rename, change settings,
+//! [ssr] Conversations: create, list (newest first; search is in `search.rs`), rename, change settings,
 //! delete (messages cascade) and load one whole message tree. Every query is scoped by owner.
 
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
 use crate::conversation::{Conversation, ConversationSummary, ConversationTree, Message};
-
-/// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
-fn like_pattern(search: &str) -> String {
-    let mut pattern = String::with_capacity(search.len() + 2);
-    pattern.push('%');
-    for c in search.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
 
 impl Store {
     /// Creates an empty conversation owned by `user`.
@@ -53,38 +39,24 @@ impl Store {
         Ok(conversation)
     }
 
-    /// The user's conversations, most recently active first; with `search`, only those whose
-    /// title or any message contains it (case-insensitive for ASCII, `%`/`_` literal).
+    /// The user's conversations, most recently active first; with `search` (trimmed; blank
+    /// means none), only those whose title or any message contains it (see
+    /// [`Store::search_conversations`] for the semantics and costs).
     pub async fn list_conversations(
         &self,
         user: UserId,
         search: Option<&str>,
     ) -> Result<Vec<ConversationSummary>, StoreError> {
-        let search = search.map(str::trim).filter(|s| !s.is_empty());
-        let rows = match search {
-            None => {
-                sqlx::query_as(
-                    "SELECT id, title, updated_at FROM conversations WHERE user_id = ?
-                     ORDER BY updated_at DESC, rowid DESC",
-                )
-                .bind(user.0)
-                .fetch_all(self.pool())
-                .await?
-            }
-            Some(search) => {
-                sqlx::query_as(
-                    "SELECT c.id, c.title, c.updated_at FROM conversations c
-                     WHERE c.user_id = ?1 AND (c.title LIKE ?2 ESCAPE '\\'
-                        OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
-                                   AND m.content LIKE ?2 ESCAPE '\\'))
-                     ORDER BY c.updated_at DESC, c.rowid DESC",
-                )
-                .bind(user.0)
-                .bind(like_pattern(search))
-                .fetch_all(self.pool())
-                .await?
-            }
-        };
+        if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+            return self.search_conversations(user, search).await;
+        }
+        let rows = sqlx::query_as(
+            "SELECT id, title, updated_at FROM conversations WHERE user_id = ?
+             ORDER BY updated_at DESC, rowid DESC",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows)
     }
 

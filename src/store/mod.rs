@@ -13,6 +13,7 @@ mod messages;
 mod password;
 mod presets;
 mod recovery;
+mod search;
 mod sessions;
 mod usage;
 
@@ -26,13 +27,16 @@ pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
+pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
 pub use sessions::SESSION_TOKEN_BYTES;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteSynchronous;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// The schema, embedded from `migrations/` at build time.
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -48,6 +52,9 @@ const MAX_CONNECTIONS: u32 = 8;
 pub struct Store {
     /// The connections; private so that SQL stays inside this module.
     pool: SqlitePool,
+    /// Turns for searches ([`search::CONCURRENT_SEARCHES`] at once), shared by every clone:
+    /// parallel searches must not take every pooled connection from sign-in and the rest.
+    search_turns: Arc<Semaphore>,
 }
 
 impl Store {
@@ -71,7 +78,10 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            search_turns: Arc::new(Semaphore::new(search::CONCURRENT_SEARCHES)),
+        })
     }
 
     /// Closes every connection, waiting for running statements (checkpoints the WAL).

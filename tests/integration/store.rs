@@ -1,8 +1,10 @@
 //! The storage layer on temporary SQLite files: migrations, the message tree, owner scoping,
-//! batched answer writing, start-up recovery and crash safety.
+//! batched answer writing, start-up recovery, crash safety
+//! and search.
 
 mod answers;
 mod scoping;
+mod search;
 mod tree;
 
 use sluice::store::Store;

@@ -9,6 +9,7 @@ mod edge_forwarded;
 mod edge_hosts;
 mod edge_trusted_header;
 mod raw_http;
+mod search;
 mod static_files;
 
 use crate::support::TestApp;
