@@ -6,7 +6,8 @@
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
-//! `SLUICE_SIGN_IN_ATTEMPTS`, the `[auth]` variables of
+//! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_SIGN_UP_ATTEMPTS`, `SLUICE_PASSWORD_HASHES`,
+//! `SLUICE_PASSWORD_HASH_WAIT_SECS`, the `[auth]` variables of
 //! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
 //! [`turns_config`](crate::server::turns_config)). A bad file stops start-up with
 //! the file, line and reason. API keys stay here and in the provider adapters: nothing that is
@@ -55,6 +56,12 @@ pub struct LimitsConfig {
     pub concurrent_streams: u32,
     /// Failed sign-ins allowed (per account name and per IP) before exponential back-off.
     pub sign_in_attempts: u32,
+    /// Sign-ups allowed per IP before the same back-off: each costs a hash, may add a user.
+    pub sign_up_attempts: u32,
+    /// Password hashes computed at once (19 MiB each); others queue. Default: CPU cores.
+    pub password_hashes: u32,
+    /// How long a request queues for a hashing slot before a 503 "busy".
+    pub password_hash_wait: Duration,
 }
 
 impl Default for LimitsConfig {
@@ -64,6 +71,9 @@ impl Default for LimitsConfig {
             ip_requests_per_minute: 600,
             concurrent_streams: 3,
             sign_in_attempts: 5,
+            sign_up_attempts: 5,
+            password_hashes: crate::store::PasswordHashing::cores() as u32,
+            password_hash_wait: crate::store::PasswordHashing::DEFAULT_WAIT,
         }
     }
 }
@@ -234,6 +244,12 @@ struct FileLimits {
     concurrent_streams: Option<u32>,
     /// Failed sign-ins before back-off (default 5).
     sign_in_attempts: Option<u32>,
+    /// Sign-ups per IP before back-off (default 5).
+    sign_up_attempts: Option<u32>,
+    /// Password hashes at once (default: CPU cores).
+    password_hashes: Option<u32>,
+    /// Seconds to queue for a hashing slot (default 10).
+    password_hash_wait_secs: Option<f64>,
 }
 
 /// `[storage]` in the file.
@@ -398,7 +414,39 @@ impl Config {
                 file.limits.sign_in_attempts,
                 defaults.sign_in_attempts,
             )?,
+            sign_up_attempts: count(
+                "SLUICE_SIGN_UP_ATTEMPTS",
+                file.limits.sign_up_attempts,
+                defaults.sign_up_attempts,
+            )?,
+            password_hashes: match env.get("SLUICE_PASSWORD_HASHES") {
+                Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                    format!("SLUICE_PASSWORD_HASHES must be a whole number, got {v:?}")
+                })?,
+                None => file
+                    .limits
+                    .password_hashes
+                    .unwrap_or(defaults.password_hashes),
+            },
+            password_hash_wait: {
+                let secs = number("SLUICE_PASSWORD_HASH_WAIT_SECS")?
+                    .or(file.limits.password_hash_wait_secs)
+                    .unwrap_or(defaults.password_hash_wait.as_secs_f64());
+                if !(0.01..=300.0).contains(&secs) {
+                    return Err(format!(
+                        "password_hash_wait_secs must be 0.01 to 300 (seconds to queue for a \
+                         password hash), got {secs}"
+                    ));
+                }
+                Duration::from_secs_f64(secs)
+            },
         };
+        if !(1..=1024).contains(&limits.password_hashes) {
+            return Err(format!(
+                "password_hashes must be 1 to 1024 (password hashes computed at once), got {}",
+                limits.password_hashes
+            ));
+        }
         let data_dir = env
             .get("SLUICE_DATA_DIR")
             .map(PathBuf::from)

@@ -2,7 +2,9 @@
 //! one call: [`Limits::check_message`] before a turn starts (answers per minute and
 //! concurrent streams per user), [`Limits::check_ip_request`] in front of every `/api/`
 //! request (the `limit_ip_requests` middleware), and [`Limits::begin_sign_in`] in the
-//! sign-in server function (see `sign_in_throttle`). Refusals are
+//! sign-in server function (see `sign_in_throttle`), [`Limits::begin_sign_up`] and
+//! [`Limits::begin_password_change`] likewise for sign-ups (per IP) and password changes (per
+//! account). Refusals are
 //! [`AppError::TooManyRequests`]: HTTP 429, a `Retry-After` header and a sentence saying how
 //! long to wait.
 
@@ -30,6 +32,10 @@ pub struct Limits {
     streams: StreamSlots,
     /// Failed sign-ins per account and IP.
     sign_in: SignInThrottle,
+    /// Sign-ups per IP (each costs a password hash and may create an account).
+    sign_up: SignInThrottle,
+    /// Wrong current passwords per account, against a stolen session guessing the password.
+    password_change: SignInThrottle,
 }
 
 impl Limits {
@@ -40,6 +46,10 @@ impl Limits {
             ip_requests: Arc::new(RateLimiter::new(config.ip_requests_per_minute)),
             streams: StreamSlots::new(config.concurrent_streams),
             sign_in: SignInThrottle::new(config.sign_in_attempts),
+            sign_up: SignInThrottle::new(config.sign_up_attempts)
+                .with_refusal("Too many sign-ups from your network address."),
+            password_change: SignInThrottle::new(config.sign_in_attempts)
+                .with_refusal("Too many wrong current passwords."),
         }
     }
 
@@ -97,6 +107,19 @@ impl Limits {
         account: &str,
     ) -> Result<SignInAttempt, AppError> {
         self.sign_in.begin(ip, account)
+    }
+
+    /// Counts a sign-up from `ip` (every one counts, whatever its outcome, unless cancelled),
+    /// or refuses it with a 429 while the IP's back-off runs.
+    pub fn begin_sign_up(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
+        self.sign_up.begin_ip(ip)
+    }
+
+    /// Starts a check of `user`'s current password (counted as a failure unless it
+    /// succeeds), or refuses it with a 429 while the account's back-off runs.
+    pub fn begin_password_change(&self, user: UserId) -> Result<SignInAttempt, AppError> {
+        self.password_change
+            .begin(None, &format!("user #{}", user.0))
     }
 
     /// Streams `user` has live now.

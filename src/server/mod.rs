@@ -2,6 +2,8 @@
 //! the route table and the serve loop. Only this module (and the provider adapters it owns)
 //! talks to upstream providers.
 
+pub mod admin_cli;
+pub mod admin_setup;
 pub mod answer_recorder;
 pub mod auth_config;
 pub mod catalog;

@@ -25,6 +25,7 @@ pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
+pub use password::PasswordHashing;
 pub use sessions::SESSION_TOKEN_BYTES;
 
 use sqlx::migrate::Migrator;
@@ -47,6 +48,8 @@ const MAX_CONNECTIONS: u32 = 8;
 pub struct Store {
     /// The connections; private so that SQL stays inside this module.
     pool: SqlitePool,
+    /// Bounds the password hashes running at once (memory, the blocking pool).
+    hashing: PasswordHashing,
 }
 
 impl Store {
@@ -70,12 +73,26 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            hashing: PasswordHashing::default(),
+        })
+    }
+
+    /// This store with `hashing` bounding its password hashes (the default: one per core).
+    pub fn with_password_hashing(mut self, hashing: PasswordHashing) -> Store {
+        self.hashing = hashing;
+        self
     }
 
     /// Closes every connection, waiting for running statements (checkpoints the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// The gate bounding this store's password hashes.
+    pub fn password_hashing(&self) -> &PasswordHashing {
+        &self.hashing
     }
 
     /// The pool, for the query files of this module.
