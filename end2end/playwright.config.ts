@@ -6,7 +6,8 @@
  *   2. the Sluice app itself, pointed at the fake with a known secret key (single-user `off`
  *      mode on loopback: no sign-in), and
  *   3. a second Sluice with accounts (`SLUICE_AUTH=local`, `SLUICE_SIGNUP=approval`) and its
- *      own fresh data dir, for accounts.spec.ts.
+ *      own fresh data dir, for accounts.spec.ts; its first sign-up presents the set-up token
+ *      given as `SLUICE_ADMIN_TOKEN` (exported to the specs as SLUICE_E2E_ADMIN_TOKEN).
  *
  * Ports are picked once, in the runner process, and stored in `process.env` so that every
  * worker process (which re-evaluates this file) sees the same values.
@@ -70,6 +71,11 @@ if (!process.env.SLUICE_E2E_AUTH_DATA_DIR) {
   process.env.SLUICE_E2E_AUTH_DATA_DIR = path.join(tmpdir(), 'sluice-e2e', `auth-${authPort}-${Date.now()}`);
 }
 const authDataDir = process.env.SLUICE_E2E_AUTH_DATA_DIR;
+/** The accounts server's set-up token (the first sign-up must present it). */
+if (!process.env.SLUICE_E2E_ADMIN_TOKEN) {
+  process.env.SLUICE_E2E_ADMIN_TOKEN = `e2e-setup-${authPort}-${Date.now()}`;
+}
+const adminToken = process.env.SLUICE_E2E_ADMIN_TOKEN;
 
 const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
 
@@ -202,7 +208,12 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore',
       stderr: 'pipe',
-      env: { ...appEnv(authPort, authDataDir), SLUICE_AUTH: 'local', SLUICE_SIGNUP: 'approval' },
+      env: {
+        ...appEnv(authPort, authDataDir),
+        SLUICE_AUTH: 'local',
+        SLUICE_SIGNUP: 'approval',
+        SLUICE_ADMIN_TOKEN: adminToken,
+      },
     },
   ],
 });

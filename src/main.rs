@@ -1,7 +1,8 @@
 //! The `sluice` binary: reads the configuration, opens the database (recovering answers a crash
 //! left streaming), builds the provider catalog and serves the
 //! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
-//! OpenAI-compatible test server used by the end-to-end tests and benchmarks.
+//! OpenAI-compatible test server used by the end-to-end tests and benchmarks, and
+//! `sluice admin create NAME` creates an administrator account (password on stdin).
 
 use sluice::server::auth_config::check_bind;
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
@@ -16,6 +17,18 @@ async fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("fake-upstream: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if args.first().map(String::as_str) == Some("admin") {
+        return match sluice::server::admin_cli::run(&args[1..]).await {
+            Ok(done) => {
+                println!("{done}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("sluice admin: {error}");
                 ExitCode::from(2)
             }
         };
@@ -70,10 +83,33 @@ async fn serve() -> Result<(), String> {
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Sluice listening on http://{addr}");
     let state = AppState::new(config, catalog, store.clone());
+    announce_admin_setup(&state, addr).await?;
     let served = server::run(listener, state, leptos_options, shutdown_signal()).await;
     // Flushes and checkpoints the WAL so a clean stop leaves one tidy file.
     store.close().await;
     served.map_err(|e| format!("server error: {e}"))
+}
+
+/// While a `local` instance has no account, prints on stdout (once, not through the log) how
+/// to create the administrator, with the set-up token unless the operator chose it.
+async fn announce_admin_setup(state: &AppState, addr: std::net::SocketAddr) -> Result<(), String> {
+    if state.config.auth.mode != sluice::account::AuthMode::Local {
+        return Ok(());
+    }
+    let none = state
+        .store
+        .no_accounts_yet()
+        .await
+        .map_err(|e| format!("cannot read the accounts: {e}"))?;
+    if none {
+        println!(
+            "{}",
+            state
+                .admin_setup
+                .announcement(&format!("http://{addr}/sign-in"))
+        );
+    }
+    Ok(())
 }
 
 /// Pending connections the kernel may queue before `accept`. Bursts (many readers reloading at

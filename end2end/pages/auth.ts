@@ -42,11 +42,17 @@ export class SignInPage {
     await this.signInForm.getByTestId('sign-in-submit').click();
   }
 
-  /** Fills the sign-up form (opening it with the toggle first unless it is already shown). */
-  async signUp(name: string, password: string): Promise<void> {
+  /**
+   * Fills the sign-up form (opening it with the toggle first unless it is already shown);
+   * `setupToken` goes in the set-up token field the first administrator's form has.
+   */
+  async signUp(name: string, password: string, setupToken?: string): Promise<void> {
     if (!(await this.signUpForm.isVisible())) await this.signUpToggle.click();
     await this.signUpForm.getByTestId('sign-up-name').fill(name);
     await this.signUpForm.getByTestId('sign-up-password').fill(password);
+    if (setupToken !== undefined) {
+      await this.signUpForm.getByTestId('sign-up-setup-token').fill(setupToken);
+    }
     await this.signUpForm.getByTestId('sign-up-submit').click();
   }
 }

@@ -19,6 +19,11 @@ export function authUrl(): string {
   return required('SLUICE_E2E_AUTH_URL');
 }
 
+/** The accounts server's set-up token, which its first sign-up (the admin) must present. */
+export function adminToken(): string {
+  return required('SLUICE_E2E_ADMIN_TOKEN');
+}
+
 /** Origin of the fake upstream (not the /v1 base), e.g. http://127.0.0.1:41235 */
 export function fakeUrl(): string {
   return required('SLUICE_E2E_FAKE_URL');

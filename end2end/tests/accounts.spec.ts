@@ -1,6 +1,7 @@
 /**
  * Accounts and isolation, against the second app server (`local` mode, sign-up needs an
- * admin's approval, a fresh database): the first sign-up creates the admin, a second user
+ * admin's approval, a fresh database): the first sign-up creates the admin (only with the
+ * set-up token the server was given, SLUICE_ADMIN_TOKEN), a second user
  * waits for approval and then sees only their own chats, sign-out ends access (the old
  * cookie is dead), a request refused with 401 in an open chat offers a "Sign in" link, and
  * the admin's other actions (reset, disable, enable, promote, demote) and a user's password
@@ -15,7 +16,7 @@ import { AccountMenu, AdminPage, SignInPage } from '../pages/auth';
 import { ChatPage } from '../pages/chat-page';
 import { Sidebar } from '../pages/sidebar';
 import { MODELS } from '../support/constants';
-import { appUrl, authUrl, uniqueTag } from '../support/env';
+import { adminToken, appUrl, authUrl, uniqueTag } from '../support/env';
 
 const ADMIN = { name: 'Ada', password: 'admin-password-1' };
 const USER = { name: 'Bob', password: 'user-password-1' };
@@ -53,10 +54,15 @@ test.describe('accounts (local mode, approval sign-up)', () => {
     await expect(signIn.signInForm).toHaveCount(0);
 
     // The client refuses a short password before asking the server.
-    await signIn.signUp(ADMIN.name, 'short');
+    await signIn.signUp(ADMIN.name, 'short', adminToken());
     await expect(signIn.error).toContainText('too short');
 
-    await signIn.signUp(ADMIN.name, ADMIN.password);
+    // The server refuses a wrong set-up token with a sentence.
+    await expect(signIn.signUpForm.getByTestId('sign-up-setup-token')).toBeVisible();
+    await signIn.signUp(ADMIN.name, ADMIN.password, 'not-the-set-up-token');
+    await expect(signIn.error).toContainText('set-up token is wrong');
+
+    await signIn.signUp(ADMIN.name, ADMIN.password, adminToken());
     await expect(admin).toHaveURL(`${authUrl()}/`);
     const chat = new ChatPage(admin);
     await expect(chat.composer).toBeVisible();
@@ -77,6 +83,10 @@ test.describe('accounts (local mode, approval sign-up)', () => {
     await expect(user).toHaveURL(/\/sign-in$/);
     await signIn.waitForReady();
     await expect(signIn.signInForm).toBeVisible();
+    // Later sign-ups have no set-up token field.
+    await signIn.signUpToggle.click();
+    await expect(signIn.signUpForm).toBeVisible();
+    await expect(signIn.signUpForm.getByTestId('sign-up-setup-token')).toHaveCount(0);
     await signIn.signUp(USER.name, USER.password);
     await expect(signIn.message).toContainText("waits for an administrator's approval");
     await expect(signIn.signInForm).toBeVisible();

@@ -1,6 +1,7 @@
 //! `POST /api/admin/reset_password` — admins only (403 otherwise), `local` mode: sets another
 //! user's password (for someone who forgot theirs) and ends all their sessions. Body:
-//! `{"user_id": 2, "password": "…"}` (sign-up password rules, 400). Unknown user: 404.
+//! `{"user_id": 2, "password": "…"}` (sign-up password rules, 400). Unknown user: 404. The
+//! hash waits for a slot of the store's hashing gate (503 when busy).
 
 use leptos::prelude::*;
 use server_fn::codec::Json;

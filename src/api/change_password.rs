@@ -1,6 +1,9 @@
 //! `POST /api/auth/change_password` — `local` mode: sets the caller's password. Body:
 //! `{"current": "…", "new": "…"}`. A wrong current password is 403; the new one follows the
-//! sign-up rules (400). Every other session of the caller ends; this one stays.
+//! sign-up rules (400). Every other session of the caller ends; this one stays. Wrong current
+//! passwords are throttled per account like failed sign-ins (429 with `Retry-After`), so a
+//! borrowed or stolen session cannot guess the password; both hashes wait for a slot of the
+//! store's hashing gate (503 when busy, not counted).
 
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -16,13 +19,25 @@ pub async fn change_password(current: String, new: String) -> Result<(), ServerF
     let result = async {
         session_start::require_local_mode(&state)?;
         check_password(&new).map_err(AppError::BadRequest)?;
-        let matches = current.len() <= MAX_PASSWORD_BYTES
-            && state.store.password_matches(user, &current).await?;
+        let attempt = state.limits.begin_password_change(user)?;
+        let matches = if current.len() > MAX_PASSWORD_BYTES {
+            false
+        } else {
+            match state.store.password_matches(user, &current).await {
+                Ok(matches) => matches,
+                Err(error) if error.is_busy() => {
+                    attempt.cancel();
+                    return Err(error.into());
+                }
+                Err(error) => return Err(error.into()),
+            }
+        };
         if !matches {
             return Err(AppError::Forbidden(
                 "The current password is wrong.".to_string(),
             ));
         }
+        attempt.succeeded();
         state
             .store
             .set_password(user, &new, identity.session_token.as_deref())

@@ -1,5 +1,6 @@
 //! `POST /api/auth/status` — public: the access mode, the sign-up mode, who is signed in (if
-//! anyone) and whether the next sign-up creates the first admin. Body: `{}`.
+//! anyone), whether the next sign-up creates the first admin and whether it needs the set-up
+//! token. Body: `{}`.
 
 use crate::account::AuthStatus;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ pub async fn get_auth_status() -> Result<AuthStatus, ServerFnError> {
         .await
         .map_err(|e| AppError::from(e).into_server_fn_error())?;
     Ok(AuthStatus {
+        setup_token_needed: first_user && state.config.auth.mode == crate::account::AuthMode::Local,
         mode: state.config.auth.mode,
         signup: state.config.auth.signup,
         user: identity.user.as_ref().map(|account| account.info()),

@@ -1,24 +1,36 @@
 //! `POST /api/auth/sign_up` — public, `local` mode only: creates an account. Body:
-//! `{"name": "…", "password": "…"}`; the name is trimmed (1–64 characters), the password has
-//! at least 8 characters and at most 1024 bytes (400 otherwise); a taken name (ignoring case)
-//! is 409. The first account is an active admin and is signed in at once. After it, `signup =
-//! "open"` signs the new user in too, `"approval"` creates a pending account (no session) for
-//! an admin to approve, `"closed"` refuses (403).
+//! `{"name": "…", "password": "…", "setup_token": "…"}`; the name is trimmed and put in NFC
+//! (1–64 characters, no control, invisible or text-direction characters), the password has
+//! at least 8 characters and at most 1024 bytes (400 otherwise). The first account is an
+//! active admin and is signed in at once; it needs the set-up token printed at start-up
+//! (`setup_token`, 403 without it or with a wrong one; later sign-ups need none). After it,
+//! `signup = "open"` signs the new user in too, `"approval"` creates a pending account (no
+//! session) for an admin to approve, `"closed"` refuses (403). A taken name (ignoring case)
+//! is 409.
+//!
+//! Everything cheap is checked before the password is hashed: the input, the sign-up mode,
+//! the per-IP throttle (429, every sign-up counts), the set-up token and whether the name is
+//! free; the hash then waits for a slot of the store's hashing gate (503 when busy).
 
 use crate::account::SignUpResult;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
-/// Creates the account `name` with `password`.
+/// Creates the account `name` with `password` (`setup_token`: for the first account only).
 #[server(prefix = "/api", endpoint = "auth/sign_up", input = Json)]
-pub async fn sign_up(name: String, password: String) -> Result<SignUpResult, ServerFnError> {
-    use crate::account::{check_name, check_password, AccountStatus, SignupMode};
+pub async fn sign_up(
+    name: String,
+    password: String,
+    setup_token: Option<String>,
+) -> Result<SignUpResult, ServerFnError> {
+    use crate::account::{canonical_name, check_new_name, check_password};
+    use crate::account::{AccountStatus, SignupMode};
     use crate::server::{error::AppError, session_start, state::AppState};
     let state = AppState::from_context()?;
     let identity = state.request_identity()?;
     let result = async {
         session_start::require_local_mode(&state)?;
-        let name = check_name(&name).map_err(AppError::BadRequest)?;
+        let name = check_new_name(&canonical_name(&name)).map_err(AppError::BadRequest)?;
         check_password(&password).map_err(AppError::BadRequest)?;
         let first = state.store.no_accounts_yet().await?;
         let signup = state.config.auth.signup;
@@ -27,14 +39,32 @@ pub async fn sign_up(name: String, password: String) -> Result<SignUpResult, Ser
                 "Sign-up is closed: ask an admin for an account.".to_string(),
             ));
         }
+        let attempt = state
+            .limits
+            .begin_sign_up(crate::server::client_ip::from_context())?;
+        if first {
+            state.admin_setup.check(setup_token.as_deref())?;
+        }
+        // The same 409 the insert gives, before a hash is spent on a name that is taken.
+        if state.store.account_by_name(&name).await?.is_some() {
+            return Err(AppError::Conflict(format!("The name “{name}” is taken.")));
+        }
         // Decided again inside the insert: the store makes only the very first account an
         // active admin, so two racing "first" sign-ups leave the loser pending, not active
         // (in closed mode too, where an admin may approve it or not).
         let pending = signup != SignupMode::Open;
-        let account = state
+        let account = match state
             .store
             .create_account(&name, Some(&password), pending)
-            .await?;
+            .await
+        {
+            Ok(account) => account,
+            Err(error) if error.is_busy() => {
+                attempt.cancel();
+                return Err(error.into());
+            }
+            Err(error) => return Err(error.into()),
+        };
         let active = account.status == AccountStatus::Active;
         if active {
             session_start::start(&state, &identity, &account).await?;

@@ -1,9 +1,10 @@
 //! The name + password form of the sign-in page, once for signing in and once for signing up
 //! (the two differ in test ids, labels, the password's autocomplete hint and what a success
 //! means). It calls the server itself and reports through the page's signals; the page
-//! decides what to show next.
+//! decides what to show next. The sign-up form that creates the first administrator also
+//! asks for the set-up token the server printed at start-up.
 
-use crate::account::{check_name, check_password, SignUpResult};
+use crate::account::{check_new_name, check_password, SignUpResult};
 use crate::api::{sign_in, sign_up};
 use crate::components::chat_session::server_error_text;
 use crate::components::full_navigation::load_page;
@@ -41,9 +42,13 @@ pub fn CredentialsForm(
     /// Set when a sign-up created an account that waits for approval (no session started);
     /// a signal rather than a callback so that it is safe to touch after the page is gone.
     pending: RwSignal<bool>,
+    /// Whether the form asks for the set-up token (the first administrator's sign-up).
+    #[prop(optional)]
+    setup_token: bool,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let prefix = kind.prefix();
 
@@ -53,8 +58,10 @@ pub fn CredentialsForm(
             return;
         }
         let (entered_name, entered_password) = (name.get_untracked(), password.get_untracked());
+        let entered_token = setup_token.then(|| token.get_untracked());
         if kind == FormKind::SignUp {
-            let checked = check_name(&entered_name).and_then(|_| check_password(&entered_password));
+            let checked =
+                check_new_name(&entered_name).and_then(|_| check_password(&entered_password));
             if let Err(reason) = checked {
                 error.set(Some(reason));
                 return;
@@ -65,7 +72,7 @@ pub fn CredentialsForm(
         spawn_local(async move {
             let outcome = match kind {
                 FormKind::SignIn => sign_in(entered_name, entered_password).await.map(|_| false),
-                FormKind::SignUp => sign_up(entered_name, entered_password)
+                FormKind::SignUp => sign_up(entered_name, entered_password, entered_token)
                     .await
                     .map(|SignUpResult { pending, .. }| pending),
             };
@@ -113,6 +120,23 @@ pub fn CredentialsForm(
                     on:input=move |ev| password.set(event_target_value(&ev))
                 />
             </label>
+            {setup_token
+                .then(|| {
+                    view! {
+                        <label class="auth-field">
+                            <span>"Set-up token"</span>
+                            <input
+                                type="text"
+                                autocomplete="off"
+                                spellcheck="false"
+                                required
+                                data-testid="sign-up-setup-token"
+                                prop:value=move || token.get()
+                                on:input=move |ev| token.set(event_target_value(&ev))
+                            />
+                        </label>
+                    }
+                })}
             <button
                 type="submit"
                 class="auth-submit"

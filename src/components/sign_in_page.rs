@@ -1,7 +1,8 @@
 //! The `/sign-in` page. What it offers depends on the server's auth status (loaded in the
 //! browser, so server and browser render the same "Loading…" first; read with `get`, not
 //! awaited in a `Suspend`, which a local resource does not allow on the server): before the first
-//! account exists, the form that creates the administrator; otherwise the sign-in form with a
+//! account exists, the form that creates the administrator (with the set-up token the server
+//! printed at start-up); otherwise the sign-in form with a
 //! toggle to the sign-up form (not in `closed` sign-up mode), and after an `approval`-mode
 //! sign-up the note that the account waits for an admin. In `off` and `trusted_header` mode
 //! nobody signs in here, and the page says so with a link to the chat. A success loads `/`
@@ -88,13 +89,31 @@ fn LocalForms(status: AuthStatus) -> impl IntoView {
     };
 
     if status.first_user {
+        let setup_token = status.setup_token_needed;
         return view! {
             <section class="auth-panel">
                 <h2>"Create the administrator account"</h2>
                 <p class="auth-note" data-testid="auth-message">
                     "No account exists yet. The first account administers this Sluice."
                 </p>
-                <CredentialsForm kind=FormKind::SignUp submit_label="Create account" error pending />
+                {setup_token
+                    .then(|| {
+                        view! {
+                            <p class="auth-note">
+                                "Enter the set-up token the server printed when it started "
+                                "(or create the administrator with "
+                                <code>"sluice admin create NAME"</code>
+                                " on the server)."
+                            </p>
+                        }
+                    })}
+                <CredentialsForm
+                    kind=FormKind::SignUp
+                    submit_label="Create account"
+                    error
+                    pending
+                    setup_token
+                />
                 {error_view}
             </section>
         }

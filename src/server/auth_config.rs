@@ -2,9 +2,12 @@
 //! and their header, session lifetime and the cookie's `Secure` rule; plus the start-up check
 //! that refuses single-user mode on anything but a loopback address. Environment variables
 //! (`SLUICE_AUTH`, `SLUICE_SIGNUP`, `SLUICE_TRUSTED_HEADER`, `SLUICE_TRUSTED_PROXIES`,
-//! `SLUICE_SESSION_DAYS`, `SLUICE_COOKIE_SECURE`) override the file.
+//! `SLUICE_SESSION_DAYS`, `SLUICE_COOKIE_SECURE`) override the file. `SLUICE_ADMIN_TOKEN`
+//! (the first sign-up's set-up token, see `admin_setup`) is a secret and so only an
+//! environment variable, never a file key.
 
 use crate::account::{AuthMode, SignupMode};
+use crate::server::admin_setup::{SetupToken, MIN_TOKEN_CHARS};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -39,6 +42,9 @@ pub struct AuthConfig {
     pub session_lifetime: Duration,
     /// When the session cookie is `Secure`.
     pub cookie_secure: CookieSecure,
+    /// The operator's set-up token for the first sign-up (`SLUICE_ADMIN_TOKEN`); `None`: a
+    /// random one per start.
+    pub admin_token: Option<SetupToken>,
 }
 
 /// `[auth]` in the file.
@@ -119,7 +125,18 @@ impl AuthConfig {
                 "session_days must be more than 0 and at most 3650, got {days}"
             ));
         }
+        let admin_token = get("SLUICE_ADMIN_TOKEN").map(|t| SetupToken(t.to_string()));
+        if admin_token
+            .as_ref()
+            .is_some_and(|t| t.0.chars().count() < MIN_TOKEN_CHARS)
+        {
+            return Err(format!(
+                "SLUICE_ADMIN_TOKEN must be at least {MIN_TOKEN_CHARS} characters (it guards \
+                 the first administrator account)"
+            ));
+        }
         Ok(AuthConfig {
+            admin_token,
             mode,
             signup,
             trusted_header,

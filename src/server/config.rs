@@ -7,7 +7,8 @@
 //! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_ALLOWED_HOSTS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
-//! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_MAX_ANSWER_BYTES`, `SLUICE_MAX_USER_STORAGE_BYTES`,
+//! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_SIGN_UP_ATTEMPTS`, `SLUICE_PASSWORD_HASHES`,
+//! `SLUICE_PASSWORD_HASH_WAIT_SECS`, `SLUICE_MAX_ANSWER_BYTES`, `SLUICE_MAX_USER_STORAGE_BYTES`,
 //! `SLUICE_PAGE_LOADS_PER_MINUTE`, the connection limits of
 //! [`connections_config`](crate::server::connections_config), the `[auth]` variables of
 //! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
@@ -64,6 +65,12 @@ pub struct LimitsConfig {
     /// `/api/` or static files) one IP address, and one signed-in user, may load per minute:
     /// rendering a long conversation is the most expensive thing a client can ask for.
     pub page_loads_per_minute: u32,
+    /// Sign-ups allowed per IP before the same back-off: each costs a hash, may add a user.
+    pub sign_up_attempts: u32,
+    /// Password hashes computed at once (19 MiB each); others queue. Default: CPU cores.
+    pub password_hashes: u32,
+    /// How long a request queues for a hashing slot before a 503 "busy".
+    pub password_hash_wait: Duration,
 }
 
 impl Default for LimitsConfig {
@@ -74,6 +81,9 @@ impl Default for LimitsConfig {
             concurrent_streams: 3,
             sign_in_attempts: 5,
             page_loads_per_minute: 120,
+            sign_up_attempts: 5,
+            password_hashes: crate::store::PasswordHashing::cores() as u32,
+            password_hash_wait: crate::store::PasswordHashing::DEFAULT_WAIT,
         }
     }
 }
@@ -259,6 +269,12 @@ struct FileLimits {
     sign_in_attempts: Option<u32>,
     /// Server-rendered pages per IP and per user per minute (default 120).
     page_loads_per_minute: Option<u32>,
+    /// Sign-ups per IP before back-off (default 5).
+    sign_up_attempts: Option<u32>,
+    /// Password hashes at once (default: CPU cores).
+    password_hashes: Option<u32>,
+    /// Seconds to queue for a hashing slot (default 10).
+    password_hash_wait_secs: Option<f64>,
 }
 
 /// `[storage]` in the file.
@@ -463,7 +479,39 @@ impl Config {
                 file.limits.page_loads_per_minute,
                 defaults.page_loads_per_minute,
             )?,
+            sign_up_attempts: count(
+                "SLUICE_SIGN_UP_ATTEMPTS",
+                file.limits.sign_up_attempts,
+                defaults.sign_up_attempts,
+            )?,
+            password_hashes: match env.get("SLUICE_PASSWORD_HASHES") {
+                Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                    format!("SLUICE_PASSWORD_HASHES must be a whole number, got {v:?}")
+                })?,
+                None => file
+                    .limits
+                    .password_hashes
+                    .unwrap_or(defaults.password_hashes),
+            },
+            password_hash_wait: {
+                let secs = number("SLUICE_PASSWORD_HASH_WAIT_SECS")?
+                    .or(file.limits.password_hash_wait_secs)
+                    .unwrap_or(defaults.password_hash_wait.as_secs_f64());
+                if !(0.01..=300.0).contains(&secs) {
+                    return Err(format!(
+                        "password_hash_wait_secs must be 0.01 to 300 (seconds to queue for a \
+                         password hash), got {secs}"
+                    ));
+                }
+                Duration::from_secs_f64(secs)
+            },
         };
+        if !(1..=1024).contains(&limits.password_hashes) {
+            return Err(format!(
+                "password_hashes must be 1 to 1024 (password hashes computed at once), got {}",
+                limits.password_hashes
+            ));
+        }
         let data_dir = env
             .get("SLUICE_DATA_DIR")
             .map(PathBuf::from)

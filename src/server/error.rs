@@ -6,6 +6,9 @@ use axum::response::{IntoResponse, Response};
 use server_fn::error::FromServerFnError;
 use server_fn::ServerFnError;
 
+/// The `Retry-After` of a [`AppError::Busy`]: hashing slots free up within a second or so.
+const BUSY_RETRY_SECS: u64 = 2;
+
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -44,6 +47,15 @@ pub enum AppError {
     /// The server cannot take this now, e.g. it is shutting down (HTTP 503); the text says so.
     #[error("{0}")]
     Unavailable(String),
+    /// A shared resource stayed taken too long, e.g. every password-hashing slot (HTTP 503
+    /// with `Retry-After`); the text asks to try again shortly.
+    #[error("{message}")]
+    Busy {
+        /// What to do, in words.
+        message: String,
+        /// Whole seconds to wait before retrying, sent as `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// A bug or an unavailable dependency (HTTP 500); the text is only logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -61,7 +73,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +82,9 @@ impl AppError {
     pub fn retry_after(&self) -> Option<HeaderValue> {
         match self {
             Self::TooManyRequests {
+                retry_after_secs, ..
+            }
+            | Self::Busy {
                 retry_after_secs, ..
             } => Some(HeaderValue::from((*retry_after_secs).max(1))),
             _ => None,
@@ -137,6 +152,11 @@ impl AppError {
     pub fn from_store(error: crate::store::StoreError, missing: &str) -> Self {
         if error.is_not_found() {
             Self::NotFound(missing.to_string())
+        } else if error.is_busy() {
+            Self::Busy {
+                message: error.to_string(),
+                retry_after_secs: BUSY_RETRY_SECS,
+            }
         } else if let Some(message) = error.conflict_message() {
             Self::Conflict(message.to_string())
         } else {

@@ -128,7 +128,7 @@ async fn identify(
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
-    let presented_token = session_cookie::token_from(headers);
+    let candidates = session_cookie::tokens_from(headers, session_cookie::is_secure(auth, https));
     let mut identity = RequestIdentity {
         user: None,
         session_token: None,
@@ -138,13 +138,18 @@ async fn identify(
     match auth.mode {
         AuthMode::Off => identity.user = Some(local_account()),
         AuthMode::Local => {
-            if let Some(token) = presented_token {
-                identity.user = state.store.session_account(&token).await?;
+            // The first candidate naming a live session wins (a planted one cannot shadow it).
+            for token in &candidates {
+                identity.user = state.store.session_account(token).await?;
                 if identity.user.is_some() {
                     identity.session_token = Some(token.clone());
+                    break;
                 }
-                identity.presented_token = Some(token);
             }
+            identity.presented_token = identity
+                .session_token
+                .clone()
+                .or_else(|| candidates.into_iter().next());
         }
         AuthMode::TrustedHeader => {
             // From anyone but a trusted proxy the header is ignored, whatever its shape.

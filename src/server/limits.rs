@@ -2,8 +2,10 @@
 //! one call: [`Limits::check_message`] before a turn starts (answers per minute and
 //! concurrent streams per user), [`Limits::check_ip_request`] in front of every `/api/`
 //! request (the `limit_ip_requests` middleware), [`Limits::begin_sign_in`] in the
-//! sign-in server function (see `sign_in_throttle`), and [`Limits::check_page_load`] for every
-//! server-rendered page (the `page_loads` middleware). Refusals are
+//! sign-in server function (see `sign_in_throttle`), [`Limits::begin_sign_up`] and
+//! [`Limits::begin_password_change`] likewise for sign-ups (per IP) and password changes (per
+//! account), and [`Limits::check_page_load`] for every server-rendered page (the `page_loads`
+//! middleware). Refusals are
 //! [`AppError::TooManyRequests`]: HTTP 429, a `Retry-After` header and a sentence saying how
 //! long to wait.
 
@@ -35,6 +37,10 @@ pub struct Limits {
     page_loads_by_ip: Arc<RateLimiter<IpAddr>>,
     /// Server-rendered page loads per signed-in user per minute (many addresses, one account).
     page_loads_by_user: Arc<RateLimiter<UserId>>,
+    /// Sign-ups per IP (each costs a password hash and may create an account).
+    sign_up: SignInThrottle,
+    /// Wrong current passwords per account, against a stolen session guessing the password.
+    password_change: SignInThrottle,
 }
 
 impl Limits {
@@ -47,6 +53,10 @@ impl Limits {
             sign_in: SignInThrottle::new(config.sign_in_attempts),
             page_loads_by_ip: Arc::new(RateLimiter::new(config.page_loads_per_minute)),
             page_loads_by_user: Arc::new(RateLimiter::new(config.page_loads_per_minute)),
+            sign_up: SignInThrottle::new(config.sign_up_attempts)
+                .with_refusal("Too many sign-ups from your network address."),
+            password_change: SignInThrottle::new(config.sign_in_attempts)
+                .with_refusal("Too many wrong current passwords."),
         }
     }
 
@@ -130,6 +140,19 @@ impl Limits {
                 retry_after_secs: secs,
             }
         })
+    }
+
+    /// Counts a sign-up from `ip` (every one counts, whatever its outcome, unless cancelled),
+    /// or refuses it with a 429 while the IP's back-off runs.
+    pub fn begin_sign_up(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
+        self.sign_up.begin_ip(ip)
+    }
+
+    /// Starts a check of `user`'s current password (counted as a failure unless it
+    /// succeeds), or refuses it with a 429 while the account's back-off runs.
+    pub fn begin_password_change(&self, user: UserId) -> Result<SignInAttempt, AppError> {
+        self.password_change
+            .begin(None, &format!("user #{}", user.0))
     }
 
     /// Streams `user` has live now.

@@ -3,6 +3,8 @@
 //! talks to upstream providers.
 
 pub mod accept_loop;
+pub mod admin_cli;
+pub mod admin_setup;
 pub mod answer_budget;
 pub mod answer_recorder;
 pub mod auth_config;

@@ -23,9 +23,20 @@
 //!
 //! A success does not reset the IP's count (only takes back its own attempt): otherwise one
 //! valid account would let its owner guess at other accounts' passwords forever.
+//! [`SignInAttempt::cancel`] takes an attempt back that was never judged (the server was
+//! busy), so nobody is penalised for the server's load.
+//!
+//! Account names are counted under a SHA-256 of their normalised form (trimmed, NFC, lower
+//! case), so a key costs 32 bytes however long the name sent (callers also refuse names over
+//! the length limit before they get here).
+//!
+//! The same machinery throttles sign-ups per IP ([`SignInThrottle::begin_ip`]; every sign-up
+//! counts) and password changes per account (a wrong current password counts), each with its
+//! own instance and refusal text.
 
 use crate::server::error::AppError;
 use crate::server::rate_limiter::retry_after_secs;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -40,11 +51,16 @@ const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 /// [`MAX_BACKOFF`], so a lock always runs out before its count is forgotten.
 const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
 
+/// An account name as counted: the SHA-256 of its normalised form.
+type AccountKey = [u8; 32];
+
 /// Failed sign-in counts per account and per IP.
 #[derive(Clone, Debug)]
 pub struct SignInThrottle {
     /// Failures allowed before back-off starts; 0 turns the throttle off.
     free_attempts: u32,
+    /// The first sentence of a refusal (the wait follows), naming what was throttled.
+    refusal: &'static str,
     /// The counts, shared by clones (the attempt guards hold one).
     state: Arc<Mutex<Counts>>,
 }
@@ -52,8 +68,8 @@ pub struct SignInThrottle {
 /// The mutable part of a [`SignInThrottle`].
 #[derive(Debug, Default)]
 struct Counts {
-    /// Per account name (trimmed, lower case).
-    accounts: HashMap<String, Failures>,
+    /// Per account name (hashed, see [`account_key`]).
+    accounts: HashMap<AccountKey, Failures>,
     /// Per client IP (IPv6 per /64, see `client_ip::limit_key`).
     ips: HashMap<IpAddr, Failures>,
     /// When forgotten counts were last dropped, so pruning runs once a minute at most.
@@ -75,8 +91,8 @@ struct Failures {
 pub struct SignInAttempt {
     /// The counts to correct on success.
     state: Arc<Mutex<Counts>>,
-    /// The normalised account name.
-    account: String,
+    /// The account's key, when one was counted.
+    account: Option<AccountKey>,
     /// The client's IP key, when known.
     ip: Option<IpAddr>,
 }
@@ -86,8 +102,21 @@ impl SignInThrottle {
     pub fn new(free_attempts: u32) -> Self {
         Self {
             free_attempts,
+            refusal: "Too many failed sign-ins.",
             state: Arc::default(),
         }
+    }
+
+    /// This throttle refusing with `refusal` (then "Wait N s before trying again.").
+    pub fn with_refusal(mut self, refusal: &'static str) -> Self {
+        self.refusal = refusal;
+        self
+    }
+
+    /// Starts an attempt counted only against `ip` (a sign-up), or refuses it (429) while
+    /// the IP's back-off runs. Without an IP nothing is counted.
+    pub fn begin_ip(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
+        self.begin_keys(ip, None, Instant::now())
     }
 
     /// Starts an attempt to sign in as `account` from `ip`, or refuses it (429) while a
@@ -103,13 +132,22 @@ impl SignInThrottle {
         account: &str,
         now: Instant,
     ) -> Result<SignInAttempt, AppError> {
-        let account = normalise(account);
+        self.begin_keys(ip, Some(account_key(account)), now)
+    }
+
+    /// Starts an attempt counted against `ip` and `account` (each when present).
+    fn begin_keys(
+        &self,
+        ip: Option<IpAddr>,
+        account: Option<AccountKey>,
+        now: Instant,
+    ) -> Result<SignInAttempt, AppError> {
         let ip = ip.map(crate::server::client_ip::limit_key);
         let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
         counts.prune(now);
         if self.free_attempts > 0 {
             let wait = [
-                self.wait(counts.accounts.get(&account), now),
+                account.and_then(|account| self.wait(counts.accounts.get(&account), now)),
                 ip.and_then(|ip| self.wait(counts.ips.get(&ip), now)),
             ]
             .into_iter()
@@ -118,21 +156,22 @@ impl SignInThrottle {
             if let Some(wait) = wait {
                 let secs = retry_after_secs(wait);
                 return Err(AppError::TooManyRequests {
-                    message: format!(
-                        "Too many failed sign-ins. Wait {secs} s before trying again."
-                    ),
+                    message: format!("{} Wait {secs} s before trying again.", self.refusal),
                     retry_after_secs: secs,
                 });
             }
-            count_failure(&mut counts.accounts, account.clone(), now);
+            if let Some(account) = account {
+                count_failure(&mut counts.accounts, account, now);
+            }
             if let Some(ip) = ip {
                 count_failure(&mut counts.ips, ip, now);
             }
         }
+        let counted = self.free_attempts > 0;
         Ok(SignInAttempt {
             state: self.state.clone(),
-            account,
-            ip: ip.filter(|_| self.free_attempts > 0),
+            account: account.filter(|_| counted),
+            ip: ip.filter(|_| counted),
         })
     }
 
@@ -154,14 +193,33 @@ impl SignInAttempt {
     /// count on the IP.
     pub fn succeeded(self) {
         let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        counts.accounts.remove(&self.account);
+        if let Some(account) = self.account {
+            counts.accounts.remove(&account);
+        }
         if let Some(ip) = self.ip {
-            if let Some(failures) = counts.ips.get_mut(&ip) {
-                failures.count = failures.count.saturating_sub(1);
-                if failures.count == 0 {
-                    counts.ips.remove(&ip);
-                }
-            }
+            take_back(&mut counts.ips, &ip);
+        }
+    }
+
+    /// The attempt was never judged (e.g. the server was too busy to check the password):
+    /// take back its count on the account and the IP.
+    pub fn cancel(self) {
+        let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(account) = self.account {
+            take_back(&mut counts.accounts, &account);
+        }
+        if let Some(ip) = self.ip {
+            take_back(&mut counts.ips, &ip);
+        }
+    }
+}
+
+/// Removes one failure of `key` (and the key once none is left).
+fn take_back<K: Eq + Hash>(map: &mut HashMap<K, Failures>, key: &K) {
+    if let Some(failures) = map.get_mut(key) {
+        failures.count = failures.count.saturating_sub(1);
+        if failures.count == 0 {
+            map.remove(key);
         }
     }
 }
@@ -192,9 +250,11 @@ fn count_failure<K: Eq + Hash>(map: &mut HashMap<K, Failures>, key: K, now: Inst
     failures.last = now;
 }
 
-/// The account name as counted: `Alice ` and `alice` are the same account.
-fn normalise(account: &str) -> String {
-    account.trim().to_lowercase()
+/// The key an account name is counted under: `Alice ` and `alice` are the same account, and
+/// so are "José" typed with a composed or a decomposed "é"; 32 bytes whatever the length.
+fn account_key(account: &str) -> AccountKey {
+    let normalised = crate::account::canonical_name(account).to_lowercase();
+    Sha256::digest(normalised.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -320,8 +380,41 @@ mod tests {
         let later = t0 + FORGET_AFTER + Duration::from_secs(1);
         assert!(throttle.begin_at(None, "someone", later).is_ok());
         let counts = throttle.state.lock().expect("lock");
-        assert!(!counts.accounts.contains_key("alice"));
+        assert!(!counts.accounts.contains_key(&account_key("alice")));
         assert!(counts.ips.is_empty());
+    }
+
+    #[test]
+    fn keys_are_fixed_size_hashes_of_the_normalised_name() {
+        let throttle = SignInThrottle::new(1);
+        let t0 = Instant::now();
+        let long = "x".repeat(100_000);
+        fail(&throttle, None, &long, 1, t0);
+        fail(&throttle, None, " Jose\u{301} ", 1, t0);
+        refused_for(throttle.begin_at(None, "JOSÉ", t0));
+        let counts = throttle.state.lock().expect("lock");
+        assert_eq!(counts.accounts.len(), 2);
+        assert!(counts.accounts.contains_key(&account_key(&long)));
+    }
+
+    #[test]
+    fn ip_only_attempts_and_cancelled_ones() {
+        let throttle = SignInThrottle::new(2).with_refusal("Too many sign-ups.");
+        drop(throttle.begin_ip(IP).expect("first"));
+        throttle.begin_ip(IP).expect("second").cancel();
+        drop(
+            throttle
+                .begin_ip(IP)
+                .expect("the cancelled one did not count"),
+        );
+        match throttle.begin_ip(IP) {
+            Err(AppError::TooManyRequests { message, .. }) => {
+                assert!(message.starts_with("Too many sign-ups. Wait "), "{message}");
+            }
+            other => panic!("expected a 429, got {other:?}"),
+        }
+        assert!(throttle.begin_ip(OTHER_IP).is_ok());
+        assert!(throttle.state.lock().expect("lock").accounts.is_empty());
     }
 
     #[test]

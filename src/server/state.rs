@@ -1,13 +1,14 @@
 //! Shared server state handed to every request (through Leptos context for server functions).
 
 use crate::account::AuthMode;
+use crate::server::admin_setup::AdminSetup;
 use crate::server::catalog::Catalog;
 use crate::server::config::Config;
 use crate::server::error::AppError;
 use crate::server::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::limits::Limits;
 use crate::server::turns::TurnRegistry;
-use crate::store::{Account, Store, UserId};
+use crate::store::{Account, PasswordHashing, Store, UserId};
 use server_fn::ServerFnError;
 use std::sync::Arc;
 
@@ -24,17 +25,24 @@ pub struct AppState {
     pub store: Store,
     /// Rate limits (messages, streams, requests per IP, sign-ins), shared by every request.
     pub limits: Limits,
+    /// The set-up token the first sign-up must present.
+    pub admin_setup: Arc<AdminSetup>,
 }
 
 impl AppState {
-    /// Creates the state.
+    /// Creates the state (`store` gets the configured bound on concurrent password hashes).
     pub fn new(config: Config, catalog: Catalog, store: Store) -> Self {
+        let hashing = PasswordHashing::new(
+            config.limits.password_hashes as usize,
+            config.limits.password_hash_wait,
+        );
         Self {
+            admin_setup: Arc::new(AdminSetup::new(config.auth.admin_token.as_ref())),
+            store: store.with_password_hashing(hashing),
             limits: Limits::new(&config.limits),
             config: Arc::new(config),
             catalog: Arc::new(catalog),
             turns: TurnRegistry::default(),
-            store,
         }
     }
 

@@ -98,7 +98,7 @@ impl Store {
         pending: bool,
     ) -> Result<Account, StoreError> {
         let hash = match password {
-            Some(password) => Some(password::hash(password).await?),
+            Some(password) => Some(password::hash(&self.hashing, password).await?),
             None => None,
         };
         let now = now_millis();
@@ -167,23 +167,22 @@ impl Store {
     }
 
     /// Checks `name` and `password`; the account when they match and it is active. Unknown
-    /// names and wrong passwords give the same error after the same work.
+    /// names and wrong passwords give the same error after the same work. The name is looked
+    /// up in its canonical form (trimmed, NFC), and as typed when that differs, so a name
+    /// stored before names were normalised still signs in as it was typed then.
     pub async fn sign_in(&self, name: &str, password: &str) -> Result<Account, SignInError> {
-        let row: Option<(i64, String, bool, String, Option<String>)> = sqlx::query_as(
-            "SELECT id, name, is_admin, status, password_hash FROM users
-             WHERE name = ?1 COLLATE NOCASE AND is_builtin = 0",
-        )
-        .bind(name)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(StoreError::from)?;
+        let canonical = crate::account::canonical_name(name);
+        let mut row = self.credentials(&canonical).await?;
+        if row.is_none() && canonical != name.trim() {
+            row = self.credentials(name.trim()).await?;
+        }
         let (account, hash) = match row {
             Some((id, name, is_admin, status, hash)) => {
                 (Some(account_from_row((id, name, is_admin, status))), hash)
             }
             None => (None, None),
         };
-        if !password::verify(password, hash).await {
+        if !password::verify(&self.hashing, password, hash).await? {
             return Err(SignInError::WrongCredentials);
         }
         let account = account.ok_or(SignInError::WrongCredentials)?;
@@ -194,6 +193,20 @@ impl Store {
         }
     }
 
+    /// The account named `name` (ignoring ASCII case) with its password hash, if any.
+    async fn credentials(
+        &self,
+        name: &str,
+    ) -> Result<Option<(i64, String, bool, String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, is_admin, status, password_hash FROM users
+             WHERE name = ?1 COLLATE NOCASE AND is_builtin = 0",
+        )
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// Whether `password` is `user`'s current password (false for users without one).
     pub async fn password_matches(&self, user: UserId, password: &str) -> Result<bool, StoreError> {
         let hash: Option<(Option<String>,)> =
@@ -201,7 +214,25 @@ impl Store {
                 .bind(user.0)
                 .fetch_optional(self.pool())
                 .await?;
-        Ok(password::verify(password, hash.and_then(|(h,)| h)).await)
+        password::verify(&self.hashing, password, hash.and_then(|(h,)| h)).await
+    }
+
+    /// Creates an active admin named `name` (already checked) with `password`, whether or not
+    /// accounts exist (`sluice admin create`); the first account takes over single-user mode's
+    /// conversations as a sign-up would. [`StoreError::Conflict`] when the name is taken.
+    pub async fn create_admin(&self, name: &str, password: &str) -> Result<Account, StoreError> {
+        let account = self.create_account(name, Some(password), false).await?;
+        if account.is_admin {
+            return Ok(account);
+        }
+        sqlx::query("UPDATE users SET is_admin = 1 WHERE id = ?1")
+            .bind(account.id.0)
+            .execute(self.pool())
+            .await?;
+        Ok(Account {
+            is_admin: true,
+            ..account
+        })
     }
 
     /// Sets `user`'s password and ends their sessions, except the one whose token is
@@ -213,7 +244,7 @@ impl Store {
         password: &str,
         keep_session: Option<&str>,
     ) -> Result<(), StoreError> {
-        let hash = password::hash(password).await?;
+        let hash = password::hash(&self.hashing, password).await?;
         let mut tx = self.pool().begin().await?;
         let done =
             sqlx::query("UPDATE users SET password_hash = ?2 WHERE id = ?1 AND is_builtin = 0")

@@ -21,6 +21,9 @@ pub enum StoreError {
     /// A password could not be hashed (no randomness for the salt: a broken system).
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    /// Every password-hashing slot stayed taken for the whole wait (HTTP 503, retry soon).
+    #[error("The server is busy; try again in a few seconds.")]
+    Busy,
     /// The data directory could not be created.
     #[error("cannot create the data directory: {0}")]
     Io(#[from] std::io::Error),
@@ -30,6 +33,11 @@ impl StoreError {
     /// True for [`StoreError::NotFound`], which callers turn into a 404.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound)
+    }
+
+    /// True for [`StoreError::Busy`], which callers turn into a 503 with `Retry-After`.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Busy)
     }
 
     /// The user-safe text of a [`StoreError::Conflict`], which callers turn into a 409.

@@ -27,6 +27,7 @@ pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
+pub use password::PasswordHashing;
 pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
 pub use sessions::SESSION_TOKEN_BYTES;
 
@@ -55,6 +56,8 @@ pub struct Store {
     /// Turns for searches ([`search::CONCURRENT_SEARCHES`] at once), shared by every clone:
     /// parallel searches must not take every pooled connection from sign-in and the rest.
     search_turns: Arc<Semaphore>,
+    /// Bounds the password hashes running at once (memory, the blocking pool).
+    hashing: PasswordHashing,
 }
 
 impl Store {
@@ -81,12 +84,24 @@ impl Store {
         Ok(Store {
             pool,
             search_turns: Arc::new(Semaphore::new(search::CONCURRENT_SEARCHES)),
+            hashing: PasswordHashing::default(),
         })
+    }
+
+    /// This store with `hashing` bounding its password hashes (the default: one per core).
+    pub fn with_password_hashing(mut self, hashing: PasswordHashing) -> Store {
+        self.hashing = hashing;
+        self
     }
 
     /// Closes every connection, waiting for running statements (checkpoints the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// The gate bounding this store's password hashes.
+    pub fn password_hashing(&self) -> &PasswordHashing {
+        &self.hashing
     }
 
     /// The pool, for the query files of this module.

@@ -409,24 +409,29 @@ async fn cookie_secure_follows_the_trusted_proxy_scheme() {
         .client
         .post(app.url("/api/auth/sign_up"))
         .header("x-forwarded-proto", "https")
-        .json(&json!({"name": "alice", "password": "alice password"}))
+        .json(&json!({"name": "alice", "password": "alice password",
+                      "setup_token": app.setup_token()}))
         .send()
         .await
         .unwrap();
-    assert!(set_cookie_header(&response).unwrap().contains("; Secure"));
+    let cookie = set_cookie_header(&response).unwrap();
+    assert!(cookie.starts_with("__Host-sluice_session=") && cookie.contains("; Secure"));
     let never = app_with(&[("SLUICE_TRUSTED_PROXIES", "10.9.9.9")]).await;
     let response = never
         .client
         .post(never.url("/api/auth/sign_up"))
         .header("x-forwarded-proto", "https")
-        .json(&json!({"name": "alice", "password": "alice password"}))
+        .json(&json!({"name": "alice", "password": "alice password",
+                      "setup_token": never.setup_token()}))
         .send()
         .await
         .unwrap();
-    assert!(!set_cookie_header(&response).unwrap().contains("Secure"));
+    let cookie = set_cookie_header(&response).unwrap();
+    assert!(cookie.starts_with("sluice_session=") && !cookie.contains("Secure"));
     let always = app_with(&[("SLUICE_COOKIE_SECURE", "always")]).await;
     let response = always.sign_up("alice", "alice password").await;
-    assert!(set_cookie_header(&response).unwrap().contains("; Secure"));
+    let cookie = set_cookie_header(&response).unwrap();
+    assert!(cookie.starts_with("__Host-sluice_session=") && cookie.contains("; Secure"));
 }
 
 #[tokio::test]

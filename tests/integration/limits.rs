@@ -297,6 +297,9 @@ messages_per_minute = 10
 ip_requests_per_minute = 0
 concurrent_streams = 1
 sign_in_attempts = 8
+sign_up_attempts = 3
+password_hashes = 2
+password_hash_wait_secs = 0.5
 "#;
     let config = Config::from_parts(
         None,
@@ -304,6 +307,7 @@ sign_in_attempts = 8
         &env(&[
             ("SLUICE_MESSAGES_PER_MINUTE", "4"),
             ("SLUICE_CONCURRENT_STREAMS", " 2 "),
+            ("SLUICE_PASSWORD_HASHES", "3"),
         ]),
     )
     .expect("config");
@@ -314,6 +318,9 @@ sign_in_attempts = 8
             ip_requests_per_minute: 0,
             concurrent_streams: 2,
             sign_in_attempts: 8,
+            sign_up_attempts: 3,
+            password_hashes: 3,
+            password_hash_wait: std::time::Duration::from_millis(500),
             ..LimitsConfig::default()
         }
     );
@@ -325,6 +332,29 @@ fn bad_limits_and_origins_stop_start_up_with_a_reason() {
     let error = Config::from_parts(None, None, &env(&[("SLUICE_SIGN_IN_ATTEMPTS", "many")]))
         .expect_err("refused");
     assert!(error.contains("SLUICE_SIGN_IN_ATTEMPTS"), "{error}");
+    for (name, value, needle) in [
+        (
+            "SLUICE_PASSWORD_HASHES",
+            "0",
+            "password_hashes must be 1 to 1024",
+        ),
+        ("SLUICE_PASSWORD_HASHES", "lots", "SLUICE_PASSWORD_HASHES"),
+        (
+            "SLUICE_PASSWORD_HASH_WAIT_SECS",
+            "-1",
+            "password_hash_wait_secs",
+        ),
+        (
+            "SLUICE_PASSWORD_HASH_WAIT_SECS",
+            "NaN",
+            "password_hash_wait_secs",
+        ),
+        ("SLUICE_SIGN_UP_ATTEMPTS", "-3", "SLUICE_SIGN_UP_ATTEMPTS"),
+        ("SLUICE_ADMIN_TOKEN", "short", "at least 16 characters"),
+    ] {
+        let error = Config::from_parts(None, None, &env(&[(name, value)])).expect_err(name);
+        assert!(error.contains(needle), "{name}={value}: {error}");
+    }
     for origin in [
         "example.com",
         "https://example.com/app",

@@ -16,6 +16,8 @@ use crate::support::TestApp;
 use futures::stream;
 use reqwest::Method;
 
+mod accounts;
+
 /// Every server function, by path (checked against the registry below).
 const SERVER_FNS: [&str; 23] = [
     "/api/auth/status",

@@ -258,14 +258,28 @@ impl TestApp {
         request.send().await.expect("get request")
     }
 
-    /// Signs up `name` and returns the response (status not checked).
+    /// Signs up `name` and returns the response (status not checked). Presents the server's
+    /// set-up token, which the first sign-up needs and later ones ignore.
     pub async fn sign_up(&self, name: &str, password: &str) -> reqwest::Response {
         self.api_as(
             None,
             "/api/auth/sign_up",
-            serde_json::json!({ "name": name, "password": password }),
+            serde_json::json!({
+                "name": name,
+                "password": password,
+                "setup_token": self.setup_token(),
+            }),
         )
         .await
+    }
+
+    /// The set-up token this server's first sign-up must present.
+    pub fn setup_token(&self) -> String {
+        self.state
+            .admin_setup
+            .token()
+            .expect("a set-up token")
+            .to_string()
     }
 
     /// Signs in `name` and returns the response (status not checked).
@@ -288,8 +302,13 @@ impl TestApp {
     /// Signs in `name` (must succeed) and returns the session token.
     pub async fn signed_in(&self, name: &str, password: &str) -> String {
         let response = self.sign_in(name, password).await;
-        assert_eq!(response.status(), 200, "sign-in of {name} refused");
-        session_token(&response).expect("sign-in sets a session cookie")
+        let status = response.status();
+        let token = session_token(&response);
+        if status != 200 {
+            let text = response.text().await.unwrap_or_default();
+            panic!("sign-in of {name} refused: {status} {text}");
+        }
+        token.expect("sign-in sets a session cookie")
     }
 
     /// As `token`, sends `content` in a new conversation and reads the whole answer.
@@ -324,7 +343,10 @@ pub fn session_token(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.strip_prefix("sluice_session="))
+        .filter_map(|v| {
+            v.strip_prefix("sluice_session=")
+                .or_else(|| v.strip_prefix("__Host-sluice_session="))
+        })
         .map(|v| v.split(';').next().unwrap_or_default().to_string())
         .find(|token| !token.is_empty())
 }
@@ -336,7 +358,7 @@ pub fn set_cookie_header(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sluice_session="))
+        .find(|v| v.starts_with("sluice_session=") || v.starts_with("__Host-sluice_session="))
         .map(str::to_string)
 }
 
