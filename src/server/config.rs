@@ -4,7 +4,8 @@
 //! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
-//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
+//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_REQUEST_MESSAGES`, `SLUICE_MAX_IMPORT_BYTES`,
+//! `SLUICE_ALLOWED_ORIGINS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
 //! `SLUICE_SIGN_IN_ATTEMPTS`, the `[auth]` variables of
 //! [`auth_config`](crate::server::auth_config) and the `[turns]` ones of
@@ -86,6 +87,9 @@ pub struct ServerConfig {
     pub max_request_bytes: usize,
     /// Largest accepted single message, refused with a clear message before anything is stored.
     pub max_message_bytes: usize,
+    /// Most messages a temporary chat may carry (its whole history is in the request): each is
+    /// a message for the provider however small, so countless empty ones are refused too.
+    pub max_request_messages: usize,
     /// Largest accepted imported file (a whole exported conversation, every branch), refused
     /// with a clear message before it is parsed; the request body limit admits it.
     pub max_import_bytes: usize,
@@ -266,6 +270,8 @@ struct FileServer {
     max_request_bytes: Option<usize>,
     /// Single message limit in bytes.
     max_message_bytes: Option<usize>,
+    /// Temporary-chat message count limit.
+    max_request_messages: Option<usize>,
     /// Imported file limit in bytes.
     max_import_bytes: Option<usize>,
     /// Foreign origins allowed to call the API from a browser.
@@ -357,6 +363,7 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.server.max_message_bytes)
                 .unwrap_or(64 * 1024),
+            max_request_messages: max_request_messages(file.server.max_request_messages, env)?,
             max_import_bytes: number("SLUICE_MAX_IMPORT_BYTES")?
                 .map(|v| v as usize)
                 .or(file.server.max_import_bytes)
@@ -489,6 +496,32 @@ impl Config {
             turns,
         })
     }
+}
+
+/// Default of [`ServerConfig::max_request_messages`]: far beyond any real chat, far below
+/// what a request body could hold.
+const DEFAULT_MAX_REQUEST_MESSAGES: usize = 1_000;
+
+/// `SLUICE_MAX_REQUEST_MESSAGES`, else `[server] max_request_messages`, else the default; at
+/// least 1.
+fn max_request_messages(
+    from_file: Option<usize>,
+    env: &HashMap<String, String>,
+) -> Result<usize, String> {
+    let name = "SLUICE_MAX_REQUEST_MESSAGES";
+    let value = match env.get(name) {
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{name} must be a whole number, got {v:?}"))?,
+        None => from_file.unwrap_or(DEFAULT_MAX_REQUEST_MESSAGES),
+    };
+    if value == 0 {
+        return Err(format!(
+            "{name} ([server] max_request_messages) must be at least 1: a chat needs a message"
+        ));
+    }
+    Ok(value)
 }
 
 /// Checks and normalises the allowed origins: each must be `http(s)://host[:port]` with no

@@ -23,6 +23,7 @@ pub mod sign_in_throttle;
 pub mod state;
 pub mod stored_turn;
 pub mod stream_slots;
+pub mod temporary_chat;
 pub mod turn_events_route;
 pub mod turn_log;
 pub mod turn_resume;
