@@ -3,6 +3,7 @@
 //! must be answered with a 4xx and a non-empty sentence, never a 5xx or a reset connection.
 
 mod providers;
+mod rendering;
 mod temporary_chat;
 
 use crate::support::TestApp;
