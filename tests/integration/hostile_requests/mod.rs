@@ -2,6 +2,7 @@
 //! invalid UTF-8, deeply nested and oversized bodies, wrong methods and unknown paths. Each
 //! must be answered with a 4xx and a non-empty sentence, never a 5xx or a reset connection.
 
+mod live_isolation;
 mod providers;
 mod rendering;
 mod temporary_chat;
