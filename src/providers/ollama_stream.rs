@@ -242,8 +242,8 @@ impl OllamaChatParser {
 /// message is the provider's text, cleaned; a generic sentence when it has no usable text.
 fn stream_error(error: &Value) -> ProviderError {
     let kind = ProviderErrorKind::Upstream;
-    let message = clean_provider_message(error)
-        .unwrap_or_else(|| kind.default_message().to_string());
+    let message =
+        clean_provider_message(error).unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }
 

@@ -28,7 +28,7 @@ pub(crate) fn stream_error(error: &Value) -> ProviderError {
         (_, "invalid_request_error") => ProviderErrorKind::BadRequest,
         _ => ProviderErrorKind::Upstream,
     };
-    let message = clean_provider_message(error)
-        .unwrap_or_else(|| kind.default_message().to_string());
+    let message =
+        clean_provider_message(error).unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }

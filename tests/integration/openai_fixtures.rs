@@ -17,7 +17,6 @@ use sluice::providers::openai_chat::{
 };
 use sluice::sse::MAX_LINE_BYTES;
 
-
 /// One tool call as its events assembled it.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct SeenToolCall {

@@ -3,7 +3,6 @@
 //! yield only allow-listed tags, attributes and URLs. Checked twice: on the
 //! sanitized tree and on the rendered HTML string.
 
-
 use crate::markdown::random_deltas;
 use rand::rngs::StdRng;
 use rand::SeedableRng;

@@ -171,8 +171,8 @@ pub(super) fn stream_error(error: &Value) -> ProviderError {
             _ => ProviderErrorKind::Upstream,
         },
     };
-    let message = clean_provider_message(error)
-        .unwrap_or_else(|| kind.default_message().to_string());
+    let message =
+        clean_provider_message(error).unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }
 

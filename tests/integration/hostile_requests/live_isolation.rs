@@ -10,7 +10,8 @@ use std::time::Duration;
 
 /// An OpenAI chunk carrying `text`.
 fn chunk(text: &str) -> Vec<u8> {
-    let json = json!({"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
+    let json =
+        json!({"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
     format!("data: {json}\n\n").into_bytes()
 }
 
@@ -49,6 +50,41 @@ async fn call(app: &TestApp, token: &str, path: &str, body: Option<Value>) -> (u
     (status, response.text().await.unwrap_or_default())
 }
 
+/// A request that names a turn: what it tries, its path, and its JSON body (`None`: a GET).
+type Attempt = (&'static str, String, Option<Value>);
+
+/// Every way to stop, resume or follow the turn `turn` writing `answer`.
+fn requests(turn: &str, answer: &str) -> Vec<Attempt> {
+    vec![
+        (
+            "stop",
+            "/api/chat/stop".into(),
+            Some(json!({"turn_id": turn})),
+        ),
+        (
+            "resume by turn",
+            "/api/chat/resume".into(),
+            Some(json!({"turn_id": turn, "after": 0})),
+        ),
+        (
+            "resume by answer",
+            "/api/chat/resume".into(),
+            Some(json!({"answer_id": answer, "after": 0})),
+        ),
+        (
+            "resume by both",
+            "/api/chat/resume".into(),
+            Some(json!({"turn_id": turn, "answer_id": answer})),
+        ),
+        ("events by turn", format!("/api/turns/{turn}/events"), None),
+        (
+            "events by turn and answer",
+            format!("/api/turns/{turn}/events?answer_id={answer}"),
+            None,
+        ),
+    ]
+}
+
 #[tokio::test]
 async fn another_users_live_turn_looks_unknown_and_runs_on() {
     let fake = start_fake().await;
@@ -73,11 +109,14 @@ async fn another_users_live_turn_looks_unknown_and_runs_on() {
     assert_eq!(response.status(), 200);
     let mut owner = EventReader::new(response);
     let (turn_id, answer_id) = match owner.next_event().await {
-        Some((_, ChatEvent::Started {
-            turn_id,
-            stored: Some(stored),
-            ..
-        })) => (turn_id, stored.answer_id),
+        Some((
+            _,
+            ChatEvent::Started {
+                turn_id,
+                stored: Some(stored),
+                ..
+            },
+        )) => (turn_id, stored.answer_id),
         other => panic!("expected a stored start, got {other:?}"),
     };
     assert_eq!(
@@ -90,52 +129,10 @@ async fn another_users_live_turn_looks_unknown_and_runs_on() {
 
     let fake_turn = "t".repeat(turn_id.len());
     let fake_answer = "a".repeat(answer_id.len());
-    // (what, Bob's request naming Alice's live turn, the same request with made-up ids).
-    let attempts: Vec<(&str, String, Option<Value>, String, Option<Value>)> = vec![
-        (
-            "stop",
-            "/api/chat/stop".into(),
-            Some(json!({"turn_id": turn_id})),
-            "/api/chat/stop".into(),
-            Some(json!({"turn_id": fake_turn})),
-        ),
-        (
-            "resume by turn",
-            "/api/chat/resume".into(),
-            Some(json!({"turn_id": turn_id, "after": 0})),
-            "/api/chat/resume".into(),
-            Some(json!({"turn_id": fake_turn, "after": 0})),
-        ),
-        (
-            "resume by answer",
-            "/api/chat/resume".into(),
-            Some(json!({"answer_id": answer_id, "after": 0})),
-            "/api/chat/resume".into(),
-            Some(json!({"answer_id": fake_answer, "after": 0})),
-        ),
-        (
-            "resume by both",
-            "/api/chat/resume".into(),
-            Some(json!({"turn_id": turn_id, "answer_id": answer_id})),
-            "/api/chat/resume".into(),
-            Some(json!({"turn_id": fake_turn, "answer_id": fake_answer})),
-        ),
-        (
-            "events by turn",
-            format!("/api/turns/{turn_id}/events"),
-            None,
-            format!("/api/turns/{fake_turn}/events"),
-            None,
-        ),
-        (
-            "events by turn and answer",
-            format!("/api/turns/{turn_id}/events?answer_id={answer_id}"),
-            None,
-            format!("/api/turns/{fake_turn}/events?answer_id={fake_answer}"),
-            None,
-        ),
-    ];
-    for (what, path, body, made_up_path, made_up_body) in attempts {
+    // Bob's requests naming Alice's live turn, each beside the same request with made-up ids.
+    let foreign = requests(&turn_id, &answer_id);
+    let made_up = requests(&fake_turn, &fake_answer);
+    for ((what, path, body), (_, made_up_path, made_up_body)) in foreign.into_iter().zip(made_up) {
         let foreign = call(&app, &bob, &path, body).await;
         let unknown = call(&app, &bob, &made_up_path, made_up_body).await;
         assert_eq!(foreign, unknown, "{what}: Bob sees Alice's live turn");
@@ -143,7 +140,10 @@ async fn another_users_live_turn_looks_unknown_and_runs_on() {
             foreign.0 == 404 || foreign.0 == 204 || foreign == (200, "false".to_string()),
             "{what}: {foreign:?}"
         );
-        assert!(!foreign.1.contains("one "), "{what} leaked text: {foreign:?}");
+        assert!(
+            !foreign.1.contains("one "),
+            "{what} leaked text: {foreign:?}"
+        );
     }
 
     // The ids are real: Alice herself can follow the turn while it runs.

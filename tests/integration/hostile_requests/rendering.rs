@@ -113,12 +113,17 @@ async fn hostile_imported_fields_stay_inside_the_page_text_and_its_script_island
             );
         }
     }
-    assert!(!html.contains("<!--<script"), "the comment opener got through");
+    assert!(
+        !html.contains("<!--<script"),
+        "the comment opener got through"
+    );
     let islands = script_islands(&html);
     assert!(!islands.is_empty(), "the page carries hydration data");
     for island in &islands {
         assert!(
-            !island.contains("<!--") && !island.contains('\u{2028}') && !island.contains('\u{2029}'),
+            !island.contains("<!--")
+                && !island.contains('\u{2028}')
+                && !island.contains('\u{2029}'),
             "a script island holds raw `<!--`, U+2028 or U+2029: {island:.300}"
         );
     }
