@@ -20,10 +20,11 @@
  */
 import { defineConfig } from '@playwright/test';
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { E2E_API_KEY } from './support/constants';
+import { sharedPath } from './support/shared-fixtures';
 
 /** Asks the OS for a free TCP port on 127.0.0.1 (synchronously, so the config stays synchronous). */
 function freePort(): string {
@@ -58,8 +59,9 @@ process.env.SLUICE_E2E_AUTH_URL = authUrl;
 
 const repoRoot = path.resolve(__dirname, '..');
 const binary = process.env.SLUICE_E2E_BIN ?? 'target/release/sluice';
-const fixturesDir = '../shared/fixtures/provider-streams';
-const fixturesArg = existsSync(path.resolve(repoRoot, fixturesDir)) ? ` --fixtures ${fixturesDir}` : '';
+/** The fake's recorded streams (`--fixtures`), absent outside CI: the specs that need them skip. */
+const fixturesDir = sharedPath('fixtures/provider-streams');
+const fixturesArg = fixturesDir ? ` --fixtures ${path.relative(repoRoot, fixturesDir)}` : '';
 
 /** A fresh database per run, so every run starts with no conversations. */
 if (!process.env.SLUICE_E2E_DATA_DIR) {

@@ -8,20 +8,21 @@
  * app's (recorded and blocked), no dangerous element or attribute inside `.markdown`.
  */
 import { expect, test } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ChatPage } from '../pages/chat-page';
 import { MODELS } from '../support/constants';
 import { appUrl } from '../support/env';
+import { presentOrSkip, sharedPath } from '../support/shared-fixtures';
 import { installXssGuard } from '../support/xss-guard';
 
 /** The payload list lives in the shared folder beside the repository (env var overrides). */
-const PAYLOADS_FILE =
-  process.env.SLUICE_XSS_PAYLOADS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'xss-payloads.txt');
+const PAYLOADS_FILE = process.env.SLUICE_XSS_PAYLOADS
+  ? presentOrSkip(process.env.SLUICE_XSS_PAYLOADS)
+  : sharedPath('fixtures/xss-payloads.txt');
 
 /** One payload per line; a literal `\n` in a line stands for a newline. */
 function loadPayloads(): string[] {
-  if (!existsSync(PAYLOADS_FILE)) return [];
+  if (PAYLOADS_FILE === null) return [];
   return readFileSync(PAYLOADS_FILE, 'utf8')
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '')

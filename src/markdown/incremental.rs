@@ -255,21 +255,28 @@ impl IncrementalMarkdown {
         let range = self.tail_start..end;
         self.tail_start = end;
         let references = scan_block(&self.source[range.clone()]);
-        let new_definitions = self.definitions.learn(&references);
+        let new_labels = self.definitions.learn(&references);
         let id = self.take_id();
         let needs_definitions = references.depends_on_definitions();
-        let mut blocks = vec![self.rendering(id, range.clone(), None, needs_definitions)];
-        if !new_definitions.is_empty() {
+        let mut blocks = vec![self.rendering(
+            id,
+            range.clone(),
+            None,
+            needs_definitions.then_some(&references),
+        )];
+        if !new_labels.is_empty() {
             for index in 0..self.dependents.len() {
-                if self.dependents[index]
-                    .references
-                    .uses_any_of(&new_definitions)
-                {
+                if self.dependents[index].references.uses_any_of(&new_labels) {
                     let new_id = self.take_id();
-                    let old = &mut self.dependents[index];
+                    let old = &self.dependents[index];
                     let (old_id, old_range) = (old.id, old.range.clone());
-                    old.id = new_id;
-                    blocks.push(self.rendering(new_id, old_range, Some(old_id), true));
+                    blocks.push(self.rendering(
+                        new_id,
+                        old_range,
+                        Some(old_id),
+                        Some(&old.references),
+                    ));
+                    self.dependents[index].id = new_id;
                 }
             }
         }
@@ -290,18 +297,20 @@ impl IncrementalMarkdown {
         id
     }
 
-    /// The block for the text at `range`, with the definitions known now in front if
-    /// `needs_definitions` (it uses or defines labels).
+    /// The block for the text at `range`, with the definitions known now of the labels it uses
+    /// or defines (`references`, when it does) in front.
     fn rendering(
         &self,
         id: u64,
         range: Range<usize>,
         replaces: Option<u64>,
-        needs_definitions: bool,
+        references: Option<&BlockReferences>,
     ) -> Block {
         let text = &self.source[range];
-        let preamble = self.definitions.preamble();
-        let (source, text_start) = if needs_definitions && !preamble.is_empty() {
+        let preamble = references
+            .map(|references| self.definitions.preamble_for(references))
+            .unwrap_or_default();
+        let (source, text_start) = if !preamble.is_empty() {
             (format!("{preamble}{text}"), preamble.len())
         } else {
             (text.to_string(), 0)

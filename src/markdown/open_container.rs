@@ -70,8 +70,8 @@ pub(crate) enum GrowingContainer {
     Table(GrowingTable),
     /// A paragraph.
     Paragraph(GrowingParagraph),
-    /// A block quote.
-    Quote(GrowingQuote),
+    /// A block quote (boxed: it holds a whole [`super::IncrementalMarkdown`] for its content).
+    Quote(Box<GrowingQuote>),
 }
 
 impl GrowingContainer {
@@ -192,7 +192,10 @@ fn find_paragraph(tail: &str) -> Option<(GrowingContainer, usize)> {
 /// The tail's last block when it is a top-level block quote.
 fn find_quote(tail: &str) -> Option<(GrowingContainer, usize)> {
     let start = last_block_start(tail, |tag| matches!(tag, Tag::BlockQuote(_)))?;
-    Some((GrowingContainer::Quote(GrowingQuote::new(start)), start))
+    Some((
+        GrowingContainer::Quote(Box::new(GrowingQuote::new(start))),
+        start,
+    ))
 }
 
 /// The last table header (a line with `|` followed by a complete, matching delimiter row).

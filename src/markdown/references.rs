@@ -17,8 +17,17 @@
 //! collapsed whitespace) are exactly the parser's. (Asking the parser through its broken-link
 //! callback would be exact too, but would compile a second copy of the whole parser into the
 //! WebAssembly.)
+//!
+//! Costs stay linear in hostile answers (thousands of definitions and uses): known labels are a
+//! hash set keyed like the parser's (Unicode case folding, [`UniCase`]), never re-parsed, and a
+//! block's preamble holds only the definitions of labels it tries or defines (all of them only
+//! when a bracket pair spans lines), not every definition of the answer.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::Parser;
+use unicase::UniCase;
 
 use super::tree::parser_options;
 
@@ -48,10 +57,15 @@ impl BlockReferences {
         !self.attempted.is_empty() || !self.defined.is_empty() || self.any_label
     }
 
-    /// True when a definition among `definitions` (lines as from [`Definitions::learn`]) may
-    /// change how this block renders.
-    pub(crate) fn uses_any_of(&self, definitions: &str) -> bool {
-        !definitions.is_empty() && (self.any_label || mentions_any(definitions, &self.attempted))
+    /// True when a definition of one of `labels` (as from [`Definitions::learn`]) may change
+    /// how this block renders.
+    pub(crate) fn uses_any_of(&self, labels: &NewLabels) -> bool {
+        !labels.is_empty()
+            && (self.any_label
+                || self
+                    .attempted
+                    .iter()
+                    .any(|label| labels.contains(&UniCase::new(label.clone()))))
     }
 }
 
@@ -110,56 +124,74 @@ fn bracket_labels(text: &str) -> (Vec<String>, bool) {
     (labels, multiline)
 }
 
+/// Labels that just got their first definition, compared as the parser compares them.
+pub(crate) type NewLabels = HashSet<UniCase<String>>;
+
 /// The winning definitions of the document so far, in the order they appeared.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Definitions {
     /// First definition of each label, in document order.
     winners: Vec<Definition>,
-    /// `winners` written out, followed by a blank line (empty when there are none).
+    /// Index in `winners` of each label, keyed as the parser keys labels (Unicode case
+    /// folding), so a label is looked up without parsing anything.
+    index: HashMap<UniCase<String>, usize>,
+    /// `winners` written out, followed by a blank line (empty when there are none); grown in
+    /// place as definitions arrive.
     preamble: String,
 }
 
 impl Definitions {
-    /// The preamble to put before a dependent block's text.
+    /// Every winning definition as a preamble (for the streaming tail, whose labels are not
+    /// known yet).
     pub(crate) fn preamble(&self) -> &str {
         &self.preamble
     }
 
-    /// Learns a block's definitions; returns the preamble of those whose label had no
-    /// definition yet (empty if none), for [`BlockReferences::uses_any_of`].
-    pub(crate) fn learn(&mut self, block: &BlockReferences) -> String {
-        let mut new_lines = String::new();
+    /// The preamble to put before `block`'s text: the winning definitions of the labels it
+    /// tries or defines, in document order (every definition when a bracket pair spans lines
+    /// and its label cannot be read from the text).
+    pub(crate) fn preamble_for(&self, block: &BlockReferences) -> Cow<'_, str> {
+        if block.any_label {
+            return Cow::Borrowed(&self.preamble);
+        }
+        let mut wanted: Vec<usize> = block
+            .attempted
+            .iter()
+            .chain(block.defined.iter().map(|definition| &definition.label))
+            .filter_map(|label| self.index.get(&UniCase::new(label.clone())).copied())
+            .collect();
+        if wanted.is_empty() {
+            return Cow::Borrowed("");
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut preamble: String = wanted
+            .iter()
+            .map(|&at| self.winners[at].line.as_str())
+            .collect();
+        preamble.push('\n');
+        Cow::Owned(preamble)
+    }
+
+    /// Learns a block's definitions; returns the labels that had no definition yet (empty if
+    /// none), for [`BlockReferences::uses_any_of`].
+    pub(crate) fn learn(&mut self, block: &BlockReferences) -> NewLabels {
+        let mut new_labels = NewLabels::new();
         for definition in &block.defined {
-            let label = &definition.label;
-            let known = !self.winners.is_empty() && defines(&self.preamble, label);
-            let repeated = !new_lines.is_empty() && defines(&new_lines, label);
-            if !known && !repeated {
-                new_lines.push_str(&definition.line);
-                self.winners.push(definition.clone());
+            let key = UniCase::new(definition.label.clone());
+            if self.index.contains_key(&key) {
+                continue;
             }
-        }
-        if !new_lines.is_empty() {
-            self.preamble = self.winners.iter().map(|d| d.line.as_str()).collect();
+            self.index.insert(key.clone(), self.winners.len());
+            self.winners.push(definition.clone());
+            // The blank line that ends the preamble moves after the new line.
+            self.preamble.pop();
+            self.preamble.push_str(&definition.line);
             self.preamble.push('\n');
+            new_labels.insert(key);
         }
-        new_lines
+        new_labels
     }
-}
-
-/// True when any of `labels` is defined by the definition lines in `definitions`.
-fn mentions_any(definitions: &str, labels: &[String]) -> bool {
-    if definitions.is_empty() || labels.is_empty() {
-        return false;
-    }
-    let mut parser = Parser::new_ext(definitions, parser_options());
-    parser.by_ref().for_each(drop);
-    let defs = parser.reference_definitions();
-    labels.iter().any(|label| defs.get(label).is_some())
-}
-
-/// True when the definition lines in `definitions` define `label`.
-fn defines(definitions: &str, label: &str) -> bool {
-    mentions_any(definitions, &[label.to_string()])
 }
 
 /// Writes a definition that parses back to exactly `label`, `dest` and `title`: the label as
@@ -189,8 +221,9 @@ fn escape_punctuation(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{mentions_any, scan_block, Definitions};
+    use super::{scan_block, Definitions};
     use crate::markdown::{parse_to_nodes, to_html};
+    use unicase::UniCase;
 
     #[test]
     fn uses_and_definitions_are_found() {
@@ -209,7 +242,7 @@ mod tests {
     fn the_first_definition_wins_and_labels_match_like_the_parser() {
         let mut definitions = Definitions::default();
         let new = definitions.learn(&scan_block("[Docs  Page]: https://first.example\n"));
-        assert!(mentions_any(&new, &["docs page".to_string()]));
+        assert!(new.contains(&UniCase::new("docs page".to_string())));
         let again = definitions.learn(&scan_block("[DOCS PAGE]: https://second.example\n"));
         assert!(again.is_empty(), "a later definition of the label loses");
         let html = to_html(&parse_to_nodes(&format!(

@@ -125,10 +125,11 @@ impl ProviderErrorKind {
 }
 
 /// The provider's own explanation inside an error value — its `message`, or the value itself
-/// when it is a string — with control characters turned into spaces and at most `max_chars`
-/// characters; `None` when nothing readable is left. Shared by every parser and the HTTP error
-/// policy so provider text reaches users cleaned the same way.
-pub fn clean_provider_message(error: &serde_json::Value, max_chars: usize) -> Option<String> {
+/// when it is a string — with control characters turned into spaces; `None` when nothing
+/// readable is left. Shared by every parser and the HTTP error policy so provider text reaches
+/// users cleaned the same way. Not shortened here: it may hold the API key, which must be
+/// scrubbed before any cut ([`redact_then_cap`]), or a key straddling the cut leaks its start.
+pub fn clean_provider_message(error: &serde_json::Value) -> Option<String> {
     let raw = error
         .get("message")
         .and_then(serde_json::Value::as_str)
@@ -137,6 +138,35 @@ pub fn clean_provider_message(error: &serde_json::Value, max_chars: usize) -> Op
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let cleaned: String = spaced.trim().chars().take(max_chars).collect();
-    (!cleaned.is_empty()).then_some(cleaned)
+    let cleaned = spaced.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_string())
+}
+
+/// `text` with every occurrence of `secret` (the API key) replaced by `[redacted]`, *then* cut
+/// to at most `max_chars` characters: scrubbing first means a key can never be half-shown.
+pub fn redact_then_cap(text: &str, secret: Option<&str>, max_chars: usize) -> String {
+    let redacted = match secret.filter(|s| !s.is_empty()) {
+        Some(secret) => text.replace(secret, "[redacted]"),
+        None => text.to_string(),
+    };
+    match redacted.char_indices().nth(max_chars) {
+        Some((end, _)) => redacted[..end].to_string(),
+        None => redacted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_then_cap;
+
+    #[test]
+    fn a_key_straddling_the_cut_is_scrubbed_not_half_shown() {
+        let key = "sk-secret-0123456789";
+        let text = format!("{}{key} trailing", "x".repeat(95));
+        let shown = redact_then_cap(&text, Some(key), 100);
+        assert_eq!(shown, format!("{}[reda", "x".repeat(95)));
+        assert!(!shown.contains("sk-"), "{shown}");
+        assert_eq!(redact_then_cap("héllo", None, 2), "hé");
+        assert_eq!(redact_then_cap("short", Some(""), 100), "short");
+    }
 }

@@ -3,7 +3,7 @@
 //! the API key scrubbed. All four provider families put it at `error.message` (or `error` as a
 //! string, Ollama).
 
-use crate::providers::event::clean_provider_message;
+use crate::providers::event::{clean_provider_message, redact_then_cap};
 use crate::providers::{ProviderError, ProviderErrorKind};
 use serde_json::Value;
 
@@ -40,11 +40,9 @@ pub fn http_error(
                 .ok()
                 .as_ref()
                 .and_then(|value| value.get("error"))
-                .and_then(|error| clean_provider_message(error, MAX_DETAIL_CHARS))
-                .map(|detail| match secret.filter(|s| !s.is_empty()) {
-                    Some(secret) => detail.replace(secret, "[redacted]"),
-                    None => detail,
-                });
+                .and_then(clean_provider_message)
+                // Scrubbed before the cut, so a key straddling it cannot leak its start.
+                .map(|detail| redact_then_cap(&detail, secret, MAX_DETAIL_CHARS));
             match detail {
                 Some(detail) => {
                     format!("{provider} rejected the request (HTTP {status}): {detail}")

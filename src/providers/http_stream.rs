@@ -4,6 +4,7 @@
 //! stream, so dropping the stream closes the upstream connection at once.
 
 use crate::events::ModelInfo;
+use crate::providers::event::redact_then_cap;
 use crate::providers::http_error::http_error;
 use crate::providers::{
     Provider, ProviderError, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
@@ -18,11 +19,20 @@ use std::time::Duration;
 /// Largest error body read from a failed HTTP response (larger ones are not shown).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// Longest provider-written error text shown to a user, cut only after the key is scrubbed.
+const MAX_SHOWN_CHARS: usize = 500;
+
+/// Longest redirect target written to the log.
+const MAX_LOCATION_CHARS: usize = 300;
+
 /// A shared HTTP client with a connect timeout but no overall timeout (answers stream for
-/// minutes).
+/// minutes). It follows no redirect: requests carry the API key in a header (`Authorization`,
+/// `x-api-key`, `x-goog-api-key`), which must never travel to another host, so a 3xx becomes an
+/// error telling the operator to set the base URL to the final address ([`redirected`]).
 pub fn http_client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build HTTP client: {e}"))
 }
@@ -154,12 +164,41 @@ fn stalled(state: &StreamState) -> ProviderEvent {
     ProviderEvent::Error(ProviderError::new(ProviderErrorKind::Timeout, message))
 }
 
-/// Removes the API key from an error message written by the provider, in case it echoed it.
+/// Removes the API key from an error message written by the provider, in case it echoed it,
+/// then caps its length (in that order, so no part of the key survives a cut).
 fn scrub(mut error: ProviderError, secret: Option<&str>) -> ProviderError {
-    if let Some(secret) = secret.filter(|s| !s.is_empty()) {
-        error.message = error.message.replace(secret, "[redacted]");
-    }
+    error.message = redact_then_cap(&error.message, secret, MAX_SHOWN_CHARS);
     error
+}
+
+/// The redirect target of a 3xx response, as text for the log (visible ASCII only, capped,
+/// with the key scrubbed); `None` when it names none.
+fn location(response: &reqwest::Response, secret: Option<&str>) -> Option<String> {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .map(|target| redact_then_cap(target, secret, MAX_LOCATION_CHARS))
+}
+
+/// The error for a 3xx answer, which is never followed (the request carries the API key). The
+/// target is logged for the operator but not shown to users, who never see provider addresses.
+fn redirected(response: &reqwest::Response, provider: &str, secret: Option<&str>) -> ProviderError {
+    let status = response.status().as_u16();
+    let target = location(response, secret).unwrap_or_else(|| "(no Location)".to_string());
+    tracing::warn!(
+        provider,
+        status,
+        location = %target,
+        "the provider answered with a redirect, which is not followed; set its base URL to the final address"
+    );
+    ProviderError::new(
+        ProviderErrorKind::Upstream,
+        format!(
+            "{provider} answered with a redirect (HTTP {status}), which Sluice does not follow; \
+             set its base URL to the final address (the server log names it)."
+        ),
+    )
 }
 
 /// Reads a failed response's body (capped) and maps it to a user-safe error.
@@ -168,6 +207,9 @@ async fn failed_response(
     provider: &str,
     secret: Option<&str>,
 ) -> ProviderError {
+    if response.status().is_redirection() {
+        return redirected(&response, provider, secret);
+    }
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -192,8 +234,16 @@ pub async fn fetch_json(request: reqwest::RequestBuilder) -> Result<serde_json::
         .send()
         .await
         .map_err(|e| e.without_url().to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("HTTP {}", response.status().as_u16()));
+    let status = response.status();
+    if status.is_redirection() {
+        let target = location(&response, None).unwrap_or_default();
+        return Err(format!(
+            "HTTP {} (a redirect to {target:?}, not followed: set the base URL to the final address)",
+            status.as_u16()
+        ));
+    }
+    if !status.is_success() {
+        return Err(format!("HTTP {}", status.as_u16()));
     }
     response
         .json()

@@ -44,9 +44,6 @@ pub const ENDED_EARLY_MESSAGE: &str = "stream ended early";
 /// bytes; this leaves room for large tool-call arguments while bounding memory.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// Longest Ollama error message passed on to the user, in characters.
-const MAX_MESSAGE_CHARS: usize = 500;
-
 /// Incremental parser for one `/api/chat` response body.
 #[derive(Debug, Default)]
 pub struct OllamaChatParser {
@@ -245,8 +242,8 @@ impl OllamaChatParser {
 /// message is the provider's text, cleaned; a generic sentence when it has no usable text.
 fn stream_error(error: &Value) -> ProviderError {
     let kind = ProviderErrorKind::Upstream;
-    let message = clean_provider_message(error, MAX_MESSAGE_CHARS)
-        .unwrap_or_else(|| kind.default_message().to_string());
+    let message =
+        clean_provider_message(error).unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }
 

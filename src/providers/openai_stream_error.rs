@@ -1,13 +1,11 @@
 //! Errors that OpenAI-style APIs send *inside* a stream (after HTTP 200), shared by the Chat
 //! Completions and Responses parsers: the error object's `code` / `type` decide the kind, its
-//! `message` (cleaned, capped) is what the user reads. Never the raw JSON.
+//! `message` (cleaned; capped by the HTTP stream once the key is scrubbed) is what the user reads.
+//! Never the raw JSON.
 
 use serde_json::Value;
 
 use super::event::{clean_provider_message, ProviderError, ProviderErrorKind};
-
-/// Longest provider message passed on to the user, in characters.
-const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Maps an error object (`{"code", "type", "message"}`) or a bare string to a user-safe error.
 ///
@@ -30,7 +28,7 @@ pub(crate) fn stream_error(error: &Value) -> ProviderError {
         (_, "invalid_request_error") => ProviderErrorKind::BadRequest,
         _ => ProviderErrorKind::Upstream,
     };
-    let message = clean_provider_message(error, MAX_MESSAGE_CHARS)
-        .unwrap_or_else(|| kind.default_message().to_string());
+    let message =
+        clean_provider_message(error).unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }

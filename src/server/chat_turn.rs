@@ -8,7 +8,7 @@
 //! at once.
 
 use crate::codec::StreamItem;
-use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, Role, StoredTurn, Usage};
+use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
 use crate::server::answer_budget::AnswerBudget;
 use crate::server::answer_recorder::AnswerRecorder;
@@ -17,6 +17,7 @@ use crate::server::live_turn::{CancelReason, LiveTurn};
 use crate::server::state::AppState;
 use crate::server::stored_turn::{self, TurnRequest};
 use crate::server::stream_slots::StreamSlot;
+use crate::server::temporary_chat;
 use crate::server::turn_task;
 use crate::server::turns::RegisterError;
 use crate::store::{AnswerWriter, UserId};
@@ -38,7 +39,7 @@ pub fn start_turn(
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
-    validate(&messages, state.config.server.max_request_bytes)?;
+    temporary_chat::validate(&messages, &state.config.server)?;
     let model_id = match model.filter(|m| !m.trim().is_empty()) {
         Some(model) => model,
         None => state
@@ -170,27 +171,6 @@ fn shutting_down() -> AppError {
         "Sluice is restarting and takes no new answers right now; try again in a moment."
             .to_string(),
     )
-}
-
-/// Refuses requests that cannot make a sensible turn, before anything else happens.
-pub fn validate(messages: &[ChatMessage], max_bytes: usize) -> Result<(), AppError> {
-    let last = messages
-        .last()
-        .ok_or_else(|| AppError::BadRequest("The conversation is empty.".to_string()))?;
-    if last.role != Role::User || last.content.trim().is_empty() {
-        return Err(AppError::BadRequest(
-            "The last message must be a non-empty message from the user.".to_string(),
-        ));
-    }
-    let size: usize = messages.iter().map(|m| m.content.len()).sum();
-    if size > max_bytes {
-        return Err(AppError::PayloadTooLarge(format!(
-            "The conversation is too large ({} KiB; the limit is {} KiB). Shorten the message.",
-            size.div_ceil(1024),
-            max_bytes / 1024
-        )));
-    }
-    Ok(())
 }
 
 /// State of one turn between stream items.

@@ -4,8 +4,8 @@
 //! `ANTHROPIC_MODELS`, `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/
 //! `OLLAMA_MODELS`, `SLUICE_DETECT_OLLAMA`, `SLUICE_DEMO_TTFT_MS`,
 //! `SLUICE_DEMO_TOKENS_PER_SECOND`, `SLUICE_KEEPALIVE_SECS`, `SLUICE_DATA_DIR`, `SLUICE_FLUSH_MS`,
-//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_IMPORT_BYTES`, `SLUICE_ALLOWED_ORIGINS`,
-//! `SLUICE_ALLOWED_HOSTS`,
+//! `SLUICE_MAX_MESSAGE_BYTES`, `SLUICE_MAX_REQUEST_MESSAGES`, `SLUICE_MAX_IMPORT_BYTES`,
+//! `SLUICE_ALLOWED_ORIGINS`, `SLUICE_ALLOWED_HOSTS`,
 //! `SLUICE_MESSAGES_PER_MINUTE`, `SLUICE_IP_REQUESTS_PER_MINUTE`, `SLUICE_CONCURRENT_STREAMS`,
 //! `SLUICE_SIGN_IN_ATTEMPTS`, `SLUICE_SIGN_UP_ATTEMPTS`, `SLUICE_PASSWORD_HASHES`,
 //! `SLUICE_PASSWORD_HASH_WAIT_SECS`, `SLUICE_MAX_ANSWER_BYTES`, `SLUICE_MAX_USER_STORAGE_BYTES`,
@@ -109,6 +109,9 @@ pub struct ServerConfig {
     pub max_request_bytes: usize,
     /// Largest accepted single message, refused with a clear message before anything is stored.
     pub max_message_bytes: usize,
+    /// Most messages a temporary chat may carry (its whole history is in the request): each is
+    /// a message for the provider however small, so countless empty ones are refused too.
+    pub max_request_messages: usize,
     /// Largest accepted imported file (a whole exported conversation, every branch), refused
     /// with a clear message before it is parsed; the request body limit admits it.
     pub max_import_bytes: usize,
@@ -309,6 +312,8 @@ struct FileServer {
     max_request_bytes: Option<usize>,
     /// Single message limit in bytes.
     max_message_bytes: Option<usize>,
+    /// Temporary-chat message count limit.
+    max_request_messages: Option<usize>,
     /// Imported file limit in bytes.
     max_import_bytes: Option<usize>,
     /// Largest answer in bytes (default 1 MiB, 0: none).
@@ -412,6 +417,7 @@ impl Config {
                 .map(|v| v as usize)
                 .or(file.server.max_message_bytes)
                 .unwrap_or(64 * 1024),
+            max_request_messages: max_request_messages(file.server.max_request_messages, env)?,
             max_import_bytes: number("SLUICE_MAX_IMPORT_BYTES")?
                 .map(|v| v as usize)
                 .or(file.server.max_import_bytes)
@@ -644,6 +650,32 @@ fn byte_cap(
     if usize::try_from(value).is_err() {
         return Err(format!(
             "{key} ({name}) is too large for this machine, got {value}"
+        ));
+    }
+    Ok(value)
+}
+
+/// Default of [`ServerConfig::max_request_messages`]: far beyond any real chat, far below
+/// what a request body could hold.
+const DEFAULT_MAX_REQUEST_MESSAGES: usize = 1_000;
+
+/// `SLUICE_MAX_REQUEST_MESSAGES`, else `[server] max_request_messages`, else the default; at
+/// least 1.
+fn max_request_messages(
+    from_file: Option<usize>,
+    env: &HashMap<String, String>,
+) -> Result<usize, String> {
+    let name = "SLUICE_MAX_REQUEST_MESSAGES";
+    let value = match env.get(name) {
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{name} must be a whole number, got {v:?}"))?,
+        None => from_file.unwrap_or(DEFAULT_MAX_REQUEST_MESSAGES),
+    };
+    if value == 0 {
+        return Err(format!(
+            "{name} ([server] max_request_messages) must be at least 1: a chat needs a message"
         ));
     }
     Ok(value)

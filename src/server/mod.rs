@@ -33,6 +33,7 @@ pub mod state;
 pub mod storage_quota;
 pub mod stored_turn;
 pub mod stream_slots;
+pub mod temporary_chat;
 pub mod trusted_header;
 pub mod turn_events_route;
 pub mod turn_log;

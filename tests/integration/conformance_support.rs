@@ -10,12 +10,6 @@ use sluice::events::{FinishReason, Usage};
 use sluice::providers::{ProviderError, ProviderEvent, StreamParser};
 use std::path::PathBuf;
 
-/// Where the shared fixtures live.
-const FIXTURES_DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/provider-streams"
-);
-
 /// One recorded body and its sidecar.
 pub struct Fixture {
     /// File name without extension, with `nonraw/` in front for those.
@@ -27,13 +21,12 @@ pub struct Fixture {
 }
 
 /// Every fixture whose file name starts with `prefix` (any extension but `.json`), sorted;
-/// `None` (after printing why) when the shared folder is absent.
+/// `None` (after printing why) when the shared folder is absent outside CI.
 pub fn fixtures(prefix: &str) -> Option<Vec<Fixture>> {
-    let root = PathBuf::from(FIXTURES_DIR);
-    if !root.is_dir() {
-        eprintln!("SKIP: {FIXTURES_DIR} is absent; provider conformance for {prefix}* not checked");
-        return None;
-    }
+    let root: PathBuf = crate::support::shared_fixtures::shared_path(
+        "fixtures/provider-streams",
+        &format!("provider conformance for {prefix}*"),
+    )?;
     let mut found = Vec::new();
     for (dir, label) in [(root.clone(), ""), (root.join("nonraw"), "nonraw/")] {
         let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -348,14 +348,12 @@ fn fuzz_documents_keep_the_invariant() {
 
 #[test]
 fn fixture_texts_keep_the_invariant() {
-    let dir = fixtures_dir();
-    if !dir.is_dir() {
-        eprintln!(
-            "SKIP fixture_texts_keep_the_invariant: {} not found",
-            dir.display()
-        );
+    let Some(dir) = crate::support::shared_fixtures::shared_path(
+        "fixtures/provider-streams",
+        "fixture_texts_keep_the_invariant",
+    ) else {
         return;
-    }
+    };
     let mut checked = 0;
     let mut rng = StdRng::seed_from_u64(4);
     for path in sidecar_paths(&dir) {
@@ -373,15 +371,6 @@ fn fixture_texts_keep_the_invariant() {
     }
     assert!(checked > 0, "no fixture with a non-empty expected_text");
     eprintln!("checked {checked} fixture texts");
-}
-
-/// `../shared/fixtures/provider-streams` next to the crate.
-fn fixtures_dir() -> std::path::PathBuf {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/provider-streams"
-    ))
-    .to_path_buf()
 }
 
 /// All `*.json` sidecars in the directory and its `nonraw/` subdirectory.

@@ -3,8 +3,6 @@
 //! yield only allow-listed tags, attributes and URLs. Checked twice: on the
 //! sanitized tree and on the rendered HTML string.
 
-use std::path::Path;
-
 use crate::markdown::random_deltas;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -59,14 +57,11 @@ const FORBIDDEN_TAGS: &[&str] = &[
 
 /// Loads the payload file, one payload per line, `\n` meaning a newline.
 fn payloads() -> Option<Vec<String>> {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/xss-payloads.txt"
-    ));
-    let Ok(raw) = std::fs::read_to_string(path) else {
-        eprintln!("SKIP xss payload tests: {} not found", path.display());
-        return None;
-    };
+    let path = crate::support::shared_fixtures::shared_path(
+        "fixtures/xss-payloads.txt",
+        "xss payload tests",
+    )?;
+    let raw = std::fs::read_to_string(&path).expect("read the XSS payloads");
     Some(
         raw.lines()
             .filter(|line| !line.is_empty())

@@ -7,9 +7,6 @@ use serde_json::Value;
 use crate::events::{FinishReason, Usage};
 use crate::providers::event::{clean_provider_message, ProviderError, ProviderErrorKind};
 
-/// Longest provider message passed on to the user, in characters.
-const MAX_MESSAGE_CHARS: usize = 500;
-
 /// One part of candidate 0's content, as the parser cares about it.
 #[derive(Debug, PartialEq)]
 pub(super) enum Part {
@@ -174,8 +171,8 @@ pub(super) fn stream_error(error: &Value) -> ProviderError {
             _ => ProviderErrorKind::Upstream,
         },
     };
-    let message = clean_provider_message(error, MAX_MESSAGE_CHARS)
-        .unwrap_or_else(|| kind.default_message().to_string());
+    let message =
+        clean_provider_message(error).unwrap_or_else(|| kind.default_message().to_string());
     ProviderError::new(kind, message)
 }
 

@@ -2,21 +2,24 @@
 //! invalid UTF-8, deeply nested and oversized bodies, wrong methods and unknown paths. Each
 //! must be answered with a 4xx and a non-empty sentence, never a 5xx or a reset connection.
 
+mod accounts;
 mod connections;
 mod data_costs;
 mod edge_bodies;
 mod edge_forwarded;
 mod edge_hosts;
 mod edge_trusted_header;
+mod live_isolation;
+mod providers;
 mod raw_http;
+mod rendering;
 mod search;
 mod static_files;
+mod temporary_chat;
 
 use crate::support::TestApp;
 use futures::stream;
 use reqwest::Method;
-
-mod accounts;
 
 /// Every server function, by path (checked against the registry below).
 const SERVER_FNS: [&str; 23] = [

@@ -2,6 +2,7 @@
 //! the fake upstream) and [`EventReader`] reads its SSE answers as typed events.
 
 pub mod server_process;
+pub mod shared_fixtures;
 
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
@@ -499,16 +500,8 @@ pub fn decode_text(raw: &str) -> Vec<(u64, ChatEvent)> {
         .collect()
 }
 
-/// The shared provider fixtures folder, or `None` (after saying so) when it is absent.
+/// The shared provider fixtures folder, or `None` (after saying so) when it is absent outside
+/// CI (see [`shared_fixtures::shared_path`]).
 pub fn fixtures_dir() -> Option<std::path::PathBuf> {
-    let dir = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/provider-streams"
-    ));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIP: {} is absent", dir.display());
-        None
-    }
+    shared_fixtures::shared_path("fixtures/provider-streams", "provider fixtures")
 }

@@ -1,0 +1,80 @@
+//! The checks on a temporary chat's request, which carries its whole history (nothing is
+//! stored): at most `max_request_messages` messages, at most `max_request_bytes` once encoded
+//! (so a flood of empty messages, each costing the provider a message, is refused as surely as
+//! one huge one), and a last message from the user with some text.
+
+use crate::events::{ChatMessage, Role};
+use crate::server::config::ServerConfig;
+use crate::server::error::AppError;
+
+/// Refuses requests that cannot make a sensible turn, before anything else happens.
+pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), AppError> {
+    if messages.len() > limits.max_request_messages {
+        return Err(AppError::PayloadTooLarge(format!(
+            "The conversation has too many messages ({}; the limit is {}). Start a new chat.",
+            messages.len(),
+            limits.max_request_messages
+        )));
+    }
+    let last = messages
+        .last()
+        .ok_or_else(|| AppError::BadRequest("The conversation is empty.".to_string()))?;
+    if last.role != Role::User || last.content.trim().is_empty() {
+        return Err(AppError::BadRequest(
+            "The last message must be a non-empty message from the user.".to_string(),
+        ));
+    }
+    let size = encoded_size(messages);
+    if size > limits.max_request_bytes {
+        return Err(AppError::PayloadTooLarge(format!(
+            "The conversation is too large ({} KiB; the limit is {} KiB). Shorten the message.",
+            size.div_ceil(1024),
+            limits.max_request_bytes / 1024
+        )));
+    }
+    Ok(())
+}
+
+/// The size of `messages` encoded as JSON, as the provider request will carry them (counted,
+/// not built).
+fn encoded_size(messages: &[ChatMessage]) -> usize {
+    let mut counter = ByteCounter(0);
+    match serde_json::to_writer(&mut counter, messages) {
+        Ok(()) => counter.0,
+        // Writing to a counter cannot fail; if it ever did, count as too large.
+        Err(_) => usize::MAX,
+    }
+}
+
+/// A writer that only counts the bytes written to it.
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(bytes.len());
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encoded_size;
+    use crate::events::{ChatMessage, Role};
+
+    #[test]
+    fn the_encoded_size_is_the_json_length() {
+        let messages = vec![
+            ChatMessage {
+                role: Role::User,
+                content: "a \"quoted\" line\n".to_string(),
+            };
+            3
+        ];
+        let json = serde_json::to_vec(&messages).map(|v| v.len()).ok();
+        assert_eq!(Some(encoded_size(&messages)), json);
+    }
+}
