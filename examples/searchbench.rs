@@ -165,6 +165,7 @@ async fn start_app(data_dir: &Path) -> Result<(App, SqliteConnection), String> {
         ("SLUICE_DETECT_OLLAMA", "false".into()),
         ("SLUICE_AUTH", "local".into()),
         ("SLUICE_IP_REQUESTS_PER_MINUTE", "0".into()),
+        ("SLUICE_ADMIN_TOKEN", SETUP_TOKEN.into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -197,11 +198,18 @@ async fn start_app(data_dir: &Path) -> Result<(App, SqliteConnection), String> {
     Ok((App { addr, state }, direct))
 }
 
+/// The set-up token the first sign-up presents (`SLUICE_ADMIN_TOKEN`).
+const SETUP_TOKEN: &str = "searchbench-setup-token";
+
 /// Signs up the benchmark's account (the first one: an admin); returns its id and session.
 async fn sign_up(app: &App, client: &reqwest::Client) -> Result<(UserId, String), String> {
     let response = client
         .post(app.url("/api/auth/sign_up"))
-        .json(&serde_json::json!({ "name": NAME, "password": PASSWORD }))
+        .json(&serde_json::json!({
+            "name": NAME,
+            "password": PASSWORD,
+            "setup_token": SETUP_TOKEN,
+        }))
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -297,7 +305,11 @@ async fn sign_in(app: &App, client: &reqwest::Client) -> Result<f64, String> {
     let start = Instant::now();
     let response = client
         .post(app.url("/api/auth/sign_in"))
-        .json(&serde_json::json!({ "name": NAME, "password": PASSWORD }))
+        .json(&serde_json::json!({
+            "name": NAME,
+            "password": PASSWORD,
+            "setup_token": SETUP_TOKEN,
+        }))
         .send()
         .await
         .map_err(|e| e.to_string())?;
