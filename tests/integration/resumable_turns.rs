@@ -3,6 +3,7 @@
 //! `POST /api/chat/resume` and `GET /api/turns/{id}/events` (`Last-Event-ID`). Also: Stop from
 //! another reader, a reader that never reads does not slow anyone, and the registry empties.
 
+use crate::support::chat_script::{content_chunk, stream_then_stop};
 use crate::support::{start_fake, EventReader, TestApp};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -253,21 +254,11 @@ async fn a_second_reader_sees_the_same_live_text_and_stop_from_it_ends_both() {
 /// A script sending `chunks` deltas of 1 KiB as fast as it can, then the end.
 fn flood_script(chunks: usize) -> Script {
     let piece = "0123456789abcdef".repeat(64);
-    let mut steps = Vec::with_capacity(chunks + 1);
-    for _ in 0..chunks {
-        let json =
-            json!({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]});
-        steps.push(ScriptStep::Send(format!("data: {json}\n\n").into_bytes()));
-    }
-    steps.push(ScriptStep::Send(
-        b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
-            .to_vec(),
-    ));
-    Script {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        steps,
-    }
+    stream_then_stop(
+        (0..chunks)
+            .map(|_| ScriptStep::Send(content_chunk(&piece)))
+            .collect(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@
 //! per-IP/per-user budget that static files do not touch.
 
 use crate::store::TempDb;
+use crate::support::chat_script::{content_chunk, stream_then_stop};
 use crate::support::{start_fake, stored_ids, text_of, EventReader, TestApp};
 use serde_json::{json, Value};
 use sluice::conversation::MessageStatus;
@@ -14,24 +15,14 @@ use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, UserId};
 use sluice::testing::{Script, ScriptStep};
 use std::time::{Duration, Instant};
 
-/// One OpenAI Chat Completions chunk carrying `text`.
-fn chunk(text: &str) -> Vec<u8> {
-    let json = json!({"choices":[{"index":0,"delta":{"content":text},"finish_reason":null}]});
-    format!("data: {json}\n\n").into_bytes()
-}
-
 /// A scripted upstream answer: `pieces` in order, then a normal end.
 fn script(pieces: &[String]) -> Script {
-    let mut steps: Vec<ScriptStep> = pieces.iter().map(|p| ScriptStep::Send(chunk(p))).collect();
-    steps.push(ScriptStep::Send(
-        b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
-            .to_vec(),
-    ));
-    Script {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        steps,
-    }
+    stream_then_stop(
+        pieces
+            .iter()
+            .map(|p| ScriptStep::Send(content_chunk(p)))
+            .collect(),
+    )
 }
 
 /// Thirty pieces of fifty "é" (100 bytes each): 3,000 bytes of two-byte characters.

@@ -2,35 +2,20 @@
 //! (by turn id, by answer id, or both) each answer exactly what a made-up id gets, and the
 //! owner's stream goes on to its normal end.
 
+use crate::support::chat_script::{content_chunk, stream_then_stop};
 use crate::support::{start_fake, EventReader, TestApp};
 use serde_json::{json, Value};
 use sluice::events::{ChatEvent, FinishReason};
 use sluice::testing::{Script, ScriptStep};
 use std::time::Duration;
 
-/// An OpenAI chunk carrying `text`.
-fn chunk(text: &str) -> Vec<u8> {
-    let json =
-        json!({"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
-    format!("data: {json}\n\n").into_bytes()
-}
-
 /// "one ", a pause long enough for another user's attempts, "two ", then a normal end.
 fn slow_script() -> Script {
-    Script {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        steps: vec![
-            ScriptStep::Send(chunk("one ")),
-            ScriptStep::Wait(Duration::from_secs(3)),
-            ScriptStep::Send(chunk("two ")),
-            ScriptStep::Send(
-                b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
-                  data: [DONE]\n\n"
-                    .to_vec(),
-            ),
-        ],
-    }
+    stream_then_stop(vec![
+        ScriptStep::Send(content_chunk("one ")),
+        ScriptStep::Wait(Duration::from_secs(3)),
+        ScriptStep::Send(content_chunk("two ")),
+    ])
 }
 
 /// Status and body of a request as `token`: a POST of `body` to `path`, or a GET of `path`

@@ -1,6 +1,7 @@
 //! Test support: [`TestApp`] serves the real router on an ephemeral port (optionally wired to
 //! the fake upstream) and [`EventReader`] reads its SSE answers as typed events.
 
+pub mod chat_script;
 pub mod server_process;
 pub mod shared_fixtures;
 
