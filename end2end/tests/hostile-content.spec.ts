@@ -26,6 +26,10 @@ interface Case {
   answer: string;
   /** The answer is stored as a failure with this reason (shown under it). */
   error?: string;
+  /** Text the rendered answer must show (the Markdown was rendered, not dropped). */
+  shows?: string;
+  /** How many links the rendered answer must hold. */
+  links?: number;
 }
 
 function referenceDefinitions(): string {
@@ -45,8 +49,8 @@ function openComment(): string {
 
 const CASES: Case[] = [
   { label: 'fields', answer: `An answer ${HOSTILE} with the rest`, error: `The model said ${HOSTILE} and stopped` },
-  { label: 'quotes', answer: `${'>'.repeat(100_000)} the bottom of the well` },
-  { label: 'references', answer: referenceDefinitions() },
+  { label: 'quotes', answer: `${'>'.repeat(100_000)} the bottom of the well`, shows: 'the bottom of the well' },
+  { label: 'references', answer: referenceDefinitions(), shows: 'link 999', links: 1000 },
   { label: 'comment', answer: openComment() },
 ];
 
@@ -122,6 +126,8 @@ for (const c of CASES) {
       await expect(chat.userMessages).toHaveCount(1);
       await expect(chat.lastUser).toContainText(`Question </script><!--`);
       await expect(chat.assistantMessages).toHaveCount(1);
+      if (c.shows) await expect(chat.lastAssistant.locator('.markdown')).toContainText(c.shows);
+      if (c.links) await expect(chat.lastAssistant.locator('.markdown a[href^="/nowhere/"]')).toHaveCount(c.links);
       if (c.error) {
         const error = chat.lastAssistant.getByTestId('message-error');
         await expect(error).toContainText('The model said </script><!--');
