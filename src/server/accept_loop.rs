@@ -5,16 +5,19 @@
 //! * a cap on connections served at once (a semaphore per process); past it a connection gets
 //!   a short 503 sentence with `Connection: close` and is closed, never left hanging;
 //! * the header and idle timeouts of `connection_watch`, which never cut a response in
-//!   progress (a streaming answer may last an hour).
+//!   progress (a streaming answer may last an hour);
+//! * the body timeout of `body_deadline`: each request's body is wrapped as it is handed to
+//!   the app, and a request whose body did not arrive in time is answered 408 with
+//!   `Connection: close` instead of whatever the app made of the failed read.
 //!
 //! Every request carries `ConnectInfo<SocketAddr>` (the TCP peer), which `client_ip` reads.
 //! Graceful shutdown as in `axum::serve`: once `signal` completes no connection is accepted,
 //! idle connections close, responses in flight run to their end, and [`serve`] returns when
 //! every connection has closed.
 
+use crate::server::body_deadline::Deadline;
 use crate::server::connection_watch::{Activity, Timeouts, Tracked, Watched};
 use crate::server::connections_config::ConnectionsConfig;
-use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use futures::FutureExt;
@@ -97,6 +100,7 @@ pub async fn serve(
             app: app.clone(),
             peer,
             timeouts,
+            body_timeout: limits.body_timeout,
             shutdown: shutdown_tx.clone(),
             _open: closed_rx.clone(),
             _slot: slot,
@@ -116,6 +120,8 @@ struct Connection {
     peer: SocketAddr,
     /// Header and idle timeouts.
     timeouts: Timeouts,
+    /// Time to send a request's whole body after its header.
+    body_timeout: Duration,
     /// Closed when shutdown begins.
     shutdown: watch::Sender<()>,
     /// Counts this connection as open, so shutdown waits for it.
@@ -131,13 +137,16 @@ impl Connection {
         let activity = Activity::new();
         let io = TokioIo::new(Watched::new(stream, activity.clone()));
         let (app, peer, requests) = (self.app, self.peer, activity.clone());
+        let body_timeout = self.body_timeout;
         let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
             let in_flight = requests.request_started();
-            let mut request = request.map(Body::new);
+            let deadline = Deadline::default();
+            let mut request = request.map(|body| deadline.wrap(body, body_timeout));
             request.extensions_mut().insert(ConnectInfo(peer));
             let mut app = app.clone();
             async move {
                 let response = app.call(request).await?;
+                let response = deadline.answer(response, body_timeout);
                 Ok::<_, Infallible>(response.map(|body| Tracked::new(body, in_flight)))
             }
         });

@@ -326,6 +326,8 @@ struct FileServer {
     max_connections: Option<u64>,
     /// Seconds a client may take to send a request header.
     header_timeout_secs: Option<f64>,
+    /// Seconds a client may take to send a request body after its header.
+    body_timeout_secs: Option<f64>,
     /// Seconds a keep-alive connection may wait idle for its next request.
     idle_timeout_secs: Option<f64>,
     /// Readers that may follow one live turn at once.
@@ -444,6 +446,7 @@ impl Config {
                 FileConnections {
                     max_connections: file.server.max_connections,
                     header_timeout_secs: file.server.header_timeout_secs,
+                    body_timeout_secs: file.server.body_timeout_secs,
                     idle_timeout_secs: file.server.idle_timeout_secs,
                     readers_per_turn: file.server.readers_per_turn,
                 },

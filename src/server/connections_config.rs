@@ -1,9 +1,10 @@
 //! The connection limits of `[server]`: how many connections the process holds at once, how
-//! long a client may take to send a request's header, how long a keep-alive connection may sit
-//! idle, and how many readers may follow one live turn. Environment variables
-//! `SLUICE_MAX_CONNECTIONS`, `SLUICE_HEADER_TIMEOUT_SECS`, `SLUICE_IDLE_TIMEOUT_SECS` and
-//! `SLUICE_READERS_PER_TURN` override the file; the timeouts accept fractions (tests use short
-//! ones). The accept loop (`accept_loop`) and `turn_resume` enforce them.
+//! long a client may take to send a request's header and then its body, how long a keep-alive
+//! connection may sit idle, and how many readers may follow one live turn. Environment
+//! variables `SLUICE_MAX_CONNECTIONS`, `SLUICE_HEADER_TIMEOUT_SECS`, `SLUICE_BODY_TIMEOUT_SECS`,
+//! `SLUICE_IDLE_TIMEOUT_SECS` and `SLUICE_READERS_PER_TURN` override the file; the timeouts
+//! accept fractions (tests use short ones). The accept loop (`accept_loop`, with
+//! `connection_watch` and `body_deadline`) and `turn_resume` enforce them.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,6 +21,12 @@ pub struct ConnectionsConfig {
     /// browser sends its header in one packet; a client that dribbles it is holding a
     /// connection hostage).
     pub header_timeout: Duration,
+    /// How long a client may take to send a request's whole body, counted from the end of its
+    /// header (default 30 s: an import of several MiB from a slow uplink fits; a client that
+    /// declares a large body and trickles it, or sends none, is holding a connection hostage).
+    /// Past it the request gets a 408 sentence and the connection is closed. It stops once
+    /// the body has been read, so it never cuts a response.
+    pub body_timeout: Duration,
     /// How long a keep-alive connection may wait for its next request with nothing in flight
     /// (default 60 s, longer than browsers keep idle connections). A response in progress,
     /// such as a streaming answer, is never cut by this or by `header_timeout`.
@@ -36,6 +43,7 @@ impl Default for ConnectionsConfig {
         Self {
             max_connections: 1024,
             header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             readers_per_turn: 16,
         }
@@ -49,6 +57,8 @@ pub struct FileConnections {
     pub max_connections: Option<u64>,
     /// `header_timeout_secs`.
     pub header_timeout_secs: Option<f64>,
+    /// `body_timeout_secs`.
+    pub body_timeout_secs: Option<f64>,
     /// `idle_timeout_secs`.
     pub idle_timeout_secs: Option<f64>,
     /// `readers_per_turn`.
@@ -109,6 +119,12 @@ impl ConnectionsConfig {
                 file.header_timeout_secs,
                 defaults.header_timeout,
             )?,
+            body_timeout: seconds(
+                "SLUICE_BODY_TIMEOUT_SECS",
+                "body_timeout_secs",
+                file.body_timeout_secs,
+                defaults.body_timeout,
+            )?,
             idle_timeout: seconds(
                 "SLUICE_IDLE_TIMEOUT_SECS",
                 "idle_timeout_secs",
@@ -144,6 +160,7 @@ mod tests {
         let file = FileConnections {
             max_connections: Some(10),
             header_timeout_secs: Some(2.5),
+            body_timeout_secs: Some(45.0),
             idle_timeout_secs: Some(30.0),
             readers_per_turn: Some(4),
         };
@@ -159,6 +176,7 @@ mod tests {
             Ok(ConnectionsConfig {
                 max_connections: 20,
                 header_timeout: Duration::from_millis(250),
+                body_timeout: Duration::from_secs(45),
                 idle_timeout: Duration::from_secs(30),
                 readers_per_turn: 4,
             })
@@ -176,6 +194,8 @@ mod tests {
             ("SLUICE_HEADER_TIMEOUT_SECS", "0"),
             ("SLUICE_HEADER_TIMEOUT_SECS", "NaN"),
             ("SLUICE_IDLE_TIMEOUT_SECS", "86400"),
+            ("SLUICE_BODY_TIMEOUT_SECS", "0.01"),
+            ("SLUICE_BODY_TIMEOUT_SECS", "later"),
             ("SLUICE_IDLE_TIMEOUT_SECS", "soon"),
         ] {
             let error =

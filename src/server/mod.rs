@@ -8,6 +8,7 @@ pub mod admin_setup;
 pub mod answer_budget;
 pub mod answer_recorder;
 pub mod auth_config;
+pub mod body_deadline;
 pub mod body_limits;
 pub mod catalog;
 pub mod chat_turn;

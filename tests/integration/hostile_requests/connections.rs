@@ -237,7 +237,7 @@ fn pausing_script(words: &[&str], pause: Duration) -> Script {
 }
 
 #[tokio::test]
-async fn a_streaming_answer_outlives_the_header_and_idle_timeouts() {
+async fn a_streaming_answer_outlives_the_header_idle_and_body_timeouts() {
     let fake = start_fake().await;
     fake.add_script(
         "fake-pauses",
@@ -249,6 +249,8 @@ async fn a_streaming_answer_outlives_the_header_and_idle_timeouts() {
     let env = [
         ("SLUICE_HEADER_TIMEOUT_SECS", "0.2"),
         ("SLUICE_IDLE_TIMEOUT_SECS", "0.4"),
+        // The request body is read at once; the answer then outlasts the body timeout too.
+        ("SLUICE_BODY_TIMEOUT_SECS", "0.3"),
         // No keep-alive comment either: the connection is wholly silent during each pause.
         ("SLUICE_KEEPALIVE_SECS", "30"),
     ];

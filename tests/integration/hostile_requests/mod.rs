@@ -3,6 +3,7 @@
 //! must be answered with a 4xx and a non-empty sentence, never a 5xx or a reset connection.
 
 mod accounts;
+mod body_timeout;
 mod connections;
 mod data_costs;
 mod edge_bodies;

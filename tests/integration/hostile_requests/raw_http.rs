@@ -104,8 +104,29 @@ pub async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Du
     closed.ok().map(|()| started.elapsed())
 }
 
+/// Reads everything the server sends on `stream` until it closes it (end of stream or
+/// reset): how long that took and the bytes read; `None` if it is still open after `limit`.
+pub async fn read_until_closed<R: tokio::io::AsyncRead + Unpin>(
+    stream: &mut R,
+    limit: Duration,
+) -> Option<(Duration, Vec<u8>)> {
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let closed = tokio::time::timeout(limit, async {
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(read) => raw.extend_from_slice(&chunk[..read]),
+            }
+        }
+    })
+    .await;
+    closed.ok().map(|()| (started.elapsed(), raw))
+}
+
 /// Splits a raw response into status, head and body.
-fn parse(raw: &[u8]) -> RawResponse {
+pub fn parse(raw: &[u8]) -> RawResponse {
     let end = find(raw, b"\r\n\r\n")
         .unwrap_or_else(|| panic!("no complete head in {:?}", String::from_utf8_lossy(raw)));
     let head = String::from_utf8_lossy(&raw[..end]).to_string();
