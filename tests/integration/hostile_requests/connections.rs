@@ -4,6 +4,7 @@
 //! timeout still runs to its end.
 
 use super::raw_http::{closed_within, connect, exchange, get_request, read_response};
+use crate::support::chat_script::{content_chunk, stream_then_stop};
 use crate::support::{start_fake, EventReader, TestApp};
 use serde_json::json;
 use sluice::events::ChatEvent;
@@ -218,22 +219,17 @@ async fn readers_past_the_per_turn_cap_are_refused_with_a_sentence_while_the_fir
 
 /// An answer whose chunks come `pause` apart with nothing at all in between.
 fn pausing_script(words: &[&str], pause: Duration) -> Script {
-    let mut steps = Vec::new();
-    for word in words {
-        let json =
-            json!({"choices": [{"index": 0, "delta": {"content": word}, "finish_reason": null}]});
-        steps.push(ScriptStep::Send(format!("data: {json}\n\n").into_bytes()));
-        steps.push(ScriptStep::Wait(pause));
-    }
-    steps.push(ScriptStep::Send(
-        b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
-            .to_vec(),
-    ));
-    Script {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        steps,
-    }
+    stream_then_stop(
+        words
+            .iter()
+            .flat_map(|word| {
+                [
+                    ScriptStep::Send(content_chunk(word)),
+                    ScriptStep::Wait(pause),
+                ]
+            })
+            .collect(),
+    )
 }
 
 #[tokio::test]
