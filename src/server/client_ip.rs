@@ -1,9 +1,9 @@
-//! The client's IP address, for per-IP limits (the `/api/` request budget and the sign-in
-//! throttle). The [`record`] middleware decides it once per request and stores it as a
+//! The client's IP address, for per-IP limits (the `/api/` request budget, the sign-in and
+//! sign-up throttles and the page-load budget). The [`record`] middleware decides it once per request and stores it as a
 //! [`ClientIp`] in the request's extensions; [`of_request`] (middlewares) and [`from_context`]
 //! (server functions) both read that value back, so every limit counts the same client.
 //!
-//! The decision ([`client_of`]): the TCP peer address that `axum::serve` records, unless that
+//! The decision ([`client_of`]): the TCP peer address that the accept loop records (`ConnectInfo`), unless that
 //! peer is one of `[auth] trusted_proxies`. Then `X-Forwarded-For` is read from the right
 //! (several header lines are one list, in order): each entry that is itself a trusted proxy is
 //! skipped, and the first one that is not is the client. A client can prepend what it likes,

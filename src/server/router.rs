@@ -12,7 +12,9 @@
 //! bodies (`body_limits`).
 //!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
-//! and no timeout layer (a long answer must not be cut).
+//! and no timeout layer (a long answer must not be cut): the header, idle and body timeouts
+//! live in the accept loop (`accept_loop`, `connection_watch`, `body_deadline`), which never
+//! times a response in flight.
 
 use crate::app::{shell, App};
 use crate::server::body_limits::{self, BodyLimits};
