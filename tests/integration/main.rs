@@ -34,4 +34,5 @@ mod support;
 mod transfer;
 mod transfer_format;
 mod turn_faults;
+mod wire_pinned;
 mod xss_urls;
