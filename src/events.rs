@@ -29,9 +29,11 @@ pub struct ChatMessage {
     pub content: String,
 }
 
-/// Why the model stopped.
+/// Why the model stopped. On the wire it is one bare word, the name [`FinishReason::as_stored`]
+/// gives (a reason this version does not know travels as the provider's own word, so clients
+/// never meet an object where the documentation promises a string).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "String", from = "String")]
 pub enum FinishReason {
     /// The model finished its answer.
     Stop,
@@ -49,6 +51,18 @@ pub enum FinishReason {
     Interrupted,
     /// A reason this version does not know, kept verbatim.
     Other(String),
+}
+
+impl From<FinishReason> for String {
+    fn from(reason: FinishReason) -> String {
+        reason.as_stored().to_string()
+    }
+}
+
+impl From<String> for FinishReason {
+    fn from(name: String) -> FinishReason {
+        FinishReason::from_stored(&name)
+    }
 }
 
 impl FinishReason {
