@@ -10,6 +10,12 @@ import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+// One retry for this file only, and only under CI: the long-paragraph check (where "bold 10"
+// is re-rendered) failed once in six full-suite runs on 2026-12-07 ({"live":[47,96,154,189,
+// 216,240,279,338]}: the live segment went uncut past 300 characters), never in 26 runs of the
+// test alone. The cause is not found yet; a pass on retry is still reported as "flaky" by the
+// list reporter, so it stays visible. Remove this once the cause is fixed.
+test.describe.configure({ retries: process.env.CI ? 1 : 0 });
 
 /** What the in-page observer saw while the answer streamed. */
 interface FenceObservation {
