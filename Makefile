@@ -26,9 +26,11 @@ test: test-tools test-rust build test-e2e lint
 
 test-rust:
 	cargo test --release --no-default-features --features ssr
+	cargo test --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream --features sluice-providers/http
 
 build: tools
 	cargo leptos build --release
+	cargo build --release -p sluice-fake-upstream
 
 test-e2e: test-tools
 	cd end2end && npx playwright test
@@ -36,6 +38,7 @@ test-e2e: test-tools
 lint:
 	cargo fmt --check
 	cargo clippy --release --no-default-features --features ssr --all-targets -- -D warnings
+	cargo clippy --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream --all-targets --features sluice-providers/http -- -D warnings
 	cargo clippy --release --no-default-features --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 fmt:

@@ -2,7 +2,7 @@
  * Playwright configuration for the Sluice end-to-end suite.
  *
  * Starts three servers from the repository root (`cwd: '..'`):
- *   1. the fake OpenAI-compatible upstream (`sluice fake-upstream`),
+ *   1. the fake OpenAI-compatible upstream (`sluice-fake-upstream`),
  *   2. the Sluice app itself, pointed at the fake with a known secret key (single-user `off`
  *      mode on loopback: no sign-in), and
  *   3. a second Sluice with accounts (`SLUICE_AUTH=local`, `SLUICE_SIGNUP=approval`) and its
@@ -15,6 +15,7 @@
  * Environment knobs (all optional):
  *   SLUICE_E2E_APP_PORT / SLUICE_E2E_FAKE_PORT / SLUICE_E2E_AUTH_PORT  fixed ports instead of free ones
  *   SLUICE_E2E_BIN        path of the release binary, relative to the repo root (default target/release/sluice)
+ *   SLUICE_E2E_FAKE_BIN   path of the fake upstream (default target/release/sluice-fake-upstream)
  *   SLUICE_E2E_CHROMIUM   browser executable (default /usr/bin/chromium)
  *   SLUICE_E2E_WORKERS    worker count (default 1: the suite measures timing on a 2-core machine)
  */
@@ -59,6 +60,8 @@ process.env.SLUICE_E2E_AUTH_URL = authUrl;
 
 const repoRoot = path.resolve(__dirname, '..');
 const binary = process.env.SLUICE_E2E_BIN ?? 'target/release/sluice';
+/** The scripted upstream, its own binary (crates/sluice-fake-upstream), built by `make build`. */
+const fakeBinary = process.env.SLUICE_E2E_FAKE_BIN ?? 'target/release/sluice-fake-upstream';
 /** The fake's recorded streams (`--fixtures`), absent outside CI: the specs that need them skip. */
 const fixturesDir = sharedPath('fixtures/provider-streams');
 const fixturesArg = fixturesDir ? ` --fixtures ${path.relative(repoRoot, fixturesDir)}` : '';
@@ -179,7 +182,7 @@ export default defineConfig({
     {
       name: 'fake-upstream',
       command:
-        `${binary} fake-upstream --addr 127.0.0.1:${fakePort}` +
+        `${fakeBinary} --addr 127.0.0.1:${fakePort}` +
         ` --require-key ${E2E_API_KEY}${fixturesArg}`,
       cwd: '..',
       // Playwright accepts any status in 200..403 as "up", so a 401 for a missing key is fine.

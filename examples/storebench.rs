@@ -19,7 +19,7 @@ use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::server::{catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
-use sluice::testing::{FakeOptions, FakeUpstream, Script, ScriptStep};
+use sluice_fake_upstream::{FakeOptions, FakeUpstream, Script, ScriptStep};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
 use std::collections::HashMap;

@@ -8,24 +8,22 @@
 pub mod account;
 pub mod api;
 pub mod app;
-pub mod codec;
 pub mod components;
-pub mod conversation;
-pub mod events;
-pub mod markdown;
-pub mod message_tree;
 pub mod pacing;
 pub mod partial_json;
 pub mod preset;
-pub mod providers;
 #[cfg(feature = "ssr")]
 pub mod server;
-pub mod sse;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
-pub mod testing;
 pub mod transfer;
+
+// The layers below the app, under the names the app's modules use for them.
+pub use sluice_markdown as markdown;
+#[cfg(feature = "ssr")]
+pub use sluice_providers as providers;
+pub use sluice_wire::{codec, conversation, events, message_tree, sse};
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

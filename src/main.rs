@@ -1,7 +1,8 @@
 //! The `sluice` binary: reads the configuration, opens the database (recovering answers a crash
 //! left streaming), builds the provider catalog and serves the
 //! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
-//! OpenAI-compatible test server used by the end-to-end tests and benchmarks, and
+//! OpenAI-compatible test server used by the end-to-end tests and benchmarks (the separate
+//! `sluice-fake-upstream` binary beside this one, so the server never contains it), and
 //! `sluice admin create NAME` creates an administrator account (password on stdin).
 
 use sluice::server::auth_config::check_bind;
@@ -13,13 +14,8 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("fake-upstream") {
-        return match sluice::testing::run_cli(&args[1..]).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("fake-upstream: {error}");
-                ExitCode::from(2)
-            }
-        };
+        eprintln!("sluice fake-upstream: {}", run_fake_upstream(&args[1..]));
+        return ExitCode::from(2);
     }
     if args.first().map(String::as_str) == Some("admin") {
         return match sluice::server::admin_cli::run(&args[1..]).await {
@@ -46,6 +42,20 @@ async fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Replaces this process with the `sluice-fake-upstream` binary found beside this one, passing
+/// `args` on; returns only when that fails, with the reason.
+fn run_fake_upstream(args: &[String]) -> String {
+    use std::os::unix::process::CommandExt;
+    let beside = std::env::current_exe()
+        .map(|exe| exe.with_file_name("sluice-fake-upstream"))
+        .unwrap_or_else(|_| "sluice-fake-upstream".into());
+    let error = std::process::Command::new(&beside).args(args).exec();
+    format!(
+        "cannot run {}: {error} (build it with `cargo build --release -p sluice-fake-upstream`)",
+        beside.display()
+    )
 }
 
 /// Loads everything and serves until a shutdown signal.

@@ -2,12 +2,12 @@
 //! answers "which models are there" for the picker and "who serves model X" for a turn.
 
 use crate::events::ModelInfo;
-use crate::providers::anthropic::AnthropicProvider;
+use crate::providers::anthropic::http::AnthropicProvider;
 use crate::providers::demo::{DemoProvider, DemoSettings};
-use crate::providers::gemini::GeminiProvider;
-use crate::providers::ollama::{self, OllamaProvider};
-use crate::providers::openai::OpenAiProvider;
-use crate::providers::openai_responses_http::OpenAiResponsesProvider;
+use crate::providers::gemini::http::GeminiProvider;
+use crate::providers::ollama::http::{self as ollama, OllamaProvider};
+use crate::providers::openai::chat_http::OpenAiProvider;
+use crate::providers::openai::responses_http::OpenAiResponsesProvider;
 use crate::providers::{ModelDiscovery, Provider};
 use crate::server::config::{Config, ProviderConfig, ProviderKind};
 use std::sync::Arc;

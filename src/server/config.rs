@@ -771,7 +771,7 @@ fn add_from_env(
         return;
     }
     let base_url = match (conventional.kind, base) {
-        (ProviderKind::Ollama, Some(host)) => crate::providers::ollama::base_from_ollama_host(host),
+        (ProviderKind::Ollama, Some(host)) => crate::providers::ollama::http::base_from_ollama_host(host),
         (_, Some(base)) => base.to_string(),
         (kind, None) => kind.default_base_url().to_string(),
     };

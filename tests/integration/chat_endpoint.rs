@@ -5,7 +5,7 @@
 use crate::support::{decode_text, start_fake, text_of, EventReader, TestApp, FAKE_KEY};
 use sluice::events::{ChatEvent, FinishReason};
 use sluice::providers::demo::demo_answer;
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 use std::time::Duration;
 
 /// An OpenAI chunk carrying `text`.

@@ -224,9 +224,9 @@ async fn a_detected_local_ollama_joins_the_catalog_with_its_models() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let fake = sluice::testing::FakeUpstream::start(
+    let fake = sluice_fake_upstream::FakeUpstream::start(
         listener,
-        sluice::testing::FakeOptions {
+        sluice_fake_upstream::FakeOptions {
             required_api_key: None,
             fixtures_dir: Some(fixtures),
             seed: 1,

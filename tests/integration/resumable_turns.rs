@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 use sluice::conversation::MessageStatus;
 use sluice::events::{ChatEvent, FinishReason, StoredTurn};
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 use std::time::{Duration, Instant};
 
 /// What a reader shows, built from events the way the page builds it.

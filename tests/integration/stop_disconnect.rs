@@ -4,7 +4,7 @@
 
 use crate::support::{start_fake, EventReader, TestApp};
 use sluice::events::{ChatEvent, FinishReason};
-use sluice::testing::{FakeUpstreamHandle, RequestRecord};
+use sluice_fake_upstream::{FakeUpstreamHandle, RequestRecord};
 use std::time::{Duration, Instant};
 
 /// Longest accepted delay between the cause and the upstream connection closing.

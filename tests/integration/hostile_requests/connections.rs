@@ -8,7 +8,7 @@ use crate::support::chat_script::{content_chunk, stream_then_stop};
 use crate::support::{start_fake, EventReader, TestApp};
 use serde_json::json;
 use sluice::events::ChatEvent;
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 

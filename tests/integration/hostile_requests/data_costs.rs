@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sluice::conversation::MessageStatus;
 use sluice::events::ChatEvent;
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, UserId};
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 use std::time::{Duration, Instant};
 
 /// A scripted upstream answer: `pieces` in order, then a normal end.

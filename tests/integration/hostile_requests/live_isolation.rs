@@ -6,7 +6,7 @@ use crate::support::chat_script::{content_chunk, stream_then_stop};
 use crate::support::{start_fake, EventReader, TestApp};
 use serde_json::{json, Value};
 use sluice::events::{ChatEvent, FinishReason};
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 use std::time::Duration;
 
 /// "one ", a pause long enough for another user's attempts, "two ", then a normal end.

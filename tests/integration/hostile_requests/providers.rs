@@ -5,7 +5,7 @@
 
 use crate::support::{decode_text, start_fake, TestApp, FAKE_KEY};
 use sluice::events::ChatEvent;
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! again.
 
 use serde_json::json;
-use sluice::testing::{Script, ScriptStep};
+use sluice_fake_upstream::{Script, ScriptStep};
 
 /// One `data:` chunk whose delta carries `text`.
 pub fn content_chunk(text: &str) -> Vec<u8> {

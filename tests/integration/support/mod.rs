@@ -10,7 +10,7 @@ use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::server::{catalog::Catalog, config::Config, state::AppState};
 use sluice::store::Store;
-use sluice::testing::{FakeOptions, FakeUpstream, FakeUpstreamHandle};
+use sluice_fake_upstream::{FakeOptions, FakeUpstream, FakeUpstreamHandle};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;

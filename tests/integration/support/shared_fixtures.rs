@@ -4,14 +4,23 @@
 
 use std::path::{Path, PathBuf};
 
-/// `../shared/<relative>` next to the crate, or `None` (after saying so) when it is absent and
-/// this is not a CI run; under `CI=true` an absent path panics. `what` names the check skipped.
+/// `../shared/<relative>` next to the repository, or `None` (after saying so) when it is absent
+/// and this is not a CI run; under `CI=true` an absent path panics. `what` names the check
+/// skipped. Compiled into several crates' test binaries, so it finds the repository (the
+/// workspace root, which holds `Cargo.lock`) from whichever crate runs it.
 pub fn shared_path(relative: &str, what: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
-        .join(relative);
+    let path = workspace_root().join("..").join("shared").join(relative);
     present_or_skip(&path, what, is_ci())
+}
+
+/// The nearest folder at or above the running crate that holds `Cargo.lock`.
+fn workspace_root() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").exists())
+        .unwrap_or(crate_dir)
+        .to_path_buf()
 }
 
 /// Whether the `CI` environment variable says this is a CI run (`true` or `1`).

@@ -1,0 +1,98 @@
+//! OpenAI Responses API adapter over HTTP (`POST {base}/responses`, `stream: true`): builds the
+//! request; [`stream_http`] and [`ResponsesParser`] do the rest. System messages become the
+//! `instructions` string; the other turns go to `input` as `{role, content}` messages.
+
+use sluice_wire::events::Role;
+use crate::http_stream::{http_client, HttpAdapter};
+use crate::openai::chat_http::list_openai_models;
+use crate::openai::responses::ResponsesParser;
+use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// A configured Responses API endpoint (`base_url` ends before `/responses`, e.g.
+/// `https://api.openai.com/v1`).
+pub struct OpenAiResponsesProvider {
+    /// Id, URL, key, models and defaults.
+    settings: ProviderSettings,
+    /// Shared connection pool.
+    client: reqwest::Client,
+}
+
+impl OpenAiResponsesProvider {
+    /// Builds the provider.
+    pub fn new(settings: ProviderSettings) -> Result<Self, String> {
+        Ok(Self {
+            settings,
+            client: http_client()?,
+        })
+    }
+
+    /// The streaming request for one answer (URL, bearer key, JSON body), not yet sent.
+    pub fn request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
+        let mut http = self
+            .client
+            .post(format!("{}/responses", self.settings.base()))
+            .json(&self.body(request));
+        if let Some(key) = &self.settings.api_key {
+            http = http.bearer_auth(key);
+        }
+        http
+    }
+
+    /// The JSON request body: `model`, `input`, `instructions` (system messages joined by a
+    /// blank line, omitted when there are none), `stream`, and the configured
+    /// `max_output_tokens` / `temperature`.
+    fn body(&self, request: &ProviderRequest) -> Value {
+        let mut instructions = Vec::new();
+        let mut input = Vec::new();
+        for message in &request.messages {
+            let role = match message.role {
+                Role::System => {
+                    instructions.push(message.content.as_str());
+                    continue;
+                }
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            };
+            input.push(json!({ "role": role, "content": message.content }));
+        }
+        let mut body = json!({
+            "model": request.model,
+            "input": input,
+            "stream": true,
+        });
+        if !instructions.is_empty() {
+            body["instructions"] = json!(instructions.join("\n\n"));
+        }
+        if let Some(max_tokens) = self.settings.max_tokens {
+            body["max_output_tokens"] = json!(max_tokens);
+        }
+        if let Some(temperature) = self.settings.temperature {
+            body["temperature"] = json!(temperature);
+        }
+        body
+    }
+}
+
+impl ModelDiscovery for OpenAiResponsesProvider {
+    /// `GET /models`, as for Chat Completions.
+    async fn discover_models(&mut self, timeout: Duration) -> Result<(), String> {
+        self.settings.models = list_openai_models(&self.client, &self.settings, timeout).await?;
+        Ok(())
+    }
+}
+
+impl HttpAdapter for OpenAiResponsesProvider {
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
+    fn build_request(&self, request: &ProviderRequest) -> reqwest::RequestBuilder {
+        OpenAiResponsesProvider::request(self, request)
+    }
+
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(ResponsesParser::new())
+    }
+}

@@ -1,0 +1,99 @@
+//! The [`Provider`] trait: one implementation per upstream API, chosen by configuration.
+
+use sluice_wire::events::{ChatMessage, ModelInfo};
+use crate::ProviderEvent;
+use futures::Stream;
+use std::pin::Pin;
+
+/// A stream of normalized events for one answer. Dropping it must close the upstream request
+/// at once: that is how Stop and a vanished browser stop the model.
+pub type ProviderStream = Pin<Box<dyn Stream<Item = ProviderEvent> + Send>>;
+
+/// What a provider needs to generate one answer.
+#[derive(Clone, Debug)]
+pub struct ProviderRequest {
+    /// The provider's own model name (without the `provider/` prefix).
+    pub model: String,
+    /// The conversation so far, ending with the user's message.
+    pub messages: Vec<ChatMessage>,
+}
+
+/// An upstream that turns a conversation into a stream of answer events.
+pub trait Provider: Send + Sync {
+    /// Short id used as the prefix of model ids (`openai`, `demo`, …).
+    fn id(&self) -> &str;
+
+    /// The models this provider offers, for the picker.
+    fn models(&self) -> Vec<ModelInfo>;
+
+    /// Starts generating. Connection errors and HTTP errors arrive as
+    /// [`ProviderEvent::Error`] items so that the caller has one path for every failure.
+    fn stream(&self, request: ProviderRequest) -> ProviderStream;
+}
+
+/// What every HTTP adapter is configured with (from `sluice.toml` or env vars).
+#[derive(Clone)]
+pub struct ProviderSettings {
+    /// Id used in model ids and shown as the picker group.
+    pub id: String,
+    /// Name used in messages to people ("Invalid API key for Anthropic").
+    pub display_name: String,
+    /// API base URL (each adapter documents what it appends).
+    pub base_url: String,
+    /// Secret for the provider; never leaves the server.
+    pub api_key: Option<String>,
+    /// Model names offered in the picker (empty: ask the server, where the API can list them).
+    pub models: Vec<String>,
+    /// Default output token limit, when configured.
+    pub max_tokens: Option<u32>,
+    /// Default sampling temperature, when configured.
+    pub temperature: Option<f32>,
+    /// A stream that sends no byte for this long is ended with an error (a stalled upstream
+    /// must not hold a turn open forever).
+    pub stall_timeout: std::time::Duration,
+}
+
+impl ProviderSettings {
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// Picker entries for `models`.
+    pub fn model_infos(&self) -> Vec<ModelInfo> {
+        self.models
+            .iter()
+            .map(|name| ModelInfo {
+                id: format!("{}/{}", self.id, name),
+                label: name.clone(),
+                provider: self.id.clone(),
+                is_demo: false,
+            })
+            .collect()
+    }
+}
+
+/// Providers whose API can list its models, asked at start-up when none are configured.
+pub trait ModelDiscovery {
+    /// Replaces the configured model list with the server's; errors are text for the log.
+    fn discover_models(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> impl std::future::Future<Output = Result<(), String>>;
+}
+
+/// The conversation as `[{"role": "system"|"user"|"assistant", "content": …}]`, the shape the
+/// OpenAI-style and Ollama APIs share.
+pub fn role_content_messages(messages: &[sluice_wire::events::ChatMessage]) -> Vec<serde_json::Value> {
+    messages
+        .iter()
+        .map(|m| {
+            let role = match m.role {
+                sluice_wire::events::Role::System => "system",
+                sluice_wire::events::Role::User => "user",
+                sluice_wire::events::Role::Assistant => "assistant",
+            };
+            serde_json::json!({ "role": role, "content": m.content })
+        })
+        .collect()
+}
