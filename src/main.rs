@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     if args.first().map(String::as_str) == Some("admin") {
-        return match sluice::server::admin_cli::run(&args[1..]).await {
+        return match sluice::server::auth::admin_cli::run(&args[1..]).await {
             Ok(done) => {
                 println!("{done}");
                 ExitCode::SUCCESS

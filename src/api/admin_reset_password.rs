@@ -10,7 +10,7 @@ use server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "admin/reset_password", input = Json)]
 pub async fn admin_reset_password(user_id: i64, password: String) -> Result<(), ServerFnError> {
     use crate::account::check_password;
-    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::server::{auth::session_start, error::AppError, state::AppState};
     use crate::store::UserId;
     let state = AppState::from_context()?;
     let admin = state.require_admin()?;

@@ -12,7 +12,7 @@ use server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "auth/change_password", input = Json)]
 pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
     use crate::account::{check_password, MAX_PASSWORD_BYTES};
-    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::server::{auth::session_start, error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     let identity = state.request_identity()?;

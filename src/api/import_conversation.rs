@@ -14,7 +14,7 @@ use server_fn::codec::Json;
 /// Imports `document` (an exported file's text) as a new conversation of the current user.
 #[server(prefix = "/api", endpoint = "conversations/import", input = Json)]
 pub async fn import_conversation(document: String) -> Result<Conversation, ServerFnError> {
-    use crate::server::{error::AppError, state::AppState, storage_quota};
+    use crate::server::{error::AppError, limits::storage_quota, state::AppState};
     use crate::transfer::{parse_import, ImportLimits, MAX_IMPORT_MESSAGE_BYTES};
     let state = AppState::from_context()?;
     let user = state.require_user()?;

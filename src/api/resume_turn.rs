@@ -19,7 +19,7 @@ pub async fn resume_turn(
 ) -> Result<ChatEventStream, ServerFnError> {
     use crate::server::error::AppError;
     use crate::server::state::AppState;
-    use crate::server::turn_resume::{resume, ResumeRequest};
+    use crate::server::turn::resume::{resume, ResumeRequest};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     let request = ResumeRequest {

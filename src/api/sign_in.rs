@@ -15,7 +15,7 @@ use server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "auth/sign_in", input = Json)]
 pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, ServerFnError> {
     use crate::account::{check_name, MAX_PASSWORD_BYTES};
-    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::server::{auth::session_start, error::AppError, state::AppState};
     use crate::store::SignInError;
     let state = AppState::from_context()?;
     let identity = state.request_identity()?;
@@ -25,7 +25,7 @@ pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, Serv
         // Counted as a failure until the password matched (429 with a wait while backing off).
         let attempt = state
             .limits
-            .begin_sign_in(crate::server::client_ip::from_context(), &name)?;
+            .begin_sign_in(crate::server::http::client_ip::from_context(), &name)?;
         let wrong = || AppError::Unauthorized(SignInError::WrongCredentials.to_string());
         if password.len() > MAX_PASSWORD_BYTES {
             return Err(wrong());

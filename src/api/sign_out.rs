@@ -7,7 +7,7 @@ use server_fn::codec::Json;
 /// Signs this browser out.
 #[server(prefix = "/api", endpoint = "auth/sign_out", input = Json)]
 pub async fn sign_out() -> Result<(), ServerFnError> {
-    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::server::{auth::session_start, error::AppError, state::AppState};
     let state = AppState::from_context()?;
     state.require_user()?;
     let identity = state.request_identity()?;

@@ -7,7 +7,7 @@ use server_fn::codec::Json;
 /// Signs the caller out on every device.
 #[server(prefix = "/api", endpoint = "auth/sign_out_everywhere", input = Json)]
 pub async fn sign_out_everywhere() -> Result<u64, ServerFnError> {
-    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::server::{auth::session_start, error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     let identity = state.request_identity()?;

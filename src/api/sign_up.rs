@@ -25,7 +25,7 @@ pub async fn sign_up(
 ) -> Result<SignUpResult, ServerFnError> {
     use crate::account::{canonical_name, check_new_name, check_password};
     use crate::account::{AccountStatus, SignupMode};
-    use crate::server::{error::AppError, session_start, state::AppState};
+    use crate::server::{auth::session_start, error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let identity = state.request_identity()?;
     let result = async {
@@ -41,7 +41,7 @@ pub async fn sign_up(
         }
         let attempt = state
             .limits
-            .begin_sign_up(crate::server::client_ip::from_context())?;
+            .begin_sign_up(crate::server::http::client_ip::from_context())?;
         if first {
             state.admin_setup.check(setup_token.as_deref())?;
         }

@@ -35,15 +35,15 @@ pub async fn stream_chat(
     #[server(default)] system_prompt: Option<String>,
     #[server(default)] merge_ms: Option<u32>,
 ) -> Result<ChatEventStream, ServerFnError> {
-    use crate::server::chat_turn::{start_stored_turn, start_turn};
     use crate::server::error::AppError;
     use crate::server::state::AppState;
-    use crate::server::stored_turn::TurnRequest;
+    use crate::server::turn::start::{start_stored_turn, start_turn};
+    use crate::server::turn::stored::TurnRequest;
     use futures::StreamExt;
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     let merge = std::time::Duration::from_millis(merge_ms.unwrap_or(0).into());
-    let ip = crate::server::client_ip::from_context();
+    let ip = crate::server::http::client_ip::from_context();
     // Refused before anything is stored; the slot lives as long as the answer's stream.
     let slot = state
         .limits

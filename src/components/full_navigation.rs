@@ -5,7 +5,7 @@
 /// Where a request refused with 401 ("Sign in to continue.") sends the user.
 pub const SIGN_IN_PATH: &str = "/sign-in";
 
-/// The refusal sentence the server sends with a 401 (see `server::identity`).
+/// The refusal sentence the server sends with a 401 (see `server::auth::identity`).
 pub const SIGN_IN_MESSAGE: &str = "Sign in to continue.";
 
 /// Loads `path` as a new document. Browser only: call it from event handlers and tasks that
@@ -33,7 +33,10 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn the_constants_match_the_server() {
-        assert_eq!(SIGN_IN_PATH, crate::server::identity::SIGN_IN_PATH);
-        assert_eq!(SIGN_IN_MESSAGE, crate::server::identity::SIGN_IN_MESSAGE);
+        assert_eq!(SIGN_IN_PATH, crate::server::auth::identity::SIGN_IN_PATH);
+        assert_eq!(
+            SIGN_IN_MESSAGE,
+            crate::server::auth::identity::SIGN_IN_MESSAGE
+        );
     }
 }

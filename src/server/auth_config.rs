@@ -7,7 +7,7 @@
 //! environment variable, never a file key.
 
 use crate::account::{AuthMode, SignupMode};
-use crate::server::admin_setup::{SetupToken, MIN_TOKEN_CHARS};
+use crate::server::auth::admin_setup::{SetupToken, MIN_TOKEN_CHARS};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

@@ -96,7 +96,7 @@ pub struct StorageConfig {
     /// Time between two batched writes of a streaming answer: what a crash may lose at most.
     pub flush_interval: Duration,
     /// Bytes of message text, titles and system prompts one user may store (0: no quota), so
-    /// one account cannot fill the disk; see `server::storage_quota`.
+    /// one account cannot fill the disk; see `server::limits::storage_quota`.
     pub max_user_storage_bytes: u64,
 }
 
@@ -436,7 +436,7 @@ impl Config {
                     .or(file.server.allowed_origins)
                     .unwrap_or_default(),
             )?,
-            allowed_hosts: crate::server::host_check::parse_allowed_hosts(
+            allowed_hosts: crate::server::http::host_check::parse_allowed_hosts(
                 env.get("SLUICE_ALLOWED_HOSTS")
                     .map(|v| v.split(',').map(str::to_string).collect())
                     .or(file.server.allowed_hosts)
@@ -771,7 +771,9 @@ fn add_from_env(
         return;
     }
     let base_url = match (conventional.kind, base) {
-        (ProviderKind::Ollama, Some(host)) => crate::providers::ollama::http::base_from_ollama_host(host),
+        (ProviderKind::Ollama, Some(host)) => {
+            crate::providers::ollama::http::base_from_ollama_host(host)
+        }
         (_, Some(base)) => base.to_string(),
         (kind, None) => kind.default_base_url().to_string(),
     };

@@ -119,8 +119,8 @@ impl AppError {
     /// (`ServerError|…`) so the page decodes and shows the text; elsewhere it is plain text.
     pub fn into_api_response(self, path: &str) -> Response {
         let is_server_fn = path.starts_with("/api/")
-            && !crate::server::export_route::is_export_path(path)
-            && !crate::server::turn_events_route::is_events_path(path);
+            && !crate::server::http::export_route::is_export_path(path)
+            && !crate::server::turn::events_route::is_events_path(path);
         if !is_server_fn {
             return self.into_response();
         }

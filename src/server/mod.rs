@@ -1,46 +1,20 @@
-//! Everything that runs only on the server: configuration, the provider catalog, live turns,
-//! the route table and the serve loop. Only this module (and the provider adapters it owns)
-//! talks to upstream providers.
+//! Everything that runs only on the server, one folder per concept: [`turn`] (answers being
+//! generated), [`auth`] (who a request acts for), [`limits`] (what a user or address may still
+//! do), [`http`] (the connection edge and request guards), configuration, the provider
+//! [`catalog`], the shared [`state`], the one route table ([`router`]) and the serve loop
+//! ([`run`]). Only this module (through the provider adapters it owns) talks to providers.
 
-pub mod accept_loop;
-pub mod admin_cli;
-pub mod admin_setup;
-pub mod answer_budget;
-pub mod answer_recorder;
+pub mod auth;
 pub mod auth_config;
-pub mod body_deadline;
-pub mod body_limits;
 pub mod catalog;
-pub mod chat_turn;
-pub mod client_ip;
 pub mod config;
-pub mod connection_watch;
 pub mod connections_config;
-pub mod cross_site;
 pub mod error;
-pub mod export_route;
-pub mod host_check;
-pub mod identity;
+pub mod http;
 pub mod limits;
-pub mod live_turn;
-pub mod page_loads;
-pub mod rate_limiter;
 pub mod router;
-pub mod security_headers;
-pub mod session_cookie;
-pub mod session_start;
-pub mod sign_in_throttle;
 pub mod state;
-pub mod storage_quota;
-pub mod stored_turn;
-pub mod stream_slots;
-pub mod temporary_chat;
-pub mod trusted_header;
-pub mod turn_events_route;
-pub mod turn_log;
-pub mod turn_resume;
-pub mod turn_task;
-pub mod turns;
+pub mod turn;
 pub mod turns_config;
 
 use crate::server::state::AppState;
@@ -64,7 +38,7 @@ pub async fn run(
     let connections = state.config.server.connections.clone();
     let (turns_done_tx, turns_done) = tokio::sync::oneshot::channel::<()>();
     let app = router::app(state, leptos_options);
-    let serve = accept_loop::serve(listener, app, &connections, async move {
+    let serve = http::accept_loop::serve(listener, app, &connections, async move {
         shutdown.await;
         tracing::info!(live_turns = turns.live_count(), "shutting down");
         let interrupted = turns.shut_down(deadline).await;

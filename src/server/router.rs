@@ -17,16 +17,16 @@
 //! times a response in flight.
 
 use crate::app::{shell, App};
-use crate::server::body_limits::{self, BodyLimits};
-use crate::server::client_ip;
-use crate::server::cross_site::{cors_layer, refuse_cross_site};
+use crate::server::auth::identity;
 use crate::server::error::AppError;
-use crate::server::host_check::{self, HostPolicy};
-use crate::server::identity;
+use crate::server::http::body_limits::{self, BodyLimits};
+use crate::server::http::client_ip;
+use crate::server::http::cross_site::{cors_layer, refuse_cross_site};
+use crate::server::http::host_check::{self, HostPolicy};
+use crate::server::http::security_headers::{self, SecurityHeaders};
 use crate::server::limits::Limits;
-use crate::server::security_headers::{self, SecurityHeaders};
 use crate::server::state::AppState;
-use crate::server::{export_route, turn_events_route};
+use crate::server::{http::export_route, turn::events_route};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header;
@@ -53,8 +53,8 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             get(export_route::export_conversation).with_state(state.clone()),
         )
         .route(
-            turn_events_route::PATH,
-            get(turn_events_route::turn_events).with_state(state.clone()),
+            events_route::PATH,
+            get(events_route::turn_events).with_state(state.clone()),
         )
         // Unknown API paths get a sentence, not the app's HTML "not found" page.
         .route("/api", any(api_not_found))
@@ -79,7 +79,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         // Page loads per IP and per user (after `identity`, which finds the user).
         .layer(middleware::from_fn_with_state(
             state.limits.clone(),
-            crate::server::page_loads::limit_page_loads,
+            crate::server::limits::page_loads::limit_page_loads,
         ))
         // Who the request is for (401 for `/api/` without a user; pages redirect to sign-in).
         .layer(middleware::from_fn_with_state(

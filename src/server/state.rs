@@ -1,13 +1,13 @@
 //! Shared server state handed to every request (through Leptos context for server functions).
 
 use crate::account::AuthMode;
-use crate::server::admin_setup::AdminSetup;
+use crate::server::auth::admin_setup::AdminSetup;
+use crate::server::auth::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::catalog::Catalog;
 use crate::server::config::Config;
 use crate::server::error::AppError;
-use crate::server::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::limits::Limits;
-use crate::server::turns::TurnRegistry;
+use crate::server::turn::registry::TurnRegistry;
 use crate::store::{Account, PasswordHashing, Store, UserId};
 use server_fn::ServerFnError;
 use std::sync::Arc;
@@ -53,7 +53,7 @@ impl AppState {
             .map_err(AppError::into_server_fn_error)
     }
 
-    /// The identity the [`identity`](crate::server::identity) middleware resolved for the
+    /// The identity the [`identity`](crate::server::auth::identity) middleware resolved for the
     /// request a server function serves (leptos_axum provides its parts as context).
     pub fn request_identity(&self) -> Result<RequestIdentity, ServerFnError> {
         let parts = leptos::prelude::use_context::<axum::http::request::Parts>()

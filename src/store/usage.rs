@@ -1,4 +1,4 @@
-//! [ssr] How much one user stores, for the per-user storage quota (`server::storage_quota`):
+//! [ssr] How much one user stores, for the per-user storage quota (`server::limits::storage_quota`):
 //! the bytes of every message's text plus every conversation's title and system prompt.
 //! `octet_length` reads each value's size from its record header without loading the text,
 //! so the sum costs one index walk over the user's rows.

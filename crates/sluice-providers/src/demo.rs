@@ -2,9 +2,9 @@
 //! configurable time-to-first-token and token rate, so a fresh machine can use the site with
 //! no key and no network. It is always labelled as a demo in the picker and the page.
 
-use sluice_wire::events::{FinishReason, ModelInfo, Role, Usage};
 use crate::{Provider, ProviderEvent, ProviderRequest, ProviderStream};
 use futures::stream;
+use sluice_wire::events::{FinishReason, ModelInfo, Role, Usage};
 use std::collections::VecDeque;
 use std::time::Duration;
 

@@ -3,7 +3,6 @@
 //! terminator, the end of the body, or an error. The response lives inside the returned
 //! stream, so dropping the stream closes the upstream connection at once.
 
-use sluice_wire::events::ModelInfo;
 use crate::event::redact_then_cap;
 use crate::http_error::http_error;
 use crate::{
@@ -13,6 +12,7 @@ use crate::{
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{stream, StreamExt};
+use sluice_wire::events::ModelInfo;
 use std::collections::VecDeque;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! The [`Provider`] trait: one implementation per upstream API, chosen by configuration.
 
-use sluice_wire::events::{ChatMessage, ModelInfo};
 use crate::ProviderEvent;
 use futures::Stream;
+use sluice_wire::events::{ChatMessage, ModelInfo};
 use std::pin::Pin;
 
 /// A stream of normalized events for one answer. Dropping it must close the upstream request
@@ -84,7 +84,9 @@ pub trait ModelDiscovery {
 
 /// The conversation as `[{"role": "system"|"user"|"assistant", "content": …}]`, the shape the
 /// OpenAI-style and Ollama APIs share.
-pub fn role_content_messages(messages: &[sluice_wire::events::ChatMessage]) -> Vec<serde_json::Value> {
+pub fn role_content_messages(
+    messages: &[sluice_wire::events::ChatMessage],
+) -> Vec<serde_json::Value> {
     messages
         .iter()
         .map(|m| {

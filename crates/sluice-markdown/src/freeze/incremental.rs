@@ -26,10 +26,10 @@ use std::ops::Range;
 
 use crate::freeze::block::Block;
 use crate::freeze::boundary::best_split;
+use crate::freeze::references::{scan_block, BlockReferences, Definitions};
 use crate::lines::{
     closes_fence, fence_opening, is_blank, is_list_item_line, starts_indented, Fence,
 };
-use crate::freeze::references::{scan_block, BlockReferences, Definitions};
 use crate::tail::stream::StreamTail;
 
 /// A frozen block whose rendering depends on the answer's definitions.

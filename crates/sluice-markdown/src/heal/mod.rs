@@ -27,13 +27,13 @@ use pulldown_cmark::Options;
 
 use crate::heal::inline::{heal_inline, strip_trailing_markers};
 use crate::heal::inline_run::{tail_end, TailEnd};
-use crate::lines::{
-    closes_fence, fence_opening, indent_columns, is_blank, is_list_item_line, item_content_column,
-    may_become_closer, Fence,
-};
 use crate::heal::quote::{requote, trailing_quote};
 use crate::heal::table::{
     cell_count, delimiter_row, is_valid_delimiter_row, looks_like_delimiter_row,
+};
+use crate::lines::{
+    closes_fence, fence_opening, indent_columns, is_blank, is_list_item_line, item_content_column,
+    may_become_closer, Fence,
 };
 use crate::tree::parser_options;
 

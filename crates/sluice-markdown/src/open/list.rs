@@ -18,9 +18,9 @@
 //! [`crate::open`] verifies the whole arrangement against one full parse when it
 //! enters open mode.
 
+use crate::heal::complete_tail;
 use crate::lines::complete_lines_from;
 use crate::open::ContainerStep;
-use crate::heal::complete_tail;
 use crate::tree::{parse_to_nodes, MdNode, MdTag};
 
 /// What starts an item of the open list.

@@ -15,13 +15,13 @@ pub(crate) mod paragraph;
 pub(crate) mod quote;
 pub(crate) mod table;
 
+use crate::heal::table::{cell_count, is_valid_delimiter_row};
 use crate::open::list::{is_thematic_break, list_marker, GrowingList};
 use crate::open::paragraph::{
     join_inline, last_block_start, last_paragraph_start, GrowingParagraph,
 };
 use crate::open::quote::GrowingQuote;
 use crate::open::table::GrowingTable;
-use crate::heal::table::{cell_count, is_valid_delimiter_row};
 use crate::tree::{parse_to_nodes, MdNode, MdTag};
 use pulldown_cmark::Tag;
 

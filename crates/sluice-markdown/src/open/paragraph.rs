@@ -22,8 +22,8 @@
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::open::ContainerStep;
 use crate::heal::complete_tail;
+use crate::open::ContainerStep;
 use crate::tree::{parse_to_nodes, parser_options, MdNode, MdTag};
 
 /// Length (bytes) of the live segment from which a cut is tried.
@@ -250,9 +250,7 @@ mod tests {
     #[test]
     fn open_openers_are_not_settled() {
         let settled = |text: &str| match parse_to_nodes(text).as_slice() {
-            [crate::MdNode::Element { children, .. }] => {
-                is_settled(children, text.contains("\\("))
-            }
+            [crate::MdNode::Element { children, .. }] => is_settled(children, text.contains("\\(")),
             _ => panic!("not one paragraph: {text:?}"),
         };
         assert!(settled(

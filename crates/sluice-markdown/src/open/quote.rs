@@ -12,10 +12,10 @@
 //! parse when it enters open mode.
 
 use crate::freeze::incremental::IncrementalMarkdown;
+use crate::heal::complete_tail;
+use crate::heal::quote::quote_line_content;
 use crate::lines::complete_lines_from;
 use crate::open::ContainerStep;
-use crate::heal::quote::quote_line_content;
-use crate::heal::complete_tail;
 use crate::tree::{parse_to_nodes, MdNode};
 
 /// Why open mode ended: the tail must be rendered whole.

@@ -7,9 +7,9 @@
 //! in the whole table. A line that does not parse as exactly one row there (a blank line, a
 //! block that ends the table) ends open mode and the tail is rendered whole again.
 
+use crate::heal::complete_tail;
 use crate::lines::complete_lines_from;
 use crate::open::ContainerStep;
-use crate::heal::complete_tail;
 use crate::tree::{MdNode, MdTag};
 
 /// Why open mode ended: the tail must be rendered whole.

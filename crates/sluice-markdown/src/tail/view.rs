@@ -19,10 +19,10 @@
 //! frozen (cut off the tail's front, same generation), the paragraph's offsets shift and the
 //! update is [`TailUpdate::FrontCut`]: only the nodes before it change.
 
-use crate::open::{ContainerStep, GrowingContainer, OpenContainer};
-use crate::open::fence::{find, GrowingFence};
-use crate::tail::stream::StreamTail;
 use crate::heal::complete_tail;
+use crate::open::fence::{find, GrowingFence};
+use crate::open::{ContainerStep, GrowingContainer, OpenContainer};
+use crate::tail::stream::StreamTail;
 use crate::tree::{parse_to_nodes, MdNode};
 
 /// How much a line must grow before a refused container is tried again on the same line

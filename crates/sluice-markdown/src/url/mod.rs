@@ -9,8 +9,8 @@
 
 pub(crate) mod host;
 
-use crate::url::host::extract_host;
 use crate::tree::ImageSource;
+use crate::url::host::extract_host;
 
 /// Schemes a clickable link may use. Everything else is refused.
 const ALLOWED_LINK_SCHEMES: [&str; 3] = ["http", "https", "mailto"];

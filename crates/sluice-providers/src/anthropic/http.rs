@@ -3,11 +3,11 @@
 //! [`AnthropicMessagesParser`] do the rest. `base_url` is the API root
 //! ([`DEFAULT_BASE_URL`]), without `/v1`.
 
-use sluice_wire::events::Role;
 use crate::anthropic::messages::AnthropicMessagesParser;
 use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
+use sluice_wire::events::Role;
 use std::time::Duration;
 
 /// Where the Messages API lives unless configured otherwise.

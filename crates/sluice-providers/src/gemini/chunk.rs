@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use sluice_wire::events::{FinishReason, Usage};
 use crate::event::{clean_provider_message, ProviderError, ProviderErrorKind};
+use sluice_wire::events::{FinishReason, Usage};
 
 /// One part of candidate 0's content, as the parser cares about it.
 #[derive(Debug, PartialEq)]

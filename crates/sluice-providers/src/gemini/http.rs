@@ -3,11 +3,11 @@
 //! [`GeminiStreamParser`] do the rest. The key travels in the `x-goog-api-key` header, never in
 //! the URL, so it cannot leak through logged URLs.
 
-use sluice_wire::events::Role;
 use crate::gemini::stream::GeminiStreamParser;
 use crate::http_stream::{fetch_json, http_client, HttpAdapter};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
+use sluice_wire::events::Role;
 use std::time::Duration;
 
 /// Base URL used when the settings leave it empty.

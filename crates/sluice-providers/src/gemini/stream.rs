@@ -29,7 +29,6 @@
 //!   ([`OVERSIZED_CHUNK_MESSAGE`]), never buffered without bound;
 //! * after any error nothing more is emitted; text already emitted stays emitted.
 
-
 use serde_json::Value;
 
 use super::chunk::{self, Part};

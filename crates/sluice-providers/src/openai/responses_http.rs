@@ -2,12 +2,12 @@
 //! request; [`stream_http`] and [`ResponsesParser`] do the rest. System messages become the
 //! `instructions` string; the other turns go to `input` as `{role, content}` messages.
 
-use sluice_wire::events::Role;
 use crate::http_stream::{http_client, HttpAdapter};
 use crate::openai::chat_http::list_openai_models;
 use crate::openai::responses::ResponsesParser;
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
+use sluice_wire::events::Role;
 use std::time::Duration;
 
 /// A configured Responses API endpoint (`base_url` ends before `/responses`, e.g.

@@ -12,10 +12,10 @@ use crate::conformance_support::{
     expected_text, fixtures, outcome_under_every_split, run, Fixture, Outcome,
 };
 use serde_json::Value;
-use sluice_wire::events::{FinishReason, Usage};
 use sluice_providers::anthropic::messages::AnthropicMessagesParser;
 use sluice_providers::openai::chat::ENDED_EARLY_MESSAGE;
 use sluice_providers::{ProviderErrorKind, StreamParser};
+use sluice_wire::events::{FinishReason, Usage};
 
 /// File-name prefix of this family's fixtures.
 const PREFIX: &str = "anthropic-messages__";

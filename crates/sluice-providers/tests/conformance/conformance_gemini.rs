@@ -6,12 +6,12 @@
 
 use crate::conformance_support::{expected_text, fixtures, outcome_under_every_split, Outcome};
 use serde_json::{json, Value};
-use sluice_wire::events::{FinishReason, Usage};
 use sluice_providers::gemini::stream::{
     GeminiStreamParser, ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE, MAX_LINE_BYTES,
     NOT_SSE_MESSAGE, OVERSIZED_CHUNK_MESSAGE,
 };
 use sluice_providers::{ProviderError, ProviderErrorKind, ProviderEvent, StreamParser};
+use sluice_wire::events::{FinishReason, Usage};
 
 fn parser() -> Box<dyn StreamParser> {
     Box::new(GeminiStreamParser::new())

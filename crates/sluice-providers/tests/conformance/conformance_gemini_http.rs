@@ -5,10 +5,10 @@
 
 use futures::StreamExt;
 use serde_json::{json, Value};
-use sluice_wire::events::{ChatMessage, FinishReason, Role, Usage};
 use sluice_providers::gemini::http::GeminiProvider;
 use sluice_providers::ModelDiscovery;
 use sluice_providers::{Provider, ProviderEvent, ProviderRequest, ProviderSettings};
+use sluice_wire::events::{ChatMessage, FinishReason, Role, Usage};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

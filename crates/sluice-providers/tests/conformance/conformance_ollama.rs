@@ -9,12 +9,12 @@ mod http;
 
 use crate::conformance_support::{expected_text, fixtures, outcome_under_every_split, Outcome};
 use serde_json::Value;
-use sluice_wire::events::{FinishReason, Usage};
 use sluice_providers::ollama::stream::{
     OllamaChatParser, ENDED_EARLY_MESSAGE, MALFORMED_LINE_MESSAGE, MAX_LINE_BYTES,
     OVERSIZED_LINE_MESSAGE,
 };
 use sluice_providers::{ProviderErrorKind, ProviderEvent, StreamParser};
+use sluice_wire::events::{FinishReason, Usage};
 
 /// A fresh parser behind the trait, as the harness wants it.
 fn make() -> Box<dyn StreamParser> {

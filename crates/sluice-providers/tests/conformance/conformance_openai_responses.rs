@@ -7,12 +7,12 @@
 
 use crate::conformance_support::{expected_text, fixtures, outcome_under_every_split, Outcome};
 use serde_json::{json, Value};
-use sluice_wire::events::{FinishReason, Usage};
 use sluice_providers::openai::chat::{
     ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE, OVERSIZED_CHUNK_MESSAGE,
 };
 use sluice_providers::openai::responses::ResponsesParser;
 use sluice_providers::{ProviderError, ProviderErrorKind, ProviderEvent, StreamParser};
+use sluice_wire::events::{FinishReason, Usage};
 
 fn make() -> Box<dyn StreamParser> {
     Box::new(ResponsesParser::new())
@@ -200,7 +200,10 @@ fn a_ten_megabyte_line_is_skipped_with_a_protocol_error() {
 
 #[test]
 fn an_oversized_line_stops_the_stream_where_it_is_even_in_one_chunk() {
-    let huge = format!("data: {}\n\n", "x".repeat(sluice_wire::sse::MAX_LINE_BYTES + 10));
+    let huge = format!(
+        "data: {}\n\n",
+        "x".repeat(sluice_wire::sse::MAX_LINE_BYTES + 10)
+    );
     let body = format!("{}{huge}{}", text_delta("a"), text_delta("late"));
     let mut parser = ResponsesParser::new();
     let mut events = parser.push_bytes(body.as_bytes());

@@ -3,9 +3,9 @@
 //! `max_output_tokens` / `temperature`).
 
 use serde_json::{json, Value};
-use sluice_wire::events::{ChatMessage, Role};
 use sluice_providers::openai::responses_http::OpenAiResponsesProvider;
 use sluice_providers::{ProviderRequest, ProviderSettings};
+use sluice_wire::events::{ChatMessage, Role};
 
 fn settings(
     api_key: Option<&str>,

@@ -6,8 +6,8 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
-use sluice_wire::events::{FinishReason, Usage};
 use sluice_providers::{ProviderError, ProviderEvent, StreamParser};
+use sluice_wire::events::{FinishReason, Usage};
 use std::path::PathBuf;
 
 /// One recorded body and its sidecar.

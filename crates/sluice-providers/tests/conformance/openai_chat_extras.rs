@@ -4,9 +4,9 @@
 //! are compared in `openai_fixtures`.
 
 use crate::openai_fixtures::{protocol_error, run_str, DONE};
-use sluice_wire::events::FinishReason;
 use sluice_providers::event::{ProviderError, ProviderErrorKind, ProviderEvent};
 use sluice_providers::openai::chat::{ChatCompletionsParser, ENDED_EARLY_MESSAGE};
+use sluice_wire::events::FinishReason;
 
 /// A chunk whose choice 0 has `delta` (JSON) and an optional finish reason.
 fn delta_chunk(delta: &str, finish: Option<&str>) -> String {

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
-use sluice_wire::events::{FinishReason, Usage};
 use sluice_providers::event::{ProviderError, ProviderErrorKind, ProviderEvent};
 use sluice_providers::http_error::http_error;
 use sluice_providers::openai::chat::{
     ChatCompletionsParser, ENDED_EARLY_MESSAGE, MALFORMED_CHUNK_MESSAGE, OVERSIZED_CHUNK_MESSAGE,
 };
+use sluice_wire::events::{FinishReason, Usage};
 use sluice_wire::sse::MAX_LINE_BYTES;
 
 /// One tool call as its events assembled it.

@@ -3,7 +3,9 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sluice_wire::sse::{encode_comment, encode_event, SseDecoder, SseEvent, SseItem, MAX_LINE_BYTES};
+use sluice_wire::sse::{
+    encode_comment, encode_event, SseDecoder, SseEvent, SseItem, MAX_LINE_BYTES,
+};
 
 fn event(name: Option<&str>, data: &str, id: Option<&str>) -> SseItem {
     SseItem::Event(SseEvent {

@@ -5,10 +5,10 @@
 
 use super::{expected_finish, find, outcome, PREFIX};
 use crate::conformance_support::{expected_text, fixtures, run, Fixture};
-use sluice_wire::events::FinishReason;
 use sluice_providers::anthropic::messages::AnthropicMessagesParser;
 use sluice_providers::openai::chat::{MALFORMED_CHUNK_MESSAGE, OVERSIZED_CHUNK_MESSAGE};
 use sluice_providers::{ProviderError, ProviderErrorKind, ProviderEvent};
+use sluice_wire::events::FinishReason;
 
 /// The small recorded stream the edits start from.
 fn text_count() -> Option<Fixture> {

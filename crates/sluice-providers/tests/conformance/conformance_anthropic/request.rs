@@ -6,12 +6,12 @@ use super::PREFIX;
 use crate::conformance_support::{expected_text, fixtures};
 use futures::StreamExt;
 use serde_json::{json, Value};
-use sluice_wire::events::{ChatMessage, Role};
 use sluice_providers::anthropic::http::{AnthropicProvider, DEFAULT_BASE_URL};
 use sluice_providers::ModelDiscovery;
 use sluice_providers::{
     Provider, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
 };
+use sluice_wire::events::{ChatMessage, Role};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -156,12 +156,7 @@ async fn serve_once(
 /// request the server saw.
 async fn stream_fixture(
     fixture_stem: &str,
-) -> Option<(
-    String,
-    String,
-    Vec<sluice_providers::ProviderError>,
-    String,
-)> {
+) -> Option<(String, String, Vec<sluice_providers::ProviderError>, String)> {
     let fixture = fixtures(PREFIX)?
         .into_iter()
         .find(|f| f.stem.contains(fixture_stem))?;

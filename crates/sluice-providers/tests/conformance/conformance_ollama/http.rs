@@ -4,12 +4,12 @@
 
 use futures::StreamExt;
 use serde_json::{json, Value};
-use sluice_wire::events::{ChatMessage, Role};
 use sluice_providers::ollama::http::{detect_local, OllamaProvider};
 use sluice_providers::ModelDiscovery;
 use sluice_providers::{
     Provider, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
 };
+use sluice_wire::events::{ChatMessage, Role};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

@@ -6,7 +6,7 @@
 //! loads had no limit. Static files (`/pkg/…`, and names with an extension such as
 //! `/favicon.ico`) never count: one page load fetches several of them.
 
-use crate::server::identity::RequestIdentity;
+use crate::server::auth::identity::RequestIdentity;
 use crate::server::limits::Limits;
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -21,7 +21,7 @@ pub async fn limit_page_loads(
     next: Next,
 ) -> Response {
     if is_page_load(request.method(), request.uri().path()) {
-        let ip = crate::server::client_ip::of_request(&request);
+        let ip = crate::server::http::client_ip::of_request(&request);
         let user = request
             .extensions()
             .get::<RequestIdentity>()

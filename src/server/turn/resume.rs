@@ -27,7 +27,7 @@ pub struct ResumeRequest {
     /// The last sequence number the reader applied (0: none, replay from the start).
     pub after: u64,
     /// The reader's minimum gap between frames (zero: every event as it comes; see
-    /// [`LiveTurn::subscribe_merged`](crate::server::live_turn::LiveTurn::subscribe_merged)).
+    /// [`LiveTurn::subscribe_merged`](crate::server::turn::live::LiveTurn::subscribe_merged)).
     pub merge: Duration,
 }
 

@@ -9,11 +9,22 @@
 //! [`AppError::TooManyRequests`]: HTTP 429, a `Retry-After` header and a sentence saying how
 //! long to wait.
 
+//!
+//! Each limiter has its file: [`rate_limiter`] (the token bucket behind the per-minute limits),
+//! [`stream_slots`], [`page_loads`], [`storage_quota`] (checked by the store's writers) and
+//! [`answer_budget`] (how much one answer may still produce).
+
+pub mod answer_budget;
+pub mod page_loads;
+pub mod rate_limiter;
+pub mod storage_quota;
+pub mod stream_slots;
+
+use crate::server::auth::sign_in_throttle::{SignInAttempt, SignInThrottle};
 use crate::server::config::LimitsConfig;
 use crate::server::error::AppError;
-use crate::server::rate_limiter::{retry_after_secs, RateLimiter};
-use crate::server::sign_in_throttle::{SignInAttempt, SignInThrottle};
-use crate::server::stream_slots::{StreamSlot, StreamSlots};
+use crate::server::limits::rate_limiter::{retry_after_secs, RateLimiter};
+use crate::server::limits::stream_slots::{StreamSlot, StreamSlots};
 use crate::store::UserId;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -92,7 +103,7 @@ impl Limits {
     /// Counts one `/api/` request from `ip`, or refuses it with a 429.
     pub fn check_ip_request(&self, ip: IpAddr) -> Result<(), AppError> {
         self.ip_requests
-            .check(&crate::server::client_ip::limit_key(ip))
+            .check(&crate::server::http::client_ip::limit_key(ip))
             .map_err(|wait| {
                 tracing::info!(%ip, "refused: requests per minute from one address");
                 let secs = retry_after_secs(wait);
@@ -125,7 +136,7 @@ impl Limits {
     ) -> Result<(), AppError> {
         let by_ip = ip.map_or(Ok(()), |ip| {
             self.page_loads_by_ip
-                .check(&crate::server::client_ip::limit_key(ip))
+                .check(&crate::server::http::client_ip::limit_key(ip))
         });
         let by_user = user.map_or(Ok(()), |user| self.page_loads_by_user.check(&user));
         by_ip.and(by_user).map_err(|wait| {

@@ -15,9 +15,9 @@
 //! idle connections close, responses in flight run to their end, and [`serve`] returns when
 //! every connection has closed.
 
-use crate::server::body_deadline::Deadline;
-use crate::server::connection_watch::{Activity, Timeouts, Tracked, Watched};
 use crate::server::connections_config::ConnectionsConfig;
+use crate::server::http::body_deadline::Deadline;
+use crate::server::http::connection_watch::{Activity, Timeouts, Tracked, Watched};
 use axum::extract::ConnectInfo;
 use axum::Router;
 use futures::FutureExt;

@@ -6,8 +6,8 @@
 //! is 400; without `format` the JSON export (the lossless one) is sent. Without a signed-in
 //! user: 401.
 
+use crate::server::auth::identity::RequestIdentity;
 use crate::server::error::AppError;
-use crate::server::identity::RequestIdentity;
 use crate::server::state::AppState;
 use crate::store::now_millis;
 use crate::transfer::{export_filename, to_markdown, ExportDocument};

@@ -13,7 +13,7 @@
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
-use crate::server::turn_log::TurnLog;
+use crate::server::turn::log::TurnLog;
 use crate::store::UserId;
 use futures::{stream, Stream};
 use std::collections::VecDeque;
@@ -23,7 +23,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 /// Events a reader copies out of the log at a time (each at most
-/// [`MAX_MERGED_BYTES`](crate::server::turn_log::MAX_MERGED_BYTES) of text): what bounds a
+/// [`MAX_MERGED_BYTES`](crate::server::turn::log::MAX_MERGED_BYTES) of text): what bounds a
 /// reader's own buffer, however far behind it is.
 const READ_BATCH_ITEMS: usize = 4;
 

@@ -6,8 +6,8 @@
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
-use crate::server::live_turn::{CancelReason, LiveTurn};
-use crate::server::turns::TurnRegistry;
+use crate::server::turn::live::{CancelReason, LiveTurn};
+use crate::server::turn::registry::TurnRegistry;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! cut at a character boundary, and the answer then ends with an `error` event whose sentence
 //! says why — the text so far is kept and stored, like any answer that ends with an error.
 
-use crate::server::storage_quota::{size_in_words, QuotaRoom};
+use crate::server::limits::storage_quota::{size_in_words, QuotaRoom};
 
 /// The bytes an answer may still produce, and what to say when they run out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl AnswerBudget {
 #[cfg(test)]
 mod tests {
     use super::AnswerBudget;
-    use crate::server::storage_quota::QuotaRoom;
+    use crate::server::limits::storage_quota::QuotaRoom;
 
     #[test]
     fn output_is_cut_at_the_limit_on_a_character_boundary() {

@@ -1,7 +1,7 @@
 //! Who a request acts for. The [`resolve`] middleware runs before every route: it finds the
 //! user (the built-in local user in `off` mode; the session cookie's active account in
 //! `local` mode; the account a trusted proxy names in `trusted_header` mode, read by
-//! [`trusted_header`](crate::server::trusted_header)), stores a
+//! [`trusted_header`](crate::server::auth::trusted_header)), stores a
 //! [`RequestIdentity`] in the request's extensions, and turns away requests that need a user
 //! and have none: `/api/…` with 401 (except the public sign-in, sign-up and status
 //! endpoints), pages (`/`, `/c/…`, `/admin`) with a 303 to `/sign-in`; `/sign-in` itself is
@@ -10,10 +10,10 @@
 //! [`AppState::require_user`](crate::server::state::AppState::require_user)).
 
 use crate::account::{AccountStatus, AuthMode};
+use crate::server::auth::session_cookie;
+use crate::server::auth::trusted_header;
 use crate::server::error::AppError;
-use crate::server::session_cookie;
 use crate::server::state::AppState;
-use crate::server::trusted_header;
 use crate::store::{Account, UserId};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};

@@ -9,7 +9,7 @@
 //! One call before the password is checked, one after it matched:
 //!
 //! ```ignore
-//! let ip = crate::server::client_ip::from_context();
+//! let ip = crate::server::http::client_ip::from_context();
 //! let attempt = state.limits.begin_sign_in(ip, &name).map_err(AppError::into_server_fn_error)?;
 //! let user = verify_password(&state, &name, &password).await?; // any `?` here is a failure
 //! attempt.succeeded();
@@ -35,7 +35,7 @@
 //! own instance and refusal text.
 
 use crate::server::error::AppError;
-use crate::server::rate_limiter::retry_after_secs;
+use crate::server::limits::rate_limiter::retry_after_secs;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -142,7 +142,7 @@ impl SignInThrottle {
         account: Option<AccountKey>,
         now: Instant,
     ) -> Result<SignInAttempt, AppError> {
-        let ip = ip.map(crate::server::client_ip::limit_key);
+        let ip = ip.map(crate::server::http::client_ip::limit_key);
         let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
         counts.prune(now);
         if self.free_attempts > 0 {

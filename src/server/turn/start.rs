@@ -10,16 +10,16 @@
 use crate::codec::StreamItem;
 use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
-use crate::server::answer_budget::AnswerBudget;
-use crate::server::answer_recorder::AnswerRecorder;
 use crate::server::error::AppError;
-use crate::server::live_turn::{CancelReason, LiveTurn};
+use crate::server::limits::answer_budget::AnswerBudget;
+use crate::server::limits::stream_slots::StreamSlot;
 use crate::server::state::AppState;
-use crate::server::stored_turn::{self, TurnRequest};
-use crate::server::stream_slots::StreamSlot;
-use crate::server::temporary_chat;
-use crate::server::turn_task;
-use crate::server::turns::RegisterError;
+use crate::server::turn::live::{CancelReason, LiveTurn};
+use crate::server::turn::recorder::AnswerRecorder;
+use crate::server::turn::registry::RegisterError;
+use crate::server::turn::stored::{self, TurnRequest};
+use crate::server::turn::task;
+use crate::server::turn::temporary;
 use crate::store::{AnswerWriter, UserId};
 use futures::{stream, Stream, StreamExt};
 use std::collections::VecDeque;
@@ -39,7 +39,7 @@ pub fn start_turn(
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
-    temporary_chat::validate(&messages, &state.config.server)?;
+    temporary::validate(&messages, &state.config.server)?;
     let model_id = match model.filter(|m| !m.trim().is_empty()) {
         Some(model) => model,
         None => state
@@ -60,7 +60,7 @@ pub async fn start_stored_turn(
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
-    let prepared = stored_turn::prepare(state, user, request).await?;
+    let prepared = stored::prepare(state, user, request).await?;
     let writer = AnswerWriter::new(
         state.store.clone(),
         user,
@@ -148,7 +148,7 @@ fn drive(
         ended: false,
     };
     let first_reader = turn.subscribe_merged(0, state.config.server.keepalive, merge);
-    turn_task::spawn(
+    task::spawn(
         state.turns.clone(),
         turn,
         stream::unfold(driver, TurnDriver::next_item),

@@ -7,7 +7,7 @@
 //! At shutdown the registry refuses new turns, waits for live ones up to a deadline, then
 //! cancels the rest (they are stored as `interrupted`).
 
-use crate::server::live_turn::{CancelReason, LiveTurn};
+use crate::server::turn::live::{CancelReason, LiveTurn};
 use crate::store::UserId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

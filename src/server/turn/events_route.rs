@@ -7,10 +7,10 @@
 //! Unknown turns and other users' turns look the same. Without a signed-in user: 401.
 
 use crate::codec::{encode_item, STORED_EVENT_ID};
+use crate::server::auth::identity::RequestIdentity;
 use crate::server::error::AppError;
-use crate::server::identity::RequestIdentity;
 use crate::server::state::AppState;
-use crate::server::turn_resume::{resume, ResumeRequest};
+use crate::server::turn::resume::{resume, ResumeRequest};
 use axum::body::Body;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

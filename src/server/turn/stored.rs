@@ -8,8 +8,8 @@
 use crate::conversation::{derive_title, ConversationTree, Message, MessageStatus, Role};
 use crate::events::{ChatMessage, StoredTurn, TurnAction};
 use crate::server::error::AppError;
+use crate::server::limits::storage_quota::{self, size_in_words, QuotaRoom};
 use crate::server::state::AppState;
-use crate::server::storage_quota::{self, size_in_words, QuotaRoom};
 use crate::store::UserId;
 
 /// What the model is told when asked to continue an answer cut by the token limit.

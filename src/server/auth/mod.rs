@@ -1,0 +1,12 @@
+//! Who a request acts for and how people get in: the [`identity`] middleware resolves a user once
+//! per request (session cookie, trusted proxy header, or the built-in user), [`session_cookie`]
+//! and [`session_start`] carry sessions, [`sign_in_throttle`] slows password guessing,
+//! [`admin_setup`] guards the first sign-up and [`admin_cli`] is `sluice admin`.
+
+pub mod admin_cli;
+pub mod admin_setup;
+pub mod identity;
+pub mod session_cookie;
+pub mod session_start;
+pub mod sign_in_throttle;
+pub mod trusted_header;
