@@ -1,8 +1,8 @@
 //! The page shell (HTML document rendered by the server) and the root component with its routes.
 
-use crate::components::admin_page::AdminPage;
-use crate::components::chat_layout::ChatLayout;
-use crate::components::sign_in_page::SignInPage;
+use crate::components::account::sign_in_page::SignInPage;
+use crate::components::admin::page::AdminPage;
+use crate::components::chat::layout::ChatLayout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{

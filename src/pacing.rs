@@ -14,7 +14,7 @@
 //! [`safe_cut`] turns a byte count into a cut that splits neither a UTF-8 character nor a
 //! grapheme cluster (approximately: combining marks, joiners, variation selectors, emoji
 //! modifiers and flags stay with their base). The browser side lives in
-//! `components::paced_markdown`.
+//! `components::message::paced_markdown`.
 
 use std::collections::VecDeque;
 

@@ -4,7 +4,7 @@
  * Selectors come from the UI contract only: roles, aria-labels and data-testid / data-role /
  * data-status attributes. The one class used is `.markdown` (the assistant body container).
  *
- * Code blocks (src/components/code_block.rs): `[data-testid="code-block"]` with
+ * Code blocks (src/components/markdown/code_block.rs): `[data-testid="code-block"]` with
  * `data-state="streaming"` while the fence is still open (plain text, no highlighting) and
  * `data-state="done"` once closed (token spans `span[class^="hl-"]` inside `pre code`); class
  * `wrap` while wrapped. Inside: `code-lang` (label), `code-copy` (Copy → "Copied"),

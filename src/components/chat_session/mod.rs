@@ -13,9 +13,13 @@
 //! cannot be told is the read aborted locally.
 
 mod entry;
+mod model_choice;
+mod open_conversation;
 mod reader;
 
 pub use entry::{MessageEntry, MessageStatus, ToolCallState};
+pub use model_choice::ModelChoice;
+pub use open_conversation::open_conversation;
 pub use reader::server_error_text;
 
 use crate::api::{stop_turn, stream_chat};

@@ -1,4 +1,4 @@
-//! The `/admin` page: every account in a table (see `admin_user_row`) with its actions, and an
+//! The `/admin` page: every account in a table (see `user_row`) with its actions, and an
 //! alert for refusals. Loaded in the browser only (the server renders the placeholder): the
 //! auth status first, then the users. Without a user the server already answers the page with
 //! a 303 to `/sign-in` (and the page follows a lost session there too); a signed-in user who
@@ -6,9 +6,9 @@
 
 use crate::account::UserSummary;
 use crate::api::{admin_users, get_auth_status};
-use crate::components::admin_user_row::AdminUserRow;
+use crate::components::account::full_navigation::{load_page, SIGN_IN_PATH};
+use crate::components::admin::user_row::AdminUserRow;
 use crate::components::chat_session::server_error_text;
-use crate::components::full_navigation::{load_page, SIGN_IN_PATH};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFnError;

@@ -1,8 +1,7 @@
 //! The composer: the message textarea (Enter sends, Shift+Enter adds a newline) and the
 //! Send button, which becomes Stop while an answer streams.
 
-use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::ChatSession;
+use crate::components::chat_session::{ChatSession, ModelChoice};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 

@@ -10,8 +10,8 @@
 
 use crate::account::{AuthMode, AuthStatus, SignupMode};
 use crate::api::get_auth_status;
+use crate::components::account::credentials_form::{CredentialsForm, FormKind};
 use crate::components::chat_session::server_error_text;
-use crate::components::credentials_form::{CredentialsForm, FormKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

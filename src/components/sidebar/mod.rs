@@ -3,16 +3,21 @@
 //! panel (start a chat from a saved name + system prompt + model), and the account menu at the
 //! bottom. The list is
 //! loaded in the browser (it depends on the reader's time zone), refetched when the session
-//! says it changed.
+//! says it changed. Its parts: `conversation_item`, `date_groups`, `import_button`,
+//! `presets_panel` (the account menu lives in `account`).
+
+pub mod conversation_item;
+pub mod date_groups;
+pub mod import_button;
+pub mod presets_panel;
 
 use crate::api::list_conversations;
-use crate::components::account_menu::AccountMenu;
-use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::ChatSession;
-use crate::components::date_groups::{group_by_date, local_today_start_ms};
-use crate::components::import_button::ImportButton;
-use crate::components::presets_panel::PresetsPanel;
-use crate::components::sidebar_item::SidebarItem;
+use crate::components::account::menu::AccountMenu;
+use crate::components::chat_session::{ChatSession, ModelChoice};
+use crate::components::sidebar::conversation_item::ConversationItem;
+use crate::components::sidebar::date_groups::{group_by_date, local_today_start_ms};
+use crate::components::sidebar::import_button::ImportButton;
+use crate::components::sidebar::presets_panel::PresetsPanel;
 use crate::preset::Preset;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -88,7 +93,7 @@ pub fn Sidebar() -> impl IntoView {
                                                 <ul>
                                                     {items
                                                         .into_iter()
-                                                        .map(|summary| view! { <SidebarItem summary /> })
+                                                        .map(|summary| view! { <ConversationItem summary /> })
                                                         .collect_view()}
                                                 </ul>
                                             </section>

@@ -3,7 +3,7 @@
 //! written is re-rendered, so a long list costs the same per token at item 100 as at item 1
 //! (see `markdown::open_container`).
 
-use crate::components::markdown_nodes::render_nodes;
+use crate::components::markdown::nodes::render_nodes;
 use crate::markdown::{ContainerShell, ContainerStep, MdNode};
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The model picker: models grouped by provider, and a clear badge when the offline demo model
 //! is selected.
 
-use crate::components::chat_page::ModelChoice;
+use crate::components::chat_session::ModelChoice;
 use crate::events::ModelInfo;
 use leptos::prelude::*;
 

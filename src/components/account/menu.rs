@@ -6,9 +6,9 @@
 
 use crate::account::{AccountInfo, AuthMode};
 use crate::api::{get_auth_status, sign_out, sign_out_everywhere};
-use crate::components::change_password_form::ChangePasswordForm;
+use crate::components::account::change_password_form::ChangePasswordForm;
+use crate::components::account::full_navigation::{load_page, SIGN_IN_PATH};
 use crate::components::chat_session::server_error_text;
-use crate::components::full_navigation::{load_page, SIGN_IN_PATH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

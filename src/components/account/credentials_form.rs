@@ -6,8 +6,8 @@
 
 use crate::account::{check_new_name, check_password, SignUpResult};
 use crate::api::{sign_in, sign_up};
+use crate::components::account::full_navigation::load_page;
 use crate::components::chat_session::server_error_text;
-use crate::components::full_navigation::load_page;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

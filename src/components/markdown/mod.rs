@@ -6,10 +6,18 @@
 //! likewise a list, table or paragraph still being written keeps its finished items and
 //! re-renders only the last one (see [`ContainerSink`]); when blocks before an open paragraph
 //! are frozen, only the nodes before it are replaced.
+//!
+//! Beside it: `nodes` (MdNode tree → DOM), `code_block`, `math` and `open_container` (the
+//! list, table, paragraph or quote still being written).
 
-use crate::components::code_block::{CodeSink, StreamingCode};
-use crate::components::markdown_nodes::render_nodes;
-use crate::components::open_container_view::{ContainerSink, OpenContainerView};
+pub mod code_block;
+pub mod math;
+pub mod nodes;
+pub mod open_container;
+
+use crate::components::markdown::code_block::{CodeSink, StreamingCode};
+use crate::components::markdown::nodes::render_nodes;
+use crate::components::markdown::open_container::{ContainerSink, OpenContainerView};
 use crate::markdown::{
     parse_to_nodes, Block, ContainerShell, MdNode, StreamTail, TailUpdate, TailView,
 };

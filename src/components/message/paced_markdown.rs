@@ -3,7 +3,7 @@
 //! steady flow (at most [`crate::pacing::MAX_DELAY_MS`] behind).
 //!
 //! [`paced_markdown`] returns a second pair of `blocks`/`tail` signals for
-//! [`super::markdown_view::MarkdownView`]. While the answer is live, an effect notes every
+//! [`crate::components::markdown::MarkdownView`]. While the answer is live, an effect notes every
 //! growth of the received text and one `requestAnimationFrame` loop (running only while
 //! something is left to show, and at most every [`MIN_UPDATE_INTERVAL_MS`]: a timer waits out
 //! the rest of the interval) moves the shown prefix forward. The shown prefix is cut with

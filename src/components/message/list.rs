@@ -6,9 +6,9 @@
 //! layout and before paint. Layout is then up to date, so reading the scroll position forces
 //! none, and the scroll lands in the same frame as the text that caused it.
 
+use crate::components::account::sign_in_link::sign_in_link;
 use crate::components::chat_session::ChatSession;
-use crate::components::message_view::MessageView;
-use crate::components::sign_in_link::sign_in_link;
+use crate::components::message::MessageView;
 use leptos::html::{Div, Section};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;

@@ -2,7 +2,7 @@
 //! continue.": the session expired or ended in another tab). It loads `/sign-in` as a new
 //! page; any other error gets nothing.
 
-use crate::components::full_navigation::{asks_to_sign_in, SIGN_IN_PATH};
+use crate::components::account::full_navigation::{asks_to_sign_in, SIGN_IN_PATH};
 use leptos::prelude::*;
 
 /// A link to `/sign-in` when `message` asks for it.

@@ -1,9 +1,8 @@
 //! A user message: its text, the version switcher, and Edit — which opens an editor in place
 //! and sends the edited text as a new version (the original is kept as a sibling).
 
-use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::{ChatSession, MessageEntry};
-use crate::components::sibling_switcher::SiblingSwitcher;
+use crate::components::chat_session::{ChatSession, MessageEntry, ModelChoice};
+use crate::components::message::sibling_switcher::SiblingSwitcher;
 use leptos::prelude::*;
 
 /// The user bubble with its actions.

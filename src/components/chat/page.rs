@@ -2,44 +2,15 @@
 //! on the server for `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and the composer. Esc anywhere
 //! on the page stops a streaming answer.
 
-use crate::api::ModelList;
-use crate::components::chat_session::{server_error_text, ChatSession};
-use crate::components::composer::Composer;
-use crate::components::conversation_menu::ConversationMenu;
-use crate::components::message_list::MessageList;
-use crate::components::model_picker::ModelPicker;
-use crate::components::typing_indicator::TypingIndicator;
+use crate::components::chat::composer::Composer;
+use crate::components::chat::conversation_menu::ConversationMenu;
+use crate::components::chat::model_picker::ModelPicker;
+use crate::components::chat::typing_indicator::TypingIndicator;
+use crate::components::chat_session::{server_error_text, ChatSession, ModelChoice};
+use crate::components::message::list::MessageList;
 use crate::conversation::ConversationTree;
 use leptos::ev;
 use leptos::prelude::*;
-
-/// The model chosen in the picker, with the list to fall back on.
-#[derive(Clone, Copy)]
-pub struct ModelChoice {
-    /// The picker's value ("" until the user or the conversation picks).
-    pub selected: RwSignal<String>,
-    /// The models from the server.
-    pub list: Resource<Result<ModelList, ServerFnError>>,
-}
-
-impl ModelChoice {
-    /// The model to use: the picked one, else the server's default.
-    pub fn effective(&self) -> Option<String> {
-        let selected = self.selected.get();
-        if !selected.is_empty() {
-            return Some(selected);
-        }
-        self.list
-            .get()
-            .and_then(Result::ok)
-            .and_then(|list| list.default_model)
-    }
-
-    /// [`Self::effective`] without tracking.
-    pub fn effective_untracked(&self) -> Option<String> {
-        untrack(|| self.effective())
-    }
-}
 
 /// The conversation loaded with the page (`None` for a new chat).
 pub type InitialConversation = Resource<Result<Option<ConversationTree>, ServerFnError>>;

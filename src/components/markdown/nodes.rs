@@ -2,8 +2,8 @@
 //! parsed by the browser: every element here is created from a closed set of tags, text is
 //! inserted as text, and the only URL attributes come from the allow-listed tree.
 
-use crate::components::code_block::CodeBlock;
-use crate::components::math_view::MathView;
+use crate::components::markdown::code_block::CodeBlock;
+use crate::components::markdown::math::MathView;
 use crate::markdown::{CellAlign, ImageSource, MdNode, MdTag};
 use leptos::prelude::*;
 

@@ -7,11 +7,10 @@
 //! conversations from the browser.
 
 use crate::api::{get_conversation, list_models};
-use crate::components::chat_page::{ChatPage, InitialConversation, ModelChoice};
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat::page::{ChatPage, InitialConversation};
+use crate::components::chat_session::{open_conversation, ChatSession, ModelChoice};
 use crate::components::sidebar::Sidebar;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
@@ -107,23 +106,4 @@ pub fn ChatLayout() -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// Loads conversation `id` from the browser and shows it (the URL follows).
-pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: String) {
-    session.detach();
-    spawn_local(async move {
-        match get_conversation(id).await {
-            Ok(tree) => {
-                session.load(&tree);
-                choice
-                    .selected
-                    .set(tree.conversation.model.clone().unwrap_or_default());
-            }
-            Err(error) => {
-                session.new_chat(String::new());
-                session.open_error.set(Some(server_error_text(&error)));
-            }
-        }
-    });
 }

@@ -2,8 +2,7 @@
 //! the conversation, or kept for a new chat until its first message) and the export links.
 
 use crate::api::update_conversation_settings;
-use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::{server_error_text, ChatSession, ModelChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

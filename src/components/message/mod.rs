@@ -1,15 +1,23 @@
 //! One message: a user bubble ([`UserMessage`]) or an assistant answer (paced Markdown) with its
-//! status note, error + Retry, timing footer, version switcher and Regenerate.
+//! status note, error + Retry, timing footer, version switcher and Regenerate. Beside it: the
+//! `list` of messages it is shown in and the message's parts (`user`, `reasoning`,
+//! `tool_calls`, `sibling_switcher`, `paced_markdown`).
 
-use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus};
-use crate::components::markdown_view::MarkdownView;
-use crate::components::paced_markdown::paced_markdown;
-use crate::components::reasoning_view::ReasoningView;
-use crate::components::sibling_switcher::SiblingSwitcher;
-use crate::components::sign_in_link::sign_in_link;
-use crate::components::tool_calls_view::ToolCallsView;
-use crate::components::user_message::UserMessage;
+pub mod list;
+pub mod paced_markdown;
+pub mod reasoning;
+pub mod sibling_switcher;
+pub mod tool_calls;
+pub mod user;
+
+use crate::components::account::sign_in_link::sign_in_link;
+use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus, ModelChoice};
+use crate::components::markdown::MarkdownView;
+use crate::components::message::paced_markdown::paced_markdown;
+use crate::components::message::reasoning::ReasoningView;
+use crate::components::message::sibling_switcher::SiblingSwitcher;
+use crate::components::message::tool_calls::ToolCallsView;
+use crate::components::message::user::UserMessage;
 use crate::events::{DoneStats, FinishReason, Role, Usage};
 use leptos::prelude::*;
 

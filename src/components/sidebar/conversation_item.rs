@@ -20,7 +20,7 @@ enum Mode {
 
 /// A sidebar entry.
 #[component]
-pub fn SidebarItem(summary: ConversationSummary) -> impl IntoView {
+pub fn ConversationItem(summary: ConversationSummary) -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let mode = RwSignal::new(Mode::Normal);
     let draft = RwSignal::new(summary.title.clone());

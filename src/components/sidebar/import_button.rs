@@ -3,9 +3,9 @@
 //! saying what is wrong and changes nothing.
 
 use crate::api::import_conversation;
-use crate::components::chat_layout::open_conversation;
-use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::{
+    open_conversation, server_error_text, ChatSession, ModelChoice,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;

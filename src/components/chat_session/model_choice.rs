@@ -1,0 +1,34 @@
+//! The model chosen for the chat: shared client state (a context provided by the chat layout)
+//! that the model picker writes and the composer, the message actions, the conversation menu,
+//! the sidebar and opening a conversation read.
+
+use crate::api::ModelList;
+use leptos::prelude::*;
+
+/// The model chosen in the picker, with the list to fall back on.
+#[derive(Clone, Copy)]
+pub struct ModelChoice {
+    /// The picker's value ("" until the user or the conversation picks).
+    pub selected: RwSignal<String>,
+    /// The models from the server.
+    pub list: Resource<Result<ModelList, ServerFnError>>,
+}
+
+impl ModelChoice {
+    /// The model to use: the picked one, else the server's default.
+    pub fn effective(&self) -> Option<String> {
+        let selected = self.selected.get();
+        if !selected.is_empty() {
+            return Some(selected);
+        }
+        self.list
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.default_model)
+    }
+
+    /// [`Self::effective`] without tracking.
+    pub fn effective_untracked(&self) -> Option<String> {
+        untrack(|| self.effective())
+    }
+}
