@@ -185,7 +185,7 @@ fn highlight_section() -> String {
         ("bash", "for f in *.txt; do echo \"$f\"; done # c\n"),
         ("sql", "SELECT id, name FROM users WHERE n > 10; -- c\n"),
     ];
-    let mut s = String::from("### Highlighter (hand-written, `src/markdown/highlight`)\n\nApplied once, when a fence closes. 64 KiB of each sample language:\n\n| language | µs per KiB | tokens per KiB |\n|---|---:|---:|\n");
+    let mut s = String::from("### Highlighter (hand-written, `crates/sluice-markdown/src/highlight`)\n\nApplied once, when a fence closes. 64 KiB of each sample language:\n\n| language | µs per KiB | tokens per KiB |\n|---|---:|---:|\n");
     for (lang, unit) in samples {
         let code = unit.repeat(64 * 1024 / unit.len());
         let rounds = 20;
@@ -225,7 +225,7 @@ fn math_section() -> String {
     }
     let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * formulas.len()) as f64;
     format!(
-        "### TeX → MathML (`src/markdown/math`)\n\n{} typical formulas (quadratic formula, sums, integrals, matrices, cases): **{per:.1} µs per formula** on average, {} MathML elements each.\n",
+        "### TeX → MathML (`crates/sluice-markdown/src/math`)\n\n{} typical formulas (quadratic formula, sums, integrals, matrices, cases): **{per:.1} µs per formula** on average, {} MathML elements each.\n",
         formulas.len(),
         elements / (rounds * formulas.len())
     )

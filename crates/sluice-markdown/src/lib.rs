@@ -14,6 +14,23 @@
 //! * [`url`]: [`safe_link_href`] and [`image_source`], the URL policy.
 //! * [`math`] (TeX to MathML) and [`highlight`] (code), used by the tree's renderers.
 //! * `lines`: cheap line classification shared by the freezer and the tail completer.
+//!
+//! The contract, tested at every split of every fixture and of generated documents
+//! (`tests/rendering/`):
+//! * The frozen blocks' final render equals a one-shot render of the whole text. A frozen block
+//!   is never parsed again, except one that tried a link label whose definition arrives later:
+//!   it is re-emitted once per such definition ([`Block::replaces`], applied by
+//!   [`merge_blocks`]) with the answer's winning definitions in front.
+//! * What a view shows of the tail at every update equals a full parse of the completed tail
+//!   (see [`open`] for how open containers keep this). Completion is applied to unfinished text
+//!   only (the tail, and a block the pacer has only partly revealed), never to finished text.
+//! * Work per update is bounded by new bytes and the live part of the last block: the freezer
+//!   and the tail sync look at new bytes only, every top-level block is frozen once a blank
+//!   line and the next block's first line follow it, a growing code fence is appended
+//!   ([`TailUpdate::Append`]) and an open container re-parses only its live child.
+//! * Model text is hostile: the [`tree`] is a closed set of nodes, raw HTML stays text, URLs
+//!   pass [`url`], and [`highlight`] and [`math`] produce tokens and a closed MathML set, never
+//!   markup. Nothing here returns HTML for a view to inject ([`to_html`], escaped, is for tests).
 
 pub mod freeze;
 pub mod heal;

@@ -18,11 +18,11 @@ pub unsafe extern "C" fn run(ptr: *const u8, len: usize) -> usize {
 }
 
 #[cfg(any(feature = "own", feature = "own-highlight", feature = "speed"))]
-#[path = "../../../src/markdown/highlight/mod.rs"]
+#[path = "../../../crates/sluice-markdown/src/highlight/mod.rs"]
 pub mod highlight;
 
 #[cfg(any(feature = "own", feature = "own-math"))]
-#[path = "../../../src/markdown/math/mod.rs"]
+#[path = "../../../crates/sluice-markdown/src/math/mod.rs"]
 pub mod math;
 
 #[cfg(feature = "own-highlight")]

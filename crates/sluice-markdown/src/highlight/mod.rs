@@ -9,9 +9,18 @@
 //! code's length whatever the input (unterminated strings and comments run to the end of the
 //! line or the text). Code longer than [`MAX_HIGHLIGHT_BYTES`] is left plain.
 //!
-//! Why hand-written instead of syntect or tree-sitter: see "Where code highlighting runs" in
-//! ARCHITECTURE.md (measured bundle size and speed). This module depends only on `std` so the
-//! size probe in `tools/wasm-size-probe` can compile it on its own.
+//! Where it runs: in the browser, compiled into the same wasm that renders the Markdown, and
+//! in the server's SSR with the same code, so server-rendered history and hydration agree. It
+//! is applied when a fence closes (a finished `MdNode::CodeBlock`); the block still streaming
+//! is plain text. Server-side highlighting would add a round trip after every closing fence and
+//! server CPU per block, and the server would still send token spans for the client to render.
+//!
+//! Why hand-written: syntect would more than double the bundle (and onig does not build for
+//! wasm32), tree-sitter needs a C toolchain for wasm32 and a grammar blob per language; the
+//! measurements are in BENCHMARKS.md, "Highlighter and TeX converter: the choice". The lexers
+//! are approximations (no semantic analysis), which is what chat answers need: keywords,
+//! strings, comments, numbers, types, calls. This module depends only on `std` so the size
+//! probe in `tools/wasm-size-probe` can compile it on its own.
 
 mod generic;
 pub mod languages;

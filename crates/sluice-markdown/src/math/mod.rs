@@ -14,7 +14,10 @@
 //! [`MAX_TEX_BYTES`], nested deeper than [`MAX_DEPTH`] or producing more than
 //! [`MAX_NODES`] elements is refused, so hostile input cannot blow up the page.
 //!
-//! The module depends only on `std` so `tools/wasm-size-probe` can measure its size.
+//! Own converter rather than latex2mathml or pulldown-latex: those return strings (HTML to
+//! inject, or events to re-render) and weigh more in the bundle (BENCHMARKS.md, "Highlighter
+//! and TeX converter: the choice"). The module depends only on `std` so
+//! `tools/wasm-size-probe` can measure its size.
 
 mod commands;
 mod fonts;

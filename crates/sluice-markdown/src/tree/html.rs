@@ -1,7 +1,7 @@
 //! Renders a sanitized [`MdNode`] tree to an HTML string.
 //!
 //! Used by tests (to compare renderings and to check that hostile input
-//! cannot produce dangerous markup) and as a server-side fallback. Every piece
+//! cannot produce dangerous markup); views build DOM nodes instead. Every piece
 //! of model text is escaped; tag and attribute names come only from this
 //! file. Links open in a new tab with `rel="noopener noreferrer"`; inert
 //! links become `<span class="inert-link">`; remote images become a

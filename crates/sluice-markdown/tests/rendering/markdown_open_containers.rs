@@ -498,8 +498,8 @@ const PARAGRAPH_PIECES: &[&str] = &[
 /// parser, so the live segment completed on its own reads as it does inside the whole tail.
 ///
 /// Seeds 1–4 run by default (4,000 documents); `SLUICE_FUZZ_SEEDS=N` or `=A-B` explores
-/// others (a sweep of 1,000 seeds takes about 15 minutes in release; ARCHITECTURE.md says which
-/// pass). A failure's captured output ends with the seed that found it.
+/// others (a sweep of 1,000 seeds takes about 15 minutes in release; the `open` module's doc
+/// says which pass). A failure's captured output ends with the seed that found it.
 #[test]
 fn random_paragraphs_show_the_full_parse_at_every_update() {
     for seed in fuzz_seeds() {
