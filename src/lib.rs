@@ -1,6 +1,7 @@
-//! Sluice: a self-hosted LLM chat site. One crate built twice by cargo-leptos: with `ssr` it is
-//! the server (axum + Leptos SSR + server functions that stream SSE), with `hydrate` it is the
-//! WebAssembly that makes the page interactive. See ARCHITECTURE.md for the code map.
+//! Sluice: a self-hosted LLM chat site. This is the app, the top of the workspace, built twice
+//! by cargo-leptos: with `ssr` it is the server (axum + Leptos SSR + server functions that
+//! stream SSE), with `hydrate` it is the WebAssembly that makes the page interactive. The
+//! layers below it are the crates in `crates/`. See ARCHITECTURE.md for the map.
 
 // The page's view types nest deeply (every element is a type); release builds need more room.
 #![recursion_limit = "256"]

@@ -1,8 +1,9 @@
 //! The route table: `fn app(state, options) -> Router`, kept apart from `main` so tests can
 //! serve it on an ephemeral port. Server functions (under `/api/`) are registered by
 //! `leptos_routes_with_context`; the conversation download (`export_route`) and the
-//! `EventSource` view of a live turn (`turn_events_route`) are plain axum routes; everything else is the Leptos page or a static file. Every request first goes
-//! through [`identity::resolve`], which finds its user and refuses what needs one.
+//! `EventSource` view of a live turn (`turn::events_route`) are plain axum routes; everything
+//! else is the Leptos page or a static file. Every request first goes through
+//! [`identity::resolve`], which finds its user and refuses what needs one.
 //!
 //! In front of every handler: CORS for configured foreign origins only, the security headers
 //! with a per-response CSP nonce that pages render into their inline scripts

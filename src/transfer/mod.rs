@@ -1,8 +1,9 @@
 //! Moving a conversation in and out of Sluice: the versioned JSON export format
 //! ([`ExportDocument`]), a readable Markdown rendering of the shown branch ([`to_markdown`]),
 //! the download file name ([`export_filename`]) and the pure validator of an imported file
-//! ([`parse_import`]), whose errors are sentences a user can act on. Compiled for both targets
-//! (no database here): the store inserts a [`ValidImport`], the server serves the exports.
+//! ([`parse_import`]), whose errors are sentences a user can act on. Server only (the browser
+//! only uploads and downloads the files); no database here: the store inserts a
+//! [`ValidImport`], the server serves the exports.
 
 mod document;
 mod filename;

@@ -1,6 +1,6 @@
 //! Starts one answer ("turn"): validates the request (a stored conversation's through
-//! `stored_turn`), registers a [`LiveTurn`], asks the provider for a stream and spawns the
-//! [`turn_task`] that turns provider events into sequenced [`ChatEvent`]s with timings and a
+//! `turn::stored`), registers a [`LiveTurn`], asks the provider for a stream and spawns the
+//! task (`turn::task`) that turns provider events into sequenced [`ChatEvent`]s with timings and a
 //! final `done` or `error`. The request that started the turn is simply its first reader.
 //!
 //! The turn driver owns the provider stream, so when the turn is cancelled — Stop from any
