@@ -13,6 +13,14 @@
 //! A folder named after one thing keeps it in its `mod.rs` (`sidebar::Sidebar`,
 //! `message::MessageView`, `markdown::MarkdownView`, `chat_session::ChatSession`), its parts
 //! beside it. Imports go down the tree and into `chat_session`, never back up.
+//!
+//! Hydration sees what the server rendered: state a view reads is set before that view renders,
+//! on both sides. The page's conversation (a blocking resource, so an unknown id answers 404) is
+//! loaded into the session inside the suspense that also renders the header and the messages;
+//! nothing outside it depends on the conversation. Data that differs per browser (the sidebar
+//! list grouped in the reader's time zone, the account menu) is loaded with `LocalResource` and
+//! never rendered on the server. Message signals are owned by the session, not by the view that
+//! created them, so switching versions never disposes a live answer's state.
 
 pub mod account;
 pub mod admin;
