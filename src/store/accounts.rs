@@ -253,7 +253,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         super::conversations::found(done.rows_affected())?;
-        let keep = keep_session.map(super::sessions::token_hash);
+        let keep = keep_session.map(super::session_token::token_hash);
         sqlx::query("DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2")
             .bind(user.0)
             .bind(keep)

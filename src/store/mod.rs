@@ -14,6 +14,7 @@ mod password;
 mod presets;
 mod recovery;
 mod search;
+mod session_token;
 mod sessions;
 mod usage;
 
@@ -29,7 +30,7 @@ pub(crate) use ids::now_millis;
 pub use ids::UserId;
 pub use password::PasswordHashing;
 pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
-pub use sessions::SESSION_TOKEN_BYTES;
+pub use session_token::SESSION_TOKEN_BYTES;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteSynchronous;

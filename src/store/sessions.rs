@@ -5,18 +5,10 @@
 
 use super::accounts::{account_from_row, Account};
 use super::ids::now_millis;
+use super::session_token::{token_hash, SESSION_TOKEN_BYTES};
 use super::{Store, StoreError, UserId};
 use base64::Engine;
-use sha2::{Digest, Sha256};
 use std::time::Duration;
-
-/// Random bytes in a session token (256 bits).
-pub const SESSION_TOKEN_BYTES: usize = 32;
-
-/// The stored form of a token.
-pub(super) fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 impl Store {
     /// Starts a session for `user` lasting `lifetime`; returns its token (URL-safe base64),

@@ -9,11 +9,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 
-use super::fake_upstream::{ScriptStep, Shared};
 use super::http::{self, ReadError};
 use super::records::{RecordId, Recorder};
 use super::routes::route;
 use super::scenarios::{Reply, ReplyBody};
+use super::script::{ScriptStep, Shared};
 
 /// Longest time a client may take to send its request.
 const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);

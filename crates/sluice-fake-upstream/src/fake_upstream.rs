@@ -13,8 +13,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -23,55 +22,11 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::connection::serve_connection;
 use super::records::{Recorder, RequestRecord};
+use super::script::{lock_scripts, FakeOptions, Script, Shared};
 
 /// Entry point: `FakeUpstream::start(listener, options)`.
 #[derive(Debug)]
 pub struct FakeUpstream;
-
-/// How the fake behaves.
-#[derive(Clone, Debug, Default)]
-pub struct FakeOptions {
-    /// When set, `/v1/*` requests must carry `Authorization: Bearer <key>` or get a 401.
-    pub required_api_key: Option<String>,
-    /// Folder of recorded `<stem>.sse` bodies for the `fake-fixture-<stem>` models.
-    pub fixtures_dir: Option<PathBuf>,
-    /// Seed for every random chunk split, so runs are reproducible.
-    pub seed: u64,
-}
-
-/// A programmatic scenario for Rust tests (see [`FakeUpstreamHandle::add_script`]).
-#[derive(Clone, Debug)]
-pub struct Script {
-    /// HTTP status of the response.
-    pub status: u16,
-    /// `Content-Type` of the response.
-    pub content_type: String,
-    /// What to do after the head is sent; the body ends properly when the steps run out.
-    pub steps: Vec<ScriptStep>,
-}
-
-/// One step of a [`Script`].
-#[derive(Clone, Debug)]
-pub enum ScriptStep {
-    /// Pause; waits are cumulative from the start of the body, so a script's timing does not
-    /// drift (the client's hang-up is still noticed at once).
-    Wait(Duration),
-    /// Write these body bytes as one chunk (empty means nothing is written).
-    Send(Vec<u8>),
-    /// Close the connection without ending the body, like a crashed upstream.
-    CloseAbruptly,
-}
-
-/// State shared by the accept loop, the connections and the handle.
-#[derive(Debug)]
-pub(super) struct Shared {
-    /// The options the fake was started with.
-    pub(super) options: FakeOptions,
-    /// Request records.
-    pub(super) recorder: Recorder,
-    /// Scripts added by tests, by model name.
-    pub(super) scripts: Mutex<HashMap<String, Script>>,
-}
 
 /// A running fake; dropping it (or [`FakeUpstreamHandle::shutdown`]) stops the server.
 #[derive(Debug)]
@@ -153,14 +108,6 @@ impl FakeUpstreamHandle {
         let _ = self.stop.send(());
         let _ = self.server.await;
     }
-}
-
-/// Locks the script table, carrying on after a panic elsewhere.
-pub(super) fn lock_scripts(shared: &Shared) -> MutexGuard<'_, HashMap<String, Script>> {
-    shared
-        .scripts
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Accepts connections until told to stop, then aborts the open ones.

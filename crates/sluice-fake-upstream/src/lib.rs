@@ -12,14 +12,16 @@ mod records;
 mod rng;
 mod routes;
 mod scenarios;
+mod script;
 #[cfg(test)]
 mod self_test;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-pub use fake_upstream::{FakeOptions, FakeUpstream, FakeUpstreamHandle, Script, ScriptStep};
+pub use fake_upstream::{FakeUpstream, FakeUpstreamHandle};
 pub use records::RequestRecord;
+pub use script::{FakeOptions, Script, ScriptStep};
 
 /// Usage text for `sluice-fake-upstream` (also run as `sluice fake-upstream`).
 const USAGE: &str = "usage: sluice-fake-upstream [--addr HOST:PORT] [--require-key KEY] \

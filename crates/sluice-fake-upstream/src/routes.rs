@@ -6,10 +6,10 @@
 
 use serde_json::{json, Value};
 
-use super::fake_upstream::{lock_scripts, FakeOptions, Shared};
 use super::http::Request;
 use super::records::RecordId;
 use super::scenarios::{self, ChatContext, Reply, ReplyBody, BUILTIN_MODELS, FIXTURE_PREFIX};
+use super::script::{lock_scripts, FakeOptions, Shared};
 
 /// The provider API a chat request speaks, which decides auth, where the model is named and
 /// which fixture files it may replay.

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::bench_answer::{bench_tokens, BENCH_TOKENS};
-use super::fake_upstream::ScriptStep;
 use super::rng::SeededRng;
+use super::script::ScriptStep;
 use sluice_wire::sse::encode_event;
 
 /// Model names of the built-in scenarios, as listed by `GET /v1/models`.

@@ -12,7 +12,7 @@
 //! it starts at, which stripping the marker changes). A lazy continuation line, an indented
 //! marker or a tab leaves the quote to the line-based completion and a full render.
 
-use crate::open::paragraph::last_block_start;
+use crate::tree::last_block_start;
 use pulldown_cmark::Tag;
 
 /// The tail's last block when it is a plain block quote.

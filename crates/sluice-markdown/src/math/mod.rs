@@ -218,7 +218,7 @@ pub fn tex_to_mathml(tex: &str, display: bool) -> Result<MathNode, MathError> {
     if tex.len() > MAX_TEX_BYTES {
         return Err(MathError::TooLarge);
     }
-    let body = parser::parse(tex, display)?;
+    let body = table::parse(tex, display)?;
     let root = MathNode::Layout {
         tag: MathTag::Math,
         attrs: MathAttrs {

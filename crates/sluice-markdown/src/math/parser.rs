@@ -6,7 +6,6 @@
 //! level of nesting, so recursion is bounded by [`MAX_DEPTH`].
 
 use super::fonts::{styled, Font};
-use super::table::rows;
 use super::{MathAttrs, MathError, MathNode, MathTag, MAX_DEPTH};
 
 /// What ended a sequence.
@@ -24,18 +23,6 @@ pub(crate) enum End {
     Right,
     /// An `\end` (not consumed).
     Environment,
-}
-
-/// Parses a whole formula into one node (a row, or a table when it has `\\` or `&`).
-pub(crate) fn parse(tex: &str, display: bool) -> Result<MathNode, MathError> {
-    let mut parser = Parser::new(tex, 0, display);
-    let (nodes, end) = parser.sequence()?;
-    match end {
-        End::Eof if nodes.is_empty() => Err(MathError::Empty),
-        End::Eof => Ok(row(nodes)),
-        End::Amp | End::Newline => rows(&mut parser, nodes, end, None),
-        End::Brace | End::Right | End::Environment => Err(MathError::Unbalanced),
-    }
 }
 
 /// Parser state over one TeX source.

@@ -1,8 +1,22 @@
 //! `\begin{…}…\end{…}` environments (matrices, `cases`, `aligned`, `array`) and formulas
-//! with top-level `\\` or `&`, all as `<mtable>`.
+//! with top-level `\\` or `&`, all as `<mtable>`; and [`parse`], the entry point for a whole
+//! formula, which is a row unless it turns out to be such a table (so the parser never needs
+//! this file: tables call the parser, not the other way round).
 
 use super::parser::{fenced, layout, row, End, Parser};
 use super::{MathAttrs, MathError, MathNode, MathTag};
+
+/// Parses a whole formula into one node (a row, or a table when it has `\\` or `&`).
+pub(crate) fn parse(tex: &str, display: bool) -> Result<MathNode, MathError> {
+    let mut parser = Parser::new(tex, 0, display);
+    let (nodes, end) = parser.sequence()?;
+    match end {
+        End::Eof if nodes.is_empty() => Err(MathError::Empty),
+        End::Eof => Ok(row(nodes)),
+        End::Amp | End::Newline => rows(&mut parser, nodes, end, None),
+        End::Brace | End::Right | End::Environment => Err(MathError::Unbalanced),
+    }
+}
 
 /// Alignment of `aligned`-style tables: right, left, right, left, …
 const ALIGNED: &str = "right left right left right left right left";

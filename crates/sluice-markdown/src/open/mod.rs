@@ -38,12 +38,10 @@ pub(crate) mod table;
 
 use crate::heal::table::{cell_count, is_valid_delimiter_row};
 use crate::open::list::{is_thematic_break, list_marker, GrowingList};
-use crate::open::paragraph::{
-    join_inline, last_block_start, last_paragraph_start, GrowingParagraph,
-};
+use crate::open::paragraph::{join_inline, last_paragraph_start, GrowingParagraph};
 use crate::open::quote::GrowingQuote;
 use crate::open::table::GrowingTable;
-use crate::tree::{parse_to_nodes, MdNode, MdTag};
+use crate::tree::{last_block_start, parse_to_nodes, MdNode, MdTag};
 use pulldown_cmark::Tag;
 
 /// The element that holds an open container's children.

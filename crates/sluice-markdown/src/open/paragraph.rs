@@ -20,11 +20,11 @@
 //! `|` (a table header could reach back into settled text). [`crate::open`]
 //! verifies the arrangement against one full parse when it enters open mode.
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::Tag;
 
 use crate::heal::complete_tail;
 use crate::open::ContainerStep;
-use crate::tree::{parse_to_nodes, parser_options, MdNode, MdTag};
+use crate::tree::{last_block_start, parse_to_nodes, MdNode, MdTag};
 
 /// Length (bytes) of the live segment from which a cut is tried.
 const CUT_FROM_BYTES: usize = 128;
@@ -198,26 +198,6 @@ fn is_settled(nodes: &[MdNode], bracket_math: bool) -> bool {
 /// Offset of the tail's last top-level block when it is a paragraph.
 pub(crate) fn last_paragraph_start(tail: &str) -> Option<usize> {
     last_block_start(tail, |tag| matches!(tag, Tag::Paragraph))
-}
-
-/// Offset of the tail's last top-level block when `wanted` says yes to its tag.
-pub(crate) fn last_block_start(tail: &str, wanted: impl Fn(&Tag) -> bool) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut start = None;
-    for (event, range) in Parser::new_ext(tail, parser_options()).into_offset_iter() {
-        match event {
-            Event::Start(tag) => {
-                if depth == 0 {
-                    start = wanted(&tag).then_some(range.start);
-                }
-                depth += 1;
-            }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ if depth == 0 => start = None,
-            _ => {}
-        }
-    }
-    start
 }
 
 /// Appends `more` inline nodes to `children`, joining text that meets at the seam (the

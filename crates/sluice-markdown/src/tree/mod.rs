@@ -12,10 +12,11 @@ pub(crate) mod builder;
 pub(crate) mod events;
 pub mod html;
 
-use pulldown_cmark::Options;
+use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::tree::builder::TreeBuilder;
 use crate::tree::events::events;
+pub use crate::url::ImageSource;
 
 /// A node of sanitized Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,22 +129,6 @@ pub enum MdTag {
     RawHtmlBlock,
 }
 
-/// How an image may be displayed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImageSource {
-    /// A `data:image/{png,jpeg,gif,webp}` URL: no network access, shown inline.
-    InlineData(String),
-    /// A remote image: shown only after the user clicks "Load image from HOST".
-    ClickToLoad {
-        /// The URL to load on click (http or https).
-        url: String,
-        /// Lowercase host shown on the button so the user knows who is contacted.
-        host: String,
-    },
-    /// Not displayable at all (script schemes, SVG, relative paths, …).
-    Blocked,
-}
-
 /// Column alignment of a table cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CellAlign {
@@ -173,4 +158,24 @@ pub fn parse_to_nodes(src: &str) -> Vec<MdNode> {
         builder.push_event(event);
     }
     builder.finish()
+}
+
+/// Offset of the tail's last top-level block when `wanted` says yes to its tag.
+pub(crate) fn last_block_start(tail: &str, wanted: impl Fn(&Tag) -> bool) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut start = None;
+    for (event, range) in Parser::new_ext(tail, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    start = wanted(&tag).then_some(range.start);
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => start = None,
+            _ => {}
+        }
+    }
+    start
 }

@@ -9,8 +9,23 @@
 
 pub(crate) mod host;
 
-use crate::tree::ImageSource;
 use crate::url::host::extract_host;
+
+/// How an image may be displayed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageSource {
+    /// A `data:image/{png,jpeg,gif,webp}` URL: no network access, shown inline.
+    InlineData(String),
+    /// A remote image: shown only after the user clicks "Load image from HOST".
+    ClickToLoad {
+        /// The URL to load on click (http or https).
+        url: String,
+        /// Lowercase host shown on the button so the user knows who is contacted.
+        host: String,
+    },
+    /// Not displayable at all (script schemes, SVG, relative paths, …).
+    Blocked,
+}
 
 /// Schemes a clickable link may use. Everything else is refused.
 const ALLOWED_LINK_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
