@@ -2,7 +2,9 @@
 //! connection dropped. Body: `{"turn_id": "…", "answer_id": "…", "after": 12}` (either id; both
 //! when known). Answer: the same `text/event-stream` as `/api/chat/stream`: the events after
 //! sequence `after` (consecutive deltas merged), then live events until `done`/`error`; or, if
-//! the turn has ended, one `stored` event with the finished answer. 404 when nothing matches.
+//! the turn has ended, one `stored` event with the finished answer (a stored answer's turn id
+//! alone is enough: it names the answer). 404 when nothing matches (a temporary chat's ended
+//! turn).
 //! Optional `merge_ms`: as for `/api/chat/stream` (at most one frame per that many ms).
 
 use crate::codec::{ChatEventStream, EventStream};
@@ -22,6 +24,13 @@ pub async fn resume_turn(
     use crate::server::turn_resume::{resume, ResumeRequest};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
+    // A stored answer's turn names its answer: an ended one is then read from the database.
+    let answer_id = answer_id.or_else(|| {
+        turn_id
+            .as_deref()
+            .and_then(crate::server::turns::answer_of_turn)
+            .map(str::to_string)
+    });
     let request = ResumeRequest {
         turn_id,
         answer_id,

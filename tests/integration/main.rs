@@ -24,6 +24,7 @@ mod markdown_splits;
 mod openai_chat_extras;
 mod openai_fixtures;
 mod presets;
+mod readme_examples;
 mod resumable_turns;
 mod security_headers;
 mod sse_codec;
