@@ -25,6 +25,7 @@ mod openai_chat_extras;
 mod openai_fixtures;
 mod presets;
 mod readme_examples;
+mod readme_promises;
 mod resumable_turns;
 mod security_headers;
 mod sse_codec;
