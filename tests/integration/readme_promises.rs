@@ -13,9 +13,10 @@ fn finish_reason_sentence() -> &'static str {
         .find("(`finish_reason`, always one word:")
         .expect("the README lists the finish reasons");
     let rest = &README[start..];
-    &rest[..rest
-        .find("provider's own")
-        .expect("… and the provider's own word")]
+    let end = rest
+        .find("`safety`")
+        .expect("… and the provider's own word, with examples");
+    &rest[..end]
 }
 
 #[test]
