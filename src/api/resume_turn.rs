@@ -25,12 +25,14 @@ pub async fn resume_turn(
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     // A stored answer's turn names its answer: an ended one is then read from the database.
+    let traced = answer_id.is_none();
     let answer_id = answer_id.or_else(|| {
         turn_id
             .as_deref()
             .and_then(crate::server::turns::answer_of_turn)
             .map(str::to_string)
     });
+    let traced = traced && answer_id.is_some();
     let request = ResumeRequest {
         turn_id,
         answer_id,
@@ -39,6 +41,11 @@ pub async fn resume_turn(
     };
     let items = resume(&state, user, request)
         .await
+        .map_err(|error| match error {
+            // An answer traced from a turn id that is not the reader's looks like any unknown turn.
+            AppError::NotFound(_) if traced => crate::server::turn_resume::turn_gone(),
+            error => error,
+        })
         .map_err(AppError::into_server_fn_error)?;
     Ok(ChatEventStream::new(items))
 }
