@@ -2,7 +2,9 @@
 //! connection dropped. Body: `{"turn_id": "…", "answer_id": "…", "after": 12}` (either id; both
 //! when known). Answer: the same `text/event-stream` as `/api/chat/stream`: the events after
 //! sequence `after` (consecutive deltas merged), then live events until `done`/`error`; or, if
-//! the turn has ended, one `stored` event with the finished answer. 404 when nothing matches.
+//! the turn has ended, one `stored` event with the finished answer (a stored answer's turn id
+//! alone is enough: it names the answer). 404 when nothing matches (a temporary chat's ended
+//! turn).
 //! Optional `merge_ms`: as for `/api/chat/stream` (at most one frame per that many ms).
 
 use crate::codec::{ChatEventStream, EventStream};
@@ -22,6 +24,15 @@ pub async fn resume_turn(
     use crate::server::turn::resume::{resume, ResumeRequest};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
+    // A stored answer's turn names its answer: an ended one is then read from the database.
+    let traced = answer_id.is_none();
+    let answer_id = answer_id.or_else(|| {
+        turn_id
+            .as_deref()
+            .and_then(crate::server::turn::registry::answer_of_turn)
+            .map(str::to_string)
+    });
+    let traced = traced && answer_id.is_some();
     let request = ResumeRequest {
         turn_id,
         answer_id,
@@ -30,6 +41,11 @@ pub async fn resume_turn(
     };
     let items = resume(&state, user, request)
         .await
+        .map_err(|error| match error {
+            // An answer traced from a turn id that is not the reader's looks like any unknown turn.
+            AppError::NotFound(_) if traced => crate::server::turn::resume::turn_gone(),
+            error => error,
+        })
         .map_err(AppError::into_server_fn_error)?;
     Ok(ChatEventStream::new(items))
 }

@@ -1,6 +1,7 @@
-//! [ssr] Inserts into the message tree: the two inserts of a turn — the user's message (committed before any
-//! provider call) and the assistant's answer row, created `streaming` — plus reading one
-//! message back (a reader that resumes a turn which ended meanwhile).
+//! [ssr] Inserts into the message tree: the two inserts of a turn — the user's message
+//! (committed before any provider call) and the assistant's answer row, created `streaming` —,
+//! the reopening of an answer for Continue (which, like an insert, moves its conversation up
+//! the list), and reading one message back (a reader that resumes a turn which ended meanwhile).
 
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
@@ -15,6 +16,16 @@ const INSERT_SCOPED: &str = "
     WHERE c.id = ?8 AND c.user_id = ?9
       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM messages p
                                  WHERE p.id = ?2 AND p.conversation_id = c.id AND p.role = ?10))";
+
+/// Moves conversation ?2 to the top of its owner's list at time ?1, exactly as the trigger
+/// `messages_touch_conversation` does for an inserted message (strictly after every other
+/// conversation of the owner, so the order is total even within one millisecond).
+const TOUCH_CONVERSATION: &str = "
+    UPDATE conversations
+    SET updated_at = MAX(?1, COALESCE((SELECT MAX(o.updated_at) + 1 FROM conversations o
+                                       WHERE o.user_id = conversations.user_id
+                                         AND o.id <> conversations.id), 0))
+    WHERE id = ?2";
 
 /// The fields of a new message, before it is inserted.
 struct NewMessage<'a> {
@@ -121,18 +132,28 @@ impl Store {
     /// is not an answer of `user`'s or is streaming already.
     pub async fn reopen_answer(&self, user: UserId, answer: &str) -> Result<Message, StoreError> {
         let answer = parse_id(answer)?;
+        let now = now_millis();
+        let mut tx = self.pool().begin().await?;
         let reopened: Option<Message> = sqlx::query_as(
             "UPDATE messages SET status = 'streaming', error = NULL, updated_at = ?1
              WHERE id = ?2 AND role = 'assistant' AND status <> 'streaming'
                AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?3)
              RETURNING *",
         )
-        .bind(now_millis())
+        .bind(now)
         .bind(&answer)
         .bind(user.0)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *tx)
         .await?;
-        reopened.ok_or(StoreError::NotFound)
+        let reopened = reopened.ok_or(StoreError::NotFound)?;
+        // A new answer is activity, as an inserted one is (the insert trigger of 0001_init).
+        sqlx::query(TOUCH_CONVERSATION)
+            .bind(now)
+            .bind(&reopened.conversation_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(reopened)
     }
 
     /// One message of `user`'s; `NotFound` for unknown, malformed and other users' ids.

@@ -311,3 +311,70 @@ async fn a_provider_error_that_echoes_the_key_is_scrubbed() {
         other => panic!("expected an error event, got {other:?}"),
     }
 }
+
+/// Posts `body` to the streaming endpoint; the status and the body as text.
+async fn post_chat(app: &TestApp, body: serde_json::Value) -> (u16, String) {
+    let response = app.api("/api/chat/stream", body).await;
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn temporary_chats_have_the_message_size_limit_of_stored_ones() {
+    let fake = start_fake().await;
+    let app = TestApp::with_fake(&fake, "fake-echo").await;
+    let model = "openai/fake-echo";
+    // 200,000 bytes: under max_request_bytes (256 KiB), over max_message_bytes (64 KiB).
+    let huge = "x".repeat(200_000);
+    let stored = post_chat(
+        &app,
+        serde_json::json!({"model": model, "action": {"type": "send", "content": huge}}),
+    )
+    .await;
+    assert_eq!(stored.0, 413, "{}", stored.1);
+    let temporary = post_chat(
+        &app,
+        serde_json::json!({"model": model, "messages": [{"role": "user", "content": huge}]}),
+    )
+    .await;
+    assert_eq!(temporary, stored, "the same refusal on both paths");
+    // An earlier user message is held to the same limit as the last one.
+    let earlier = post_chat(
+        &app,
+        serde_json::json!({"model": model, "messages": [
+            {"role": "user", "content": huge},
+            {"role": "assistant", "content": "ok"},
+            {"role": "user", "content": "and now?"},
+        ]}),
+    )
+    .await;
+    assert_eq!(earlier, stored);
+
+    let stored_prompt = post_chat(
+        &app,
+        serde_json::json!({"model": model, "system_prompt": huge,
+                           "action": {"type": "send", "content": "Hi"}}),
+    )
+    .await;
+    assert_eq!(stored_prompt.0, 413, "{}", stored_prompt.1);
+    assert!(
+        stored_prompt.1.contains("system prompt"),
+        "{}",
+        stored_prompt.1
+    );
+    let temporary_prompt = post_chat(
+        &app,
+        serde_json::json!({"model": model, "messages": [
+            {"role": "system", "content": huge},
+            {"role": "user", "content": "Hi"},
+        ]}),
+    )
+    .await;
+    assert_eq!(
+        temporary_prompt, stored_prompt,
+        "the same refusal on both paths"
+    );
+    assert!(fake.records().is_empty(), "nothing reached the upstream");
+}

@@ -66,7 +66,7 @@ async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
     let fake = start_fake().await;
     let settings = [
         ("SLUICE_CONCURRENT_STREAMS", "2"),
-        ("SLUICE_TURN_GRACE_SECS", "0.3"),
+        ("SLUICE_TURN_GRACE_SECS", "1"),
     ];
     let app = TestApp::with_fake_and(&fake, "fake-slow", &settings).await;
     let mut open = Vec::new();
@@ -90,7 +90,11 @@ async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
 
     // The browser goes away: the turn (and its slot) lives on for the grace period, in case
     // the page comes back, and is freed when it ends.
+    // The README promises exactly that (issue 21): an orphaned answer still counts, because
+    // it still streams from the provider.
     drop(open.pop());
+    let orphaned = app.stream_chat("openai/fake-slow", "while orphaned").await;
+    assert_too_many(orphaned, "You already have 2 answers streaming").await;
     let deadline = Instant::now() + Duration::from_secs(5);
     while app.state.limits.live_streams(UserId::LOCAL) > 1 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;

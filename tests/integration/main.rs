@@ -10,6 +10,8 @@ mod hostile_requests;
 mod isolation;
 mod limits;
 mod presets;
+mod readme_examples;
+mod readme_promises;
 mod resumable_turns;
 mod security_headers;
 mod stop_disconnect;

@@ -307,12 +307,21 @@ async fn a_turn_that_ended_is_answered_from_the_database() {
     late.read(&mut again, usize::MAX).await;
     assert!(late.ended);
     assert_eq!(late.text, "Hello there, tab.");
+    // The turn id alone is enough: it names its stored answer (issue 21).
+    let mut by_turn = Shown::default();
+    let mut again = resume(&app, shown.turn_id.as_deref(), None, 3).await;
+    by_turn.read(&mut again, usize::MAX).await;
+    assert!(by_turn.ended);
+    assert_eq!(by_turn.text, "Hello there, tab.");
     // A temporary chat keeps no copy: a clear 404.
+    let temporary = EventReader::new(app.stream_chat("openai/fake-echo", "Gone soon.").await);
+    let events = temporary.collect().await;
+    let Some((_, ChatEvent::Started { turn_id, .. })) = events.first() else {
+        panic!("no started event: {events:?}");
+    };
+    registry_empties(&app).await;
     let response = app
-        .api(
-            "/api/chat/resume",
-            json!({"turn_id": shown.turn_id, "after": 0}),
-        )
+        .api("/api/chat/resume", json!({"turn_id": turn_id, "after": 0}))
         .await;
     assert_eq!(response.status(), 404);
     let body = response.text().await.unwrap_or_default();

@@ -486,3 +486,63 @@ async fn conversation_endpoints_rename_search_settings_and_delete() {
     assert_eq!(malformed.status(), 400);
     assert_eq!(list("").await, [b.conversation_id.as_str()]);
 }
+
+/// The conversation ids in the order of the sidebar's list.
+async fn list_order(app: &TestApp) -> Vec<String> {
+    let list: Vec<sluice::conversation::ConversationSummary> = app
+        .api("/api/conversations/list", json!({}))
+        .await
+        .json()
+        .await
+        .expect("list");
+    list.into_iter().map(|c| c.id).collect()
+}
+
+#[tokio::test]
+async fn every_new_answer_moves_its_conversation_up_the_list() {
+    let fake = start_fake().await;
+    let app = TestApp::with_fake(&fake, "fake-echo").await;
+    let mut chats = Vec::new();
+    for text in ["first chat", "second chat"] {
+        let response = app.start_new_chat("openai/fake-echo", text).await;
+        chats.push(stored_ids(&EventReader::new(response).collect().await));
+    }
+    let (first, second) = (&chats[0], &chats[1]);
+    assert_eq!(
+        list_order(&app).await,
+        [
+            second.conversation_id.as_str(),
+            first.conversation_id.as_str()
+        ]
+    );
+    // Continue in the older chat is activity: it moves up, as Regenerate does.
+    let response = app
+        .stored_turn(
+            Some(&first.conversation_id),
+            json!({"type": "continue", "answer_id": first.answer_id}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    EventReader::new(response).collect().await;
+    assert_eq!(
+        list_order(&app).await,
+        [
+            first.conversation_id.as_str(),
+            second.conversation_id.as_str()
+        ]
+    );
+    let response = app
+        .stored_turn(
+            Some(&second.conversation_id),
+            json!({"type": "regenerate", "user_message_id": second.user_message_id}),
+        )
+        .await;
+    EventReader::new(response).collect().await;
+    assert_eq!(
+        list_order(&app).await,
+        [
+            second.conversation_id.as_str(),
+            first.conversation_id.as_str()
+        ]
+    );
+}

@@ -1,6 +1,9 @@
 //! Counts the answers each user has streaming, to cap them. A [`StreamSlot`] is taken before
-//! a turn starts and lives in the turn's driver, so it is released however the stream ends:
-//! `done`, an error, Stop, or the browser going away (the response body is dropped).
+//! a turn starts and lives in the turn's driver, so it is released however the turn ends:
+//! `done`, an error, Stop, or its readers gone for the grace period. An answer without readers
+//! keeps its slot on purpose: it still streams from the provider, and freeing the slot would let
+//! a client that drops its connections run any number of upstream requests at once; a reload
+//! that resumes it takes no new slot, so it is never refused.
 //! Users with no live stream have no entry, so the map never outgrows the live streams.
 
 use crate::store::UserId;

@@ -4,6 +4,9 @@
 //! turn ends, so the registry holds only live turns; finished answers are read from the
 //! database.
 //!
+//! A stored answer's turn id starts with the answer's id ([`answer_of_turn`]), so a reader
+//! that names only the turn still finds the stored answer once the turn has ended.
+//!
 //! At shutdown the registry refuses new turns, waits for live ones up to a deadline, then
 //! cancels the rest (they are stored as `interrupted`).
 
@@ -74,7 +77,7 @@ impl TurnRegistry {
                 return Err(RegisterError::AnswerBusy);
             }
         }
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = new_turn_id(answer_id.as_deref());
         let turn = Arc::new(LiveTurn::new(id.clone(), owner, answer_id.clone()));
         if let Some(answer) = answer_id {
             registry.by_answer.insert(answer, id.clone());
@@ -171,6 +174,25 @@ impl TurnRegistry {
     }
 }
 
+/// A fresh turn id: a UUID, prefixed for a stored answer by the answer's id and a dot, so
+/// that a turn can be traced to its answer after it left the registry (even after a restart).
+fn new_turn_id(answer_id: Option<&str>) -> String {
+    let random = uuid::Uuid::new_v4();
+    match answer_id {
+        Some(answer) => format!("{answer}.{}", random.simple()),
+        None => random.to_string(),
+    }
+}
+
+/// The stored answer a turn id names (its part before the dot), `None` for a temporary
+/// chat's turn. Only a hint: the store checks the answer's owner like any other id.
+pub fn answer_of_turn(turn_id: &str) -> Option<&str> {
+    turn_id
+        .split_once('.')
+        .map(|(answer, _)| answer)
+        .filter(|answer| !answer.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +203,7 @@ mod tests {
         let turn = registry
             .register(UserId(1), Some("answer".into()))
             .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(answer_of_turn(&turn.id), Some("answer"));
         assert!(registry.find(&turn.id, UserId(1)).is_some());
         assert!(registry.find(&turn.id, UserId(2)).is_none());
         assert!(registry.find_by_answer("answer", UserId(1)).is_some());

@@ -17,6 +17,16 @@ use std::time::Duration;
 /// leaving cannot be predicted, so a short, polite pause.
 const READER_RETRY_SECS: u64 = 5;
 
+/// The refusal of a turn that is neither live nor traceable to a stored answer of the reader's
+/// (a temporary chat's ended turn, an unknown id, another user's turn: all look alike).
+pub fn turn_gone() -> AppError {
+    AppError::NotFound(
+        "This answer is no longer being written (it ended while the connection was down, and a \
+         temporary chat keeps no copy)."
+            .to_string(),
+    )
+}
+
 /// What a reader names when it resumes.
 #[derive(Clone, Debug, Default)]
 pub struct ResumeRequest {
@@ -74,11 +84,7 @@ pub async fn resume(
         };
     }
     let Some(answer_id) = request.answer_id else {
-        return Err(AppError::NotFound(
-            "This answer is no longer being written (it ended while the connection was down, \
-             and a temporary chat keeps no copy)."
-                .to_string(),
-        ));
+        return Err(turn_gone());
     };
     let message = state
         .store

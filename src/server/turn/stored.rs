@@ -16,6 +16,12 @@ use crate::store::UserId;
 pub const CONTINUE_PROMPT: &str =
     "Continue your previous answer exactly where it stopped. Do not repeat anything already written.";
 
+/// How a size refusal names a user's message (the same sentence on every path).
+pub const MESSAGE: &str = "The message";
+
+/// How a size refusal names a system prompt.
+pub const SYSTEM_PROMPT: &str = "The system prompt";
+
 /// A stored turn, ready to stream.
 pub struct PreparedTurn {
     /// The model id (`provider/model`) to answer with.
@@ -53,7 +59,7 @@ pub async fn prepare(
         check_message(content, limits.max_message_bytes)?;
     }
     if let Some(prompt) = &request.system_prompt {
-        check_size("The system prompt", prompt, limits.max_message_bytes)?;
+        check_size(SYSTEM_PROMPT, prompt, limits.max_message_bytes)?;
     }
     let store = &state.store;
     let tree = match &request.conversation_id {
@@ -193,11 +199,11 @@ pub fn check_message(content: &str, max_bytes: usize) -> Result<(), AppError> {
     if content.trim().is_empty() {
         return Err(AppError::BadRequest("The message is empty.".to_string()));
     }
-    check_size("The message", content, max_bytes)
+    check_size(MESSAGE, content, max_bytes)
 }
 
-/// Refuses text over `max_bytes`.
-fn check_size(what: &str, text: &str, max_bytes: usize) -> Result<(), AppError> {
+/// Refuses text over `max_bytes`, naming it as `what` ([`MESSAGE`], [`SYSTEM_PROMPT`]).
+pub fn check_size(what: &str, text: &str, max_bytes: usize) -> Result<(), AppError> {
     if text.len() > max_bytes {
         return Err(AppError::PayloadTooLarge(format!(
             "{what} is too long ({} KiB; the limit is {} KiB). Shorten it or attach less text.",

@@ -1,11 +1,15 @@
 //! The checks on a temporary chat's request, which carries its whole history (nothing is
 //! stored): at most `max_request_messages` messages, at most `max_request_bytes` once encoded
 //! (so a flood of empty messages, each costing the provider a message, is refused as surely as
-//! one huge one), and a last message from the user with some text.
+//! one huge one), a last message from the user with some text, and every user and system
+//! message within `max_message_bytes`, refused with the same sentences as in a stored chat
+//! (answers in the history are bounded by the whole request's size only, as a stored answer
+//! may be longer than a message).
 
 use crate::events::{ChatMessage, Role};
 use crate::server::config::ServerConfig;
 use crate::server::error::AppError;
+use crate::server::turn::stored::{check_size, MESSAGE, SYSTEM_PROMPT};
 
 /// Refuses requests that cannot make a sensible turn, before anything else happens.
 pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), AppError> {
@@ -23,6 +27,13 @@ pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), A
         return Err(AppError::BadRequest(
             "The last message must be a non-empty message from the user.".to_string(),
         ));
+    }
+    for message in messages {
+        match message.role {
+            Role::User => check_size(MESSAGE, &message.content, limits.max_message_bytes)?,
+            Role::System => check_size(SYSTEM_PROMPT, &message.content, limits.max_message_bytes)?,
+            Role::Assistant => {}
+        }
     }
     let size = encoded_size(messages);
     if size > limits.max_request_bytes {

@@ -77,9 +77,14 @@ async fn a_100_kib_sign_in_is_413_with_a_sentence() {
 async fn calls_that_carry_content_take_a_conversation() {
     let app = TestApp::fast_demo().await;
     // 200 KiB of temporary chat (under the 256 KiB max_request_bytes), quotes and line ends
-    // included: over the small limit, answered.
-    let long = "say \"hi\"\n".repeat(200 * 1024 / 10);
-    let body = json!({"messages": [{"role": "user", "content": long}]}).to_string();
+    // included: over the small limit, answered. Five messages of 40 KiB, as each user message
+    // has the 64 KiB max_message_bytes of a stored one (issue 21).
+    let part = "say \"hi\"\n".repeat(40 * 1024 / 10);
+    let messages: Vec<_> = ["user", "assistant", "user", "assistant", "user"]
+        .iter()
+        .map(|role| json!({"role": role, "content": part}))
+        .collect();
+    let body = json!({ "messages": messages }).to_string();
     assert!(body.len() > 200 * 1024);
     let (status, text) = post(&app, "/api/chat/stream", body, false).await;
     assert_eq!(status, 200, "{text:.200}");
