@@ -1,7 +1,8 @@
 //! The body of `POST /api/chat/stream` (besides `merge_ms`), typed: either a turn in a stored
-//! conversation ([`ChatRequest::Stored`], the body names an `action`) or a temporary chat that
-//! stores nothing ([`ChatRequest::Temporary`], the body carries the whole history as
-//! `messages`). The JSON is the one README's "The streaming endpoint" documents, with no tag
+//! conversation ([`ChatRequest::Stored`] with a [`StoredChat`], the body names an `action`) or a
+//! temporary chat that stores nothing ([`ChatRequest::Temporary`] with a [`TemporaryChat`], the
+//! body carries the whole history as `messages`); each start function on the server takes its
+//! own struct. The JSON is the one README's "The streaming endpoint" documents, with no tag
 //! field: the variant follows from which of `action` and `messages` is present, and a body with
 //! both or neither is refused while it is read, with one sentence ([`EITHER_ACTION_OR_MESSAGES`]).
 //! Written, a request has every documented field (`null` where unused), as the page always sent.
@@ -18,33 +19,41 @@ pub const EITHER_ACTION_OR_MESSAGES: &str =
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChatRequest {
     /// A turn in a stored conversation: the user's message and the answer are stored.
-    Stored {
-        /// The conversation; `None` starts a new one (only with a first `send`).
-        conversation_id: Option<ConversationId>,
-        /// What to do: send, regenerate or continue.
-        action: TurnAction,
-        /// The model asked for; else the conversation's, else the default.
-        model: Option<String>,
-        /// For a new conversation: its system prompt (ignored in an existing one, which keeps
-        /// its own).
-        system_prompt: Option<String>,
-    },
+    Stored(StoredChat),
     /// A temporary chat: the whole history travels with each request and nothing is stored.
-    /// (A `conversation_id` or `system_prompt` sent with it is accepted and ignored, as it
-    /// always was: a system prompt is simply the first of `messages`.)
-    Temporary {
-        /// The model asked for; else the default.
-        model: Option<String>,
-        /// The conversation so far, the user's new message last.
-        messages: Vec<ChatMessage>,
-    },
+    Temporary(TemporaryChat),
+}
+
+/// A turn in a stored conversation (the body has an `action`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredChat {
+    /// The conversation; `None` starts a new one (only with a first `send`).
+    pub conversation_id: Option<ConversationId>,
+    /// What to do: send, regenerate or continue.
+    pub action: TurnAction,
+    /// The model asked for; else the conversation's, else the default.
+    pub model: Option<String>,
+    /// For a new conversation: its system prompt (an existing one keeps its own).
+    pub system_prompt: Option<String>,
+}
+
+/// A temporary chat (the body has `messages`). A `conversation_id` or `system_prompt` sent
+/// with it is accepted and ignored, as it always was: a system prompt is simply the first of
+/// `messages`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemporaryChat {
+    /// The model asked for; else the default.
+    pub model: Option<String>,
+    /// The conversation so far, the user's new message last.
+    pub messages: Vec<ChatMessage>,
 }
 
 impl ChatRequest {
     /// The model asked for, if any (either kind of request).
     pub fn model(&self) -> Option<&str> {
         match self {
-            Self::Stored { model, .. } | Self::Temporary { model, .. } => model.as_deref(),
+            Self::Stored(StoredChat { model, .. })
+            | Self::Temporary(TemporaryChat { model, .. }) => model.as_deref(),
         }
     }
 }
@@ -88,19 +97,19 @@ struct BodyOut<'a> {
 impl Serialize for ChatRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let body = match self {
-            Self::Stored {
+            Self::Stored(StoredChat {
                 conversation_id,
                 action,
                 model,
                 system_prompt,
-            } => BodyOut {
+            }) => BodyOut {
                 model: model.as_ref(),
                 messages: None,
                 conversation_id: conversation_id.as_ref(),
                 action: Some(action),
                 system_prompt: system_prompt.as_ref(),
             },
-            Self::Temporary { model, messages } => BodyOut {
+            Self::Temporary(TemporaryChat { model, messages }) => BodyOut {
                 model: model.as_ref(),
                 messages: Some(messages),
                 conversation_id: None,
@@ -116,16 +125,16 @@ impl<'de> Deserialize<'de> for ChatRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let body = Body::deserialize(deserializer)?;
         match (body.action, body.messages) {
-            (Some(action), None) => Ok(Self::Stored {
+            (Some(action), None) => Ok(Self::Stored(StoredChat {
                 conversation_id: body.conversation_id,
                 action,
                 model: body.model,
                 system_prompt: body.system_prompt,
-            }),
-            (None, Some(messages)) => Ok(Self::Temporary {
+            })),
+            (None, Some(messages)) => Ok(Self::Temporary(TemporaryChat {
                 model: body.model,
                 messages,
-            }),
+            })),
             _ => Err(serde::de::Error::custom(EITHER_ACTION_OR_MESSAGES)),
         }
     }
@@ -149,14 +158,14 @@ mod tests {
         );
         assert_eq!(
             request,
-            Ok(ChatRequest::Stored {
+            Ok(ChatRequest::Stored(StoredChat {
                 conversation_id: Some("1d2e".into()),
                 action: TurnAction::Regenerate {
                     user_message_id: "77a1".into()
                 },
                 model: Some("demo/sluice-demo".into()),
                 system_prompt: Some("Be brief.".into()),
-            })
+            }))
         );
         // Explicit nulls are absences, as the page writes them.
         let request = read(
@@ -165,7 +174,7 @@ mod tests {
         );
         assert_eq!(
             request,
-            Ok(ChatRequest::Stored {
+            Ok(ChatRequest::Stored(StoredChat {
                 conversation_id: None,
                 action: TurnAction::Send {
                     parent_id: None,
@@ -173,7 +182,7 @@ mod tests {
                 },
                 model: None,
                 system_prompt: None,
-            })
+            }))
         );
     }
 
@@ -185,21 +194,21 @@ mod tests {
         );
         assert_eq!(
             request,
-            Ok(ChatRequest::Temporary {
+            Ok(ChatRequest::Temporary(TemporaryChat {
                 model: Some("demo/sluice-demo".into()),
                 messages: vec![ChatMessage {
                     role: Role::User,
                     content: "Hello".into()
                 }],
-            })
+            }))
         );
         // An empty history is still a temporary chat (refused later, with its own sentence).
         assert_eq!(
             read(r#"{"messages": []}"#),
-            Ok(ChatRequest::Temporary {
+            Ok(ChatRequest::Temporary(TemporaryChat {
                 model: None,
                 messages: Vec::new()
-            })
+            }))
         );
     }
 
@@ -212,7 +221,10 @@ mod tests {
             r#"{"action": null, "messages": null}"#,
         ] {
             let error = read(json).expect_err(json);
-            assert!(error.starts_with(EITHER_ACTION_OR_MESSAGES), "{json}: {error}");
+            assert!(
+                error.starts_with(EITHER_ACTION_OR_MESSAGES),
+                "{json}: {error}"
+            );
         }
     }
 
@@ -229,20 +241,23 @@ mod tests {
             r#""action""#,
         ] {
             let error = read(json).expect_err(json);
-            assert!(!error.contains(EITHER_ACTION_OR_MESSAGES), "{json}: {error}");
+            assert!(
+                !error.contains(EITHER_ACTION_OR_MESSAGES),
+                "{json}: {error}"
+            );
         }
     }
 
     #[test]
     fn written_requests_have_every_field_in_the_page_order() {
-        let stored = ChatRequest::Stored {
+        let stored = ChatRequest::Stored(StoredChat {
             conversation_id: Some("1d2e".into()),
             action: TurnAction::Continue {
                 answer_id: "c3f9".into(),
             },
             model: None,
             system_prompt: None,
-        };
+        });
         let json = serde_json::to_string(&stored).expect("serialises");
         assert_eq!(
             json,
@@ -250,13 +265,13 @@ mod tests {
              \"action\":{\"type\":\"continue\",\"answer_id\":\"c3f9\"},\"system_prompt\":null}"
         );
         assert_eq!(read(&json), Ok(stored));
-        let temporary = ChatRequest::Temporary {
+        let temporary = ChatRequest::Temporary(TemporaryChat {
             model: Some("m".into()),
             messages: vec![ChatMessage {
                 role: Role::User,
                 content: "Hi".into(),
             }],
-        };
+        });
         let json = serde_json::to_string(&temporary).expect("serialises");
         assert_eq!(
             json,

@@ -137,7 +137,10 @@ mod tests {
                 .expect("any string is an id");
             assert_eq!(id, raw);
         }
-        assert!(serde_json::from_str::<PresetId>("5").is_err(), "a number is not an id");
+        assert!(
+            serde_json::from_str::<PresetId>("5").is_err(),
+            "a number is not an id"
+        );
     }
 
     #[test]
