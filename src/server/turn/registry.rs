@@ -7,6 +7,7 @@
 //! At shutdown the registry refuses new turns, waits for live ones up to a deadline, then
 //! cancels the rest (they are stored as `interrupted`).
 
+use crate::ids::{MessageId, TurnId};
 use crate::server::turn::live::{CancelReason, LiveTurn};
 use crate::store::UserId;
 use std::collections::HashMap;
@@ -27,9 +28,9 @@ pub struct TurnRegistry {
 #[derive(Default)]
 struct Registry {
     /// Live turns by turn id.
-    turns: HashMap<String, Arc<LiveTurn>>,
+    turns: HashMap<TurnId, Arc<LiveTurn>>,
     /// Turn id by stored answer id, so a page that loads a streaming answer finds its turn.
-    by_answer: HashMap<String, String>,
+    by_answer: HashMap<MessageId, TurnId>,
     /// True once shutdown began: no new turns.
     closing: bool,
 }
@@ -63,7 +64,7 @@ impl TurnRegistry {
     pub fn register(
         &self,
         owner: UserId,
-        answer_id: Option<String>,
+        answer_id: Option<MessageId>,
     ) -> Result<Arc<LiveTurn>, RegisterError> {
         let mut registry = self.lock();
         if registry.closing {
@@ -74,7 +75,7 @@ impl TurnRegistry {
                 return Err(RegisterError::AnswerBusy);
             }
         }
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = TurnId::from(uuid::Uuid::new_v4().to_string());
         let turn = Arc::new(LiveTurn::new(id.clone(), owner, answer_id.clone()));
         if let Some(answer) = answer_id {
             registry.by_answer.insert(answer, id.clone());
