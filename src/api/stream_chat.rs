@@ -19,8 +19,8 @@
 //! number. The browser asks for this (it renders at ~30 frames a second anyway); without it
 //! every event is its own frame.
 
-use crate::codec::{ChatEventStream, EventStream};
 use crate::chat_request::ChatRequest;
+use crate::codec::{ChatEventStream, EventStream};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

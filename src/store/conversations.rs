@@ -134,7 +134,11 @@ impl Store {
     }
 
     /// Deletes a conversation and all its messages.
-    pub async fn delete_conversation(&self, user: UserId, id: &ConversationId) -> Result<(), StoreError> {
+    pub async fn delete_conversation(
+        &self,
+        user: UserId,
+        id: &ConversationId,
+    ) -> Result<(), StoreError> {
         let id: ConversationId = parse_id(id)?;
         let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
             .bind(&id)

@@ -219,7 +219,9 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
         let (status, text) = call(&app, Some(&bob), "POST", path, &json!({})).await;
         assert_eq!(status, 200);
         assert!(
-            !text.contains(conversation.as_str()) && !text.contains(&preset_id) && !text.contains(secret)
+            !text.contains(conversation.as_str())
+                && !text.contains(&preset_id)
+                && !text.contains(secret)
         );
     }
     for (_, path, body) in every

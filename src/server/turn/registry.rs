@@ -86,7 +86,7 @@ impl TurnRegistry {
     }
 
     /// Forgets a turn that ended (called by its task).
-    pub fn remove(&self, turn_id: &str) {
+    pub fn remove(&self, turn_id: &TurnId) {
         let mut registry = self.lock();
         if let Some(turn) = registry.turns.remove(turn_id) {
             if let Some(answer) = &turn.answer_id {
@@ -97,7 +97,7 @@ impl TurnRegistry {
     }
 
     /// `owner`'s live turn `turn_id` (another user's turn is treated as unknown).
-    pub fn find(&self, turn_id: &str, owner: UserId) -> Option<Arc<LiveTurn>> {
+    pub fn find(&self, turn_id: &TurnId, owner: UserId) -> Option<Arc<LiveTurn>> {
         self.lock()
             .turns
             .get(turn_id)
@@ -106,7 +106,7 @@ impl TurnRegistry {
     }
 
     /// `owner`'s live turn writing the stored answer `answer_id`.
-    pub fn find_by_answer(&self, answer_id: &str, owner: UserId) -> Option<Arc<LiveTurn>> {
+    pub fn find_by_answer(&self, answer_id: &MessageId, owner: UserId) -> Option<Arc<LiveTurn>> {
         let registry = self.lock();
         registry
             .by_answer
@@ -117,7 +117,7 @@ impl TurnRegistry {
     }
 
     /// Stops `owner`'s live turn; false when no such turn of theirs is live.
-    pub fn cancel(&self, turn_id: &str, owner: UserId) -> bool {
+    pub fn cancel(&self, turn_id: &TurnId, owner: UserId) -> bool {
         match self.find(turn_id, owner) {
             Some(turn) => {
                 turn.cancel(CancelReason::Stop);
@@ -184,8 +184,12 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(registry.find(&turn.id, UserId(1)).is_some());
         assert!(registry.find(&turn.id, UserId(2)).is_none());
-        assert!(registry.find_by_answer("answer", UserId(1)).is_some());
-        assert!(registry.find_by_answer("answer", UserId(2)).is_none());
+        assert!(registry
+            .find_by_answer(&"answer".into(), UserId(1))
+            .is_some());
+        assert!(registry
+            .find_by_answer(&"answer".into(), UserId(2))
+            .is_none());
         assert!(!registry.cancel(&turn.id, UserId(2)));
         assert_eq!(
             registry.register(UserId(1), Some("answer".into())).err(),
@@ -195,7 +199,9 @@ mod tests {
         assert_eq!(turn.cancel_reason(), Some(CancelReason::Stop));
         registry.remove(&turn.id);
         assert_eq!(registry.live_count(), 0);
-        assert!(registry.find_by_answer("answer", UserId(1)).is_none());
+        assert!(registry
+            .find_by_answer(&"answer".into(), UserId(1))
+            .is_none());
         let weak = Arc::downgrade(&turn);
         drop(turn);
         assert!(weak.upgrade().is_none(), "the registry kept the turn alive");

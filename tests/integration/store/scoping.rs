@@ -97,8 +97,16 @@ async fn malformed_ids_are_not_found() {
         assert_not_found(store.get_conversation(ALICE, &conversation).await);
         assert_not_found(store.rename_conversation(ALICE, &conversation, "x").await);
         assert_not_found(store.delete_conversation(ALICE, &conversation).await);
-        assert_not_found(store.add_user_message(ALICE, &conversation, None, "x").await);
-        assert_not_found(store.add_user_message(ALICE, &c.id, Some(&message), "x").await);
+        assert_not_found(
+            store
+                .add_user_message(ALICE, &conversation, None, "x")
+                .await,
+        );
+        assert_not_found(
+            store
+                .add_user_message(ALICE, &c.id, Some(&message), "x")
+                .await,
+        );
         assert_not_found(store.start_answer(ALICE, &c.id, &message, "m").await);
     }
     // Other spellings of a real id (upper case, braces) find the same conversation.
