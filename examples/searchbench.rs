@@ -17,6 +17,7 @@
 mod bench_support;
 
 use bench_support::{machine, percentile, write_section};
+use sluice::ids::MessageId;
 use sluice::server::{catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
 use sqlx::sqlite::SqliteConnectOptions;
@@ -248,7 +249,7 @@ async fn insert_long_conversation(
         .create_conversation(user, "A long conversation", None, None)
         .await
         .map_err(err)?;
-    let mut parent: Option<String> = None;
+    let mut parent: Option<MessageId> = None;
     for n in 0..messages / 2 {
         let question = format!(
             "Question {n}: could you explain, with a short example, how the borrow checker \
@@ -257,7 +258,7 @@ async fn insert_long_conversation(
              changes another one?"
         );
         let question = store
-            .add_user_message(user, &conversation.id, parent.as_deref(), &question)
+            .add_user_message(user, &conversation.id, parent.as_ref(), &question)
             .await
             .map_err(err)?;
         let answer = store

@@ -17,6 +17,7 @@ use bench_support::{machine, percentile, write_section};
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
+use sluice::ids::{ConversationId, MessageId};
 use sluice::server::{catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
 use sluice_fake_upstream::{FakeOptions, FakeUpstream, Script, ScriptStep};
@@ -302,17 +303,20 @@ fn answer_text(n: usize) -> String {
 
 /// Inserts a conversation of `messages` messages (alternating user/assistant, one branch)
 /// through the store API; returns its id.
-async fn insert_long_conversation(store: &Store, messages: usize) -> Result<String, String> {
+async fn insert_long_conversation(
+    store: &Store,
+    messages: usize,
+) -> Result<ConversationId, String> {
     let user = UserId::LOCAL;
     let err = |e: sluice::store::StoreError| e.to_string();
     let conversation = store
         .create_conversation(user, "A long conversation", Some("openai/rate-10"), None)
         .await
         .map_err(err)?;
-    let mut parent: Option<String> = None;
+    let mut parent: Option<MessageId> = None;
     for n in 0..messages / 2 {
         let question = store
-            .add_user_message(user, &conversation.id, parent.as_deref(), &user_text(n))
+            .add_user_message(user, &conversation.id, parent.as_ref(), &user_text(n))
             .await
             .map_err(err)?;
         let answer = store

@@ -2,6 +2,7 @@
 //! to start a chat from. The store (`store::presets`, server only) reads and writes them; the
 //! preset server functions and the presets panel share this type and its limits.
 
+use crate::ids::PresetId;
 use serde::{Deserialize, Serialize};
 
 /// The longest preset name accepted, in characters (after trimming).
@@ -12,7 +13,7 @@ pub const MAX_PRESET_NAME_CHARS: usize = 80;
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Preset {
     /// UUID of the preset; the handle for editing and deleting it.
-    pub id: String,
+    pub id: PresetId,
     /// What the list shows; unique per user (ignoring ASCII case), so a name picks one preset.
     pub name: String,
     /// The system prompt a chat started from this preset sends first ("" for none).

@@ -1,6 +1,7 @@
 //! `POST /api/presets/delete` — deletes a saved preset. Body: `{"id": "…"}`. Chats already
 //! started from it keep their own copy of its prompt and model.
 
+use crate::ids::PresetId;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -9,7 +10,7 @@ pub const PRESET_NOT_FOUND: &str = "That preset does not exist.";
 
 /// Deletes the preset `id`.
 #[server(prefix = "/api", endpoint = "presets/delete", input = Json)]
-pub async fn delete_preset(id: String) -> Result<(), ServerFnError> {
+pub async fn delete_preset(id: PresetId) -> Result<(), ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;

@@ -2,6 +2,7 @@
 //! Body: `{"id": "…", "title": "…"}`; the title is trimmed, must not be empty and is at most
 //! [`MAX_TITLE_CHARS`] characters.
 
+use crate::ids::ConversationId;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -10,7 +11,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 
 /// Renames the conversation `id`.
 #[server(prefix = "/api", endpoint = "conversations/rename", input = Json)]
-pub async fn rename_conversation(id: String, title: String) -> Result<(), ServerFnError> {
+pub async fn rename_conversation(id: ConversationId, title: String) -> Result<(), ServerFnError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;

@@ -8,14 +8,15 @@
 //! Optional `merge_ms`: as for `/api/chat/stream` (at most one frame per that many ms).
 
 use crate::codec::{ChatEventStream, EventStream};
+use crate::ids::{MessageId, TurnId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
 /// Follows the turn `turn_id` (or the one writing `answer_id`) from after sequence `after`.
 #[server(prefix = "/api", endpoint = "chat/resume", input = Json, output = EventStream)]
 pub async fn resume_turn(
-    #[server(default)] turn_id: Option<String>,
-    #[server(default)] answer_id: Option<String>,
+    #[server(default)] turn_id: Option<TurnId>,
+    #[server(default)] answer_id: Option<MessageId>,
     #[server(default)] after: u64,
     #[server(default)] merge_ms: Option<u32>,
 ) -> Result<ChatEventStream, ServerFnError> {
@@ -30,7 +31,7 @@ pub async fn resume_turn(
         turn_id
             .as_deref()
             .and_then(crate::server::turn::registry::answer_of_turn)
-            .map(str::to_string)
+            .map(MessageId::from)
     });
     let traced = traced && answer_id.is_some();
     let request = ResumeRequest {

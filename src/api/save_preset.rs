@@ -5,6 +5,7 @@
 //! user ignoring case (409 otherwise); the model must be on offer (400) or `null`/empty; the
 //! prompt is limited like a message (413). Answers the preset as stored.
 
+use crate::ids::PresetId;
 use crate::preset::Preset;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -12,7 +13,7 @@ use server_fn::codec::Json;
 /// Saves a preset: a new one without `id`, else the preset `id` (404 if unknown).
 #[server(prefix = "/api", endpoint = "presets/save", input = Json)]
 pub async fn save_preset(
-    #[server(default)] id: Option<String>,
+    #[server(default)] id: Option<PresetId>,
     name: String,
     #[server(default)] system_prompt: String,
     #[server(default)] model: Option<String>,

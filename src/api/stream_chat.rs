@@ -19,26 +19,21 @@
 //! number. The browser asks for this (it renders at ~30 frames a second anyway); without it
 //! every event is its own frame.
 
+use crate::chat_request::ChatRequest;
 use crate::codec::{ChatEventStream, EventStream};
-use crate::events::{ChatMessage, TurnAction};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
-/// Starts an answer and streams it: a stored turn when `action` is given, else a temporary
-/// chat over `messages`.
+/// Starts an answer and streams it: a stored turn when the body names an `action`, a temporary
+/// chat when it carries `messages` (both or neither: refused while the body is read).
 #[server(prefix = "/api", endpoint = "chat/stream", input = Json, output = EventStream)]
 pub async fn stream_chat(
-    #[server(default)] model: Option<String>,
-    #[server(default)] messages: Option<Vec<ChatMessage>>,
-    #[server(default)] conversation_id: Option<String>,
-    #[server(default)] action: Option<TurnAction>,
-    #[server(default)] system_prompt: Option<String>,
+    #[server(flatten)] request: ChatRequest,
     #[server(default)] merge_ms: Option<u32>,
 ) -> Result<ChatEventStream, ServerFnError> {
     use crate::server::error::AppError;
     use crate::server::state::AppState;
     use crate::server::turn::start::{start_stored_turn, start_turn};
-    use crate::server::turn::stored::TurnRequest;
     use futures::StreamExt;
     let state = AppState::from_context()?;
     let user = state.require_user()?;
@@ -49,25 +44,13 @@ pub async fn stream_chat(
         .limits
         .check_message(user, ip)
         .map_err(AppError::into_server_fn_error)?;
-    let items = match (action, messages) {
-        (Some(action), None) => {
-            let request = TurnRequest {
-                conversation_id,
-                action,
-                model,
-                system_prompt,
-            };
-            start_stored_turn(&state, user, request, slot, merge)
-                .await
-                .map(StreamExt::boxed)
+    let items = match request {
+        ChatRequest::Stored(request) => start_stored_turn(&state, user, request, slot, merge)
+            .await
+            .map(StreamExt::boxed),
+        ChatRequest::Temporary(request) => {
+            start_turn(&state, user, request, slot, merge).map(StreamExt::boxed)
         }
-        (None, Some(messages)) => {
-            start_turn(&state, user, model, messages, slot, merge).map(StreamExt::boxed)
-        }
-        _ => Err(AppError::BadRequest(
-            "Send either an `action` (stored conversation) or `messages` (temporary chat)."
-                .to_string(),
-        )),
     }
     .map_err(AppError::into_server_fn_error)?;
     Ok(ChatEventStream::new(items))

@@ -3,13 +3,14 @@
 //! (`null` or empty clears one). The model must be one on offer; the prompt is limited like a
 //! message.
 
+use crate::ids::ConversationId;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
 /// Sets the model and system prompt of the conversation `id`.
 #[server(prefix = "/api", endpoint = "conversations/settings", input = Json)]
 pub async fn update_conversation_settings(
-    id: String,
+    id: ConversationId,
     #[server(default)] model: Option<String>,
     #[server(default)] system_prompt: Option<String>,
 ) -> Result<(), ServerFnError> {

@@ -11,6 +11,7 @@
 use super::conversations::found;
 use super::ids::now_millis;
 use super::{AnswerStats, Message, MessageStatus, Store, StoreError, UserId};
+use crate::ids::MessageId;
 use std::time::{Duration, Instant};
 
 /// Time between two batched writes unless configured otherwise.
@@ -51,7 +52,7 @@ pub struct AnswerWriter {
     /// Owner of the conversation; every write is scoped by it.
     user: UserId,
     /// The assistant message being written.
-    message_id: String,
+    message_id: MessageId,
     /// All text received so far.
     text: String,
     /// Length of the prefix of `text` already in the database.
@@ -89,7 +90,7 @@ impl AnswerWriter {
     }
 
     /// The id of the answer being written.
-    pub fn message_id(&self) -> &str {
+    pub fn message_id(&self) -> &MessageId {
         &self.message_id
     }
 

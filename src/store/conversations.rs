@@ -4,6 +4,7 @@
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
 use crate::conversation::{Conversation, ConversationSummary, ConversationTree, Message};
+use crate::ids::ConversationId;
 
 impl Store {
     /// Creates an empty conversation owned by `user`.
@@ -64,9 +65,9 @@ impl Store {
     pub async fn get_conversation(
         &self,
         user: UserId,
-        id: &str,
+        id: &ConversationId,
     ) -> Result<ConversationTree, StoreError> {
-        let id = parse_id(id)?;
+        let id: ConversationId = parse_id(id)?;
         // One read transaction: a consistent snapshot of the conversation and its messages.
         let mut tx = self.pool().begin().await?;
         let conversation: Conversation = sqlx::query_as(
@@ -98,10 +99,10 @@ impl Store {
     pub async fn rename_conversation(
         &self,
         user: UserId,
-        id: &str,
+        id: &ConversationId,
         title: &str,
     ) -> Result<(), StoreError> {
-        let id = parse_id(id)?;
+        let id: ConversationId = parse_id(id)?;
         let done = sqlx::query("UPDATE conversations SET title = ? WHERE id = ? AND user_id = ?")
             .bind(title)
             .bind(&id)
@@ -115,11 +116,11 @@ impl Store {
     pub async fn set_conversation_settings(
         &self,
         user: UserId,
-        id: &str,
+        id: &ConversationId,
         model: Option<&str>,
         system_prompt: Option<&str>,
     ) -> Result<(), StoreError> {
-        let id = parse_id(id)?;
+        let id: ConversationId = parse_id(id)?;
         let done = sqlx::query(
             "UPDATE conversations SET model = ?, system_prompt = ? WHERE id = ? AND user_id = ?",
         )
@@ -133,8 +134,12 @@ impl Store {
     }
 
     /// Deletes a conversation and all its messages.
-    pub async fn delete_conversation(&self, user: UserId, id: &str) -> Result<(), StoreError> {
-        let id = parse_id(id)?;
+    pub async fn delete_conversation(
+        &self,
+        user: UserId,
+        id: &ConversationId,
+    ) -> Result<(), StoreError> {
+        let id: ConversationId = parse_id(id)?;
         let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
             .bind(&id)
             .bind(user.0)

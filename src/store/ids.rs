@@ -1,5 +1,6 @@
 //! [ssr] Identifiers and the clock of the store: the owner type, UUID parsing that turns any
-//! malformed id into [`StoreError::NotFound`], and unix-millisecond timestamps.
+//! malformed id into [`StoreError::NotFound`] (the wire's id types, `crate::ids`, carry any
+//! text), and unix-millisecond timestamps.
 
 use super::StoreError;
 use serde::{Deserialize, Serialize};
@@ -14,15 +15,16 @@ impl UserId {
     pub const LOCAL: UserId = UserId(1);
 }
 
-/// A fresh random id for a conversation or message.
-pub(crate) fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+/// A fresh random id for a conversation, message or preset (a UUID, whichever id type `I` is).
+pub(crate) fn new_id<I: From<String>>() -> I {
+    I::from(uuid::Uuid::new_v4().to_string())
 }
 
-/// The canonical form of an id from outside; malformed ids are simply not found.
-pub(crate) fn parse_id(raw: &str) -> Result<String, StoreError> {
+/// The canonical form of an id from outside (any text: the id types do not check); malformed
+/// ids are simply not found.
+pub(crate) fn parse_id<I: From<String>>(raw: &str) -> Result<I, StoreError> {
     uuid::Uuid::parse_str(raw.trim())
-        .map(|id| id.hyphenated().to_string())
+        .map(|id| I::from(id.hyphenated().to_string()))
         .map_err(|_| StoreError::NotFound)
 }
 

@@ -7,6 +7,7 @@
 use super::ids::{new_id, now_millis};
 use super::{Store, StoreError, UserId};
 use crate::conversation::Conversation;
+use crate::ids::MessageId;
 use crate::transfer::ValidImport;
 
 impl Store {
@@ -40,9 +41,9 @@ impl Store {
         .bind(conversation.updated_at)
         .execute(&mut *tx)
         .await?;
-        let mut ids: Vec<String> = Vec::with_capacity(import.messages.len());
+        let mut ids: Vec<MessageId> = Vec::with_capacity(import.messages.len());
         for message in &import.messages {
-            let id = new_id();
+            let id: MessageId = new_id();
             let parent = match message.parent {
                 None => None,
                 // The validator puts parents first; anything else is a bug (rolled back).

@@ -6,6 +6,7 @@
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
 use crate::conversation::{AnswerStats, Message, MessageStatus, Role};
+use crate::ids::{ConversationId, MessageId};
 
 /// Inserts a message whose conversation belongs to `user` and whose parent (if any) is in the
 /// same conversation with role `parent_role`; one statement, so it is atomic.
@@ -32,9 +33,9 @@ struct NewMessage<'a> {
     /// The owner who must own the conversation.
     user: UserId,
     /// Canonical conversation id.
-    conversation: String,
+    conversation: ConversationId,
     /// Canonical parent id, if any.
-    parent: Option<String>,
+    parent: Option<MessageId>,
     /// Role of the new message.
     role: Role,
     /// Role the parent must have.
@@ -53,14 +54,14 @@ impl Store {
     pub async fn add_user_message(
         &self,
         user: UserId,
-        conversation: &str,
-        parent: Option<&str>,
+        conversation: &ConversationId,
+        parent: Option<&MessageId>,
         content: &str,
     ) -> Result<Message, StoreError> {
         self.insert_message(NewMessage {
             user,
             conversation: parse_id(conversation)?,
-            parent: parent.map(parse_id).transpose()?,
+            parent: parent.map(|p| parse_id(p)).transpose()?,
             role: Role::User,
             parent_role: Role::Assistant,
             content,
@@ -75,8 +76,8 @@ impl Store {
     pub async fn start_answer(
         &self,
         user: UserId,
-        conversation: &str,
-        user_message: &str,
+        conversation: &ConversationId,
+        user_message: &MessageId,
         model: &str,
     ) -> Result<Message, StoreError> {
         self.insert_message(NewMessage {
@@ -94,7 +95,7 @@ impl Store {
 
     /// Runs [`INSERT_SCOPED`]; no row inserted means the conversation or parent is not found.
     async fn insert_message(&self, new: NewMessage<'_>) -> Result<Message, StoreError> {
-        let id = new_id();
+        let id: MessageId = new_id();
         let now = now_millis();
         let done = sqlx::query(INSERT_SCOPED)
             .bind(&id)
@@ -130,8 +131,12 @@ impl Store {
     /// Makes a finished answer `streaming` again so that more text can be appended to it
     /// ("Continue" after the token limit); returns it with the text it had. `NotFound` when it
     /// is not an answer of `user`'s or is streaming already.
-    pub async fn reopen_answer(&self, user: UserId, answer: &str) -> Result<Message, StoreError> {
-        let answer = parse_id(answer)?;
+    pub async fn reopen_answer(
+        &self,
+        user: UserId,
+        answer: &MessageId,
+    ) -> Result<Message, StoreError> {
+        let answer: MessageId = parse_id(answer)?;
         let now = now_millis();
         let mut tx = self.pool().begin().await?;
         let reopened: Option<Message> = sqlx::query_as(
@@ -157,8 +162,8 @@ impl Store {
     }
 
     /// One message of `user`'s; `NotFound` for unknown, malformed and other users' ids.
-    pub async fn message(&self, user: UserId, id: &str) -> Result<Message, StoreError> {
-        let id = parse_id(id)?;
+    pub async fn message(&self, user: UserId, id: &MessageId) -> Result<Message, StoreError> {
+        let id: MessageId = parse_id(id)?;
         let found: Option<Message> = sqlx::query_as(
             "SELECT * FROM messages
              WHERE id = ?1

@@ -6,6 +6,7 @@
 use super::conversations::found;
 use super::ids::{new_id, now_millis, parse_id};
 use super::{Store, StoreError, UserId};
+use crate::ids::PresetId;
 use crate::preset::Preset;
 
 /// The conflict for a taken `name`.
@@ -81,12 +82,12 @@ impl Store {
     pub async fn update_preset(
         &self,
         user: UserId,
-        id: &str,
+        id: &PresetId,
         name: &str,
         system_prompt: &str,
         model: Option<&str>,
     ) -> Result<Preset, StoreError> {
-        let id = parse_id(id)?;
+        let id: PresetId = parse_id(id)?;
         let updated: Option<Preset> = sqlx::query_as(
             "UPDATE presets SET name = ?1, system_prompt = ?2, model = ?3, updated_at = ?4
              WHERE id = ?5 AND user_id = ?6
@@ -120,8 +121,8 @@ impl Store {
     }
 
     /// Deletes the preset `id` (conversations started from it keep their own copy).
-    pub async fn delete_preset(&self, user: UserId, id: &str) -> Result<(), StoreError> {
-        let id = parse_id(id)?;
+    pub async fn delete_preset(&self, user: UserId, id: &PresetId) -> Result<(), StoreError> {
+        let id: PresetId = parse_id(id)?;
         let done = sqlx::query("DELETE FROM presets WHERE id = ? AND user_id = ?")
             .bind(&id)
             .bind(user.0)

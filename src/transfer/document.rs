@@ -103,8 +103,8 @@ impl ExportMessage {
     /// The export form of a stored message.
     fn from_message(message: &Message) -> ExportMessage {
         ExportMessage {
-            id: message.id.clone(),
-            parent_id: message.parent_id.clone(),
+            id: message.id.clone().into(),
+            parent_id: message.parent_id.clone().map(String::from),
             role: message.role,
             content: message.content.clone(),
             status: message.status,

@@ -474,7 +474,7 @@ async fn the_first_account_keeps_single_user_conversations() {
         .api_as(Some(&alice), "/api/conversations/list", json!({}))
         .await;
     let body = list.text().await.unwrap();
-    assert!(body.contains(&old.id), "{body}");
+    assert!(body.contains(old.id.as_str()), "{body}");
 }
 
 #[tokio::test]

@@ -378,3 +378,31 @@ async fn temporary_chats_have_the_message_size_limit_of_stored_ones() {
     );
     assert!(fake.records().is_empty(), "nothing reached the upstream");
 }
+
+#[tokio::test]
+async fn a_body_with_both_or_neither_action_and_messages_is_400_with_the_sentence() {
+    let app = TestApp::spawn(&[]).await;
+    let sentence = sluice::chat_request::EITHER_ACTION_OR_MESSAGES;
+    for body in [
+        serde_json::json!({
+            "action": {"type": "send", "content": "Hi"},
+            "messages": [{"role": "user", "content": "Hi"}],
+        }),
+        serde_json::json!({}),
+        serde_json::json!({"model": "demo/sluice-demo", "merge_ms": 40}),
+    ] {
+        let response = app.api("/api/chat/stream", body.clone()).await;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(text.contains(sentence), "{body}: {text}");
+    }
+    // Nothing was stored.
+    let list = app
+        .state
+        .store
+        .list_conversations(sluice::store::UserId::LOCAL, None)
+        .await
+        .expect("list");
+    assert!(list.is_empty(), "{list:?}");
+}

@@ -62,7 +62,7 @@ async fn crashed_answer(store: &Store, partial: &str) -> String {
         .expect("flush"));
     drop(writer); // the process "dies": no final status
     assert_eq!(store.recover_interrupted().await.expect("recover"), 1);
-    conversation.id
+    conversation.id.into()
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 async fn snapshot(app: &TestApp, user: UserId, conversation: &str) -> Value {
     let store = &app.state.store;
     json!({
-        "tree": serde_json::to_value(store.get_conversation(user, conversation).await.unwrap()).unwrap(),
+        "tree": serde_json::to_value(store.get_conversation(user, &conversation.into()).await.unwrap()).unwrap(),
         "list": serde_json::to_value(store.list_conversations(user, None).await.unwrap()).unwrap(),
         "presets": serde_json::to_value(store.list_presets(user).await.unwrap()).unwrap(),
     })
@@ -219,7 +219,9 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
         let (status, text) = call(&app, Some(&bob), "POST", path, &json!({})).await;
         assert_eq!(status, 200);
         assert!(
-            !text.contains(&conversation) && !text.contains(&preset_id) && !text.contains(secret)
+            !text.contains(conversation.as_str())
+                && !text.contains(&preset_id)
+                && !text.contains(secret)
         );
     }
     for (_, path, body) in every

@@ -44,7 +44,7 @@ impl Shown {
                 // A reader following from the start keeps only the text the turn continues.
                 let keep = stored.map_or(0, |s| s.prefix_bytes);
                 self.text.truncate(keep);
-                self.turn_id = Some(turn_id);
+                self.turn_id = Some(turn_id.into());
             }
             ChatEvent::Delta { text } => self.text.push_str(&text),
             ChatEvent::Stored { message } => {

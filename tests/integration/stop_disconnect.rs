@@ -26,7 +26,7 @@ const GRACE_ENV: [(&str, &str); 2] = [
 /// Reads until the `started` event and returns the turn id.
 async fn started(reader: &mut EventReader) -> String {
     match reader.next_event().await {
-        Some((1, ChatEvent::Started { turn_id, .. })) => turn_id,
+        Some((1, ChatEvent::Started { turn_id, .. })) => turn_id.into(),
         other => panic!("expected started, got {other:?}"),
     }
 }

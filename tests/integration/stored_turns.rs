@@ -495,7 +495,7 @@ async fn list_order(app: &TestApp) -> Vec<String> {
         .json()
         .await
         .expect("list");
-    list.into_iter().map(|c| c.id).collect()
+    list.into_iter().map(|c| c.id.into_string()).collect()
 }
 
 #[tokio::test]

@@ -12,9 +12,9 @@ use sluice::transfer::{
 /// A stored-looking message.
 fn message(id: &str, parent: Option<&str>, role: Role, content: &str, at: i64) -> Message {
     Message {
-        id: id.to_string(),
-        conversation_id: "c".to_string(),
-        parent_id: parent.map(str::to_string),
+        id: id.into(),
+        conversation_id: "c".into(),
+        parent_id: parent.map(Into::into),
         role,
         content: content.to_string(),
         status: MessageStatus::Complete,
@@ -30,7 +30,7 @@ fn message(id: &str, parent: Option<&str>, role: Role, content: &str, at: i64) -
 fn tree(title: &str, system_prompt: Option<&str>, messages: Vec<Message>) -> ConversationTree {
     ConversationTree {
         conversation: Conversation {
-            id: "c".to_string(),
+            id: "c".into(),
             title: title.to_string(),
             model: Some("openai/gpt-x".to_string()),
             system_prompt: system_prompt.map(str::to_string),

@@ -12,6 +12,7 @@
 use sluice::api::resume_turn::ResumeTurn;
 use sluice::api::stop_turn::StopTurn;
 use sluice::api::stream_chat::StreamChat;
+use sluice::chat_request::{ChatRequest, StoredChat, TemporaryChat};
 use sluice::codec::{encode_item, ItemDecoder, StreamItem, STORED_EVENT_ID};
 use sluice::conversation::{AnswerStats, Message, MessageStatus};
 use sluice::events::{
@@ -447,9 +448,44 @@ fn an_unknown_finish_reason_is_the_providers_bare_word_on_the_wire() {
 
 // ---- request bodies -------------------------------------------------------------------------
 
+/// A `/api/chat/stream` body's fields as its flat JSON has them (`None` where the kind of
+/// request has none), so the assertions below name the documented fields.
+struct StreamFields {
+    model: Option<String>,
+    messages: Option<Vec<ChatMessage>>,
+    conversation_id: Option<sluice::ids::ConversationId>,
+    action: Option<TurnAction>,
+    system_prompt: Option<String>,
+    merge_ms: Option<u32>,
+}
+
 /// Reads a `/api/chat/stream` body as the server does.
-fn stream_body(json: &str) -> StreamChat {
-    serde_json::from_str(json).expect("the README's body is accepted")
+fn stream_body(json: &str) -> StreamFields {
+    let body: StreamChat = serde_json::from_str(json).expect("the README's body is accepted");
+    let merge_ms = body.merge_ms;
+    match body.request {
+        ChatRequest::Stored(StoredChat {
+            conversation_id,
+            action,
+            model,
+            system_prompt,
+        }) => StreamFields {
+            model,
+            messages: None,
+            conversation_id,
+            action: Some(action),
+            system_prompt,
+            merge_ms,
+        },
+        ChatRequest::Temporary(TemporaryChat { model, messages }) => StreamFields {
+            model,
+            messages: Some(messages),
+            conversation_id: None,
+            action: None,
+            system_prompt: None,
+            merge_ms,
+        },
+    }
 }
 
 #[test]
@@ -553,13 +589,14 @@ fn readme_temporary_chat_body() {
 fn the_page_writes_the_stream_body_exactly() {
     // What the browser's server-function call sends (same struct, serialised).
     let body = StreamChat {
-        model: None,
-        messages: None,
-        conversation_id: Some("1d2e".into()),
-        action: Some(TurnAction::Continue {
-            answer_id: "c3f9".into(),
+        request: ChatRequest::Stored(StoredChat {
+            conversation_id: Some("1d2e".into()),
+            action: TurnAction::Continue {
+                answer_id: "c3f9".into(),
+            },
+            model: None,
+            system_prompt: None,
         }),
-        system_prompt: None,
         merge_ms: Some(40),
     };
     assert_eq!(

@@ -3,6 +3,7 @@
 //! (`store`, server only) reads and writes these; server functions send them to the page.
 
 pub use crate::events::Role;
+use crate::ids::{ConversationId, MessageId};
 use crate::message_tree::TreeIndex;
 use serde::{Deserialize, Serialize};
 
@@ -61,11 +62,11 @@ pub struct AnswerStats {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Message {
     /// UUID of the message.
-    pub id: String,
+    pub id: MessageId,
     /// The conversation it belongs to.
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     /// The message it answers or follows; siblings (regenerations, edits) share it.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<MessageId>,
     /// Who wrote it.
     pub role: Role,
     /// The text (for a streaming answer: what was flushed so far).
@@ -90,7 +91,7 @@ pub struct Message {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Conversation {
     /// UUID, used in the URL `/c/{id}`.
-    pub id: String,
+    pub id: ConversationId,
     /// Shown in the sidebar; derived from the first message, editable.
     pub title: String,
     /// Model used for new answers here, if chosen.
@@ -108,7 +109,7 @@ pub struct Conversation {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ConversationSummary {
     /// UUID of the conversation.
-    pub id: String,
+    pub id: ConversationId,
     /// Its title.
     pub title: String,
     /// Last activity, unix ms; the sidebar groups by its date.

@@ -4,6 +4,7 @@
 //! These are the vocabulary of the SSE wire format (see `codec`): each `ChatEvent` becomes one
 //! frame whose `event:` is [`ChatEvent::kind`] and whose `data:` is the JSON of the variant.
 
+use crate::ids::{ConversationId, MessageId, TurnId};
 use serde::{Deserialize, Serialize};
 
 /// Who wrote a message in the conversation.
@@ -149,19 +150,19 @@ pub enum TurnAction {
     Send {
         /// The message it follows.
         #[serde(default)]
-        parent_id: Option<String>,
+        parent_id: Option<MessageId>,
         /// The message text.
         content: String,
     },
     /// Another answer to a user message, stored as a sibling of the earlier ones.
     Regenerate {
         /// The user message to answer again.
-        user_message_id: String,
+        user_message_id: MessageId,
     },
     /// Continues an answer (cut by the token limit), appending to the same message.
     Continue {
         /// The answer to continue.
-        answer_id: String,
+        answer_id: MessageId,
     },
 }
 
@@ -169,13 +170,13 @@ pub enum TurnAction {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredTurn {
     /// The conversation (new when the request named none).
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     /// Its title (derived from the first message for a new conversation).
     pub title: String,
     /// The user message answered (new for `send`).
-    pub user_message_id: String,
+    pub user_message_id: MessageId,
     /// The answer being written.
-    pub answer_id: String,
+    pub answer_id: MessageId,
     /// Bytes of text the answer already had when this turn began (Continue): a page that
     /// follows the turn from its start keeps that much of the stored text, then appends.
     #[serde(default)]
@@ -202,7 +203,7 @@ pub enum ChatEvent {
     /// The turn exists on the server; `turn_id` is what the stop endpoint takes.
     Started {
         /// Server-assigned id of this generation.
-        turn_id: String,
+        turn_id: TurnId,
         /// The model id (`provider/model`) answering.
         model: String,
         /// Where the answer is stored (absent for a temporary chat).

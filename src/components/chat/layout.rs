@@ -10,15 +10,16 @@ use crate::api::{get_conversation, list_models};
 use crate::components::chat::page::{ChatPage, InitialConversation};
 use crate::components::chat_session::{open_conversation, ChatSession, ModelChoice};
 use crate::components::sidebar::Sidebar;
+use crate::ids::ConversationId;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 /// The conversation id in a path `/c/{id}`, if it is one.
-pub fn conversation_id_from_path(path: &str) -> Option<String> {
+pub fn conversation_id_from_path(path: &str) -> Option<ConversationId> {
     let id = path.strip_prefix("/c/")?.trim_end_matches('/');
-    (!id.is_empty() && !id.contains('/')).then(|| id.to_string())
+    (!id.is_empty() && !id.contains('/')).then(|| ConversationId::from(id))
 }
 
 /// Sidebar + chat, with the URL kept in step with the open conversation.

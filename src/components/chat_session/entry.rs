@@ -4,6 +4,7 @@
 
 use crate::conversation::{Message, MessageStatus as StoredStatus};
 use crate::events::{DoneStats, FinishReason, Role, Usage};
+use crate::ids::MessageId;
 use crate::markdown::{merge_blocks, Block, IncrementalMarkdown, StreamTail};
 use leptos::prelude::*;
 
@@ -70,7 +71,7 @@ pub struct MessageEntry {
     /// Author.
     pub role: Role,
     /// The id in the database, once the server stored the message.
-    pub server_id: RwSignal<Option<String>>,
+    pub server_id: RwSignal<Option<MessageId>>,
     /// The full raw text.
     pub text: RwSignal<String>,
     /// Frozen Markdown blocks, rendered once each.

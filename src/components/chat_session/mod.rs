@@ -23,8 +23,10 @@ pub use open_conversation::open_conversation;
 pub use reader::server_error_text;
 
 use crate::api::{stop_turn, stream_chat};
+use crate::chat_request::{ChatRequest, StoredChat};
 use crate::conversation::ConversationTree;
 use crate::events::{Role, StoredTurn, TurnAction};
+use crate::ids::{ConversationId, TurnId};
 use crate::message_tree::TreeIndex;
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
@@ -37,7 +39,7 @@ struct ActiveTurn {
     /// Aborts the task reading the stream.
     abort: AbortHandle,
     /// The server's turn id, once the `started` event arrived.
-    turn_id: Option<String>,
+    turn_id: Option<TurnId>,
     /// The assistant message being written.
     message_id: u64,
     /// Stop was pressed before the turn id was known: stop as soon as it is.
@@ -84,7 +86,7 @@ impl EntryTree {
 #[derive(Clone, Copy)]
 pub struct ChatSession {
     /// The stored conversation shown (`None`: a new chat, not stored until the first send).
-    pub conversation_id: RwSignal<Option<String>>,
+    pub conversation_id: RwSignal<Option<ConversationId>>,
     /// Its title.
     pub title: RwSignal<String>,
     /// Its system prompt (for a new chat: the one it will be created with).
@@ -379,7 +381,7 @@ impl ChatSession {
 
     /// Asks the server to stop `turn_id`; if it cannot be told (or the turn is no longer
     /// live), ends the read here.
-    fn send_stop(&self, turn_id: String) {
+    fn send_stop(&self, turn_id: TurnId) {
         let session = *self;
         spawn_local(async move {
             if !matches!(stop_turn(turn_id).await, Ok(true)) {
@@ -457,7 +459,7 @@ impl ChatSession {
         &self,
         question: Option<MessageEntry>,
         answer: MessageEntry,
-        turn_id: String,
+        turn_id: TurnId,
         stored: Option<StoredTurn>,
     ) {
         let stop_now = self.active.try_update_value(|active| {
@@ -479,7 +481,7 @@ impl ChatSession {
             question.server_id.set(Some(stored.user_message_id));
         }
         answer.server_id.set(Some(stored.answer_id));
-        if self.conversation_id.get_untracked().as_deref() != Some(&stored.conversation_id) {
+        if self.conversation_id.get_untracked().as_ref() != Some(&stored.conversation_id) {
             self.conversation_id.set(Some(stored.conversation_id));
             self.title.set(stored.title);
         }
@@ -499,17 +501,13 @@ impl ChatSession {
         let conversation_id = self.conversation_id.get_untracked();
         let system_prompt = Some(self.system_prompt.get_untracked())
             .filter(|p| conversation_id.is_none() && !p.trim().is_empty());
-        let request = async move {
-            stream_chat(
-                model,
-                None,
-                conversation_id,
-                Some(action),
-                system_prompt,
-                Some(reader::MERGE_MS),
-            )
-            .await
-        };
+        let request = ChatRequest::Stored(StoredChat {
+            conversation_id,
+            action,
+            model,
+            system_prompt,
+        });
+        let request = async move { stream_chat(request, Some(reader::MERGE_MS)).await };
         self.read(
             question,
             answer,

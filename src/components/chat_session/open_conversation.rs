@@ -4,11 +4,12 @@
 use super::reader::server_error_text;
 use super::{ChatSession, ModelChoice};
 use crate::api::get_conversation;
+use crate::ids::ConversationId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Loads conversation `id` from the browser and shows it (the URL follows).
-pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: String) {
+pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: ConversationId) {
     session.detach();
     spawn_local(async move {
         match get_conversation(id).await {

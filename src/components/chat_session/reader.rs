@@ -9,6 +9,7 @@ use super::ChatSession;
 use crate::api::resume_turn;
 use crate::codec::{ChatEventStream, StreamItem};
 use crate::events::{ChatEvent, FinishReason};
+use crate::ids::TurnId;
 use crate::markdown::{IncrementalMarkdown, StreamTail};
 use futures::StreamExt;
 use leptos::prelude::*;
@@ -59,7 +60,7 @@ struct AnswerReader {
     /// Sequence number of the last event applied; resuming asks for the events after it.
     last_seq: u64,
     /// The server's turn id, once `started` arrived.
-    turn_id: Option<String>,
+    turn_id: Option<TurnId>,
     /// True when the turn's `started` event replaces what the entry shows (following).
     replace_on_start: bool,
     /// Reconnection attempts left; refilled whenever an event arrives.

@@ -81,7 +81,7 @@ pub fn ConversationItem(summary: ConversationSummary) -> impl IntoView {
             class="conversation-item"
             class:current=is_current
             data-testid="conversation-item"
-            data-id=summary.id.clone()
+            data-id=summary.id.to_string()
         >
             {move || match mode.get() {
                 Mode::Normal => view! {

@@ -6,6 +6,7 @@
 
 use crate::api::{delete_preset, list_presets, save_preset};
 use crate::components::chat_session::server_error_text;
+use crate::ids::PresetId;
 use crate::preset::{normalize_preset_name, Preset, MAX_PRESET_NAME_CHARS};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -39,7 +40,7 @@ pub fn PresetsPanel(
         }
     });
 
-    let delete = move |id: String| {
+    let delete = move |id: PresetId| {
         error.set(None);
         spawn_local(async move {
             // The panel may have been closed meanwhile: `try_` leaves disposed signals alone.
@@ -172,7 +173,7 @@ pub fn PresetsPanel(
 fn preset_item(
     preset: Preset,
     on_start: Callback<Preset>,
-    delete: impl Fn(String) + Copy + 'static,
+    delete: impl Fn(PresetId) + Copy + 'static,
 ) -> impl IntoView {
     let name_id = format!("preset-name-{}", preset.id);
     let id = preset.id.clone();

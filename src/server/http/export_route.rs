@@ -6,6 +6,7 @@
 //! is 400; without `format` the JSON export (the lossless one) is sent. Without a signed-in
 //! user: 401.
 
+use crate::ids::ConversationId;
 use crate::server::auth::identity::RequestIdentity;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
@@ -60,7 +61,7 @@ impl Format {
 pub async fn export_conversation(
     State(state): State<AppState>,
     Extension(identity): Extension<RequestIdentity>,
-    Path(id): Path<String>,
+    Path(id): Path<ConversationId>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let user = identity.require_user()?;

@@ -7,6 +7,7 @@
 //! Unknown turns and other users' turns look the same. Without a signed-in user: 401.
 
 use crate::codec::{encode_item, STORED_EVENT_ID};
+use crate::ids::{MessageId, TurnId};
 use crate::server::auth::identity::RequestIdentity;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
@@ -35,14 +36,14 @@ pub struct EventsQuery {
     /// Resume after this sequence number (the `Last-Event-ID` header wins when both are sent).
     after: Option<u64>,
     /// The stored answer the turn writes, to get it from the database once the turn ended.
-    answer_id: Option<String>,
+    answer_id: Option<MessageId>,
 }
 
 /// Streams turn `turn_id` after the reader's last event.
 pub async fn turn_events(
     State(state): State<AppState>,
     Extension(identity): Extension<RequestIdentity>,
-    Path(turn_id): Path<String>,
+    Path(turn_id): Path<TurnId>,
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {

@@ -13,6 +13,7 @@
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
+use crate::ids::{MessageId, TurnId};
 use crate::server::turn::log::TurnLog;
 use crate::store::UserId;
 use futures::{stream, Stream};
@@ -45,11 +46,11 @@ pub enum CancelReason {
 /// A turn being generated, shared by the task that drives it and every reader.
 pub struct LiveTurn {
     /// The turn's id (a UUID), named by `resume` requests and Stop.
-    pub id: String,
+    pub id: TurnId,
     /// The user whose turn it is; nobody else can read or stop it.
     pub owner: UserId,
     /// The stored answer it writes, so a reloaded page can find the turn from the message.
-    pub answer_id: Option<String>,
+    pub answer_id: Option<MessageId>,
     /// Every event so far.
     log: Mutex<TurnLog>,
     /// Sequence number of the last event, watched by readers waiting for more.
@@ -64,7 +65,7 @@ pub struct LiveTurn {
 
 impl LiveTurn {
     /// A new turn with an empty log.
-    pub fn new(id: String, owner: UserId, answer_id: Option<String>) -> Self {
+    pub fn new(id: TurnId, owner: UserId, answer_id: Option<MessageId>) -> Self {
         Self {
             id,
             owner,

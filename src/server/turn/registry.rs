@@ -10,6 +10,7 @@
 //! At shutdown the registry refuses new turns, waits for live ones up to a deadline, then
 //! cancels the rest (they are stored as `interrupted`).
 
+use crate::ids::{MessageId, TurnId};
 use crate::server::turn::live::{CancelReason, LiveTurn};
 use crate::store::UserId;
 use std::collections::HashMap;
@@ -30,9 +31,9 @@ pub struct TurnRegistry {
 #[derive(Default)]
 struct Registry {
     /// Live turns by turn id.
-    turns: HashMap<String, Arc<LiveTurn>>,
+    turns: HashMap<TurnId, Arc<LiveTurn>>,
     /// Turn id by stored answer id, so a page that loads a streaming answer finds its turn.
-    by_answer: HashMap<String, String>,
+    by_answer: HashMap<MessageId, TurnId>,
     /// True once shutdown began: no new turns.
     closing: bool,
 }
@@ -66,7 +67,7 @@ impl TurnRegistry {
     pub fn register(
         &self,
         owner: UserId,
-        answer_id: Option<String>,
+        answer_id: Option<MessageId>,
     ) -> Result<Arc<LiveTurn>, RegisterError> {
         let mut registry = self.lock();
         if registry.closing {
@@ -77,7 +78,7 @@ impl TurnRegistry {
                 return Err(RegisterError::AnswerBusy);
             }
         }
-        let id = new_turn_id(answer_id.as_deref());
+        let id = TurnId::from(new_turn_id(answer_id.as_deref()));
         let turn = Arc::new(LiveTurn::new(id.clone(), owner, answer_id.clone()));
         if let Some(answer) = answer_id {
             registry.by_answer.insert(answer, id.clone());
@@ -88,7 +89,7 @@ impl TurnRegistry {
     }
 
     /// Forgets a turn that ended (called by its task).
-    pub fn remove(&self, turn_id: &str) {
+    pub fn remove(&self, turn_id: &TurnId) {
         let mut registry = self.lock();
         if let Some(turn) = registry.turns.remove(turn_id) {
             if let Some(answer) = &turn.answer_id {
@@ -99,7 +100,7 @@ impl TurnRegistry {
     }
 
     /// `owner`'s live turn `turn_id` (another user's turn is treated as unknown).
-    pub fn find(&self, turn_id: &str, owner: UserId) -> Option<Arc<LiveTurn>> {
+    pub fn find(&self, turn_id: &TurnId, owner: UserId) -> Option<Arc<LiveTurn>> {
         self.lock()
             .turns
             .get(turn_id)
@@ -108,7 +109,7 @@ impl TurnRegistry {
     }
 
     /// `owner`'s live turn writing the stored answer `answer_id`.
-    pub fn find_by_answer(&self, answer_id: &str, owner: UserId) -> Option<Arc<LiveTurn>> {
+    pub fn find_by_answer(&self, answer_id: &MessageId, owner: UserId) -> Option<Arc<LiveTurn>> {
         let registry = self.lock();
         registry
             .by_answer
@@ -119,7 +120,7 @@ impl TurnRegistry {
     }
 
     /// Stops `owner`'s live turn; false when no such turn of theirs is live.
-    pub fn cancel(&self, turn_id: &str, owner: UserId) -> bool {
+    pub fn cancel(&self, turn_id: &TurnId, owner: UserId) -> bool {
         match self.find(turn_id, owner) {
             Some(turn) => {
                 turn.cancel(CancelReason::Stop);
@@ -206,8 +207,12 @@ mod tests {
         assert_eq!(answer_of_turn(&turn.id), Some("answer"));
         assert!(registry.find(&turn.id, UserId(1)).is_some());
         assert!(registry.find(&turn.id, UserId(2)).is_none());
-        assert!(registry.find_by_answer("answer", UserId(1)).is_some());
-        assert!(registry.find_by_answer("answer", UserId(2)).is_none());
+        assert!(registry
+            .find_by_answer(&"answer".into(), UserId(1))
+            .is_some());
+        assert!(registry
+            .find_by_answer(&"answer".into(), UserId(2))
+            .is_none());
         assert!(!registry.cancel(&turn.id, UserId(2)));
         assert_eq!(
             registry.register(UserId(1), Some("answer".into())).err(),
@@ -217,7 +222,9 @@ mod tests {
         assert_eq!(turn.cancel_reason(), Some(CancelReason::Stop));
         registry.remove(&turn.id);
         assert_eq!(registry.live_count(), 0);
-        assert!(registry.find_by_answer("answer", UserId(1)).is_none());
+        assert!(registry
+            .find_by_answer(&"answer".into(), UserId(1))
+            .is_none());
         let weak = Arc::downgrade(&turn);
         drop(turn);
         assert!(weak.upgrade().is_none(), "the registry kept the turn alive");

@@ -6,6 +6,7 @@
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
+use crate::ids::{MessageId, TurnId};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::store::UserId;
@@ -31,9 +32,9 @@ pub fn turn_gone() -> AppError {
 #[derive(Clone, Debug, Default)]
 pub struct ResumeRequest {
     /// The turn, when the reader saw its `started` event.
-    pub turn_id: Option<String>,
+    pub turn_id: Option<TurnId>,
     /// The stored answer the turn writes, when known (a page that loaded a streaming answer).
-    pub answer_id: Option<String>,
+    pub answer_id: Option<MessageId>,
     /// The last sequence number the reader applied (0: none, replay from the start).
     pub after: u64,
     /// The reader's minimum gap between frames (zero: every event as it comes; see

@@ -7,6 +7,7 @@
 //! tab, every reader gone for the grace period, or shutdown — the upstream request is dropped
 //! at once.
 
+use crate::chat_request::{StoredChat, TemporaryChat};
 use crate::codec::StreamItem;
 use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
@@ -17,7 +18,7 @@ use crate::server::state::AppState;
 use crate::server::turn::live::{CancelReason, LiveTurn};
 use crate::server::turn::recorder::AnswerRecorder;
 use crate::server::turn::registry::RegisterError;
-use crate::server::turn::stored::{self, TurnRequest};
+use crate::server::turn::stored;
 use crate::server::turn::task;
 use crate::server::turn::temporary;
 use crate::store::{AnswerWriter, UserId};
@@ -33,12 +34,12 @@ use tokio::time::Instant;
 pub fn start_turn(
     state: &AppState,
     user: UserId,
-    model: Option<String>,
-    messages: Vec<ChatMessage>,
+    request: TemporaryChat,
     slot: StreamSlot,
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
+    let TemporaryChat { model, messages } = request;
     temporary::validate(&messages, &state.config.server)?;
     let model_id = match model.filter(|m| !m.trim().is_empty()) {
         Some(model) => model,
@@ -55,7 +56,7 @@ pub fn start_turn(
 pub async fn start_stored_turn(
     state: &AppState,
     user: UserId,
-    request: TurnRequest,
+    request: StoredChat,
     slot: StreamSlot,
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {

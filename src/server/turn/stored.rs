@@ -5,6 +5,7 @@
 //! Everything that can refuse a request (size limits, unknown ids, unknown model) is checked
 //! before the first write, so a refused request changes nothing.
 
+use crate::chat_request::StoredChat;
 use crate::conversation::{derive_title, ConversationTree, Message, MessageStatus, Role};
 use crate::events::{ChatMessage, StoredTurn, TurnAction};
 use crate::server::error::AppError;
@@ -36,23 +37,11 @@ pub struct PreparedTurn {
     pub quota_room: Option<QuotaRoom>,
 }
 
-/// The stored-conversation part of a streaming request.
-pub struct TurnRequest {
-    /// The conversation; `None` starts a new one (only with a first `send`).
-    pub conversation_id: Option<String>,
-    /// What to do.
-    pub action: TurnAction,
-    /// The model asked for; else the conversation's, else the default.
-    pub model: Option<String>,
-    /// For a new conversation: its system prompt.
-    pub system_prompt: Option<String>,
-}
-
 /// Checks `request`, stores the user's message (for `send`) and the answer row.
 pub async fn prepare(
     state: &AppState,
     user: UserId,
-    request: TurnRequest,
+    request: StoredChat,
 ) -> Result<PreparedTurn, AppError> {
     let limits = &state.config.server;
     if let TurnAction::Send { content, .. } = &request.action {
@@ -141,7 +130,7 @@ pub async fn prepare(
     let (user_message_id, answer) = match request.action {
         TurnAction::Send { parent_id, content } => {
             let message = store
-                .add_user_message(user, &conversation_id, parent_id.as_deref(), &content)
+                .add_user_message(user, &conversation_id, parent_id.as_ref(), &content)
                 .await?;
             let answer = store
                 .start_answer(user, &conversation_id, &message.id, &model_id)

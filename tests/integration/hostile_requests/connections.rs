@@ -147,7 +147,7 @@ async fn start_turn(app: &TestApp, model: &str) -> (EventReader, String, String)
                 stored: Some(stored),
                 ..
             },
-        )) => (reader, turn_id, stored.answer_id),
+        )) => (reader, turn_id.into(), stored.answer_id.into()),
         other => panic!("expected started, got {other:?}"),
     }
 }

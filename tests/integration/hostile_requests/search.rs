@@ -20,7 +20,7 @@ async fn chat(app: &TestApp, title: &str, text: &str) -> String {
         .await
         .unwrap();
     store.add_user_message(ME, &c.id, None, text).await.unwrap();
-    c.id
+    c.id.into()
 }
 
 /// The ids `search` finds over HTTP (which must answer 200).
@@ -30,7 +30,7 @@ async fn hits(app: &TestApp, search: &str) -> Vec<String> {
         .await;
     assert_eq!(response.status(), 200, "search {search:?}");
     let list: Vec<ConversationSummary> = response.json().await.expect("list");
-    list.into_iter().map(|c| c.id).collect()
+    list.into_iter().map(|c| c.id.into()).collect()
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! start-up recovery, and crash safety (a writer dropped mid-answer, the file reopened).
 
 use super::TempDb;
+use sluice::ids::ConversationId;
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Message, MessageStatus, Store, UserId};
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 const ME: UserId = UserId::LOCAL;
 
 /// A conversation with one question and a streaming answer to it: (conversation, question, answer).
-async fn turn(store: &Store) -> (String, Message, Message) {
+async fn turn(store: &Store) -> (ConversationId, Message, Message) {
     let c = store
         .create_conversation(ME, "T", None, None)
         .await
@@ -23,7 +24,7 @@ async fn turn(store: &Store) -> (String, Message, Message) {
 }
 
 /// The stored version of `message`.
-async fn stored(store: &Store, conversation: &str, message: &Message) -> Message {
+async fn stored(store: &Store, conversation: &ConversationId, message: &Message) -> Message {
     let tree = store.get_conversation(ME, conversation).await.unwrap();
     tree.messages
         .into_iter()

@@ -2,6 +2,7 @@
 //! `NotFound`, for every operation, and nothing changes.
 
 use super::TempDb;
+use sluice::ids::{ConversationId, MessageId};
 use sluice::store::{AnswerWriter, Store, StoreError, UserId};
 use std::time::{Duration, Instant};
 
@@ -92,15 +93,24 @@ async fn malformed_ids_are_not_found() {
         &"a".repeat(100_000),
     ];
     for id in hostile {
-        assert_not_found(store.get_conversation(ALICE, id).await);
-        assert_not_found(store.rename_conversation(ALICE, id, "x").await);
-        assert_not_found(store.delete_conversation(ALICE, id).await);
-        assert_not_found(store.add_user_message(ALICE, id, None, "x").await);
-        assert_not_found(store.add_user_message(ALICE, &c.id, Some(id), "x").await);
-        assert_not_found(store.start_answer(ALICE, &c.id, id, "m").await);
+        let (conversation, message) = (ConversationId::from(id), MessageId::from(id));
+        assert_not_found(store.get_conversation(ALICE, &conversation).await);
+        assert_not_found(store.rename_conversation(ALICE, &conversation, "x").await);
+        assert_not_found(store.delete_conversation(ALICE, &conversation).await);
+        assert_not_found(
+            store
+                .add_user_message(ALICE, &conversation, None, "x")
+                .await,
+        );
+        assert_not_found(
+            store
+                .add_user_message(ALICE, &c.id, Some(&message), "x")
+                .await,
+        );
+        assert_not_found(store.start_answer(ALICE, &c.id, &message, "m").await);
     }
     // Other spellings of a real id (upper case, braces) find the same conversation.
-    let upper = c.id.to_uppercase();
+    let upper = ConversationId::from(c.id.to_uppercase());
     assert_eq!(
         store
             .get_conversation(ALICE, &upper)

@@ -4,6 +4,7 @@
 //! indexed by the migration; short searches scan a bounded number of recent messages.
 
 use super::TempDb;
+use sluice::ids::ConversationId;
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ const ME: UserId = UserId::LOCAL;
 const SEARCH_MIGRATION: i64 = 20261207112000;
 
 /// The ids of the conversations `search` finds.
-async fn hits(store: &Store, search: &str) -> Vec<String> {
+async fn hits(store: &Store, search: &str) -> Vec<ConversationId> {
     store
         .list_conversations(ME, Some(search))
         .await
@@ -26,7 +27,7 @@ async fn hits(store: &Store, search: &str) -> Vec<String> {
 }
 
 /// A conversation titled `title` holding one user message `text`; returns its id.
-async fn chat(store: &Store, title: &str, text: &str) -> String {
+async fn chat(store: &Store, title: &str, text: &str) -> ConversationId {
     let c = store
         .create_conversation(ME, title, None, None)
         .await
