@@ -7,6 +7,8 @@
 
 pub mod account;
 pub mod api;
+pub mod api_args;
+pub mod api_error;
 pub mod app;
 pub mod codec;
 pub mod components;

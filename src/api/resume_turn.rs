@@ -5,19 +5,19 @@
 //! the turn has ended, one `stored` event with the finished answer. 404 when nothing matches.
 //! Optional `merge_ms`: as for `/api/chat/stream` (at most one frame per that many ms).
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::codec::{ChatEventStream, EventStream};
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Follows the turn `turn_id` (or the one writing `answer_id`) from after sequence `after`.
-#[server(prefix = "/api", endpoint = "chat/resume", input = Json, output = EventStream)]
+#[server(prefix = "/api", endpoint = "chat/resume", input = ArgsJson, output = EventStream)]
 pub async fn resume_turn(
     #[server(default)] turn_id: Option<String>,
     #[server(default)] answer_id: Option<String>,
     #[server(default)] after: u64,
     #[server(default)] merge_ms: Option<u32>,
-) -> Result<ChatEventStream, ServerFnError> {
-    use crate::server::error::AppError;
+) -> Result<ChatEventStream<ApiError>, ApiError> {
     use crate::server::state::AppState;
     use crate::server::turn_resume::{resume, ResumeRequest};
     let state = AppState::from_context()?;
@@ -30,6 +30,6 @@ pub async fn resume_turn(
     };
     let items = resume(&state, user, request)
         .await
-        .map_err(AppError::into_server_fn_error)?;
+        .map_err(ApiError::from)?;
     Ok(ChatEventStream::new(items))
 }

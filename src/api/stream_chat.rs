@@ -19,14 +19,15 @@
 //! number. The browser asks for this (it renders at ~30 frames a second anyway); without it
 //! every event is its own frame.
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::codec::{ChatEventStream, EventStream};
 use crate::events::{ChatMessage, TurnAction};
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Starts an answer and streams it: a stored turn when `action` is given, else a temporary
 /// chat over `messages`.
-#[server(prefix = "/api", endpoint = "chat/stream", input = Json, output = EventStream)]
+#[server(prefix = "/api", endpoint = "chat/stream", input = ArgsJson, output = EventStream)]
 pub async fn stream_chat(
     #[server(default)] model: Option<String>,
     #[server(default)] messages: Option<Vec<ChatMessage>>,
@@ -34,7 +35,7 @@ pub async fn stream_chat(
     #[server(default)] action: Option<TurnAction>,
     #[server(default)] system_prompt: Option<String>,
     #[server(default)] merge_ms: Option<u32>,
-) -> Result<ChatEventStream, ServerFnError> {
+) -> Result<ChatEventStream<ApiError>, ApiError> {
     use crate::server::chat_turn::{start_stored_turn, start_turn};
     use crate::server::error::AppError;
     use crate::server::state::AppState;
@@ -48,7 +49,7 @@ pub async fn stream_chat(
     let slot = state
         .limits
         .check_message(user, ip)
-        .map_err(AppError::into_server_fn_error)?;
+        .map_err(ApiError::from)?;
     let items = match (action, messages) {
         (Some(action), None) => {
             let request = TurnRequest {
@@ -69,6 +70,6 @@ pub async fn stream_chat(
                 .to_string(),
         )),
     }
-    .map_err(AppError::into_server_fn_error)?;
+    .map_err(ApiError::from)?;
     Ok(ChatEventStream::new(items))
 }

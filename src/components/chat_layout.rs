@@ -8,7 +8,7 @@
 
 use crate::api::{get_conversation, list_models};
 use crate::components::chat_page::{ChatPage, InitialConversation, ModelChoice};
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::ChatSession;
 use crate::components::sidebar::Sidebar;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -122,7 +122,7 @@ pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: String) 
             }
             Err(error) => {
                 session.new_chat(String::new());
-                session.open_error.set(Some(server_error_text(&error)));
+                session.open_error.set(Some(error));
             }
         }
     });

@@ -3,7 +3,8 @@
 //! on the page stops a streaming answer.
 
 use crate::api::ModelList;
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::api_error::ApiError;
+use crate::components::chat_session::ChatSession;
 use crate::components::composer::Composer;
 use crate::components::conversation_menu::ConversationMenu;
 use crate::components::message_list::MessageList;
@@ -19,7 +20,7 @@ pub struct ModelChoice {
     /// The picker's value ("" until the user or the conversation picks).
     pub selected: RwSignal<String>,
     /// The models from the server.
-    pub list: Resource<Result<ModelList, ServerFnError>>,
+    pub list: Resource<Result<ModelList, ApiError>>,
 }
 
 impl ModelChoice {
@@ -42,7 +43,7 @@ impl ModelChoice {
 }
 
 /// The conversation loaded with the page (`None` for a new chat).
-pub type InitialConversation = Resource<Result<Option<ConversationTree>, ServerFnError>>;
+pub type InitialConversation = Resource<Result<Option<ConversationTree>, ApiError>>;
 
 /// The whole chat column.
 #[component]
@@ -69,7 +70,7 @@ pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
                             choice.selected.set(tree.conversation.model.clone().unwrap_or_default());
                         }
                         Ok(None) => {}
-                        Err(error) => session.open_error.set(Some(server_error_text(&error))),
+                        Err(error) => session.open_error.set(Some(error)),
                     }
                     view! {
                         <header class="top-bar">

@@ -3,7 +3,7 @@
 
 use crate::api::update_conversation_settings;
 use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::ChatSession;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,7 +35,7 @@ pub fn ConversationMenu() -> impl IntoView {
                     note.try_set(Some("Saved.".to_string()));
                 }
                 Err(e) => {
-                    note.try_set(Some(server_error_text(&e)));
+                    note.try_set(Some(e.to_string()));
                 }
             }
         });

@@ -5,7 +5,7 @@
 use crate::api::import_conversation;
 use crate::components::chat_layout::open_conversation;
 use crate::components::chat_page::ModelChoice;
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::ChatSession;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -38,7 +38,7 @@ pub fn ImportButton() -> impl IntoView {
             let result = match text {
                 Some(document) => import_conversation(document)
                     .await
-                    .map_err(|e| server_error_text(&e)),
+                    .map_err(|e| e.to_string()),
                 None => Err("The file could not be read as text.".to_string()),
             };
             busy.set(false);

@@ -7,6 +7,7 @@ pub mod admin_cli;
 pub mod admin_setup;
 pub mod answer_budget;
 pub mod answer_recorder;
+pub mod api_response;
 pub mod auth_config;
 pub mod body_deadline;
 pub mod body_limits;
