@@ -255,7 +255,7 @@ mod tests {
             ),
             (
                 r#"{"name": "a", "action": {"type": "fly"}}"#,
-                "The field `action` cannot be `fly`: use one of `send`, `continue`.",
+                "The field `action.type` cannot be `fly`: use `send` or `continue`.",
             ),
             (
                 r#"{"name": "a", "action": {"type": "send"}}"#,
@@ -271,7 +271,7 @@ mod tests {
             ),
             (r#""hi""#, "The request body must be an object, not text."),
             (
-                "name=a",
+                "id=a",
                 "The request body is not valid JSON (line 1, column 1).",
             ),
             (

@@ -35,10 +35,10 @@ pub async fn sign_up(
     let first = state.store.no_accounts_yet().await?;
     let signup = state.config.auth.signup;
     if !first && signup == SignupMode::Closed {
-        return Err(
-            AppError::Forbidden("Sign-up is closed: ask an admin for an account.".to_string())
-                .into(),
-        );
+        return Err(AppError::Forbidden(
+            "Sign-up is closed: ask an admin for an account.".to_string(),
+        )
+        .into());
     }
     let attempt = state
         .limits
