@@ -88,6 +88,14 @@ pub async fn error_status(request: Request, next: Next) -> Response {
     response
 }
 
+/// Gives the page being rendered on the server the status of `error`, which a server
+/// function the page called in-process returned (e.g. 404 for an unknown conversation).
+pub fn set_page_status(error: &ApiError) {
+    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(error.status());
+    }
+}
+
 /// The 404 of a path under `/api/` that names no endpoint.
 pub fn no_such_endpoint() -> ApiError {
     ApiError::new(ErrorKind::NotFound, "There is no such API endpoint.")
@@ -111,8 +119,8 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The 405 for `path`, naming the method it takes (from axum's `Allow`, or the server
-/// function's own method).
+/// The 405 for `path`, naming the method it takes (from axum's `Allow`, the server
+/// function's own method, or GET for the plain routes).
 fn method_not_allowed(path: &str, allowed: Option<&HeaderValue>) -> ApiError {
     let from_header = allowed
         .and_then(|value| value.to_str().ok())
@@ -126,9 +134,11 @@ fn method_not_allowed(path: &str, allowed: Option<&HeaderValue>) -> ApiError {
                 .join(" or ")
         })
         .filter(|methods| !methods.is_empty());
+    // The plain `/api/` routes (the export download, a turn's events) take GET only, and
+    // axum's 405 for them carries no `Allow`.
     let methods = from_header
         .or_else(|| server_fn_method(path).map(|method| method.to_string()))
-        .unwrap_or_else(|| "another method".to_string());
+        .unwrap_or_else(|| "GET".to_string());
     ApiError::new(
         ErrorKind::MethodNotAllowed,
         format!("This endpoint only accepts {methods}."),
