@@ -24,7 +24,9 @@ pub mod transfer;
 pub use sluice_markdown as markdown;
 #[cfg(feature = "ssr")]
 pub use sluice_providers as providers;
-pub use sluice_wire::{chat_request, codec, conversation, events, ids, message_tree, sse};
+pub use sluice_wire::{
+    api_args, api_error, chat_request, codec, conversation, events, ids, message_tree, sse,
+};
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

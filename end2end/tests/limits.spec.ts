@@ -3,9 +3,9 @@
  * how long to wait, on the answer, and gives the question back to the composer.
  *
  * The 429 is produced in the browser with `page.route`, so the test needs no low limit on the
- * shared e2e server. The body is what the server sends for `AppError::TooManyRequests` from a
- * server function: `ServerFnError::ServerError(text).ser()`, i.e. `ServerError|<text>` as
- * plain text (server_fn's `ServerFnErrorEncoding`), with `Retry-After` in whole seconds.
+ * shared e2e server. The body is what the server sends for a rate limit from a server function:
+ * the `ApiError` JSON `{"kind": "too_many_requests", "message": …, "retry_after": 17}` (see
+ * src/api_error.rs), with `Retry-After` in whole seconds.
  */
 import { expect, test } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
@@ -23,9 +23,9 @@ test('a 429 from the chat endpoint shows how long to wait on the answer', async 
       status: 429,
       headers: {
         'Retry-After': '17',
-        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Type': 'application/json',
       },
-      body: `ServerError|${REFUSAL}`,
+      body: JSON.stringify({ kind: 'too_many_requests', message: REFUSAL, retry_after: 17 }),
     });
   });
 
@@ -43,7 +43,7 @@ test('a 429 from the chat endpoint shows how long to wait on the answer', async 
   await expect(error).toHaveAttribute('role', 'alert');
   await expect(error).toContainText(REFUSAL);
   // The wire encoding never shows.
-  await expect(error).not.toContainText('ServerError|');
+  await expect(error).not.toContainText('too_many_requests');
   // Nothing was stored, so the question comes back to the composer to send again later.
   await expect(chat.composer).toHaveValue(question);
   await expect(chat.sendStop).toHaveAccessibleName('Send');

@@ -4,12 +4,13 @@
 //! admin: 409.
 
 use crate::account::AccountStatus;
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Sets the status of `user_id`.
-#[server(prefix = "/api", endpoint = "admin/set_status", input = Json)]
-pub async fn admin_set_status(user_id: i64, status: AccountStatus) -> Result<(), ServerFnError> {
+#[server(prefix = "/api", endpoint = "admin/set_status", input = ArgsJson)]
+pub async fn admin_set_status(user_id: i64, status: AccountStatus) -> Result<(), ApiError> {
     use crate::server::{error::AppError, state::AppState};
     use crate::store::UserId;
     let state = AppState::from_context()?;
@@ -18,7 +19,7 @@ pub async fn admin_set_status(user_id: i64, status: AccountStatus) -> Result<(),
         .store
         .set_account_status(UserId(user_id), status)
         .await
-        .map_err(|e| AppError::from_store(e, "That user does not exist.").into_server_fn_error())?;
+        .map_err(|e| ApiError::from(AppError::from_store(e, "That user does not exist.")))?;
     tracing::info!(
         admin = admin.id.0,
         user = account.id.0,

@@ -5,45 +5,41 @@
 //! borrowed or stolen session cannot guess the password; both hashes wait for a slot of the
 //! store's hashing gate (503 when busy, not counted).
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Replaces the caller's password `current` with `new`.
-#[server(prefix = "/api", endpoint = "auth/change_password", input = Json)]
-pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
+#[server(prefix = "/api", endpoint = "auth/change_password", input = ArgsJson)]
+pub async fn change_password(current: String, new: String) -> Result<(), ApiError> {
     use crate::account::{check_password, MAX_PASSWORD_BYTES};
     use crate::server::{auth::session_start, error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
     let identity = state.request_identity()?;
-    let result = async {
-        session_start::require_local_mode(&state)?;
-        check_password(&new).map_err(AppError::BadRequest)?;
-        let attempt = state.limits.begin_password_change(user)?;
-        let matches = if current.len() > MAX_PASSWORD_BYTES {
-            false
-        } else {
-            match state.store.password_matches(user, &current).await {
-                Ok(matches) => matches,
-                Err(error) if error.is_busy() => {
-                    attempt.cancel();
-                    return Err(error.into());
-                }
-                Err(error) => return Err(error.into()),
+    session_start::require_local_mode(&state)?;
+    check_password(&new).map_err(AppError::BadRequest)?;
+    let attempt = state.limits.begin_password_change(user)?;
+    let matches = if current.len() > MAX_PASSWORD_BYTES {
+        false
+    } else {
+        match state.store.password_matches(user, &current).await {
+            Ok(matches) => matches,
+            Err(error) if error.is_busy() => {
+                attempt.cancel();
+                return Err(error.into());
             }
-        };
-        if !matches {
-            return Err(AppError::Forbidden(
-                "The current password is wrong.".to_string(),
-            ));
+            Err(error) => return Err(error.into()),
         }
-        attempt.succeeded();
-        state
-            .store
-            .set_password(user, &new, identity.session_token.as_deref())
-            .await?;
-        tracing::info!(user = user.0, "password changed");
-        Ok(())
     };
-    result.await.map_err(AppError::into_server_fn_error)
+    if !matches {
+        return Err(AppError::Forbidden("The current password is wrong.".to_string()).into());
+    }
+    attempt.succeeded();
+    state
+        .store
+        .set_password(user, &new, identity.session_token.as_deref())
+        .await?;
+    tracing::info!(user = user.0, "password changed");
+    Ok(())
 }

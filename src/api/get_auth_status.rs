@@ -3,20 +3,21 @@
 //! token. Body: `{}`.
 
 use crate::account::AuthStatus;
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// What the sign-in and sign-up pages need to know.
-#[server(prefix = "/api", endpoint = "auth/status", input = Json)]
-pub async fn get_auth_status() -> Result<AuthStatus, ServerFnError> {
-    use crate::server::{error::AppError, state::AppState};
+#[server(prefix = "/api", endpoint = "auth/status", input = ArgsJson)]
+pub async fn get_auth_status() -> Result<AuthStatus, ApiError> {
+    use crate::server::state::AppState;
     let state = AppState::from_context()?;
     let identity = state.request_identity()?;
     let first_user = state
         .store
         .no_accounts_yet()
         .await
-        .map_err(|e| AppError::from(e).into_server_fn_error())?;
+        .map_err(ApiError::from)?;
     Ok(AuthStatus {
         setup_token_needed: first_user && state.config.auth.mode == crate::account::AuthMode::Local,
         mode: state.config.auth.mode,

@@ -7,13 +7,14 @@
 //! `max_answer_bytes`, whichever is larger, per message) or would pass the user's storage
 //! quota, else 400, with a sentence saying what is wrong and where.
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::conversation::Conversation;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Imports `document` (an exported file's text) as a new conversation of the current user.
-#[server(prefix = "/api", endpoint = "conversations/import", input = Json)]
-pub async fn import_conversation(document: String) -> Result<Conversation, ServerFnError> {
+#[server(prefix = "/api", endpoint = "conversations/import", input = ArgsJson)]
+pub async fn import_conversation(document: String) -> Result<Conversation, ApiError> {
     use crate::server::{error::AppError, limits::storage_quota, state::AppState};
     use crate::transfer::{parse_import, ImportLimits, MAX_IMPORT_MESSAGE_BYTES};
     let state = AppState::from_context()?;
@@ -31,7 +32,7 @@ pub async fn import_conversation(document: String) -> Result<Conversation, Serve
         } else {
             AppError::BadRequest(message)
         };
-        error.into_server_fn_error()
+        ApiError::from(error)
     })?;
     storage_quota::check(
         &state.store,
@@ -40,10 +41,10 @@ pub async fn import_conversation(document: String) -> Result<Conversation, Serve
         import.stored_bytes(),
     )
     .await
-    .map_err(AppError::into_server_fn_error)?;
+    .map_err(ApiError::from)?;
     state
         .store
         .import_conversation(user, &import)
         .await
-        .map_err(|e| AppError::from(e).into_server_fn_error())
+        .map_err(ApiError::from)
 }

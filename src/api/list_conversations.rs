@@ -4,15 +4,16 @@
 //! `store/search.rs`). A search longer than 200 characters
 //! (after trimming) is refused with a 400 before it reaches the database.
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::conversation::ConversationSummary;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Lists the user's conversations, optionally filtered by `search`.
-#[server(prefix = "/api", endpoint = "conversations/list", input = Json)]
+#[server(prefix = "/api", endpoint = "conversations/list", input = ArgsJson)]
 pub async fn list_conversations(
     #[server(default)] search: Option<String>,
-) -> Result<Vec<ConversationSummary>, ServerFnError> {
+) -> Result<Vec<ConversationSummary>, ApiError> {
     use crate::server::{error::AppError, state::AppState};
     use crate::store::MAX_SEARCH_CHARS;
     let state = AppState::from_context()?;
@@ -22,11 +23,11 @@ pub async fn list_conversations(
         return Err(AppError::BadRequest(format!(
             "The search is too long: at most {MAX_SEARCH_CHARS} characters."
         ))
-        .into_server_fn_error());
+        .into());
     }
     state
         .store
         .list_conversations(user, search)
         .await
-        .map_err(|e| AppError::from(e).into_server_fn_error())
+        .map_err(ApiError::from)
 }

@@ -1,5 +1,6 @@
 //! `POST /api/models` — the models on offer and the default one, for the picker.
 
+use crate::api_error::ApiError;
 use crate::events::ModelInfo;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ pub struct ModelList {
 
 /// Lists the configured models (never any key or URL).
 #[server(prefix = "/api", endpoint = "models")]
-pub async fn list_models() -> Result<ModelList, ServerFnError> {
+pub async fn list_models() -> Result<ModelList, ApiError> {
     use crate::server::state::AppState;
     let state = AppState::from_context()?;
     state.require_user()?;

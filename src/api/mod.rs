@@ -1,7 +1,9 @@
 //! Server functions, one per file. Each is callable from the browser as a Rust function and is
 //! also a plain HTTP endpoint under `/api/` (documented in README.md). Every one acts for the
 //! user the request's identity names (`AppState::require_user`) and refuses without one, except
-//! `get_auth_status`, `sign_in` and `sign_up`.
+//! `get_auth_status`, `sign_in` and `sign_up`. Each returns `Result<T, ApiError>`
+//! ([`crate::api_error`]; an `AppError` converts with `?`) and takes its arguments as
+//! [`ArgsJson`](crate::api_args::ArgsJson), whose refusals are sentences naming the field.
 
 pub mod admin_reset_password;
 pub mod admin_set_admin;

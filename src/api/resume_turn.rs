@@ -7,19 +7,20 @@
 //! turn).
 //! Optional `merge_ms`: as for `/api/chat/stream` (at most one frame per that many ms).
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::codec::{ChatEventStream, EventStream};
 use crate::ids::{MessageId, TurnId};
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Follows the turn `turn_id` (or the one writing `answer_id`) from after sequence `after`.
-#[server(prefix = "/api", endpoint = "chat/resume", input = Json, output = EventStream)]
+#[server(prefix = "/api", endpoint = "chat/resume", input = ArgsJson, output = EventStream)]
 pub async fn resume_turn(
     #[server(default)] turn_id: Option<TurnId>,
     #[server(default)] answer_id: Option<MessageId>,
     #[server(default)] after: u64,
     #[server(default)] merge_ms: Option<u32>,
-) -> Result<ChatEventStream, ServerFnError> {
+) -> Result<ChatEventStream<ApiError>, ApiError> {
     use crate::server::error::AppError;
     use crate::server::state::AppState;
     use crate::server::turn::resume::{resume, ResumeRequest};
@@ -47,6 +48,6 @@ pub async fn resume_turn(
             AppError::NotFound(_) if traced => crate::server::turn::resume::turn_gone(),
             error => error,
         })
-        .map_err(AppError::into_server_fn_error)?;
+        .map_err(ApiError::from)?;
     Ok(ChatEventStream::new(items))
 }

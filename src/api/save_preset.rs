@@ -5,19 +5,20 @@
 //! user ignoring case (409 otherwise); the model must be on offer (400) or `null`/empty; the
 //! prompt is limited like a message (413). Answers the preset as stored.
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::ids::PresetId;
 use crate::preset::Preset;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Saves a preset: a new one without `id`, else the preset `id` (404 if unknown).
-#[server(prefix = "/api", endpoint = "presets/save", input = Json)]
+#[server(prefix = "/api", endpoint = "presets/save", input = ArgsJson)]
 pub async fn save_preset(
     #[server(default)] id: Option<PresetId>,
     name: String,
     #[server(default)] system_prompt: String,
     #[server(default)] model: Option<String>,
-) -> Result<Preset, ServerFnError> {
+) -> Result<Preset, ApiError> {
     use crate::api::delete_preset::PRESET_NOT_FOUND;
     use crate::preset::normalize_preset_name;
     use crate::server::{error::AppError, state::AppState};
@@ -42,7 +43,7 @@ pub async fn save_preset(
         }
         Ok(name)
     })();
-    let name = checked.map_err(AppError::into_server_fn_error)?;
+    let name = checked.map_err(ApiError::from)?;
     // A prompt of only whitespace is no prompt.
     let system_prompt = if system_prompt.trim().is_empty() {
         ""
@@ -63,5 +64,5 @@ pub async fn save_preset(
                 .await
         }
     };
-    saved.map_err(|e| AppError::from_store(e, PRESET_NOT_FOUND).into_server_fn_error())
+    saved.map_err(|e| ApiError::from(AppError::from_store(e, PRESET_NOT_FOUND)))
 }

@@ -8,43 +8,41 @@
 //! hashing slot is taken the answer is 503 and the attempt is not counted either.
 
 use crate::account::AccountInfo;
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Signs in as `name`.
-#[server(prefix = "/api", endpoint = "auth/sign_in", input = Json)]
-pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, ServerFnError> {
+#[server(prefix = "/api", endpoint = "auth/sign_in", input = ArgsJson)]
+pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, ApiError> {
     use crate::account::{check_name, MAX_PASSWORD_BYTES};
     use crate::server::{auth::session_start, error::AppError, state::AppState};
     use crate::store::SignInError;
     let state = AppState::from_context()?;
     let identity = state.request_identity()?;
-    let result = async {
-        session_start::require_local_mode(&state)?;
-        let name = check_name(&name).map_err(AppError::BadRequest)?;
-        // Counted as a failure until the password matched (429 with a wait while backing off).
-        let attempt = state
-            .limits
-            .begin_sign_in(crate::server::http::client_ip::from_context(), &name)?;
-        let wrong = || AppError::Unauthorized(SignInError::WrongCredentials.to_string());
-        if password.len() > MAX_PASSWORD_BYTES {
-            return Err(wrong());
+    session_start::require_local_mode(&state)?;
+    let name = check_name(&name).map_err(AppError::BadRequest)?;
+    // Counted as a failure until the password matched (429 with a wait while backing off).
+    let attempt = state
+        .limits
+        .begin_sign_in(crate::server::http::client_ip::from_context(), &name)?;
+    let wrong = || AppError::Unauthorized(SignInError::WrongCredentials.to_string());
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(wrong().into());
+    }
+    let account = match state.store.sign_in(&name, &password).await {
+        Ok(account) => account,
+        Err(SignInError::WrongCredentials) => return Err(wrong().into()),
+        Err(e @ (SignInError::Pending | SignInError::Disabled)) => {
+            return Err(AppError::Forbidden(e.to_string()).into())
         }
-        let account = match state.store.sign_in(&name, &password).await {
-            Ok(account) => account,
-            Err(SignInError::WrongCredentials) => return Err(wrong()),
-            Err(e @ (SignInError::Pending | SignInError::Disabled)) => {
-                return Err(AppError::Forbidden(e.to_string()))
-            }
-            Err(SignInError::Store(e)) if e.is_busy() => {
-                attempt.cancel();
-                return Err(e.into());
-            }
-            Err(SignInError::Store(e)) => return Err(e.into()),
-        };
-        attempt.succeeded();
-        session_start::start(&state, &identity, &account).await?;
-        Ok(account.info())
+        Err(SignInError::Store(e)) if e.is_busy() => {
+            attempt.cancel();
+            return Err(e.into());
+        }
+        Err(SignInError::Store(e)) => return Err(e.into()),
     };
-    result.await.map_err(AppError::into_server_fn_error)
+    attempt.succeeded();
+    session_start::start(&state, &identity, &account).await?;
+    Ok(account.info())
 }

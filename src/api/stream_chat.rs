@@ -19,19 +19,19 @@
 //! number. The browser asks for this (it renders at ~30 frames a second anyway); without it
 //! every event is its own frame.
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::chat_request::ChatRequest;
 use crate::codec::{ChatEventStream, EventStream};
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Starts an answer and streams it: a stored turn when the body names an `action`, a temporary
 /// chat when it carries `messages` (both or neither: refused while the body is read).
-#[server(prefix = "/api", endpoint = "chat/stream", input = Json, output = EventStream)]
+#[server(prefix = "/api", endpoint = "chat/stream", input = ArgsJson, output = EventStream)]
 pub async fn stream_chat(
     #[server(flatten)] request: ChatRequest,
     #[server(default)] merge_ms: Option<u32>,
-) -> Result<ChatEventStream, ServerFnError> {
-    use crate::server::error::AppError;
+) -> Result<ChatEventStream<ApiError>, ApiError> {
     use crate::server::state::AppState;
     use crate::server::turn::start::{start_stored_turn, start_turn};
     use futures::StreamExt;
@@ -43,7 +43,7 @@ pub async fn stream_chat(
     let slot = state
         .limits
         .check_message(user, ip)
-        .map_err(AppError::into_server_fn_error)?;
+        .map_err(ApiError::from)?;
     let items = match request {
         ChatRequest::Stored(request) => start_stored_turn(&state, user, request, slot, merge)
             .await
@@ -52,6 +52,6 @@ pub async fn stream_chat(
             start_turn(&state, user, request, slot, merge).map(StreamExt::boxed)
         }
     }
-    .map_err(AppError::into_server_fn_error)?;
+    .map_err(ApiError::from)?;
     Ok(ChatEventStream::new(items))
 }

@@ -3,17 +3,18 @@
 //! (`null` or empty clears one). The model must be one on offer; the prompt is limited like a
 //! message.
 
+use crate::api_args::ArgsJson;
+use crate::api_error::ApiError;
 use crate::ids::ConversationId;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// Sets the model and system prompt of the conversation `id`.
-#[server(prefix = "/api", endpoint = "conversations/settings", input = Json)]
+#[server(prefix = "/api", endpoint = "conversations/settings", input = ArgsJson)]
 pub async fn update_conversation_settings(
     id: ConversationId,
     #[server(default)] model: Option<String>,
     #[server(default)] system_prompt: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
@@ -34,10 +35,10 @@ pub async fn update_conversation_settings(
         }
         Ok(())
     })();
-    checked.map_err(AppError::into_server_fn_error)?;
+    checked.map_err(ApiError::from)?;
     state
         .store
         .set_conversation_settings(user, &id, model.as_deref(), system_prompt.as_deref())
         .await
-        .map_err(|e| AppError::from(e).into_server_fn_error())
+        .map_err(ApiError::from)
 }

@@ -1,10 +1,12 @@
-//! The one error type of request handlers. Its public text is safe to show a user; internal
-//! details are logged once, here, and replaced by a generic message.
+//! The one error type of request handlers inside the server. Its public text is safe to show
+//! a user; internal details are logged once, here, and replaced by a generic message. Server
+//! functions hand it to their callers as the wire's [`ApiError`] (`?` converts); plain axum
+//! routes answer it as plain text with its status.
 
+use crate::api_error::{ApiError, ErrorKind};
+use crate::server::api_response;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use server_fn::error::FromServerFnError;
-use server_fn::ServerFnError;
 
 /// The `Retry-After` of a [`AppError::Busy`]: hashing slots free up within a second or so.
 const BUSY_RETRY_SECS: u64 = 2;
@@ -62,33 +64,43 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The HTTP status for this error.
-    pub fn status(&self) -> StatusCode {
+    /// The wire's kind of this error, which decides its HTTP status.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::BadRequest(_) => ErrorKind::BadRequest,
+            Self::Unauthorized(_) => ErrorKind::Unauthorised,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::MethodNotAllowed(_) => ErrorKind::MethodNotAllowed,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::PayloadTooLarge(_) => ErrorKind::TooLarge,
+            Self::TooManyRequests { .. } => ErrorKind::TooManyRequests,
+            Self::Unavailable(_) | Self::Busy { .. } => ErrorKind::Unavailable,
+            Self::Internal(_) => ErrorKind::Internal,
         }
     }
 
-    /// The `Retry-After` value this error asks for, if any.
-    pub fn retry_after(&self) -> Option<HeaderValue> {
+    /// The HTTP status for this error (its kind's).
+    pub fn status(&self) -> StatusCode {
+        self.kind().status()
+    }
+
+    /// Whole seconds this error asks the caller to wait, if any.
+    fn retry_after_secs(&self) -> Option<u64> {
         match self {
             Self::TooManyRequests {
                 retry_after_secs, ..
             }
             | Self::Busy {
                 retry_after_secs, ..
-            } => Some(HeaderValue::from((*retry_after_secs).max(1))),
+            } => Some((*retry_after_secs).max(1)),
             _ => None,
         }
+    }
+
+    /// The `Retry-After` value this error asks for, if any.
+    pub fn retry_after(&self) -> Option<HeaderValue> {
+        self.retry_after_secs().map(HeaderValue::from)
     }
 
     /// The text a user may see; logs internal errors (the only place they are logged).
@@ -96,53 +108,30 @@ impl AppError {
         match self {
             Self::Internal(detail) => {
                 tracing::error!("internal error: {detail}");
-                "Something went wrong on the server.".to_string()
+                crate::api_error::INTERNAL_MESSAGE.to_string()
             }
             other => other.to_string(),
         }
     }
 
-    /// Converts into a server function error, setting the HTTP status (and `Retry-After`)
-    /// of the response.
-    pub fn into_server_fn_error(self) -> ServerFnError {
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            options.set_status(self.status());
-            if let Some(retry_after) = self.retry_after() {
-                options.insert_header(header::RETRY_AFTER, retry_after);
-            }
-        }
-        ServerFnError::ServerError(self.public_message())
-    }
-
-    /// The response for a request refused by a middleware in front of the handlers: for
-    /// `/api/` server functions the body is encoded as a server-function error
-    /// (`ServerError|…`) so the page decodes and shows the text; elsewhere it is plain text.
+    /// The response refusing a request to `path` in front of the handlers: the
+    /// [`ApiError`] JSON for a server function, plain text elsewhere (see
+    /// [`api_response::refusal`]).
     pub fn into_api_response(self, path: &str) -> Response {
-        let is_server_fn = path.starts_with("/api/")
-            && !crate::server::http::export_route::is_export_path(path)
-            && !crate::server::turn::events_route::is_events_path(path);
-        if !is_server_fn {
-            return self.into_response();
+        api_response::refusal(ApiError::from(self), path)
+    }
+}
+
+/// What a server function's caller sees: the kind and the public sentence (internal details
+/// are logged here, once, and replaced by a generic sentence).
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        let retry_after = error.retry_after_secs();
+        let api_error = ApiError::new(error.kind(), error.public_message());
+        match retry_after {
+            Some(seconds) => api_error.with_retry_after(seconds),
+            None => api_error,
         }
-        let status = self.status();
-        let retry_after = self.retry_after();
-        let error: ServerFnError = ServerFnError::ServerError(self.public_message());
-        let body = error.ser();
-        let mut response = (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            )],
-            body,
-        )
-            .into_response();
-        if let Some(retry_after) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, retry_after);
-        }
-        response
     }
 }
 
@@ -168,6 +157,12 @@ impl AppError {
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         Self::from_store(error, "That conversation or message does not exist.")
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        AppError::from(error).into()
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`catalog`], the shared [`state`], the one route table ([`router`]) and the serve loop
 //! ([`run`]). Only this module (through the provider adapters it owns) talks to providers.
 
+pub mod api_response;
 pub mod auth;
 pub mod auth_config;
 pub mod catalog;

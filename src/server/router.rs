@@ -18,8 +18,8 @@
 //! times a response in flight.
 
 use crate::app::{shell, App};
+use crate::server::api_response;
 use crate::server::auth::identity;
-use crate::server::error::AppError;
 use crate::server::http::body_limits::{self, BodyLimits};
 use crate::server::http::client_ip;
 use crate::server::http::cross_site::{cors_layer, refuse_cross_site};
@@ -28,10 +28,7 @@ use crate::server::http::security_headers::{self, SecurityHeaders};
 use crate::server::limits::Limits;
 use crate::server::state::AppState;
 use crate::server::{http::export_route, turn::events_route};
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::header;
-use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -87,7 +84,8 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             state.clone(),
             identity::resolve,
         ))
-        .layer(middleware::from_fn(malformed_input_is_bad_request))
+        // A server function's error gets its kind's status; a bare 404/405 a sentence.
+        .layer(middleware::from_fn(api_response::error_status))
         // The route's body limit, and a sentence for a body over it.
         .layer(middleware::from_fn_with_state(
             route_body_limits,
@@ -126,8 +124,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
 
 /// The answer for a path under `/api/` that names no endpoint.
 async fn api_not_found(request: Request) -> Response {
-    AppError::NotFound("There is no such API endpoint.".to_string())
-        .into_api_response(request.uri().path())
+    api_response::refusal(api_response::no_such_endpoint(), request.uri().path())
 }
 
 /// Counts every `/api/` request against its client's per-IP budget (the client as
@@ -143,71 +140,4 @@ async fn limit_ip_requests(State(limits): State<Limits>, request: Request, next:
         }
     }
     next.run(request).await
-}
-
-/// Largest server-function error body inspected by [`malformed_input_is_bad_request`].
-const MAX_ERROR_BODY: usize = 16 * 1024;
-
-/// Makes `/api/` errors say what is wrong with the right status. `server_fn` answers 500
-/// when it cannot decode a request's arguments; that is the client's fault, so say 400 (the
-/// body, `Deserialization|…` or `Args|…`, already explains what is wrong), or 413 when the
-/// body was cut by the size limit (the outer `body_limits::limit_body` words it). A wrong
-/// method (405) or unknown path (404) that came back without a text gets one.
-async fn malformed_input_is_bad_request(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
-    let is_api = path.starts_with("/api/") || path == "/api";
-    let response = next.run(request).await;
-    if !is_api {
-        return response;
-    }
-    let status = response.status();
-    if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_FOUND {
-        return with_message_if_empty(response, &path).await;
-    }
-    if status != StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_ERROR_BODY).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return Response::from_parts(parts, Body::from("Something went wrong on the server."))
-        }
-    };
-    if bytes.ends_with(LENGTH_LIMIT_ERROR) {
-        parts.status = StatusCode::PAYLOAD_TOO_LARGE;
-    } else if bytes.starts_with(b"Deserialization|") || bytes.starts_with(b"Args|") {
-        parts.status = StatusCode::BAD_REQUEST;
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
-/// The text of the body limit's error when it cuts a body while it is being read.
-const LENGTH_LIMIT_ERROR: &[u8] = b"length limit exceeded";
-
-/// Gives a 404 or 405 under `/api/` a sentence when it has no body.
-async fn with_message_if_empty(response: Response, path: &str) -> Response {
-    let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
-        .await
-        .unwrap_or_default();
-    if !bytes.is_empty() {
-        return Response::from_parts(parts, Body::from(bytes));
-    }
-    let error = if parts.status == StatusCode::METHOD_NOT_ALLOWED {
-        let allowed = parts
-            .headers
-            .get(header::ALLOW)
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-            .unwrap_or("another method");
-        AppError::MethodNotAllowed(format!("This endpoint only accepts {allowed}."))
-    } else {
-        AppError::NotFound("There is no such API endpoint.".to_string())
-    };
-    let mut response = error.into_api_response(path);
-    if let Some(allow) = parts.headers.get(header::ALLOW) {
-        response.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    response
 }

@@ -1,6 +1,7 @@
 //! Shared server state handed to every request (through Leptos context for server functions).
 
 use crate::account::AuthMode;
+use crate::api_error::ApiError;
 use crate::server::auth::admin_setup::AdminSetup;
 use crate::server::auth::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::catalog::Catalog;
@@ -9,7 +10,6 @@ use crate::server::error::AppError;
 use crate::server::limits::Limits;
 use crate::server::turn::registry::TurnRegistry;
 use crate::store::{Account, PasswordHashing, Store, UserId};
-use server_fn::ServerFnError;
 use std::sync::Arc;
 
 /// What every handler may need; cheap to clone.
@@ -47,45 +47,37 @@ impl AppState {
     }
 
     /// The state from a server function's context (a bug if missing: logged, generic error).
-    pub fn from_context() -> Result<AppState, ServerFnError> {
+    pub fn from_context() -> Result<AppState, ApiError> {
         leptos::prelude::use_context::<AppState>()
-            .ok_or_else(|| AppError::Internal("AppState missing from context".to_string()))
-            .map_err(AppError::into_server_fn_error)
+            .ok_or_else(|| AppError::Internal("AppState missing from context".to_string()).into())
     }
 
     /// The identity the [`identity`](crate::server::auth::identity) middleware resolved for the
     /// request a server function serves (leptos_axum provides its parts as context).
-    pub fn request_identity(&self) -> Result<RequestIdentity, ServerFnError> {
+    pub fn request_identity(&self) -> Result<RequestIdentity, ApiError> {
         let parts = leptos::prelude::use_context::<axum::http::request::Parts>()
-            .ok_or_else(|| AppError::Internal("request parts missing from context".to_string()))
-            .map_err(AppError::into_server_fn_error)?;
-        identity_of(&parts.extensions)
-            .cloned()
-            .map_err(AppError::into_server_fn_error)
+            .ok_or_else(|| AppError::Internal("request parts missing from context".to_string()))?;
+        Ok(identity_of(&parts.extensions).cloned()?)
     }
 
     /// The signed-in account a server function acts for; 401 "Sign in to continue." without
     /// one. The one way server functions learn their user.
-    pub fn require_account(&self) -> Result<Account, ServerFnError> {
+    pub fn require_account(&self) -> Result<Account, ApiError> {
         self.request_identity()?
             .user
-            .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))
-            .map_err(AppError::into_server_fn_error)
+            .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()).into())
     }
 
     /// The owner id a server function's store calls are scoped by; 401 without a user.
-    pub fn require_user(&self) -> Result<UserId, ServerFnError> {
+    pub fn require_user(&self) -> Result<UserId, ApiError> {
         self.require_account().map(|account| account.id)
     }
 
     /// The signed-in admin; 401 without a user, 403 for anyone else.
-    pub fn require_admin(&self) -> Result<Account, ServerFnError> {
+    pub fn require_admin(&self) -> Result<Account, ApiError> {
         let account = self.require_account()?;
         if self.config.auth.mode == AuthMode::Off || !account.is_admin {
-            return Err(
-                AppError::Forbidden("Only an admin may do this.".to_string())
-                    .into_server_fn_error(),
-            );
+            return Err(AppError::Forbidden("Only an admin may do this.".to_string()).into());
         }
         Ok(account)
     }

@@ -2,6 +2,7 @@
 #![cfg(feature = "ssr")]
 
 mod accounts;
+mod api_errors;
 mod chat_endpoint;
 mod config_loading;
 mod conversation_pages;

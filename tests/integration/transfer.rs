@@ -414,6 +414,8 @@ async fn assert_refused(app: &TestApp, doc: &str, status: u16, fragment: &str) {
     let actual = response.status().as_u16();
     let body = response.text().await.expect("body");
     assert_eq!(actual, status, "{body}");
+    // The refusal is the `ApiError` JSON; its sentence is what is checked.
+    let body = crate::support::error_message(&body);
     assert!(body.contains(fragment), "expected {fragment:?} in {body}");
     assert_eq!(stored_counts(app).await, before, "nothing stored");
 }

@@ -4,7 +4,6 @@
 
 use crate::account::check_password;
 use crate::api::change_password;
-use crate::components::chat_session::server_error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -38,7 +37,7 @@ pub fn ChangePasswordForm() -> impl IntoView {
                     done.try_set(true);
                 }
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
             busy.try_set(false);

@@ -7,7 +7,6 @@
 use crate::account::{check_new_name, check_password, SignUpResult};
 use crate::api::{sign_in, sign_up};
 use crate::components::account::full_navigation::load_page;
-use crate::components::chat_session::server_error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -85,7 +84,7 @@ pub fn CredentialsForm(
                     pending.try_set(true);
                 }
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                     busy.try_set(false);
                 }
             }

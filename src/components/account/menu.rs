@@ -8,7 +8,6 @@ use crate::account::{AccountInfo, AuthMode};
 use crate::api::{get_auth_status, sign_out, sign_out_everywhere};
 use crate::components::account::change_password_form::ChangePasswordForm;
 use crate::components::account::full_navigation::{load_page, SIGN_IN_PATH};
-use crate::components::chat_session::server_error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -41,7 +40,7 @@ fn SignedInMenu(user: AccountInfo, mode: AuthMode) -> impl IntoView {
             match result {
                 Ok(()) => load_page(SIGN_IN_PATH),
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
         });

@@ -11,7 +11,6 @@
 use crate::account::{AuthMode, AuthStatus, SignupMode};
 use crate::api::get_auth_status;
 use crate::components::account::credentials_form::{CredentialsForm, FormKind};
-use crate::components::chat_session::server_error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -29,7 +28,7 @@ pub fn SignInPage() -> impl IntoView {
                 Some(Err(e)) => {
                     view! {
                         <p class="auth-error" role="alert" data-testid="auth-error">
-                            {server_error_text(&e)}
+                            {e.to_string()}
                         </p>
                     }
                         .into_any()

@@ -6,12 +6,11 @@
 
 use crate::account::UserSummary;
 use crate::api::{admin_users, get_auth_status};
+use crate::api_error::ApiError;
 use crate::components::account::full_navigation::{load_page, SIGN_IN_PATH};
 use crate::components::admin::user_row::AdminUserRow;
-use crate::components::chat_session::server_error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use server_fn::ServerFnError;
 
 /// What the page can show.
 #[derive(Clone, Debug)]
@@ -25,7 +24,7 @@ enum AdminView {
 }
 
 /// Asks the server who is signed in and, for an admin, for the accounts.
-async fn load() -> Result<AdminView, ServerFnError> {
+async fn load() -> Result<AdminView, ApiError> {
     let status = get_auth_status().await?;
     Ok(match status.user {
         None => AdminView::SignedOut,
@@ -59,7 +58,7 @@ pub fn AdminPage() -> impl IntoView {
             .into_any(),
             Ok(AdminView::Users(users)) => users_table(users, version, error),
             Err(e) => view! {
-                <p class="auth-error" role="alert" data-testid="admin-error">{server_error_text(&e)}</p>
+                <p class="auth-error" role="alert" data-testid="admin-error">{e.to_string()}</p>
             }
             .into_any(),
         })

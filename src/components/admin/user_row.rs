@@ -7,10 +7,9 @@
 
 use crate::account::{check_password, AccountStatus, UserSummary};
 use crate::api::{admin_reset_password, admin_set_admin, admin_set_status};
-use crate::components::chat_session::server_error_text;
+use crate::api_error::ApiError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use server_fn::ServerFnError;
 use std::future::Future;
 
 /// A users-table row.
@@ -28,7 +27,7 @@ pub fn AdminUserRow(
     let new_password = RwSignal::new(String::new());
 
     // Runs one admin call; the table may be reloaded (this row disposed) meanwhile.
-    let act = move |call: std::pin::Pin<Box<dyn Future<Output = Result<(), ServerFnError>>>>| {
+    let act = move |call: std::pin::Pin<Box<dyn Future<Output = Result<(), ApiError>>>>| {
         error.set(None);
         busy.set(true);
         spawn_local(async move {
@@ -37,7 +36,7 @@ pub fn AdminUserRow(
                     version.try_update(|v| *v = v.wrapping_add(1));
                 }
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
             busy.try_set(false);

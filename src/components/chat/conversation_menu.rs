@@ -2,7 +2,7 @@
 //! the conversation, or kept for a new chat until its first message) and the export links.
 
 use crate::api::update_conversation_settings;
-use crate::components::chat_session::{server_error_text, ChatSession, ModelChoice};
+use crate::components::chat_session::{ChatSession, ModelChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -34,7 +34,7 @@ pub fn ConversationMenu() -> impl IntoView {
                     note.try_set(Some("Saved.".to_string()));
                 }
                 Err(e) => {
-                    note.try_set(Some(server_error_text(&e)));
+                    note.try_set(Some(e.to_string()));
                 }
             }
         });

@@ -41,10 +41,16 @@ pub fn ChatLayout() -> impl IntoView {
         move |_| {
             let id = first_id.clone();
             async move {
-                match id {
+                let result = match id {
                     Some(id) => get_conversation(id).await.map(Some),
                     None => Ok(None),
+                };
+                // Rendered on the server: the page answers with the error's status (404).
+                #[cfg(feature = "ssr")]
+                if let Err(error) = &result {
+                    crate::server::api_response::set_page_status(error);
                 }
+                result
             }
         },
     );

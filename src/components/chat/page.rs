@@ -2,18 +2,19 @@
 //! on the server for `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and the composer. Esc anywhere
 //! on the page stops a streaming answer.
 
+use crate::api_error::ApiError;
 use crate::components::chat::composer::Composer;
 use crate::components::chat::conversation_menu::ConversationMenu;
 use crate::components::chat::model_picker::ModelPicker;
 use crate::components::chat::typing_indicator::TypingIndicator;
-use crate::components::chat_session::{server_error_text, ChatSession, ModelChoice};
+use crate::components::chat_session::{ChatSession, ModelChoice};
 use crate::components::message::list::MessageList;
 use crate::conversation::ConversationTree;
 use leptos::ev;
 use leptos::prelude::*;
 
 /// The conversation loaded with the page (`None` for a new chat).
-pub type InitialConversation = Resource<Result<Option<ConversationTree>, ServerFnError>>;
+pub type InitialConversation = Resource<Result<Option<ConversationTree>, ApiError>>;
 
 /// The whole chat column.
 #[component]
@@ -40,7 +41,7 @@ pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
                             choice.selected.set(tree.conversation.model.clone().unwrap_or_default());
                         }
                         Ok(None) => {}
-                        Err(error) => session.open_error.set(Some(server_error_text(&error))),
+                        Err(error) => session.open_error.set(Some(error)),
                     }
                     view! {
                         <header class="top-bar">

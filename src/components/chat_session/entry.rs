@@ -2,6 +2,7 @@
 //! its place in the conversation tree (local parent id, server id once stored) and its
 //! rendering state (frozen Markdown blocks plus the unfinished tail).
 
+use crate::api_error::{ApiError, ErrorKind};
 use crate::conversation::{Message, MessageStatus as StoredStatus};
 use crate::events::{DoneStats, FinishReason, Role, Usage};
 use crate::ids::MessageId;
@@ -82,8 +83,8 @@ pub struct MessageEntry {
     pub status: RwSignal<MessageStatus>,
     /// Timings once done.
     pub stats: RwSignal<Option<DoneStats>>,
-    /// Error text shown under a failed answer.
-    pub error: RwSignal<Option<String>>,
+    /// Why the answer failed, shown under it; its kind says whether signing in would help.
+    pub error: RwSignal<Option<ApiError>>,
     /// The model's reasoning ("thinking"), shown collapsible above the answer.
     pub reasoning: RwSignal<String>,
     /// Tool calls the model made, growing live.
@@ -149,7 +150,7 @@ impl MessageEntry {
         let mut blocks = markdown.push(&message.content);
         blocks.extend(markdown.finish());
         self.push_blocks(blocks);
-        self.error.set(message.error.clone());
+        self.error.set(message.error.clone().map(answer_failure));
         let stats = &message.stats;
         if status == MessageStatus::Done || status == MessageStatus::Stopped {
             let finish_reason = match (&stats.finish_reason, status) {
@@ -203,4 +204,10 @@ impl MessageEntry {
         self.error.set(None);
         self.status.set(MessageStatus::Waiting);
     }
+}
+
+/// An answer that failed on its way from the model (its `error` event, or the error text
+/// stored with it): the request itself was accepted, so signing in would not help.
+pub fn answer_failure(message: String) -> ApiError {
+    ApiError::new(ErrorKind::Unavailable, message)
 }

@@ -17,10 +17,10 @@ mod model_choice;
 mod open_conversation;
 mod reader;
 
+use crate::api_error::ApiError;
 pub use entry::{MessageEntry, MessageStatus, ToolCallState};
 pub use model_choice::ModelChoice;
 pub use open_conversation::open_conversation;
-pub use reader::server_error_text;
 
 use crate::api::{stop_turn, stream_chat};
 use crate::chat_request::{ChatRequest, StoredChat};
@@ -104,7 +104,7 @@ pub struct ChatSession {
     /// Bumped when the conversation list may have changed (new chat, rename), to refetch it.
     pub list_version: RwSignal<u64>,
     /// Why the conversation could not be opened, shown instead of the messages.
-    pub open_error: RwSignal<Option<String>>,
+    pub open_error: RwSignal<Option<ApiError>>,
     /// The text of a message the server refused before storing it (too long, …), handed back
     /// to the composer so nothing typed is lost.
     pub refused_draft: RwSignal<Option<String>>,
@@ -559,8 +559,6 @@ impl ChatSession {
 /// The request that starts a new turn, resolved to its event stream.
 type StreamRequest = std::pin::Pin<
     Box<
-        dyn std::future::Future<
-            Output = Result<crate::codec::ChatEventStream, server_fn::ServerFnError>,
-        >,
+        dyn std::future::Future<Output = Result<crate::codec::ChatEventStream<ApiError>, ApiError>>,
     >,
 >;

@@ -3,6 +3,7 @@
 //! the sidebar and opening a conversation read.
 
 use crate::api::ModelList;
+use crate::api_error::ApiError;
 use leptos::prelude::*;
 
 /// The model chosen in the picker, with the list to fall back on.
@@ -11,7 +12,7 @@ pub struct ModelChoice {
     /// The picker's value ("" until the user or the conversation picks).
     pub selected: RwSignal<String>,
     /// The models from the server.
-    pub list: Resource<Result<ModelList, ServerFnError>>,
+    pub list: Resource<Result<ModelList, ApiError>>,
 }
 
 impl ModelChoice {

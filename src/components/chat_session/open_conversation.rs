@@ -1,7 +1,6 @@
 //! Opening a stored conversation from the browser (a sidebar link, back/forward, an import):
 //! the session drops what it shows, loads the conversation and the model choice follows it.
 
-use super::reader::server_error_text;
 use super::{ChatSession, ModelChoice};
 use crate::api::get_conversation;
 use crate::ids::ConversationId;
@@ -21,7 +20,7 @@ pub fn open_conversation(session: ChatSession, choice: ModelChoice, id: Conversa
             }
             Err(error) => {
                 session.new_chat(String::new());
-                session.open_error.set(Some(server_error_text(&error)));
+                session.open_error.set(Some(error));
             }
         }
     });

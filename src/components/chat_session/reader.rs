@@ -4,16 +4,16 @@
 //! (growing back-off, limited tries) and resumes after the last sequence number it applied, so
 //! no event is lost or applied twice; the typing indicator and Stop stay as they were.
 
-use super::entry::{MessageEntry, MessageStatus, ToolCallState};
+use super::entry::{answer_failure, MessageEntry, MessageStatus, ToolCallState};
 use super::ChatSession;
 use crate::api::resume_turn;
+use crate::api_error::{ApiError, ErrorKind};
 use crate::codec::{ChatEventStream, StreamItem};
 use crate::events::{ChatEvent, FinishReason};
 use crate::ids::TurnId;
 use crate::markdown::{IncrementalMarkdown, StreamTail};
 use futures::StreamExt;
 use leptos::prelude::*;
-use server_fn::ServerFnError;
 use std::time::Duration;
 
 /// Reconnection attempts without receiving an event in between before giving up.
@@ -73,7 +73,7 @@ pub(super) async fn read_answer(
     session: ChatSession,
     question: Option<MessageEntry>,
     answer: MessageEntry,
-    stream: Option<Result<ChatEventStream, ServerFnError>>,
+    stream: Option<Result<ChatEventStream<ApiError>, ApiError>>,
     from: ReadFrom,
 ) {
     let mut reader = AnswerReader {
@@ -102,7 +102,7 @@ pub(super) async fn read_answer(
                     .refused_draft
                     .set(Some(question.text.get_untracked()));
             }
-            return reader.fail(server_error_text(&error));
+            return reader.fail(error);
         }
     };
     loop {
@@ -112,7 +112,10 @@ pub(super) async fn read_answer(
         };
         match reader.reconnect().await {
             Ok(next) => stream = next,
-            Err(refusal) => return reader.fail(refusal.unwrap_or(reason)),
+            Err(refusal) => {
+                return reader
+                    .fail(refusal.unwrap_or_else(|| ApiError::new(ErrorKind::Unreachable, reason)))
+            }
         }
     }
 }
@@ -128,7 +131,7 @@ impl AnswerReader {
     }
 
     /// Applies one connection's events until the answer ends or the connection is lost.
-    async fn read(&mut self, stream: ChatEventStream) -> Outcome {
+    async fn read(&mut self, stream: ChatEventStream<ApiError>) -> Outcome {
         let mut items = Box::pin(stream.into_inner());
         while let Some(item) = items.next().await {
             let (seq, event) = match item {
@@ -136,7 +139,7 @@ impl AnswerReader {
                 Ok(StreamItem::KeepAlive) => continue,
                 Err(error) => {
                     return Outcome::Lost {
-                        reason: format!("Connection lost: {}", server_error_text(&error)),
+                        reason: format!("Connection lost: {error}"),
                     }
                 }
             };
@@ -227,7 +230,7 @@ impl AnswerReader {
                 return true;
             }
             ChatEvent::Error { message } => {
-                self.fail(message);
+                self.fail(answer_failure(message));
                 return true;
             }
             ChatEvent::Stored { message } => {
@@ -248,7 +251,7 @@ impl AnswerReader {
     /// Asks the server for the rest of the turn, with growing pauses. Fails with the server's
     /// words when it refuses (the turn is gone for good), with `None` when there is no turn to
     /// resume or every try failed to reach the server.
-    async fn reconnect(&mut self) -> Result<ChatEventStream, Option<String>> {
+    async fn reconnect(&mut self) -> Result<ChatEventStream<ApiError>, Option<ApiError>> {
         let answer_id = self.answer.server_id.get_untracked();
         if self.turn_id.is_none() && answer_id.is_none() {
             return Err(None);
@@ -260,11 +263,12 @@ impl AnswerReader {
             let (turn_id, after) = (self.turn_id.clone(), self.last_seq);
             match resume_turn(turn_id, answer_id.clone(), after, Some(MERGE_MS)).await {
                 Ok(stream) => return Ok(stream),
-                Err(ServerFnError::ServerError(message)) => {
+                // Not reached (network, a proxy's page): try again; refused: give up.
+                Err(error) if error.kind == ErrorKind::Unreachable => continue,
+                Err(refusal) => {
                     self.session.reconnecting.set(false);
-                    return Err(Some(message));
+                    return Err(Some(refusal));
                 }
-                Err(_) => continue,
             }
         }
         self.session.reconnecting.set(false);
@@ -278,10 +282,10 @@ impl AnswerReader {
     }
 
     /// Marks the answer failed, keeping its partial text.
-    fn fail(&mut self, message: String) {
+    fn fail(&mut self, error: ApiError) {
         self.freeze_rest();
         self.session.reconnecting.set(false);
-        self.answer.error.set(Some(message));
+        self.answer.error.set(Some(error));
         self.answer.status.set(MessageStatus::Error);
     }
 }
@@ -307,16 +311,5 @@ async fn sleep(duration: Duration) {
 fn mark_streaming(entry: MessageEntry) {
     if entry.status.get_untracked() == MessageStatus::Waiting {
         entry.status.set(MessageStatus::Streaming);
-    }
-}
-
-/// The user-facing text of a server function error.
-pub fn server_error_text(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        ServerFnError::Request(_) | ServerFnError::Response(_) => {
-            "Could not reach the Sluice server.".to_string()
-        }
-        other => other.to_string(),
     }
 }

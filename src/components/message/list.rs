@@ -69,11 +69,11 @@ pub fn MessageList() -> impl IntoView {
                     session
                         .open_error
                         .get()
-                        .map(|message| {
+                        .map(|error| {
                             view! {
                                 <div class="open-error" role="alert" data-testid="open-error">
-                                    {sign_in_link(&message)}
-                                    <p>{message.clone()}</p>
+                                    {sign_in_link(&error)}
+                                    <p>{error.message.clone()}</p>
                                     <a href="/">"Start a new chat"</a>
                                 </div>
                             }

@@ -107,11 +107,11 @@ fn ErrorNote(entry: MessageEntry) -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let choice = expect_context::<ModelChoice>();
     move || {
-        entry.error.get().map(|message| {
+        entry.error.get().map(|error| {
             view! {
                 <div class="message-error" role="alert" data-testid="message-error">
-                    {sign_in_link(&message)}
-                    <span>{message.clone()}</span>
+                    {sign_in_link(&error)}
+                    <span>{error.message.clone()}</span>
                     <button
                         type="button"
                         on:click=move |_| session.regenerate(entry.id, choice.effective())

@@ -2,7 +2,7 @@
 //! Esc cancels) and Delete (asks to confirm; deleting the open conversation starts a new chat).
 
 use crate::api::{delete_conversation, rename_conversation};
-use crate::components::chat_session::{server_error_text, ChatSession};
+use crate::components::chat_session::ChatSession;
 use crate::conversation::ConversationSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,7 +52,7 @@ pub fn ConversationItem(summary: ConversationSummary) -> impl IntoView {
                     session.list_version.update(|v| *v += 1);
                 }
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
         });
@@ -70,7 +70,7 @@ pub fn ConversationItem(summary: ConversationSummary) -> impl IntoView {
                 }
                 Err(e) => {
                     mode.try_set(Mode::Normal);
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
         });

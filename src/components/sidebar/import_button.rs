@@ -3,9 +3,7 @@
 //! saying what is wrong and changes nothing.
 
 use crate::api::import_conversation;
-use crate::components::chat_session::{
-    open_conversation, server_error_text, ChatSession, ModelChoice,
-};
+use crate::components::chat_session::{open_conversation, ChatSession, ModelChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -38,7 +36,7 @@ pub fn ImportButton() -> impl IntoView {
             let result = match text {
                 Some(document) => import_conversation(document)
                     .await
-                    .map_err(|e| server_error_text(&e)),
+                    .map_err(|e| e.to_string()),
                 None => Err("The file could not be read as text.".to_string()),
             };
             busy.set(false);

@@ -5,7 +5,6 @@
 //! hosts it decides where it goes and what starting a chat means.
 
 use crate::api::{delete_preset, list_presets, save_preset};
-use crate::components::chat_session::server_error_text;
 use crate::ids::PresetId;
 use crate::preset::{normalize_preset_name, Preset, MAX_PRESET_NAME_CHARS};
 use leptos::prelude::*;
@@ -49,7 +48,7 @@ pub fn PresetsPanel(
                     version.try_update(|v| *v = v.wrapping_add(1));
                 }
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
         });
@@ -82,7 +81,7 @@ pub fn PresetsPanel(
                     version.try_update(|v| *v = v.wrapping_add(1));
                 }
                 Err(e) => {
-                    error.try_set(Some(server_error_text(&e)));
+                    error.try_set(Some(e.to_string()));
                 }
             }
             saving.try_set(false);

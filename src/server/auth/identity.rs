@@ -20,8 +20,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use server_fn::error::FromServerFnError;
-use server_fn::ServerFnError;
 use std::net::{IpAddr, SocketAddr};
 
 /// The API paths open without a user: what the sign-in and sign-up pages need.
@@ -86,7 +84,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     if identity.user.is_none() && state.config.auth.mode != AuthMode::Off {
         let path = request.uri().path();
         if path.starts_with("/api/") && !PUBLIC_API.contains(&path) {
-            return unauthorized();
+            return unauthorized(path);
         }
         let is_page = path == "/" || path.starts_with("/c/") || path == ADMIN_PATH;
         if is_page && matches!(*request.method(), Method::GET | Method::HEAD) {
@@ -101,18 +99,10 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     next.run(request).await
 }
 
-/// 401 with the body a server function's caller decodes as an error.
-fn unauthorized() -> Response {
-    let error: ServerFnError = ServerFnError::ServerError(SIGN_IN_MESSAGE.to_string());
-    (
-        StatusCode::UNAUTHORIZED,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )],
-        error.ser(),
-    )
-        .into_response()
+/// The 401 for a request to `path` without a user: the `ApiError` a server function's caller
+/// decodes, plain text for the plain routes (the export download, a turn's events).
+fn unauthorized(path: &str) -> Response {
+    AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()).into_api_response(path)
 }
 
 /// Finds who a request with `headers` from `peer` (absent: not trusted) acts for.

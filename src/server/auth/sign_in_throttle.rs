@@ -10,7 +10,7 @@
 //!
 //! ```ignore
 //! let ip = crate::server::http::client_ip::from_context();
-//! let attempt = state.limits.begin_sign_in(ip, &name).map_err(AppError::into_server_fn_error)?;
+//! let attempt = state.limits.begin_sign_in(ip, &name)?; // AppError, into ApiError
 //! let user = verify_password(&state, &name, &password).await?; // any `?` here is a failure
 //! attempt.succeeded();
 //! ```

@@ -5,7 +5,9 @@
 //! small [`SMALL_BODY_BYTES`]. [`limit_body`] refuses a body whose declared length is over its
 //! route's limit before it is read, cuts one that grows past it while it is read, and words
 //! either refusal: **413** with "The request is too large (the limit is N KiB)." (for an
-//! import "The file is too large …"), encoded like every server-function error.
+//! import "The file is too large …"), encoded like every server-function error. A cut body
+//! is known by the limit's own error (a flag set while the body is read), never by reading
+//! the handler's answer.
 
 use crate::api::import_conversation::ImportConversation;
 use crate::api::save_preset::SavePreset;
@@ -15,10 +17,13 @@ use crate::server::config::ServerConfig;
 use crate::server::error::AppError;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
+use http_body_util::{BodyExt as _, LengthLimitError};
 use server_fn::ServerFn;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// The limit of every route that carries no content: sign-in and sign-up, admin calls,
 /// listing, deleting, renaming, stopping, pages and files. A password is at most 1 KiB and
@@ -27,9 +32,6 @@ pub const SMALL_BODY_BYTES: usize = 64 * 1024;
 
 /// Room for JSON around the text limits.
 const BODY_OVERHEAD: usize = 64 * 1024;
-
-/// Largest response body inspected when a 413 is worded.
-const MAX_ERROR_BODY: usize = 16 * 1024;
 
 /// The body limits, by kind of route.
 #[derive(Clone, Copy, Debug)]
@@ -86,9 +88,9 @@ impl BodyLimits {
     }
 }
 
-/// The middleware: applies the route's limit (see the module docs) and words a 413 that
-/// comes back without a sentence (the limit here, or a server function that failed reading
-/// the cut body, which `router::malformed_input_is_bad_request` turns into a 413).
+/// The middleware: applies the route's limit (see the module docs). A body that grows past
+/// it is cut and the request answered with the worded 413, whatever the handler made of the
+/// cut body; a handler's own 413 (a sentence about the text's size) is kept.
 pub async fn limit_body(
     State(limits): State<BodyLimits>,
     request: Request,
@@ -103,22 +105,25 @@ pub async fn limit_body(
     if declared.is_some_and(|length| length > limit as u64) {
         return too_large(&limits, &path, limit);
     }
-    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    let cut = Arc::new(AtomicBool::new(false));
+    let request = request.map(|body| {
+        let cut = Arc::clone(&cut);
+        Body::new(
+            http_body_util::Limited::new(body, limit).map_err(move |error| {
+                if error.is::<LengthLimitError>() {
+                    cut.store(true, Ordering::Relaxed);
+                }
+                error
+            }),
+        )
+    });
     let response = next.run(request).await;
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    if !cut.load(Ordering::Relaxed) {
         return response;
-    }
-    let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
-        .await
-        .unwrap_or_default();
-    if bytes.starts_with(b"ServerError|") {
-        // The endpoint's own refusal, already a sentence.
-        return Response::from_parts(parts, Body::from(bytes));
     }
     let mut worded = too_large(&limits, &path, limit);
     // Keep whatever was decided about the connection.
-    if let Some(connection) = parts.headers.get(header::CONNECTION) {
+    if let Some(connection) = response.headers().get(header::CONNECTION) {
         worded
             .headers_mut()
             .insert(header::CONNECTION, connection.clone());

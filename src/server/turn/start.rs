@@ -166,12 +166,13 @@ fn refuse_while_closing(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The sentence refusing a turn during shutdown (a stop or a restart: the server cannot tell).
+pub const SHUTTING_DOWN: &str =
+    "Sluice is shutting down and takes no new answers; try again in a moment.";
+
 /// The refusal of a turn during shutdown.
 fn shutting_down() -> AppError {
-    AppError::Unavailable(
-        "Sluice is restarting and takes no new answers right now; try again in a moment."
-            .to_string(),
-    )
+    AppError::Unavailable(SHUTTING_DOWN.to_string())
 }
 
 /// State of one turn between stream items.

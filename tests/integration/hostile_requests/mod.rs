@@ -94,7 +94,10 @@ fn assert_clear_4xx(status: u16, body: &str, what: &str) {
         (400..500).contains(&status),
         "{what}: status {status}, body {body:?}"
     );
-    let message = body.strip_prefix("ServerError|").unwrap_or(body).trim();
+    // A server function's error is `ApiError` JSON; other routes answer plain text.
+    let message = serde_json::from_str::<sluice::api_error::ApiError>(body)
+        .map_or_else(|_| body.trim().to_string(), |error| error.message);
+    let message = message.as_str();
     assert!(!message.is_empty(), "{what}: empty message");
     assert!(
         !message.starts_with('<'),

@@ -231,6 +231,14 @@ impl TestApp {
     }
 }
 
+/// The sentence of a server function's error body (the `ApiError` JSON
+/// `{"kind": …, "message": …}`); panics on any other body.
+pub fn error_message(body: &str) -> String {
+    serde_json::from_str::<sluice::api_error::ApiError>(body)
+        .unwrap_or_else(|e| panic!("not an ApiError body ({e}): {body:?}"))
+        .message
+}
+
 /// Requests on behalf of a browser holding a session cookie (or none).
 impl TestApp {
     /// POSTs `body` to `path` with the session cookie `token` (`None`: no cookie).
