@@ -1,6 +1,6 @@
 //! The accept loop: takes connections off the listening socket and serves each with hyper's
 //! HTTP/1.1 (keep-alive, no upgrades), like `axum::serve`, plus what it lacks against hostile
-//! clients (see `connections_config`):
+//! clients (see `config::connections`):
 //!
 //! * a cap on connections served at once (a semaphore per process); past it a connection gets
 //!   a short 503 sentence with `Connection: close` and is closed, never left hanging;
@@ -17,7 +17,7 @@
 
 use crate::server::body_deadline::Deadline;
 use crate::server::connection_watch::{Activity, Timeouts, Tracked, Watched};
-use crate::server::connections_config::ConnectionsConfig;
+use crate::server::config::ConnectionsConfig;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use futures::FutureExt;
