@@ -8,6 +8,7 @@
 pub mod account;
 pub mod api;
 pub mod app;
+pub mod byte_size;
 pub mod codec;
 pub mod components;
 pub mod conversation;

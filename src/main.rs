@@ -95,9 +95,8 @@ fn main() -> ExitCode {
                 .init();
             // Before any thread but this one exists: Leptos reads the address from the
             // environment, and only takes an IP address.
-            let served = resolve_site_addr().and_then(|()| {
-                runtime.block_on(serve(cli.config.as_deref()))
-            });
+            let served =
+                resolve_site_addr().and_then(|()| runtime.block_on(serve(cli.config.as_deref())));
             match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {

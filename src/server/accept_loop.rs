@@ -16,8 +16,8 @@
 //! every connection has closed.
 
 use crate::server::body_deadline::Deadline;
-use crate::server::connection_watch::{Activity, Timeouts, Tracked, Watched};
 use crate::server::config::ConnectionsConfig;
+use crate::server::connection_watch::{Activity, Timeouts, Tracked, Watched};
 use axum::extract::ConnectInfo;
 use axum::Router;
 use futures::FutureExt;

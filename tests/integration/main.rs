@@ -2,6 +2,7 @@
 #![cfg(feature = "ssr")]
 
 mod accounts;
+mod binary_cli;
 mod chat_codec;
 mod chat_endpoint;
 mod config_loading;

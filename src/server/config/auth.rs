@@ -6,9 +6,9 @@
 //! (the first sign-up's set-up token, see `admin_setup`) is a secret and so only an
 //! environment variable, never a file key.
 
+use super::source::{Decimal, Setting, Sources};
 use crate::account::{AuthMode, SignupMode};
 use crate::server::admin_setup::{SetupToken, MIN_TOKEN_CHARS};
-use super::source::{Decimal, Setting, Sources};
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;

@@ -196,7 +196,8 @@ mod tests {
             ("SLUICE_BODY_TIMEOUT_SECS", "later"),
             ("SLUICE_IDLE_TIMEOUT_SECS", "soon"),
         ] {
-            let error = resolve(FileConnections::default(), &env(&[(name, value)])).expect_err(value);
+            let error =
+                resolve(FileConnections::default(), &env(&[(name, value)])).expect_err(value);
             assert!(error.starts_with(name), "{name}={value}: {error}");
         }
     }

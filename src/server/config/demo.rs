@@ -49,7 +49,11 @@ impl DemoConfig {
                 400,
             )?),
             tokens_per_second: sources.decimal(
-                Setting::new("SLUICE_DEMO_TOKENS_PER_SECOND", "[demo]", "tokens_per_second"),
+                Setting::new(
+                    "SLUICE_DEMO_TOKENS_PER_SECOND",
+                    "[demo]",
+                    "tokens_per_second",
+                ),
                 file.tokens_per_second.as_ref(),
                 TOKENS_PER_SECOND,
                 40.0,

@@ -130,7 +130,9 @@ impl LimitsConfig {
                 file.password_hashes.as_ref(),
                 PASSWORD_HASHES,
                 // More cores than the pool allows still get a working default.
-                defaults.password_hashes.clamp(1, PASSWORD_HASHES.max as u32),
+                defaults
+                    .password_hashes
+                    .clamp(1, PASSWORD_HASHES.max as u32),
             )?,
             password_hash_wait: Duration::from_secs_f64(sources.decimal(
                 setting("SLUICE_PASSWORD_HASH_WAIT_SECS", "password_hash_wait_secs"),

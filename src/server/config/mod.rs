@@ -118,13 +118,13 @@ impl Config {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "the config file".to_string());
         let file: FileConfig = match file_text {
-            Some(text) => toml::from_str(text)
-                .map_err(|e| format!("invalid config file {name}: {e}"))?,
+            Some(text) => {
+                toml::from_str(text).map_err(|e| format!("invalid config file {name}: {e}"))?
+            }
             None => FileConfig::default(),
         };
         let sources = Sources::new(env, name, file_text.unwrap_or_default());
-        let providers =
-            providers::Providers::resolve(file.providers, file.autodetect, &sources)?;
+        let providers = providers::Providers::resolve(file.providers, file.autodetect, &sources)?;
         Ok(Self {
             server: ServerConfig::resolve(&file.server, &sources)?,
             demo: DemoConfig::resolve(&file.demo, &sources)?,

@@ -283,7 +283,11 @@ const CONVENTIONAL: [Conventional; 4] = [
 
 /// Adds the provider that `conventional`'s variables describe, unless the file already has
 /// that id or none of its variables is set.
-fn add_from_env(providers: &mut Vec<ProviderConfig>, conventional: &Conventional, sources: &Sources) {
+fn add_from_env(
+    providers: &mut Vec<ProviderConfig>,
+    conventional: &Conventional,
+    sources: &Sources,
+) {
     let get = |name: &str| sources.var(name);
     let key = conventional.key_var.and_then(get);
     let base = get(conventional.base_var);

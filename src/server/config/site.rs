@@ -36,11 +36,17 @@ pub fn resolve_site_addr(raw: &str) -> Result<SocketAddr, String> {
 /// `target/site`, relative to the working directory) when it holds `pkg_dir`, else the first
 /// site folder next to the binary `exe` that does; `None` there too is a sentence naming
 /// `LEPTOS_SITE_ROOT`.
-pub fn find_site_root(configured: &Path, pkg_dir: &str, exe: Option<&Path>) -> Result<PathBuf, String> {
+pub fn find_site_root(
+    configured: &Path,
+    pkg_dir: &str,
+    exe: Option<&Path>,
+) -> Result<PathBuf, String> {
     if configured.join(pkg_dir).is_dir() {
         return Ok(configured.to_path_buf());
     }
-    let beside = exe.and_then(Path::parent).map(|dir| [dir.join("site"), dir.join("../site")]);
+    let beside = exe
+        .and_then(Path::parent)
+        .map(|dir| [dir.join("site"), dir.join("../site")]);
     if let Some(found) = beside
         .into_iter()
         .flatten()
@@ -94,7 +100,8 @@ mod tests {
             Ok(base.join("target/site")),
             "the configured root wins when it holds pkg/"
         );
-        let error = find_site_root(&elsewhere, "pkg", Some(&base.join("sluice"))).expect_err("none");
+        let error =
+            find_site_root(&elsewhere, "pkg", Some(&base.join("sluice"))).expect_err("none");
         assert!(error.contains("LEPTOS_SITE_ROOT"), "{error}");
         assert!(error.contains(&elsewhere.display().to_string()), "{error}");
         let _ = std::fs::remove_dir_all(&base);

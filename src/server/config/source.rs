@@ -93,7 +93,10 @@ impl Whole {
         } else {
             ""
         };
-        format!("a whole number{unit} from {} to {}{off}", self.min, self.max)
+        format!(
+            "a whole number{unit} from {} to {}{off}",
+            self.min, self.max
+        )
     }
 }
 
@@ -223,8 +226,9 @@ impl<'a> Sources<'a> {
             (None, None) => return Ok(default),
         };
         match value {
-            Ok(value) if range.admits(value) => u64::try_from(value)
-                .map_err(|_| refusal(&origin, &range.expected(), &shown)),
+            Ok(value) if range.admits(value) => {
+                u64::try_from(value).map_err(|_| refusal(&origin, &range.expected(), &shown))
+            }
             _ => Err(refusal(&origin, &range.expected(), &shown)),
         }
     }
@@ -297,7 +301,12 @@ impl<'a> Sources<'a> {
 
     /// A yes/no setting: the variable (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`), else
     /// the file, else `default`.
-    pub fn flag(&self, setting: Setting, file: Option<bool>, default: bool) -> Result<bool, String> {
+    pub fn flag(
+        &self,
+        setting: Setting,
+        file: Option<bool>,
+        default: bool,
+    ) -> Result<bool, String> {
         match self.from_env(setting) {
             Some((var, raw)) => match raw.to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "on" => Ok(true),
