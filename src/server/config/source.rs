@@ -192,7 +192,7 @@ impl<'a> Sources<'a> {
     }
 
     /// The setting's variable and its value, when set.
-    fn from_env(&self, setting: Setting) -> Option<(&'static str, &'a str)> {
+    fn env_value(&self, setting: Setting) -> Option<(&'static str, &'a str)> {
         let var = setting.var?;
         self.var(var).map(|value| (var, value))
     }
@@ -216,7 +216,7 @@ impl<'a> Sources<'a> {
         range: Whole,
         default: u64,
     ) -> Result<u64, String> {
-        let (origin, shown, value) = match (self.from_env(setting), file) {
+        let (origin, shown, value) = match (self.env_value(setting), file) {
             (Some((var, raw)), _) => (var.to_string(), format!("{raw:?}"), raw.parse::<i128>()),
             (None, Some(value)) => (
                 self.in_file(setting, value.span().start),
@@ -267,7 +267,7 @@ impl<'a> Sources<'a> {
         range: Decimal,
         default: f64,
     ) -> Result<f64, String> {
-        let (origin, shown, value) = match (self.from_env(setting), file) {
+        let (origin, shown, value) = match (self.env_value(setting), file) {
             (Some((var, raw)), _) => (var.to_string(), format!("{raw:?}"), raw.parse::<f64>()),
             (None, Some(value)) => (
                 self.in_file(setting, value.span().start),
@@ -290,7 +290,7 @@ impl<'a> Sources<'a> {
         file: Option<T>,
         default: T,
     ) -> Result<T, String> {
-        match self.from_env(setting) {
+        match self.env_value(setting) {
             Some((var, raw)) => T::deserialize(serde::de::value::StrDeserializer::<
                 serde::de::value::Error,
             >::new(raw))
@@ -307,7 +307,7 @@ impl<'a> Sources<'a> {
         file: Option<bool>,
         default: bool,
     ) -> Result<bool, String> {
-        match self.from_env(setting) {
+        match self.env_value(setting) {
             Some((var, raw)) => match raw.to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "on" => Ok(true),
                 "0" | "false" | "no" | "off" => Ok(false),
@@ -319,7 +319,7 @@ impl<'a> Sources<'a> {
 
     /// A text setting: the variable, else the file.
     pub fn text(&self, setting: Setting, file: Option<String>) -> Option<String> {
-        match self.from_env(setting) {
+        match self.env_value(setting) {
             Some((_, raw)) => Some(raw.to_string()),
             None => file,
         }
@@ -327,7 +327,7 @@ impl<'a> Sources<'a> {
 
     /// A list setting: the variable (comma-separated), else the file.
     pub fn list(&self, setting: Setting, file: Option<Vec<String>>) -> Option<Vec<String>> {
-        match self.from_env(setting) {
+        match self.env_value(setting) {
             Some((_, raw)) => Some(raw.split(',').map(|s| s.trim().to_string()).collect()),
             None => file,
         }
