@@ -17,7 +17,8 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "sluice", version, about)]
 struct Cli {
-    /// The configuration file (default: SLUICE_CONFIG, else ./sluice.toml when present).
+    /// The configuration file [default: SLUICE_CONFIG, else ./sluice.toml when present]
+    ///
     /// Environment variables win over its settings.
     #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
@@ -29,12 +30,15 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the site (the default). LEPTOS_SITE_ADDR is the address to listen on
-    /// (default 127.0.0.1:3000), LEPTOS_SITE_ROOT the folder of the site files (default
-    /// target/site).
+    /// Serve the site (the default).
+    ///
+    /// LEPTOS_SITE_ADDR is the address to listen on (default 127.0.0.1:3000, a host name such
+    /// as localhost:3000 is resolved), LEPTOS_SITE_ROOT the folder of the site files (default
+    /// target/site, else the one next to the binary).
     Serve,
-    /// Run the scripted OpenAI-compatible fake upstream used by tests and benchmarks (its
-    /// options: `sluice fake-upstream --help`).
+    /// Run the scripted OpenAI-compatible fake upstream used by tests and benchmarks.
+    ///
+    /// Its options: `sluice fake-upstream --help`.
     #[command(disable_help_flag = true)]
     FakeUpstream {
         /// Its arguments, passed through.
@@ -52,8 +56,10 @@ enum Command {
 /// `sluice admin …`.
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
-    /// Create an active administrator in the configured database; the password is read from
-    /// stdin (one line). Works while the server runs.
+    /// Create an active administrator; the password is read from stdin.
+    ///
+    /// The account goes into the configured database (one line of stdin is the password);
+    /// this works while the server runs.
     Create {
         /// The account name.
         name: String,

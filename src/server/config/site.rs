@@ -52,7 +52,7 @@ pub fn find_site_root(
         .flatten()
         .find(|candidate| candidate.join(pkg_dir).is_dir())
     {
-        return Ok(found);
+        return Ok(found.canonicalize().unwrap_or(found));
     }
     let cwd = std::env::current_dir()
         .map(|d| d.display().to_string())
