@@ -116,7 +116,7 @@ impl Config {
     ) -> Result<Self, String> {
         let name = path
             .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "the config file".to_string());
+            .unwrap_or_else(|| "sluice.toml".to_string());
         let file: FileConfig = match file_text {
             Some(text) => {
                 toml::from_str(text).map_err(|e| format!("invalid config file {name}: {e}"))?
