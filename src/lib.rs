@@ -9,6 +9,7 @@
 pub mod account;
 pub mod api;
 pub mod app;
+pub mod byte_size;
 pub mod components;
 pub mod pacing;
 pub mod partial_json;

@@ -3,22 +3,90 @@
 //! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
 //! OpenAI-compatible test server used by the end-to-end tests and benchmarks (the separate
 //! `sluice-fake-upstream` binary beside this one, so the server never contains it), and
-//! `sluice admin create NAME` creates an administrator account (password on stdin).
+//! `sluice admin create NAME` creates an administrator account (password on stdin). The
+//! command line is parsed by `clap`: anything it does not know is an error with the usage,
+//! never a start.
 
-use sluice::server::auth_config::check_bind;
+use clap::{Parser, Subcommand};
+use sluice::server::config::{check_bind, site};
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
 use sluice::store::Store;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("fake-upstream") {
-        eprintln!("sluice fake-upstream: {}", run_fake_upstream(&args[1..]));
-        return ExitCode::from(2);
-    }
-    if args.first().map(String::as_str) == Some("admin") {
-        return match sluice::server::auth::admin_cli::run(&args[1..]).await {
+/// A self-hosted LLM chat site whose streaming never stutters.
+#[derive(Debug, Parser)]
+#[command(name = "sluice", version, about)]
+struct Cli {
+    /// The configuration file [default: SLUICE_CONFIG, else ./sluice.toml when present]
+    ///
+    /// Environment variables win over its settings.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the site (the default).
+    ///
+    /// LEPTOS_SITE_ADDR is the address to listen on (default 127.0.0.1:3000, a host name such
+    /// as localhost:3000 is resolved), LEPTOS_SITE_ROOT the folder of the site files (default
+    /// target/site, else the one next to the binary).
+    Serve,
+    /// Run the scripted OpenAI-compatible fake upstream used by tests and benchmarks.
+    ///
+    /// Its options: `sluice fake-upstream --help`.
+    #[command(disable_help_flag = true)]
+    FakeUpstream {
+        /// Its arguments, passed through.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Manage accounts from the command line.
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+/// `sluice admin …`.
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an active administrator; the password is read from stdin.
+    ///
+    /// The account goes into the configured database (one line of stdin is the password);
+    /// this works while the server runs.
+    Create {
+        /// The account name.
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("sluice: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Some(Command::FakeUpstream { args }) => fake_upstream(args),
+        Some(Command::Admin {
+            command: AdminCommand::Create { name },
+        }) => match runtime.block_on(server::auth::admin_cli::create(
+            &name,
+            cli.config.as_deref(),
+        )) {
             Ok(done) => {
                 println!("{done}");
                 ExitCode::SUCCESS
@@ -27,43 +95,80 @@ async fn main() -> ExitCode {
                 eprintln!("sluice admin: {error}");
                 ExitCode::from(2)
             }
-        };
-    }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    match serve().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("sluice: {error}");
-            ExitCode::from(2)
+        },
+        Some(Command::Serve) | None => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                )
+                .init();
+            // Before any thread but this one exists: Leptos reads the address from the
+            // environment, and only takes an IP address.
+            let served =
+                resolve_site_addr().and_then(|()| runtime.block_on(serve(cli.config.as_deref())));
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("sluice: {error}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }
 
-/// Replaces this process with the `sluice-fake-upstream` binary found beside this one, passing
-/// `args` on; returns only when that fails, with the reason.
-fn run_fake_upstream(args: &[String]) -> String {
+/// `sluice fake-upstream ARGS…`: replaces this process with the `sluice-fake-upstream` binary
+/// found beside this one (its own crate, so the server never contains it), passing the
+/// arguments on; returns only when that fails, with the reason.
+fn fake_upstream(args: Vec<String>) -> ExitCode {
     use std::os::unix::process::CommandExt;
     let beside = std::env::current_exe()
         .map(|exe| exe.with_file_name("sluice-fake-upstream"))
         .unwrap_or_else(|_| "sluice-fake-upstream".into());
     let error = std::process::Command::new(&beside).args(args).exec();
-    format!(
-        "cannot run {}: {error} (build it with `cargo build --release -p sluice-fake-upstream`)",
+    eprintln!(
+        "sluice fake-upstream: cannot run {}: {error} (build it with \
+         `cargo build --release -p sluice-fake-upstream`)",
         beside.display()
-    )
+    );
+    ExitCode::from(2)
+}
+
+/// Rewrites a `LEPTOS_SITE_ADDR` that names a host (`localhost:3000`) as the IP address it
+/// resolves to, which is what Leptos accepts.
+fn resolve_site_addr() -> Result<(), String> {
+    let Ok(raw) = std::env::var("LEPTOS_SITE_ADDR") else {
+        return Ok(());
+    };
+    let addr = site::resolve_site_addr(&raw)?;
+    if raw.trim() != addr.to_string() {
+        std::env::set_var("LEPTOS_SITE_ADDR", addr.to_string());
+    }
+    Ok(())
 }
 
 /// Loads everything and serves until a shutdown signal.
-async fn serve() -> Result<(), String> {
-    let config = Config::load()?;
-    let leptos_options = leptos::config::get_configuration(None)
+async fn serve(config_file: Option<&Path>) -> Result<(), String> {
+    let config = Config::load(config_file)?;
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
+    let mut leptos_options = leptos::config::get_configuration(None)
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
+    let configured = PathBuf::from(leptos_options.site_root.as_ref());
+    let exe = std::env::current_exe().ok();
+    let site_root =
+        site::find_site_root(&configured, &leptos_options.site_pkg_dir, exe.as_deref())?;
+    if site_root != configured {
+        tracing::warn!(
+            site_root = %site_root.display(),
+            "no site files in {} (LEPTOS_SITE_ROOT): serving those next to the binary",
+            configured.display()
+        );
+        leptos_options.site_root = site_root.to_string_lossy().as_ref().into();
+    }
     check_bind(config.auth.mode, leptos_options.site_addr)?;
     let store = Store::open(&config.storage.database).await.map_err(|e| {
         format!(

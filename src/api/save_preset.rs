@@ -37,8 +37,8 @@ pub async fn save_preset(
         let limit = state.config.server.max_message_bytes;
         if system_prompt.len() > limit {
             return Err(AppError::PayloadTooLarge(format!(
-                "The system prompt is too long (the limit is {} KiB).",
-                limit / 1024
+                "The system prompt is too long (the limit is {}).",
+                crate::byte_size::limit(limit as u64)
             )));
         }
         Ok(name)

@@ -29,8 +29,8 @@ pub async fn update_conversation_settings(
         let limit = state.config.server.max_message_bytes;
         if system_prompt.as_ref().is_some_and(|p| p.len() > limit) {
             return Err(AppError::PayloadTooLarge(format!(
-                "The system prompt is too long (the limit is {} KiB).",
-                limit / 1024
+                "The system prompt is too long (the limit is {}).",
+                crate::byte_size::limit(limit as u64)
             )));
         }
         Ok(())

@@ -6,17 +6,14 @@
 
 pub mod api_response;
 pub mod auth;
-pub mod auth_config;
 pub mod catalog;
 pub mod config;
-pub mod connections_config;
 pub mod error;
 pub mod http;
 pub mod limits;
 pub mod router;
 pub mod state;
 pub mod turn;
-pub mod turns_config;
 
 use crate::server::state::AppState;
 use leptos::prelude::LeptosOptions;

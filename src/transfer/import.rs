@@ -149,8 +149,8 @@ struct RawMessage {
 pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, ImportError> {
     if bytes.len() > limits.max_bytes {
         return Err(ImportError::TooLarge {
-            size_kib: bytes.len().div_ceil(1024),
-            limit_kib: limits.max_bytes / 1024,
+            size: bytes.len(),
+            limit: limits.max_bytes,
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
@@ -210,8 +210,8 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
     if let Some(prompt) = &system_prompt {
         if prompt.len() > limits.max_message_bytes {
             return Err(ImportError::SystemPromptTooLong {
-                size_kib: prompt.len().div_ceil(1024),
-                limit_kib: limits.max_message_bytes / 1024,
+                size: prompt.len(),
+                limit: limits.max_message_bytes,
             });
         }
     }
@@ -269,8 +269,8 @@ fn read_messages(
         if message.content.len() > limits.max_message_bytes {
             return Err(ImportError::MessageTooLong {
                 index,
-                size_kib: message.content.len().div_ceil(1024),
-                limit_kib: limits.max_message_bytes / 1024,
+                size: message.content.len(),
+                limit: limits.max_message_bytes,
             });
         }
         if message.id.is_empty() {

@@ -5,12 +5,16 @@
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
     /// The file is over the byte limit (HTTP 413).
-    #[error("The file is too large ({size_kib} KiB; the limit is {limit_kib} KiB).")]
+    #[error(
+        "The file is too large ({}; the limit is {}).",
+        size_words(.size),
+        limit_words(.limit)
+    )]
     TooLarge {
-        /// Its size, rounded up.
-        size_kib: usize,
-        /// The limit, rounded down.
-        limit_kib: usize,
+        /// Its size in bytes (shown rounded up).
+        size: usize,
+        /// The limit in bytes (shown rounded down).
+        limit: usize,
     },
     /// The file holds more messages than one conversation may (HTTP 413).
     #[error("The file has too many messages ({count}; the limit is {limit}).")]
@@ -31,23 +35,29 @@ pub enum ImportError {
     },
     /// One message's text is over the per-message limit (HTTP 413).
     #[error(
-        "Message {index} is too long ({size_kib} KiB; the limit is {limit_kib} KiB per message)."
+        "Message {index} is too long ({}; the limit is {} per message).",
+        size_words(.size),
+        limit_words(.limit)
     )]
     MessageTooLong {
         /// 1-based position in the file.
         index: usize,
-        /// Its size, rounded up.
-        size_kib: usize,
-        /// The limit, rounded down.
-        limit_kib: usize,
+        /// Its size in bytes (shown rounded up).
+        size: usize,
+        /// The limit in bytes (shown rounded down).
+        limit: usize,
     },
     /// The system prompt is over the per-message limit (HTTP 413).
-    #[error("The system prompt is too long ({size_kib} KiB; the limit is {limit_kib} KiB).")]
+    #[error(
+        "The system prompt is too long ({}; the limit is {}).",
+        size_words(.size),
+        limit_words(.limit)
+    )]
     SystemPromptTooLong {
-        /// Its size, rounded up.
-        size_kib: usize,
-        /// The limit, rounded down.
-        limit_kib: usize,
+        /// Its size in bytes (shown rounded up).
+        size: usize,
+        /// The limit in bytes (shown rounded down).
+        limit: usize,
     },
     /// The bytes are not UTF-8 text.
     #[error("The file is not UTF-8 text, so it is not a Sluice export.")]
@@ -174,4 +184,14 @@ impl ImportError {
                 | Self::SystemPromptTooLong { .. }
         )
     }
+}
+
+/// A size in a sentence, rounded up (see [`crate::byte_size`]).
+fn size_words(bytes: &usize) -> String {
+    crate::byte_size::size(*bytes as u64)
+}
+
+/// A limit in a sentence, rounded down.
+fn limit_words(bytes: &usize) -> String {
+    crate::byte_size::limit(*bytes as u64)
 }

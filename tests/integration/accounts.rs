@@ -5,7 +5,7 @@
 use crate::support::{header_value, session_token, set_cookie_header, TestApp, LOCAL_AUTH};
 use serde_json::{json, Value};
 use sluice::account::{AuthMode, AuthStatus, SignUpResult, UserSummary};
-use sluice::server::auth_config::check_bind;
+use sluice::server::config::check_bind;
 use std::time::Duration;
 
 /// An app with local accounts and `extra` settings.

@@ -103,8 +103,15 @@ fn bad_files_fail_with_file_line_and_reason() {
         assert!(error.contains(expected), "{expected} not in: {error}");
     }
     let missing_key = "[[providers]]\nid = \"g\"\nkind = \"openai\"\nbase_url = \"http://h\"\napi_key_env = \"NOPE_KEY\"\n";
-    let error = Config::from_parts(None, Some(missing_key), &env(&[])).expect_err("missing env");
-    assert!(error.contains("NOPE_KEY"), "{error}");
+    // Issue 21: a provider whose key variable is unset is skipped with a warning, not an exit.
+    let config = Config::from_parts(None, Some(missing_key), &env(&[])).expect("skipped");
+    assert!(config.providers.is_empty(), "{:?}", config.providers);
+    assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+    assert!(
+        config.warnings[0].contains("NOPE_KEY"),
+        "{:?}",
+        config.warnings
+    );
 }
 
 #[test]
@@ -282,7 +289,150 @@ fn the_import_limit_comes_from_the_file_or_the_environment() {
     let bad = Config::from_parts(None, None, &env(&[("SLUICE_MAX_IMPORT_BYTES", "lots")]))
         .expect_err("not a number");
     assert!(
-        bad.contains("SLUICE_MAX_IMPORT_BYTES must be a number"),
+        bad.contains("SLUICE_MAX_IMPORT_BYTES must be a whole number of bytes from 1024"),
         "{bad}"
     );
+}
+
+/// Issue 21: a refused value in `sluice.toml` names the file, the line and the key (not the
+/// environment variable it did not come from) and the accepted range.
+#[test]
+fn a_refused_file_value_names_the_file_line_and_key() {
+    let file = "[server]\nkeepalive_secs = 5\n\n[turns]\ngrace_secs = -1\n";
+    let error = Config::from_parts(Some(Path::new("/etc/sluice.toml")), Some(file), &env(&[]))
+        .expect_err("negative grace");
+    assert_eq!(
+        error,
+        "/etc/sluice.toml line 5: [turns] grace_secs must be a number of seconds more than 0 \
+         and at most 86400, got -1"
+    );
+    let from_env = Config::from_parts(None, None, &env(&[("SLUICE_TURN_GRACE_SECS", "-1")]))
+        .expect_err("negative grace");
+    assert!(
+        from_env.starts_with("SLUICE_TURN_GRACE_SECS must be"),
+        "{from_env}"
+    );
+}
+
+/// Issue 21: zero and nonsense values that cannot work are refused with the accepted range,
+/// from the file and from the environment alike.
+#[test]
+fn zero_and_nonsense_values_are_refused_with_the_accepted_range() {
+    for (text, expected) in [
+        (
+            "[demo]\ntokens_per_second = 0\n",
+            "sluice.toml line 2: [demo] tokens_per_second must be a number of tokens per second \
+             from 0.1 to 1000000, got 0",
+        ),
+        (
+            "[server]\nkeepalive_secs = 0\n",
+            "sluice.toml line 2: [server] keepalive_secs must be a number of seconds from 0.05 \
+             to 3600, got 0",
+        ),
+        (
+            "[server]\nmax_message_bytes = 0\n",
+            "sluice.toml line 2: [server] max_message_bytes must be a whole number of bytes \
+             from 1 to 1073741824, got 0",
+        ),
+        (
+            "[server]\nmax_request_bytes = 10\n",
+            "sluice.toml line 2: [server] max_request_bytes must be a whole number of bytes \
+             from 1024 to 1073741824, got 10",
+        ),
+        (
+            "[storage]\nflush_ms = 0\n",
+            "sluice.toml line 2: [storage] flush_ms must be a whole number of milliseconds from \
+             10 to 60000, got 0",
+        ),
+        (
+            "[limits]\nmessages_per_minute = -5\n",
+            "sluice.toml line 2: [limits] messages_per_minute must be a whole number from 1 to \
+             1000000, or 0 for no limit, got -5",
+        ),
+        (
+            "[[providers]]\nid = \"x\"\nkind = \"openai\"\nmax_tokens = 0\n",
+            "sluice.toml line 4: [[providers]] max_tokens must be a whole number of tokens from \
+             1 to 10000000, got 0",
+        ),
+        (
+            "[[providers]]\nid = \"x\"\nkind = \"openai\"\ntemperature = 7\n",
+            "sluice.toml line 4: [[providers]] temperature must be a number from 0 to 2, got 7",
+        ),
+    ] {
+        let error = Config::from_parts(Some(Path::new("sluice.toml")), Some(text), &env(&[]))
+            .expect_err(text);
+        assert_eq!(error, expected);
+    }
+    for (name, value) in [
+        ("SLUICE_DEMO_TOKENS_PER_SECOND", "0"),
+        ("SLUICE_KEEPALIVE_SECS", "0"),
+        ("SLUICE_MAX_MESSAGE_BYTES", "0"),
+        ("SLUICE_MAX_MESSAGE_BYTES", "-5"),
+        ("SLUICE_MESSAGES_PER_MINUTE", "-5"),
+        ("SLUICE_FLUSH_MS", "1"),
+        ("SLUICE_DEMO_TTFT_MS", "2.5"),
+    ] {
+        let error = Config::from_parts(None, None, &env(&[(name, value)])).expect_err(value);
+        assert!(
+            error.starts_with(&format!("{name} must be")) && error.ends_with(&format!("{value:?}")),
+            "{name}={value}: {error}"
+        );
+    }
+}
+
+/// One rule for empty values: a variable that is empty (or only spaces) counts as unset, so
+/// the file's value or the default applies.
+#[test]
+fn an_empty_variable_counts_as_unset() {
+    let file = "[server]\nmax_import_bytes = 4096\n";
+    let config = Config::from_parts(
+        None,
+        Some(file),
+        &env(&[
+            ("SLUICE_MAX_IMPORT_BYTES", ""),
+            ("SLUICE_AUTH", " "),
+            ("SLUICE_DATA_DIR", ""),
+        ]),
+    )
+    .expect("empty is unset");
+    assert_eq!(config.server.max_import_bytes, 4096);
+    assert_eq!(config.storage.database, Path::new("data").join("sluice.db"));
+}
+
+/// Issue 21: the README's full `sluice.toml` starts as printed, with no variable set: the two
+/// providers whose key variable is unset are skipped with a warning naming it.
+#[tokio::test]
+async fn the_readme_config_example_loads_as_printed() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("### `sluice.toml`")
+        .nth(1)
+        .expect("the README has a sluice.toml section");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("a toml block in that section");
+    assert!(example.contains("[[providers]]"), "{example}");
+    let config = Config::from_parts(Some(Path::new("sluice.toml")), Some(example), &env(&[]))
+        .expect("the README's example loads");
+    let ids: Vec<&str> = config.providers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["local"]);
+    let warnings = config.warnings.join("\n");
+    assert!(warnings.contains("ANTHROPIC_API_KEY"), "{warnings}");
+    assert!(warnings.contains("GROQ_API_KEY"), "{warnings}");
+    let with_keys = Config::from_parts(
+        Some(Path::new("sluice.toml")),
+        Some(example),
+        &env(&[("ANTHROPIC_API_KEY", "a"), ("GROQ_API_KEY", "g")]),
+    )
+    .expect("with the keys");
+    assert_eq!(with_keys.providers.len(), 3);
+    assert!(with_keys.warnings.is_empty());
+    let catalog = sluice::server::catalog::Catalog::build(&config)
+        .await
+        .expect("the catalog builds");
+    let models: Vec<String> = catalog.models().into_iter().map(|m| m.id).collect();
+    assert!(models.contains(&"local/llama3.2".to_string()), "{models:?}");
 }

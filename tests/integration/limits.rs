@@ -338,18 +338,18 @@ fn bad_limits_and_origins_stop_start_up_with_a_reason() {
         (
             "SLUICE_PASSWORD_HASHES",
             "0",
-            "password_hashes must be 1 to 1024",
+            "SLUICE_PASSWORD_HASHES must be a whole number from 1 to 1024",
         ),
         ("SLUICE_PASSWORD_HASHES", "lots", "SLUICE_PASSWORD_HASHES"),
         (
             "SLUICE_PASSWORD_HASH_WAIT_SECS",
             "-1",
-            "password_hash_wait_secs",
+            "SLUICE_PASSWORD_HASH_WAIT_SECS must be a number of seconds from 0.01 to 300",
         ),
         (
             "SLUICE_PASSWORD_HASH_WAIT_SECS",
             "NaN",
-            "password_hash_wait_secs",
+            "SLUICE_PASSWORD_HASH_WAIT_SECS must be a number of seconds from 0.01 to 300",
         ),
         ("SLUICE_SIGN_UP_ATTEMPTS", "-3", "SLUICE_SIGN_UP_ATTEMPTS"),
         ("SLUICE_ADMIN_TOKEN", "short", "at least 16 characters"),

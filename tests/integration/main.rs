@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_errors;
+mod binary_cli;
 mod chat_endpoint;
 mod config_loading;
 mod conversation_pages;

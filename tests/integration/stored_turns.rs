@@ -546,3 +546,31 @@ async fn every_new_answer_moves_its_conversation_up_the_list() {
         ]
     );
 }
+
+/// Issue 21: a limit under 1 KiB is said in bytes ("the limit is 100 bytes", not "0 KiB"), and
+/// a size just over a limit never reads as the limit itself.
+#[tokio::test]
+async fn size_sentences_say_bytes_below_one_kib() {
+    let app = TestApp::spawn(&[
+        ("SLUICE_DEMO_TTFT_MS", "5"),
+        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
+        ("SLUICE_MAX_MESSAGE_BYTES", "100"),
+    ])
+    .await;
+    let response = app
+        .stored_turn(None, json!({"type": "send", "content": "x".repeat(150)}))
+        .await;
+    assert_eq!(response.status(), 413);
+    let text = response.text().await.expect("body");
+    assert!(
+        text.contains("The message is too long (150 bytes; the limit is 100 bytes)."),
+        "{text}"
+    );
+    let app = TestApp::spawn(&[("SLUICE_MAX_MESSAGE_BYTES", "1536")]).await;
+    let response = app
+        .stored_turn(None, json!({"type": "send", "content": "x".repeat(1537)}))
+        .await;
+    assert_eq!(response.status(), 413);
+    let text = response.text().await.expect("body");
+    assert!(text.contains("(1.6 KiB; the limit is 1.5 KiB)"), "{text}");
+}

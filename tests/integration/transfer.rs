@@ -475,7 +475,7 @@ async fn import_refuses_a_file_over_the_byte_limit() {
         &app,
         &doc,
         413,
-        "The file is too large (8 KiB; the limit is 4 KiB).",
+        "The file is too large (7.4 KiB; the limit is 4 KiB).",
     )
     .await;
 }
@@ -511,7 +511,7 @@ async fn import_refuses_a_message_over_the_per_message_limit() {
         &app,
         &doc,
         413,
-        "Message 2 is too long (1025 KiB; the limit is 1024 KiB per message).",
+        "Message 2 is too long (1.1 MiB; the limit is 1 MiB per message).",
     )
     .await;
 }

@@ -9,18 +9,14 @@ use crate::account::{canonical_name, check_new_name, check_password};
 use crate::server::config::Config;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 
-/// The usage line printed for anything but `admin create NAME`.
-pub const USAGE: &str = "usage: sluice admin create NAME   (the password is read from stdin)";
-
-/// Runs `sluice admin …` with the arguments after `admin`; the sentence to print on success.
-pub async fn run(args: &[String]) -> Result<String, String> {
-    let name = match args {
-        [command, name] if command == "create" => name,
-        _ => return Err(USAGE.to_string()),
-    };
+/// Runs `sluice admin create NAME` (the command line is parsed in `main.rs`) with the
+/// configuration from `config_file` (the `--config` option) or the usual places; the sentence
+/// to print on success.
+pub async fn create(name: &str, config_file: Option<&Path>) -> Result<String, String> {
     let name = check_new_name(&canonical_name(name))?;
-    let config = Config::load()?;
+    let config = Config::load(config_file)?;
     let password = read_password(&name)?;
     check_password(&password)?;
     let store = Store::open(&config.storage.database).await.map_err(|e| {

@@ -1,6 +1,6 @@
 //! The accept loop: takes connections off the listening socket and serves each with hyper's
 //! HTTP/1.1 (keep-alive, no upgrades), like `axum::serve`, plus what it lacks against hostile
-//! clients (see `connections_config`):
+//! clients (see `config::connections`):
 //!
 //! * a cap on connections served at once (a semaphore per process); past it a connection gets
 //!   a short 503 sentence with `Connection: close` and is closed, never left hanging;
@@ -15,7 +15,7 @@
 //! idle connections close, responses in flight run to their end, and [`serve`] returns when
 //! every connection has closed.
 
-use crate::server::connections_config::ConnectionsConfig;
+use crate::server::config::ConnectionsConfig;
 use crate::server::http::body_deadline::Deadline;
 use crate::server::http::connection_watch::{Activity, Timeouts, Tracked, Watched};
 use axum::extract::ConnectInfo;

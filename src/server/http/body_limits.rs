@@ -135,13 +135,13 @@ pub async fn limit_body(
 fn too_large(limits: &BodyLimits, path: &str, limit: usize) -> Response {
     let message = if path == <ImportConversation as ServerFn>::PATH {
         format!(
-            "The file is too large (the limit is {} KiB).",
-            limits.max_import_bytes / 1024
+            "The file is too large (the limit is {}).",
+            crate::byte_size::limit(limits.max_import_bytes as u64)
         )
     } else {
         format!(
-            "The request is too large (the limit is {} KiB).",
-            limit / 1024
+            "The request is too large (the limit is {}).",
+            crate::byte_size::limit(limit as u64)
         )
     };
     AppError::PayloadTooLarge(message).into_api_response(path)

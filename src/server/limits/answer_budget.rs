@@ -5,7 +5,8 @@
 //! cut at a character boundary, and the answer then ends with an `error` event whose sentence
 //! says why — the text so far is kept and stored, like any answer that ends with an error.
 
-use crate::server::limits::storage_quota::{size_in_words, QuotaRoom};
+use crate::byte_size;
+use crate::server::limits::storage_quota::QuotaRoom;
 
 /// The bytes an answer may still produce, and what to say when they run out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +26,7 @@ impl AnswerBudget {
             left: Some(max_answer_bytes.saturating_sub(prefix)),
             reason: format!(
                 "The answer reached the size limit ({}) and was cut here.",
-                size_in_words(max_answer_bytes as u64)
+                byte_size::limit(max_answer_bytes as u64)
             ),
         });
         let quota_cap = quota.map(|room| AnswerBudget {
@@ -33,7 +34,7 @@ impl AnswerBudget {
             reason: format!(
                 "Your storage quota ({}) is full, so the answer was cut here. Delete \
                  conversations you no longer need to make room.",
-                size_in_words(room.quota)
+                byte_size::limit(room.quota)
             ),
         });
         match (size_cap, quota_cap) {

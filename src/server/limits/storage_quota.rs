@@ -7,6 +7,7 @@
 //! moment may each take the same room, so the quota can be passed by about one answer per
 //! concurrent stream; nothing beyond that.
 
+use crate::byte_size;
 use crate::server::error::AppError;
 use crate::store::{Store, UserId};
 
@@ -41,13 +42,13 @@ pub fn admit(used: u64, adding: u64, quota: u64) -> Result<QuotaRoom, AppError> 
         let needs = if adding == 0 {
             String::new()
         } else {
-            format!(", and this needs {} more", size_in_words(adding))
+            format!(", and this needs {} more", byte_size::size(adding))
         };
         return Err(AppError::PayloadTooLarge(format!(
             "Your storage is full: you store {} of your {} quota{needs}. Delete conversations \
              you no longer need to make room.",
-            size_in_words(used),
-            size_in_words(quota)
+            byte_size::size(used),
+            byte_size::limit(quota)
         )));
     }
     Ok(QuotaRoom {
@@ -56,27 +57,9 @@ pub fn admit(used: u64, adding: u64, quota: u64) -> Result<QuotaRoom, AppError> 
     })
 }
 
-/// A byte count for people: "812 bytes", "3 KiB", "1.5 MiB", "1.0 GiB" (KiB rounded up).
-pub fn size_in_words(bytes: u64) -> String {
-    const KIB: u64 = 1024;
-    const MIB: u64 = 1024 * KIB;
-    const GIB: u64 = 1024 * MIB;
-    if bytes == 1 {
-        "1 byte".to_string()
-    } else if bytes < KIB {
-        format!("{bytes} bytes")
-    } else if bytes < MIB {
-        format!("{} KiB", bytes.div_ceil(KIB))
-    } else if bytes < GIB {
-        format!("{:.1} MiB", bytes as f64 / MIB as f64)
-    } else {
-        format!("{:.1} GiB", bytes as f64 / GIB as f64)
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{admit, size_in_words, QuotaRoom};
+    use super::{admit, QuotaRoom};
 
     #[test]
     fn a_request_is_admitted_while_it_fits_and_refused_with_the_figures_beyond() {
@@ -93,13 +76,5 @@ mod tests {
         assert!(over.contains("needs 20 bytes more"), "{over}");
         let full = admit(2048, 0, 2048).unwrap_err().to_string();
         assert!(full.starts_with("Your storage is full: you store 2 KiB of your 2 KiB quota."));
-    }
-
-    #[test]
-    fn sizes_read_as_people_write_them() {
-        assert_eq!(size_in_words(1), "1 byte");
-        assert_eq!(size_in_words(1025), "2 KiB");
-        assert_eq!(size_in_words(3 * 1024 * 1024 / 2), "1.5 MiB");
-        assert_eq!(size_in_words(1024 * 1024 * 1024), "1.0 GiB");
     }
 }

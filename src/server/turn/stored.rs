@@ -5,11 +5,12 @@
 //! Everything that can refuse a request (size limits, unknown ids, unknown model) is checked
 //! before the first write, so a refused request changes nothing.
 
+use crate::byte_size;
 use crate::chat_request::StoredChat;
 use crate::conversation::{derive_title, ConversationTree, Message, MessageStatus, Role};
 use crate::events::{ChatMessage, StoredTurn, TurnAction};
 use crate::server::error::AppError;
-use crate::server::limits::storage_quota::{self, size_in_words, QuotaRoom};
+use crate::server::limits::storage_quota::{self, QuotaRoom};
 use crate::server::state::AppState;
 use crate::store::UserId;
 
@@ -75,9 +76,9 @@ pub async fn prepare(
     let size: usize = history.iter().map(|m| m.content.len()).sum();
     if size > limits.max_request_bytes {
         return Err(AppError::PayloadTooLarge(format!(
-            "The conversation is too large to send ({} KiB; the limit is {} KiB). Start a new chat.",
-            size.div_ceil(1024),
-            limits.max_request_bytes / 1024
+            "The conversation is too large to send ({}; the limit is {}). Start a new chat.",
+            byte_size::size(size as u64),
+            byte_size::limit(limits.max_request_bytes as u64)
         )));
     }
     let adding = match (&request.action, &tree) {
@@ -177,7 +178,7 @@ fn check_room_to_continue(
         return Err(AppError::PayloadTooLarge(format!(
             "This answer already has the largest size allowed ({}); it cannot be continued. \
              Regenerate it or ask a follow-up question instead.",
-            size_in_words(max_answer_bytes as u64)
+            byte_size::limit(max_answer_bytes as u64)
         )));
     }
     Ok(())
@@ -195,9 +196,9 @@ pub fn check_message(content: &str, max_bytes: usize) -> Result<(), AppError> {
 pub fn check_size(what: &str, text: &str, max_bytes: usize) -> Result<(), AppError> {
     if text.len() > max_bytes {
         return Err(AppError::PayloadTooLarge(format!(
-            "{what} is too long ({} KiB; the limit is {} KiB). Shorten it or attach less text.",
-            text.len().div_ceil(1024),
-            max_bytes / 1024
+            "{what} is too long ({}; the limit is {}). Shorten it or attach less text.",
+            byte_size::size(text.len() as u64),
+            byte_size::limit(max_bytes as u64)
         )));
     }
     Ok(())

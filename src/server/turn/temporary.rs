@@ -38,9 +38,9 @@ pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), A
     let size = encoded_size(messages);
     if size > limits.max_request_bytes {
         return Err(AppError::PayloadTooLarge(format!(
-            "The conversation is too large ({} KiB; the limit is {} KiB). Shorten the message.",
-            size.div_ceil(1024),
-            limits.max_request_bytes / 1024
+            "The conversation is too large ({}; the limit is {}). Shorten the message.",
+            crate::byte_size::size(size as u64),
+            crate::byte_size::limit(limits.max_request_bytes as u64)
         )));
     }
     Ok(())

@@ -407,7 +407,8 @@ fn the_new_settings_are_read_from_file_and_environment_and_range_checked() {
         (
             "SLUICE_MAX_ANSWER_BYTES",
             "100",
-            "max_answer_bytes (SLUICE_MAX_ANSWER_BYTES) must be 0 (no limit) or at least 1024 bytes",
+            "SLUICE_MAX_ANSWER_BYTES must be a whole number of bytes from 1024 to 1073741824, or 0 \
+             for no limit",
         ),
         (
             "SLUICE_MAX_USER_STORAGE_BYTES",

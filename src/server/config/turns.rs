@@ -1,11 +1,13 @@
 //! `[turns]` of the configuration: how long a turn outlives its readers, how long shutdown
 //! waits for live turns, and how long an upstream may stay silent. Environment variables
 //! `SLUICE_TURN_GRACE_SECS`, `SLUICE_SHUTDOWN_DEADLINE_SECS` and `SLUICE_UPSTREAM_STALL_SECS`
-//! override the file; fractions are allowed (tests use short times).
+//! override the file; fractions are allowed (tests use short times); each is more than 0 and at
+//! most 86400.
 
+use super::source::{Decimal, Setting, Sources};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::time::Duration;
+use toml::Spanned;
 
 /// Timings of live turns, resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,44 +36,49 @@ impl Default for TurnsConfig {
 /// `[turns]` in the file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileTurns {
+pub(super) struct FileTurns {
     /// Seconds a turn outlives its readers.
-    grace_secs: Option<f64>,
+    grace_secs: Option<Spanned<f64>>,
     /// Seconds shutdown waits for live turns.
-    shutdown_deadline_secs: Option<f64>,
+    shutdown_deadline_secs: Option<Spanned<f64>>,
     /// Seconds of upstream silence that end a turn.
-    upstream_stall_secs: Option<f64>,
+    upstream_stall_secs: Option<Spanned<f64>>,
 }
+
+/// Every timing of `[turns]` is more than 0 and at most a day.
+const TIMING: Decimal = Decimal::above(0.0, 86_400.0, "seconds");
 
 impl TurnsConfig {
     /// Resolves the file's values and the environment's overrides.
-    pub fn resolve(file: FileTurns, env: &HashMap<String, String>) -> Result<Self, String> {
+    pub(super) fn resolve(file: &FileTurns, sources: &Sources) -> Result<Self, String> {
         let defaults = Self::default();
-        let seconds = |name: &str, from_file: Option<f64>, default: Duration| {
-            let value = match env.get(name) {
-                Some(raw) => raw
-                    .trim()
-                    .parse::<f64>()
-                    .map_err(|_| format!("{name} must be a number of seconds, got {raw:?}"))?,
-                None => from_file.unwrap_or(default.as_secs_f64()),
-            };
-            if !value.is_finite() || value <= 0.0 || value > 86_400.0 {
-                return Err(format!(
-                    "{name} must be more than 0 and at most 86400 seconds, got {value}"
-                ));
-            }
-            Ok(Duration::from_secs_f64(value))
+        let seconds = |var, key, from_file: &Option<Spanned<f64>>, default: Duration| {
+            sources
+                .decimal(
+                    Setting::new(var, "[turns]", key),
+                    from_file.as_ref(),
+                    TIMING,
+                    default.as_secs_f64(),
+                )
+                .map(Duration::from_secs_f64)
         };
         Ok(Self {
-            grace: seconds("SLUICE_TURN_GRACE_SECS", file.grace_secs, defaults.grace)?,
+            grace: seconds(
+                "SLUICE_TURN_GRACE_SECS",
+                "grace_secs",
+                &file.grace_secs,
+                defaults.grace,
+            )?,
             shutdown_deadline: seconds(
                 "SLUICE_SHUTDOWN_DEADLINE_SECS",
-                file.shutdown_deadline_secs,
+                "shutdown_deadline_secs",
+                &file.shutdown_deadline_secs,
                 defaults.shutdown_deadline,
             )?,
             upstream_stall: seconds(
                 "SLUICE_UPSTREAM_STALL_SECS",
-                file.upstream_stall_secs,
+                "upstream_stall_secs",
+                &file.upstream_stall_secs,
                 defaults.upstream_stall,
             )?,
         })

@@ -6,12 +6,13 @@
 //! (the first sign-up's set-up token, see `admin_setup`) is a secret and so only an
 //! environment variable, never a file key.
 
+use super::source::{Decimal, Setting, Sources};
 use crate::account::{AuthMode, SignupMode};
 use crate::server::auth::admin_setup::{SetupToken, MIN_TOKEN_CHARS};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
+use toml::Spanned;
 
 /// When the session cookie carries `Secure`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -60,53 +61,49 @@ pub(super) struct FileAuth {
     /// Proxy addresses (default loopback only).
     trusted_proxies: Option<Vec<String>>,
     /// Session lifetime in days (default 30; fractions allowed).
-    session_days: Option<f64>,
+    session_days: Option<Spanned<f64>>,
     /// `auto`, `always` or `never` (default `auto`).
     cookie_secure: Option<CookieSecure>,
 }
 
-/// Parses one of the snake_case words of a config enum.
-fn word<T: for<'de> Deserialize<'de>>(name: &str, value: &str) -> Result<T, String> {
-    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value.trim()))
-        .map_err(|e| format!("{name}: {e}"))
-}
+/// A session lasts more than 0 and at most ten years.
+const SESSION_DAYS: Decimal = Decimal::above(0.0, 3650.0, "days");
 
 impl AuthConfig {
     /// Resolves the settings from the file's `[auth]` table and the environment.
-    pub(super) fn resolve(
-        file: FileAuth,
-        env: &HashMap<String, String>,
-    ) -> Result<AuthConfig, String> {
-        let get = |name: &str| env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-        let mode = match get("SLUICE_AUTH") {
-            Some(v) => word("SLUICE_AUTH", v)?,
-            None => file.mode.unwrap_or(AuthMode::Off),
-        };
-        let signup = match get("SLUICE_SIGNUP") {
-            Some(v) => word("SLUICE_SIGNUP", v)?,
-            None => file.signup.unwrap_or(SignupMode::Approval),
-        };
-        let cookie_secure = match get("SLUICE_COOKIE_SECURE") {
-            Some(v) => word("SLUICE_COOKIE_SECURE", v)?,
-            None => file.cookie_secure.unwrap_or(CookieSecure::Auto),
-        };
-        let trusted_header = get("SLUICE_TRUSTED_HEADER")
-            .map(str::to_string)
-            .or(file.trusted_header)
+    pub(super) fn resolve(file: FileAuth, sources: &Sources) -> Result<AuthConfig, String> {
+        let setting = |var, key| Setting::new(var, "[auth]", key);
+        let mode = sources.word(setting("SLUICE_AUTH", "mode"), file.mode, AuthMode::Off)?;
+        let signup = sources.word(
+            setting("SLUICE_SIGNUP", "signup"),
+            file.signup,
+            SignupMode::Approval,
+        )?;
+        let cookie_secure = sources.word(
+            setting("SLUICE_COOKIE_SECURE", "cookie_secure"),
+            file.cookie_secure,
+            CookieSecure::Auto,
+        )?;
+        let trusted_header = sources
+            .text(
+                setting("SLUICE_TRUSTED_HEADER", "trusted_header"),
+                file.trusted_header,
+            )
             .unwrap_or_else(|| "Remote-User".to_string());
         if axum::http::HeaderName::from_bytes(trusted_header.as_bytes()).is_err() {
             return Err(format!(
                 "trusted_header {trusted_header:?} is not a valid header name"
             ));
         }
-        let proxies: Vec<String> = match get("SLUICE_TRUSTED_PROXIES") {
-            Some(list) => list.split(',').map(|s| s.trim().to_string()).collect(),
-            None => file
-                .trusted_proxies
-                .unwrap_or_else(|| vec!["127.0.0.1".to_string(), "::1".to_string()]),
-        };
+        let proxies = sources
+            .list(
+                setting("SLUICE_TRUSTED_PROXIES", "trusted_proxies"),
+                file.trusted_proxies,
+            )
+            .unwrap_or_else(|| vec!["127.0.0.1".to_string(), "::1".to_string()]);
         let trusted_proxies = proxies
             .iter()
+            .map(|p| p.trim())
             .filter(|p| !p.is_empty())
             .map(|p| {
                 p.parse::<IpAddr>()
@@ -114,18 +111,15 @@ impl AuthConfig {
                     .map_err(|_| format!("trusted_proxies: {p:?} is not an IP address"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let days = match get("SLUICE_SESSION_DAYS") {
-            Some(v) => v
-                .parse::<f64>()
-                .map_err(|_| format!("SLUICE_SESSION_DAYS must be a number, got {v:?}"))?,
-            None => file.session_days.unwrap_or(30.0),
-        };
-        if !(days.is_finite() && days > 0.0 && days <= 3650.0) {
-            return Err(format!(
-                "session_days must be more than 0 and at most 3650, got {days}"
-            ));
-        }
-        let admin_token = get("SLUICE_ADMIN_TOKEN").map(|t| SetupToken(t.to_string()));
+        let days = sources.decimal(
+            setting("SLUICE_SESSION_DAYS", "session_days"),
+            file.session_days.as_ref(),
+            SESSION_DAYS,
+            30.0,
+        )?;
+        let admin_token = sources
+            .var("SLUICE_ADMIN_TOKEN")
+            .map(|t| SetupToken(t.to_string()));
         if admin_token
             .as_ref()
             .is_some_and(|t| t.0.chars().count() < MIN_TOKEN_CHARS)

@@ -6,8 +6,9 @@
 //! accept fractions (tests use short ones). The accept loop (`accept_loop`, with
 //! `connection_watch` and `body_deadline`) and `turn_resume` enforce them.
 
-use std::collections::HashMap;
+use super::source::{Decimal, Setting, Sources, Whole};
 use std::time::Duration;
+use toml::Spanned;
 
 /// Connection limits, resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,66 +53,48 @@ impl Default for ConnectionsConfig {
 
 /// The `[server]` keys these limits are read from (`None`: not in the file).
 #[derive(Debug, Default)]
-pub struct FileConnections {
+pub(super) struct FileConnections<'a> {
     /// `max_connections`.
-    pub max_connections: Option<u64>,
+    pub max_connections: Option<&'a Spanned<i64>>,
     /// `header_timeout_secs`.
-    pub header_timeout_secs: Option<f64>,
+    pub header_timeout_secs: Option<&'a Spanned<f64>>,
     /// `body_timeout_secs`.
-    pub body_timeout_secs: Option<f64>,
+    pub body_timeout_secs: Option<&'a Spanned<f64>>,
     /// `idle_timeout_secs`.
-    pub idle_timeout_secs: Option<f64>,
+    pub idle_timeout_secs: Option<&'a Spanned<f64>>,
     /// `readers_per_turn`.
-    pub readers_per_turn: Option<u64>,
+    pub readers_per_turn: Option<&'a Spanned<i64>>,
 }
 
-/// Largest accepted `max_connections`: beyond, the descriptor limit is reached first anyway.
-const MAX_CONNECTIONS_LIMIT: u64 = 1_000_000;
+/// Accepted `max_connections`: beyond a million, the descriptor limit is reached first anyway.
+const MAX_CONNECTIONS: Whole = Whole::range(1, 1_000_000, "");
 
-/// Largest accepted `readers_per_turn`.
-const MAX_READERS_LIMIT: u64 = 10_000;
+/// Accepted `readers_per_turn`.
+const READERS_PER_TURN: Whole = Whole::range(1, 10_000, "");
+
+/// Accepted timeouts.
+const TIMEOUT: Decimal = Decimal::range(0.1, 3600.0, "seconds");
 
 impl ConnectionsConfig {
     /// Resolves the file's values and the environment's overrides, range-checked.
-    pub fn resolve(file: FileConnections, env: &HashMap<String, String>) -> Result<Self, String> {
+    pub(super) fn resolve(file: FileConnections, sources: &Sources) -> Result<Self, String> {
         let defaults = Self::default();
-        let count = |name: &str, key: &str, from_file: Option<u64>, default: usize, max: u64| {
-            let value = match env.get(name) {
-                Some(raw) => raw
-                    .trim()
-                    .parse::<u64>()
-                    .map_err(|_| format!("{name} must be a whole number, got {raw:?}"))?,
-                None => from_file.unwrap_or(default as u64),
-            };
-            if value == 0 || value > max {
-                return Err(format!(
-                    "{name} ([server] {key}) must be between 1 and {max}, got {value}"
-                ));
-            }
-            usize::try_from(value).map_err(|_| format!("{name} is too large: {value}"))
-        };
-        let seconds = |name: &str, key: &str, from_file: Option<f64>, default: Duration| {
-            let value = match env.get(name) {
-                Some(raw) => raw
-                    .trim()
-                    .parse::<f64>()
-                    .map_err(|_| format!("{name} must be a number of seconds, got {raw:?}"))?,
-                None => from_file.unwrap_or(default.as_secs_f64()),
-            };
-            if !value.is_finite() || !(0.1..=3600.0).contains(&value) {
-                return Err(format!(
-                    "{name} ([server] {key}) must be between 0.1 and 3600 seconds, got {value}"
-                ));
-            }
-            Ok::<_, String>(Duration::from_secs_f64(value))
+        let seconds = |var, key, from_file, default: Duration| {
+            sources
+                .decimal(
+                    Setting::new(var, "[server]", key),
+                    from_file,
+                    TIMEOUT,
+                    default.as_secs_f64(),
+                )
+                .map(Duration::from_secs_f64)
         };
         Ok(Self {
-            max_connections: count(
-                "SLUICE_MAX_CONNECTIONS",
-                "max_connections",
+            max_connections: sources.whole_usize(
+                Setting::new("SLUICE_MAX_CONNECTIONS", "[server]", "max_connections"),
                 file.max_connections,
+                MAX_CONNECTIONS,
                 defaults.max_connections,
-                MAX_CONNECTIONS_LIMIT,
             )?,
             header_timeout: seconds(
                 "SLUICE_HEADER_TIMEOUT_SECS",
@@ -131,12 +114,11 @@ impl ConnectionsConfig {
                 file.idle_timeout_secs,
                 defaults.idle_timeout,
             )?,
-            readers_per_turn: count(
-                "SLUICE_READERS_PER_TURN",
-                "readers_per_turn",
+            readers_per_turn: sources.whole_usize(
+                Setting::new("SLUICE_READERS_PER_TURN", "[server]", "readers_per_turn"),
                 file.readers_per_turn,
+                READERS_PER_TURN,
                 defaults.readers_per_turn,
-                MAX_READERS_LIMIT,
             )?,
         })
     }
@@ -145,6 +127,7 @@ impl ConnectionsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
@@ -153,18 +136,33 @@ mod tests {
             .collect()
     }
 
+    /// Resolves with `file` and `env`.
+    fn resolve(
+        file: FileConnections,
+        env: &HashMap<String, String>,
+    ) -> Result<ConnectionsConfig, String> {
+        ConnectionsConfig::resolve(file, &Sources::new(env, "sluice.toml".into(), ""))
+    }
+
     #[test]
     fn defaults_file_values_and_env_overrides() {
-        let none = ConnectionsConfig::resolve(FileConnections::default(), &env(&[]));
+        let none = resolve(FileConnections::default(), &env(&[]));
         assert_eq!(none, Ok(ConnectionsConfig::default()));
+        let (max, header, body, idle, readers) = (
+            Spanned::new(0..0, 10),
+            Spanned::new(0..0, 2.5),
+            Spanned::new(0..0, 45.0),
+            Spanned::new(0..0, 30.0),
+            Spanned::new(0..0, 4),
+        );
         let file = FileConnections {
-            max_connections: Some(10),
-            header_timeout_secs: Some(2.5),
-            body_timeout_secs: Some(45.0),
-            idle_timeout_secs: Some(30.0),
-            readers_per_turn: Some(4),
+            max_connections: Some(&max),
+            header_timeout_secs: Some(&header),
+            body_timeout_secs: Some(&body),
+            idle_timeout_secs: Some(&idle),
+            readers_per_turn: Some(&readers),
         };
-        let resolved = ConnectionsConfig::resolve(
+        let resolved = resolve(
             file,
             &env(&[
                 ("SLUICE_MAX_CONNECTIONS", "20"),
@@ -199,8 +197,7 @@ mod tests {
             ("SLUICE_IDLE_TIMEOUT_SECS", "soon"),
         ] {
             let error =
-                ConnectionsConfig::resolve(FileConnections::default(), &env(&[(name, value)]))
-                    .expect_err(value);
+                resolve(FileConnections::default(), &env(&[(name, value)])).expect_err(value);
             assert!(error.starts_with(name), "{name}={value}: {error}");
         }
     }
