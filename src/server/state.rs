@@ -3,7 +3,7 @@
 use crate::account::AuthMode;
 use crate::api_error::ApiError;
 use crate::server::auth::admin_setup::AdminSetup;
-use crate::server::auth::identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
+use crate::server::auth::request_identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::catalog::Catalog;
 use crate::server::config::Config;
 use crate::server::error::AppError;

@@ -6,10 +6,11 @@
 //! and have none: `/api/…` with 401 (except the public sign-in, sign-up and status
 //! endpoints), pages (`/`, `/c/…`, `/admin`) with a 303 to `/sign-in`; `/sign-in` itself is
 //! open. Static files stay public. Handlers read the
-//! identity back through [`user_of`] (server functions through
+//! identity back through [`user_of`](crate::server::auth::request_identity::user_of) (server functions through
 //! [`AppState::require_user`](crate::server::state::AppState::require_user)).
 
 use crate::account::{AccountStatus, AuthMode};
+use crate::server::auth::request_identity::{RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::auth::session_cookie;
 use crate::server::auth::trusted_header;
 use crate::server::error::AppError;
@@ -30,36 +31,6 @@ pub const SIGN_IN_PATH: &str = "/sign-in";
 
 /// The admin page, which (like the chat) sends a visitor without a user to sign in.
 pub const ADMIN_PATH: &str = "/admin";
-
-/// The refusal text for a request without a user.
-pub const SIGN_IN_MESSAGE: &str = "Sign in to continue.";
-
-/// Who a request acts for (kept in the request's extensions; deliberately not `Debug`, it
-/// holds the session token).
-#[derive(Clone)]
-pub struct RequestIdentity {
-    /// The active user, if any.
-    pub user: Option<Account>,
-    /// The token of the live session the request's cookie names (`local` mode), so sign-out
-    /// and password changes know which session is the caller's.
-    pub session_token: Option<String>,
-    /// The token the request's cookie carries even when it names no live session, so a
-    /// sign-in can delete the session it replaces (rotation).
-    pub presented_token: Option<String>,
-    /// Whether the request reached the proxy over https (`X-Forwarded-Proto: https` from a
-    /// trusted proxy), for the cookie's `Secure`.
-    pub https: bool,
-}
-
-impl RequestIdentity {
-    /// The signed-in user, or the 401 a plain axum route answers without one.
-    pub fn require_user(&self) -> Result<crate::store::UserId, AppError> {
-        self.user
-            .as_ref()
-            .map(|account| account.id)
-            .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))
-    }
-}
 
 /// The built-in local user of `off` mode.
 fn local_account() -> Account {
@@ -175,19 +146,4 @@ async fn proxy_account(state: &AppState, name: &str) -> Result<Account, AppError
             .ok_or_else(|| AppError::Internal("proxy-named account vanished".to_string())),
         Err(error) => Err(error.into()),
     }
-}
-
-/// The identity the middleware stored in `extensions` (a bug if missing: 500).
-pub fn identity_of(extensions: &Extensions) -> Result<&RequestIdentity, AppError> {
-    extensions
-        .get::<RequestIdentity>()
-        .ok_or_else(|| AppError::Internal("request identity missing".to_string()))
-}
-
-/// The user a request acts for; 401 without one.
-pub fn user_of(extensions: &Extensions) -> Result<&Account, AppError> {
-    identity_of(extensions)?
-        .user
-        .as_ref()
-        .ok_or_else(|| AppError::Unauthorized(SIGN_IN_MESSAGE.to_string()))
 }

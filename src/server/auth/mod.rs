@@ -6,6 +6,7 @@
 pub mod admin_cli;
 pub mod admin_setup;
 pub mod identity;
+pub mod request_identity;
 pub mod session_cookie;
 pub mod session_start;
 pub mod sign_in_throttle;

@@ -2,7 +2,7 @@
 //! (or an active sign-up) deletes the session the browser presented (rotation), sweeps expired
 //! rows, creates a fresh session and sets its cookie; sign-out clears the cookie.
 
-use crate::server::auth::identity::RequestIdentity;
+use crate::server::auth::request_identity::RequestIdentity;
 use crate::server::auth::session_cookie;
 use crate::server::error::AppError;
 use crate::server::state::AppState;

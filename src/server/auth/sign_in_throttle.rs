@@ -70,7 +70,7 @@ pub struct SignInThrottle {
 struct Counts {
     /// Per account name (hashed, see [`account_key`]).
     accounts: HashMap<AccountKey, Failures>,
-    /// Per client IP (IPv6 per /64, see `client_ip::limit_key`).
+    /// Per client IP (IPv6 per /64, see `rate_limiter::limit_key`).
     ips: HashMap<IpAddr, Failures>,
     /// When forgotten counts were last dropped, so pruning runs once a minute at most.
     last_prune: Option<Instant>,
@@ -142,7 +142,7 @@ impl SignInThrottle {
         account: Option<AccountKey>,
         now: Instant,
     ) -> Result<SignInAttempt, AppError> {
-        let ip = ip.map(crate::server::http::client_ip::limit_key);
+        let ip = ip.map(crate::server::limits::rate_limiter::limit_key);
         let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
         counts.prune(now);
         if self.free_attempts > 0 {

@@ -19,7 +19,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 
 /// The header a reverse proxy appends the address it received a request from to.
 pub const FORWARDED_FOR: &str = "x-forwarded-for";
@@ -104,42 +104,10 @@ fn parse_entry(entry: &str) -> Option<IpAddr> {
     Some(ip.to_canonical())
 }
 
-/// The key an address is counted under: IPv4 as is (also when written as IPv4-mapped IPv6);
-/// IPv6 by its /64 prefix, since one host commonly owns a whole /64 and could otherwise
-/// dodge a per-address limit (and fill the limiter's map) by cycling through it.
-pub fn limit_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
-                IpAddr::V6(Ipv6Addr::from(prefix))
-            }
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
-
-    #[test]
-    fn ipv6_counts_per_slash_64_and_mapped_ipv4_as_ipv4() {
-        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("ip");
-        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().expect("ip");
-        let c: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
-        assert_eq!(limit_key(a), limit_key(b));
-        assert_ne!(limit_key(a), limit_key(c));
-        let mapped: IpAddr = "::ffff:192.0.2.1".parse().expect("ip");
-        assert_eq!(
-            limit_key(mapped),
-            "192.0.2.1".parse::<IpAddr>().expect("ip")
-        );
-        let v4: IpAddr = "192.0.2.1".parse().expect("ip");
-        assert_eq!(limit_key(v4), v4);
-    }
 
     /// The proxies these tests trust.
     const TRUSTED: [&str; 3] = ["127.0.0.1", "10.0.0.1", "2001:db8::99"];

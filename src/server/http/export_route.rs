@@ -7,7 +7,7 @@
 //! user: 401.
 
 use crate::ids::ConversationId;
-use crate::server::auth::identity::RequestIdentity;
+use crate::server::auth::request_identity::RequestIdentity;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::store::now_millis;

@@ -38,13 +38,13 @@ const STREAM_SLOT_RETRY_SECS: u64 = 5;
 pub struct Limits {
     /// Answers started per user per minute.
     messages: Arc<RateLimiter<UserId>>,
-    /// `/api/` requests per IP (key: `client_ip::limit_key`) per minute.
+    /// `/api/` requests per IP (key: `rate_limiter::limit_key`) per minute.
     ip_requests: Arc<RateLimiter<IpAddr>>,
     /// Live streams per user.
     streams: StreamSlots,
     /// Failed sign-ins per account and IP.
     sign_in: SignInThrottle,
-    /// Server-rendered page loads per IP (key: `client_ip::limit_key`) per minute.
+    /// Server-rendered page loads per IP (key: `rate_limiter::limit_key`) per minute.
     page_loads_by_ip: Arc<RateLimiter<IpAddr>>,
     /// Server-rendered page loads per signed-in user per minute (many addresses, one account).
     page_loads_by_user: Arc<RateLimiter<UserId>>,
@@ -103,7 +103,7 @@ impl Limits {
     /// Counts one `/api/` request from `ip`, or refuses it with a 429.
     pub fn check_ip_request(&self, ip: IpAddr) -> Result<(), AppError> {
         self.ip_requests
-            .check(&crate::server::http::client_ip::limit_key(ip))
+            .check(&crate::server::limits::rate_limiter::limit_key(ip))
             .map_err(|wait| {
                 tracing::info!(%ip, "refused: requests per minute from one address");
                 let secs = retry_after_secs(wait);
@@ -136,7 +136,7 @@ impl Limits {
     ) -> Result<(), AppError> {
         let by_ip = ip.map_or(Ok(()), |ip| {
             self.page_loads_by_ip
-                .check(&crate::server::http::client_ip::limit_key(ip))
+                .check(&crate::server::limits::rate_limiter::limit_key(ip))
         });
         let by_user = user.map_or(Ok(()), |user| self.page_loads_by_user.check(&user));
         by_ip.and(by_user).map_err(|wait| {

@@ -6,7 +6,7 @@
 //! loads had no limit. Static files (`/pkg/…`, and names with an extension such as
 //! `/favicon.ico`) never count: one page load fetches several of them.
 
-use crate::server::auth::identity::RequestIdentity;
+use crate::server::auth::request_identity::RequestIdentity;
 use crate::server::limits::Limits;
 use axum::extract::{Request, State};
 use axum::http::Method;

@@ -8,7 +8,7 @@
 
 use crate::codec::{encode_item, STORED_EVENT_ID};
 use crate::ids::{MessageId, TurnId};
-use crate::server::auth::identity::RequestIdentity;
+use crate::server::auth::request_identity::RequestIdentity;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::server::turn::resume::{resume, ResumeRequest};
