@@ -148,6 +148,10 @@ fn data_refusal(path: &str, message: &str) -> String {
     if message.starts_with("invalid length ") {
         return format!("{subject} has the wrong number of items.");
     }
+    // A type's own refusal is already a sentence for people (serde's own messages are not).
+    if message.starts_with(|c: char| c.is_uppercase()) && message.ends_with('.') {
+        return message.to_string();
+    }
     format!("{subject} is not valid.")
 }
 

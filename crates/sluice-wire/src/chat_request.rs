@@ -7,6 +7,7 @@
 //! both or neither is refused while it is read, with one sentence ([`EITHER_ACTION_OR_MESSAGES`]).
 //! Written, a request has every documented field (`null` where unused), as the page always sent.
 
+use crate::api_args::refusal;
 use crate::events::{ChatMessage, TurnAction};
 use crate::ids::ConversationId;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -123,7 +124,13 @@ impl Serialize for ChatRequest {
 
 impl<'de> Deserialize<'de> for ChatRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let body = Body::deserialize(deserializer)?;
+        // Read through a JSON value so a bad field is named by its path even here, where the
+        // server function's arguments flatten this request (serde loses the path there).
+        let fields = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let body: Body = serde_path_to_error::deserialize(serde_json::Value::Object(fields))
+            .map_err(|error| {
+                serde::de::Error::custom(refusal(&error.path().to_string(), error.inner()))
+            })?;
         match (body.action, body.messages) {
             (Some(action), None) => Ok(Self::Stored(StoredChat {
                 conversation_id: body.conversation_id,
@@ -226,6 +233,35 @@ mod tests {
                 "{json}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_bad_field_is_named_by_its_path_even_when_flattened() {
+        /// The server function's arguments: this request flattened beside another field.
+        #[derive(Deserialize)]
+        struct Args {
+            #[serde(flatten)]
+            _request: ChatRequest,
+            #[serde(default)]
+            _merge_ms: Option<u32>,
+        }
+        let error = serde_json::from_str::<Args>(r#"{"action": 5, "merge_ms": 40}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.starts_with("The field `action` must be an object with a `type`, not a number."),
+            "{error}"
+        );
+        let error =
+            serde_json::from_str::<Args>(r#"{"messages": [{"role": "robot", "content": "Hi"}]}"#)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+        assert!(
+            error.starts_with("The field `messages[0].role` cannot be `robot`"),
+            "{error}"
+        );
     }
 
     #[test]
