@@ -161,12 +161,7 @@ async fn a_stored_conversation_round_trips_through_export_and_import() {
     let app = TestApp::fast_demo().await;
     let first = stored_ids(&app.send_and_finish(None, None, "Tell me a story").await);
     let conversation = first.conversation_id.as_str();
-    let regenerated = app
-        .stored_turn(
-            Some(conversation),
-            json!({"type": "regenerate", "user_message_id": first.user_message_id}),
-        )
-        .await;
+    let regenerated = app.regenerate(conversation, &first.user_message_id).await;
     let regenerated = stored_ids(&EventReader::new(regenerated).collect().await);
     app.send_and_finish(
         Some(conversation),
@@ -457,12 +452,7 @@ async fn import_refuses_an_unsupported_version() {
 
 #[tokio::test]
 async fn import_refuses_a_file_over_the_byte_limit() {
-    let app = TestApp::spawn(&[
-        ("SLUICE_MAX_IMPORT_BYTES", "4096"),
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MAX_IMPORT_BYTES", "4096")]).await;
     let doc = simple_document(json!([message(
         "u",
         None,
