@@ -41,12 +41,7 @@ async fn the_message_over_the_per_minute_limit_is_429_and_stores_nothing() {
     // Two per minute: the next token is about 30 s away, and the text says so.
     assert!((25..=30).contains(&retry_after), "{retry_after}");
 
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     assert_eq!(list.len(), 2, "the refused message created nothing");
     // Temporary chats count against the same budget.
     let temporary = app.stream_chat("demo/sluice-demo", "four").await;

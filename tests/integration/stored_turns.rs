@@ -48,12 +48,7 @@ async fn first_message_creates_a_titled_conversation_with_the_complete_answer() 
         "token count stored"
     );
 
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].id, ids.conversation_id);
 }
@@ -237,12 +232,7 @@ async fn a_closed_connection_stores_the_answer_as_stopped_after_the_grace_period
 
 /// The number of stored messages over all conversations.
 async fn message_count(app: &TestApp) -> usize {
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     let mut total = 0;
     for summary in list {
         total += app.conversation(&summary.id).await.messages.len();
@@ -471,12 +461,7 @@ async fn conversation_endpoints_rename_search_settings_and_delete() {
 
 /// The conversation ids in the order of the sidebar's list.
 async fn list_order(app: &TestApp) -> Vec<String> {
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     list.into_iter().map(|c| c.id.into_string()).collect()
 }
 

@@ -10,7 +10,7 @@
 
 use crate::support::{header_value, stored_ids, EventReader, TestApp};
 use serde_json::{json, Value};
-use sluice::conversation::{ConversationSummary, MessageStatus, Role};
+use sluice::conversation::{MessageStatus, Role};
 use sluice::transfer::{ExportDocument, ExportMessage};
 use std::collections::HashMap;
 
@@ -48,12 +48,7 @@ async fn import_ok(app: &TestApp, document: &str) -> String {
 
 /// (conversations, messages) stored for the local user.
 async fn stored_counts(app: &TestApp) -> (usize, usize) {
-    let list: Vec<ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     let mut messages = 0;
     for summary in &list {
         messages += app.conversation(&summary.id).await.messages.len();

@@ -52,12 +52,7 @@ async fn a_body_declared_but_not_sent_gets_a_408_sentence_within_the_body_timeou
     // The server still answers others, and nothing was imported.
     let other = exchange(app.addr, &get_request(app.addr, "/api/nope")).await;
     assert_eq!(other.status, 404, "{other:?}");
-    let list: Vec<serde_json::Value> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     assert!(list.is_empty(), "{list:?}");
 }
 

@@ -66,12 +66,7 @@ async fn import(app: &TestApp, document: &str) -> (u16, String) {
 
 /// How many conversations the local user has.
 async fn conversation_count(app: &TestApp) -> usize {
-    let list: Vec<Value> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     list.len()
 }
 

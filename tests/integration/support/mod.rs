@@ -216,6 +216,15 @@ impl TestApp {
         .await
     }
 
+    /// The sidebar's conversation list through the API, newest activity first.
+    pub async fn conversation_list(&self) -> Vec<sluice::conversation::ConversationSummary> {
+        self.api("/api/conversations/list", serde_json::json!({}))
+            .await
+            .json()
+            .await
+            .expect("list")
+    }
+
     /// Loads a stored conversation through the API (panics unless found).
     pub async fn conversation(&self, id: &str) -> sluice::conversation::ConversationTree {
         let response = self
