@@ -13,6 +13,8 @@
 //! as the `loadgen` section of the output file (other sections are kept).
 
 mod bench_support;
+#[path = "bench_support/openai_script.rs"]
+mod openai_script;
 
 use bench_support::{machine, percentile, write_section};
 use futures::StreamExt;
@@ -20,7 +22,7 @@ use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::providers::openai::chat::ChatCompletionsParser;
 use sluice::providers::ProviderEvent;
-use sluice_fake_upstream::{FakeOptions, FakeUpstream, Script, ScriptStep};
+use sluice_fake_upstream::{FakeOptions, FakeUpstream};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,29 +71,6 @@ fn parse_options() -> Result<Options, String> {
         }
     }
     Ok(options)
-}
-
-/// The fake's bench script.
-fn bench_script(tokens: usize, interval: Duration) -> Script {
-    let mut steps = vec![ScriptStep::Wait(TTFT)];
-    for k in 0..tokens {
-        if k > 0 {
-            steps.push(ScriptStep::Wait(interval));
-        }
-        let json = serde_json::json!({"choices":[{"index":0,"delta":{"content":format!("t{k} ")},"finish_reason":null}]});
-        steps.push(ScriptStep::Send(format!("data: {json}\n\n").into_bytes()));
-    }
-    steps.push(ScriptStep::Send(
-        format!(
-            "data: {{\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"stop\"}}]}}\n\ndata: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":5,\"completion_tokens\":{tokens}}}}}\n\ndata: [DONE]\n\n"
-        )
-        .into_bytes(),
-    ));
-    Script {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        steps,
-    }
 }
 
 /// What one stream measured.
@@ -321,7 +300,10 @@ async fn main() -> Result<(), String> {
         },
     )
     .await;
-    fake.add_script("bench", bench_script(options.tokens, interval));
+    fake.add_script(
+        "bench",
+        openai_script::token_script(TTFT, options.tokens, interval),
+    );
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -15,16 +15,14 @@
 //! Results are written as the `searchbench` section of the output file (other sections kept).
 
 mod bench_support;
+#[path = "bench_support/server.rs"]
+mod server;
 
 use bench_support::{machine, percentile, write_section};
+use server::{load_average, start_app, App, DataDir};
 use sluice::ids::MessageId;
-use sluice::server::{catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, SqliteConnection};
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use sqlx::SqliteConnection;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -133,79 +131,17 @@ fn patterns() -> Vec<Pattern> {
     ]
 }
 
-/// A temporary data directory, removed on drop.
-struct DataDir(PathBuf);
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The app served in this process.
-struct App {
-    /// Where it listens.
-    addr: SocketAddr,
-    /// Its state (the store, to insert the long conversation).
-    state: AppState,
-}
-
-impl App {
-    /// The URL of `path`.
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
-/// Builds the configuration (`auth = local`, no per-IP limit: every request comes from
-/// 127.0.0.1), opens the store and serves the real router on a loopback port; also returns a
-/// connection of the benchmark's own to the same file, for the old `LIKE` query.
-async fn start_app(data_dir: &Path) -> Result<(App, SqliteConnection), String> {
-    let env: HashMap<String, String> = [
-        ("SLUICE_DATA_DIR", data_dir.display().to_string()),
-        ("SLUICE_DETECT_OLLAMA", "false".into()),
-        ("SLUICE_AUTH", "local".into()),
-        ("SLUICE_IP_REQUESTS_PER_MINUTE", "0".into()),
-        ("SLUICE_ADMIN_TOKEN", SETUP_TOKEN.into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let config = Config::from_parts(None, None, &env)?;
-    let store = Store::open(&config.storage.database)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    let direct = SqliteConnectOptions::new()
-        .filename(&config.storage.database)
-        .busy_timeout(Duration::from_secs(5))
-        .connect()
-        .await
-        .map_err(|e| format!("cannot open the benchmark's connection: {e}"))?;
-    let catalog = Catalog::build(&config).await?;
-    let state = AppState::new(config, catalog, store);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("sluice")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
-    let server_state = state.clone();
-    tokio::spawn(async move {
-        let _ = sluice::server::run(listener, server_state, options, std::future::pending()).await;
-    });
-    Ok((App { addr, state }, direct))
-}
-
 /// The set-up token the first sign-up presents (`SLUICE_ADMIN_TOKEN`).
 const SETUP_TOKEN: &str = "searchbench-setup-token";
 
-/// Signs up the benchmark's account (the first one: an admin); returns its id and session.
-async fn sign_up(app: &App, client: &reqwest::Client) -> Result<(UserId, String), String> {
-    let response = client
-        .post(app.url("/api/auth/sign_up"))
+/// Posts the benchmark account's credentials (name, password, set-up token) to `path`.
+async fn post_credentials(
+    app: &App,
+    client: &reqwest::Client,
+    path: &str,
+) -> Result<reqwest::Response, String> {
+    client
+        .post(app.url(path))
         .json(&serde_json::json!({
             "name": NAME,
             "password": PASSWORD,
@@ -213,7 +149,12 @@ async fn sign_up(app: &App, client: &reqwest::Client) -> Result<(UserId, String)
         }))
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+/// Signs up the benchmark's account (the first one: an admin); returns its id and session.
+async fn sign_up(app: &App, client: &reqwest::Client) -> Result<(UserId, String), String> {
+    let response = post_credentials(app, client, "/api/auth/sign_up").await?;
     if !response.status().is_success() {
         return Err(format!("sign-up refused: HTTP {}", response.status()));
     }
@@ -304,16 +245,7 @@ async fn search(
 /// One timed sign-in over HTTP (argon2 included), ms.
 async fn sign_in(app: &App, client: &reqwest::Client) -> Result<f64, String> {
     let start = Instant::now();
-    let response = client
-        .post(app.url("/api/auth/sign_in"))
-        .json(&serde_json::json!({
-            "name": NAME,
-            "password": PASSWORD,
-            "setup_token": SETUP_TOKEN,
-        }))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let response = post_credentials(app, client, "/api/auth/sign_in").await?;
     let status = response.status();
     response.bytes().await.map_err(|e| e.to_string())?;
     if !status.is_success() {
@@ -487,14 +419,6 @@ async fn index_size(direct: &mut SqliteConnection) -> Result<(i64, i64), String>
     Ok((text, index))
 }
 
-/// The 1-minute load average from /proc ("?" when unreadable).
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
-}
-
 /// The section's Markdown.
 fn report(
     options: &Options,
@@ -567,10 +491,16 @@ fn report(
 async fn main() -> Result<(), String> {
     let options = parse_options()?;
     let load = load_average();
-    let data_dir =
-        DataDir(std::env::temp_dir().join(format!("sluice-searchbench-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&data_dir.0);
-    let (app, mut direct) = start_app(&data_dir.0).await?;
+    let data_dir = DataDir::fresh("searchbench");
+    let (app, mut direct) = start_app(
+        &data_dir.0,
+        &[
+            ("SLUICE_AUTH", "local".into()),
+            ("SLUICE_IP_REQUESTS_PER_MINUTE", "0".into()),
+            ("SLUICE_ADMIN_TOKEN", SETUP_TOKEN.into()),
+        ],
+    )
+    .await?;
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()

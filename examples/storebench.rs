@@ -12,20 +12,21 @@
 //! Results are written as the `storebench` section of the output file (other sections kept).
 
 mod bench_support;
+#[path = "bench_support/openai_script.rs"]
+mod openai_script;
+#[path = "bench_support/server.rs"]
+mod server;
 
 use bench_support::{machine, percentile, write_section};
 use futures::StreamExt;
+use openai_script::{token, token_script};
+use server::{load_average, start_app, App, DataDir};
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::ids::{ConversationId, MessageId};
-use sluice::server::{catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
-use sluice_fake_upstream::{FakeOptions, FakeUpstream, Script, ScriptStep};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, SqliteConnection};
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use sluice_fake_upstream::{FakeOptions, FakeUpstream};
+use sqlx::SqliteConnection;
 use std::time::{Duration, Instant};
 
 /// Delay before the first token in the scripts.
@@ -82,98 +83,6 @@ fn parse_options() -> Result<Options, String> {
     Ok(options)
 }
 
-/// The `k`-th token of the scripts.
-fn token(k: usize) -> String {
-    format!("t{k} ")
-}
-
-/// A script streaming `tokens` tokens, one every `interval`, after [`TTFT`].
-fn rate_script(tokens: usize, interval: Duration) -> Script {
-    let mut steps = vec![ScriptStep::Wait(TTFT)];
-    for k in 0..tokens {
-        if k > 0 {
-            steps.push(ScriptStep::Wait(interval));
-        }
-        let json = serde_json::json!({"choices":[{"index":0,"delta":{"content":token(k)},"finish_reason":null}]});
-        steps.push(ScriptStep::Send(format!("data: {json}\n\n").into_bytes()));
-    }
-    steps.push(ScriptStep::Send(
-        format!(
-            "data: {{\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"stop\"}}]}}\n\ndata: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":5,\"completion_tokens\":{tokens}}}}}\n\ndata: [DONE]\n\n"
-        )
-        .into_bytes(),
-    ));
-    Script {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        steps,
-    }
-}
-
-/// A temporary data directory, removed on drop.
-struct DataDir(PathBuf);
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The app served in this process, with its state and the benchmark's own connection.
-struct App {
-    /// Where it listens.
-    addr: SocketAddr,
-    /// Its state (the store, to insert the long conversation).
-    state: AppState,
-    /// The benchmark's connection to the same database file, for the counting triggers.
-    counter: SqliteConnection,
-}
-
-/// Builds the configuration from `env`, opens the store, installs the counting triggers and
-/// serves the real router on a loopback port (stopped when the process ends).
-async fn start_app(data_dir: &Path, env: &[(&str, String)]) -> Result<App, String> {
-    let mut env: HashMap<String, String> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    env.insert("SLUICE_DATA_DIR".into(), data_dir.display().to_string());
-    env.insert("SLUICE_DETECT_OLLAMA".into(), "false".into());
-    let config = Config::from_parts(None, None, &env)?;
-    let store = Store::open(&config.storage.database)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    let mut counter = SqliteConnectOptions::new()
-        .filename(&config.storage.database)
-        .busy_timeout(Duration::from_secs(5))
-        .connect()
-        .await
-        .map_err(|e| format!("cannot open the counting connection: {e}"))?;
-    sqlx::raw_sql(COUNTING_SQL)
-        .execute(&mut counter)
-        .await
-        .map_err(|e| format!("cannot install the counting triggers: {e}"))?;
-    let catalog = Catalog::build(&config).await?;
-    let state = AppState::new(config, catalog, store);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("sluice")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
-    let server_state = state.clone();
-    tokio::spawn(async move {
-        let _ = sluice::server::run(listener, server_state, options, std::future::pending()).await;
-    });
-    Ok(App {
-        addr,
-        state,
-        counter,
-    })
-}
-
 /// What one streamed answer measured.
 struct RateRow {
     /// Tokens per second.
@@ -190,16 +99,18 @@ struct RateRow {
     stored_ok: bool,
 }
 
-/// Streams one stored answer from `model` and counts the writes to its row.
+/// Streams one stored answer from `model` and counts the writes to its row (through
+/// `counter`, the benchmark's connection with the counting triggers).
 async fn measure_rate(
-    app: &mut App,
+    app: &App,
+    counter: &mut SqliteConnection,
     client: &reqwest::Client,
     rate: u32,
     tokens: usize,
 ) -> Result<RateRow, String> {
     let start = Instant::now();
     let response = client
-        .post(format!("http://{}/api/chat/stream", app.addr))
+        .post(app.url("/api/chat/stream"))
         .json(&serde_json::json!({
             "model": format!("openai/rate-{rate}"),
             "action": {"type": "send", "content": format!("Stream at {rate} tokens/s")},
@@ -254,7 +165,7 @@ async fn measure_rate(
         "SELECT at_ms FROM bench_writes WHERE message_id = ? AND kind = 'update' ORDER BY at_ms",
     )
     .bind(&answer_id)
-    .fetch_all(&mut app.counter)
+    .fetch_all(&mut *counter)
     .await
     .map_err(|e| e.to_string())?;
     let peak_per_second = times
@@ -266,7 +177,7 @@ async fn measure_rate(
     let (status, content): (String, String) =
         sqlx::query_as("SELECT status, content FROM messages WHERE id = ?")
             .bind(&answer_id)
-            .fetch_one(&mut app.counter)
+            .fetch_one(&mut *counter)
             .await
             .map_err(|e| e.to_string())?;
     Ok(RateRow {
@@ -359,7 +270,7 @@ async fn measure_open(
     id: &str,
     runs: usize,
 ) -> Result<OpenRow, String> {
-    let url = format!("http://{}/api/conversations/get", app.addr);
+    let url = app.url("/api/conversations/get");
     let mut times_ms = Vec::new();
     let mut last = bytes::Bytes::new();
     for run in 0..=runs {
@@ -396,7 +307,7 @@ async fn measure_page(
     id: &str,
     runs: usize,
 ) -> Result<OpenRow, String> {
-    let url = format!("http://{}/c/{id}", app.addr);
+    let url = app.url(&format!("/c/{id}"));
     let mut times_ms = Vec::new();
     let mut last = String::new();
     for run in 0..=runs {
@@ -416,14 +327,6 @@ async fn measure_page(
         bytes: last.len(),
         times_ms,
     })
-}
-
-/// The 1-minute load average from /proc ("?" when unreadable).
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
 }
 
 /// The section's Markdown.
@@ -510,13 +413,14 @@ async fn main() -> Result<(), String> {
     for &rate in &options.rates {
         let tokens = rate as usize * options.seconds as usize;
         let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
-        fake.add_script(&format!("rate-{rate}"), rate_script(tokens, interval));
+        fake.add_script(
+            &format!("rate-{rate}"),
+            token_script(TTFT, tokens, interval),
+        );
         models.push(format!("rate-{rate}"));
     }
-    let data_dir =
-        DataDir(std::env::temp_dir().join(format!("sluice-storebench-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&data_dir.0);
-    let mut app = start_app(
+    let data_dir = DataDir::fresh("storebench");
+    let (app, mut counter) = start_app(
         &data_dir.0,
         &[
             ("OPENAI_BASE_URL", fake.base_url()),
@@ -524,6 +428,10 @@ async fn main() -> Result<(), String> {
         ],
     )
     .await?;
+    sqlx::raw_sql(COUNTING_SQL)
+        .execute(&mut counter)
+        .await
+        .map_err(|e| format!("cannot install the counting triggers: {e}"))?;
     let flush_ms = app.state.config.storage.flush_interval.as_millis();
     let client = reqwest::Client::builder()
         .no_proxy()
@@ -534,7 +442,7 @@ async fn main() -> Result<(), String> {
     for &rate in &options.rates {
         eprintln!("streaming at {rate} tokens/s for {} s…", options.seconds);
         let tokens = rate as usize * options.seconds as usize;
-        rates.push(measure_rate(&mut app, &client, rate, tokens).await?);
+        rates.push(measure_rate(&app, &mut counter, &client, rate, tokens).await?);
     }
     eprintln!("inserting {} messages…", options.messages);
     let id = insert_long_conversation(&app.state.store, options.messages).await?;

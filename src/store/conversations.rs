@@ -24,19 +24,7 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        sqlx::query(
-            "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&conversation.id)
-        .bind(user.0)
-        .bind(&conversation.title)
-        .bind(&conversation.model)
-        .bind(&conversation.system_prompt)
-        .bind(now)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        insert_conversation_row(self.pool(), user, &conversation).await?;
         Ok(conversation)
     }
 
@@ -156,4 +144,27 @@ pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
     } else {
         Ok(())
     }
+}
+
+/// Writes `conversation`'s row for `user`, as it is (ids and times included): the one INSERT
+/// that creating and importing a conversation share.
+pub(super) async fn insert_conversation_row(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    user: UserId,
+    conversation: &Conversation,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&conversation.id)
+    .bind(user.0)
+    .bind(&conversation.title)
+    .bind(&conversation.model)
+    .bind(&conversation.system_prompt)
+    .bind(conversation.created_at)
+    .bind(conversation.updated_at)
+    .execute(executor)
+    .await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! become the import time), including the conversation's `updated_at`, which the insert
 //! trigger would otherwise move to "now".
 
+use super::conversations::insert_conversation_row;
 use super::ids::{new_id, now_millis};
 use super::{Store, StoreError, UserId};
 use crate::conversation::Conversation;
@@ -28,19 +29,7 @@ impl Store {
             updated_at: import.updated_at.unwrap_or(now),
         };
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&conversation.id)
-        .bind(user.0)
-        .bind(&conversation.title)
-        .bind(&conversation.model)
-        .bind(&conversation.system_prompt)
-        .bind(conversation.created_at)
-        .bind(conversation.updated_at)
-        .execute(&mut *tx)
-        .await?;
+        insert_conversation_row(&mut *tx, user, &conversation).await?;
         let mut ids: Vec<MessageId> = Vec::with_capacity(import.messages.len());
         for message in &import.messages {
             let id: MessageId = new_id();

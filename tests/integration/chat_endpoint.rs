@@ -201,13 +201,7 @@ async fn bad_requests_get_clear_4xx_errors() {
     let post = |body: serde_json::Value| {
         let app = &app;
         async move {
-            let response = app
-                .client
-                .post(app.url("/api/chat/stream"))
-                .json(&body)
-                .send()
-                .await
-                .expect("request");
+            let response = app.api("/api/chat/stream", body).await;
             (
                 response.status().as_u16(),
                 response.text().await.unwrap_or_default(),

@@ -1,21 +1,14 @@
 //! Configuration: env vars and `sluice.toml` resolve into typed settings; bad files fail with
 //! the file, line and reason; keys never show in debug output.
 
+use crate::support::env_map;
 use sluice::server::config::{Config, ProviderKind};
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 #[test]
 fn defaults_give_the_demo_model_only() {
-    let config = Config::from_parts(None, None, &env(&[])).expect("config");
+    let config = Config::from_parts(None, None, &env_map(&[])).expect("config");
     assert!(config.demo.enabled);
     assert!(config.providers.is_empty());
     assert_eq!(config.server.keepalive, Duration::from_secs(15));
@@ -26,7 +19,7 @@ fn conventional_openai_variables_add_a_provider() {
     let config = Config::from_parts(
         None,
         None,
-        &env(&[
+        &env_map(&[
             ("OPENAI_API_KEY", "sk-secret-value"),
             ("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"),
             ("OPENAI_MODELS", "llama3.2, qwen3 ,"),
@@ -74,7 +67,7 @@ temperature = 0.3
     let config = Config::from_parts(
         Some(Path::new("sluice.toml")),
         Some(file),
-        &env(&[("GROQ_API_KEY", "gsk-1")]),
+        &env_map(&[("GROQ_API_KEY", "gsk-1")]),
     )
     .expect("config");
     assert_eq!(config.providers.len(), 2);
@@ -96,15 +89,19 @@ fn bad_files_fail_with_file_line_and_reason() {
         ("[demo]\nspeed = 3\n", "speed"),
     ];
     for (text, expected) in cases {
-        let error = Config::from_parts(Some(Path::new("/etc/sluice.toml")), Some(text), &env(&[]))
-            .expect_err(text);
+        let error = Config::from_parts(
+            Some(Path::new("/etc/sluice.toml")),
+            Some(text),
+            &env_map(&[]),
+        )
+        .expect_err(text);
         assert!(error.contains("/etc/sluice.toml"), "{error}");
         assert!(error.contains("line"), "no line in: {error}");
         assert!(error.contains(expected), "{expected} not in: {error}");
     }
     let missing_key = "[[providers]]\nid = \"g\"\nkind = \"openai\"\nbase_url = \"http://h\"\napi_key_env = \"NOPE_KEY\"\n";
     // Issue 21: a provider whose key variable is unset is skipped with a warning, not an exit.
-    let config = Config::from_parts(None, Some(missing_key), &env(&[])).expect("skipped");
+    let config = Config::from_parts(None, Some(missing_key), &env_map(&[])).expect("skipped");
     assert!(config.providers.is_empty(), "{:?}", config.providers);
     assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
     assert!(
@@ -116,8 +113,8 @@ fn bad_files_fail_with_file_line_and_reason() {
 
 #[test]
 fn bad_numbers_in_env_are_refused() {
-    let error =
-        Config::from_parts(None, None, &env(&[("SLUICE_DEMO_TTFT_MS", "fast")])).expect_err("bad");
+    let error = Config::from_parts(None, None, &env_map(&[("SLUICE_DEMO_TTFT_MS", "fast")]))
+        .expect_err("bad");
     assert!(error.contains("SLUICE_DEMO_TTFT_MS"), "{error}");
 }
 
@@ -126,7 +123,7 @@ fn conventional_variables_configure_every_family() {
     let config = Config::from_parts(
         None,
         None,
-        &env(&[
+        &env_map(&[
             ("ANTHROPIC_API_KEY", "sk-ant-1"),
             ("GEMINI_API_KEY", "g-1"),
             ("GEMINI_MODELS", "gemini-2.5-flash"),
@@ -176,7 +173,7 @@ base_url = "http://10.0.0.5:11434"
     let config = Config::from_parts(
         Some(Path::new("sluice.toml")),
         Some(file),
-        &env(&[
+        &env_map(&[
             ("MY_ANTHROPIC", "a"),
             ("MY_OPENAI", "o"),
             ("MY_GEMINI", "g"),
@@ -206,19 +203,19 @@ base_url = "http://10.0.0.5:11434"
 
 #[test]
 fn ollama_detection_follows_the_file_and_the_env() {
-    let default = Config::from_parts(None, None, &env(&[])).expect("config");
+    let default = Config::from_parts(None, None, &env_map(&[])).expect("config");
     assert_eq!(
         default.detect_ollama.as_deref(),
         Some("http://127.0.0.1:11434")
     );
-    let off =
-        Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "false")])).expect("config");
+    let off = Config::from_parts(None, None, &env_map(&[("SLUICE_DETECT_OLLAMA", "false")]))
+        .expect("config");
     assert!(off.detect_ollama.is_none());
-    let error = Config::from_parts(None, None, &env(&[("SLUICE_DETECT_OLLAMA", "maybe")]))
+    let error = Config::from_parts(None, None, &env_map(&[("SLUICE_DETECT_OLLAMA", "maybe")]))
         .expect_err("bad");
     assert!(error.contains("SLUICE_DETECT_OLLAMA"), "{error}");
     let file = "[autodetect]\nollama_url = \"http://127.0.0.1:9\"\n";
-    let custom = Config::from_parts(None, Some(file), &env(&[])).expect("config");
+    let custom = Config::from_parts(None, Some(file), &env_map(&[])).expect("config");
     assert_eq!(custom.detect_ollama.as_deref(), Some("http://127.0.0.1:9"));
 }
 
@@ -242,7 +239,7 @@ async fn a_detected_local_ollama_joins_the_catalog_with_its_models() {
     .await;
     let origin = format!("http://{}", fake.addr());
     let file = format!("[autodetect]\nollama_url = \"{origin}\"\n");
-    let config = Config::from_parts(None, Some(&file), &env(&[])).expect("config");
+    let config = Config::from_parts(None, Some(&file), &env_map(&[])).expect("config");
     let catalog = sluice::server::catalog::Catalog::build(&config)
         .await
         .expect("catalog");
@@ -264,7 +261,7 @@ async fn a_detected_local_ollama_joins_the_catalog_with_its_models() {
     let dead = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);
     let file = format!("[autodetect]\nollama_url = \"{dead}\"\n");
-    let config = Config::from_parts(None, Some(&file), &env(&[])).expect("config");
+    let config = Config::from_parts(None, Some(&file), &env_map(&[])).expect("config");
     let catalog = sluice::server::catalog::Catalog::build(&config)
         .await
         .expect("catalog");
@@ -273,20 +270,20 @@ async fn a_detected_local_ollama_joins_the_catalog_with_its_models() {
 
 #[test]
 fn the_import_limit_comes_from_the_file_or_the_environment() {
-    let default = Config::from_parts(None, None, &env(&[])).expect("config");
+    let default = Config::from_parts(None, None, &env_map(&[])).expect("config");
     assert_eq!(default.server.max_import_bytes, 8 * 1024 * 1024);
     let file = "[server]\nmax_import_bytes = 1048576\n";
-    let from_file =
-        Config::from_parts(Some(Path::new("sluice.toml")), Some(file), &env(&[])).expect("file");
+    let from_file = Config::from_parts(Some(Path::new("sluice.toml")), Some(file), &env_map(&[]))
+        .expect("file");
     assert_eq!(from_file.server.max_import_bytes, 1024 * 1024);
     let from_env = Config::from_parts(
         Some(Path::new("sluice.toml")),
         Some(file),
-        &env(&[("SLUICE_MAX_IMPORT_BYTES", "2048")]),
+        &env_map(&[("SLUICE_MAX_IMPORT_BYTES", "2048")]),
     )
     .expect("env");
     assert_eq!(from_env.server.max_import_bytes, 2048, "env wins");
-    let bad = Config::from_parts(None, None, &env(&[("SLUICE_MAX_IMPORT_BYTES", "lots")]))
+    let bad = Config::from_parts(None, None, &env_map(&[("SLUICE_MAX_IMPORT_BYTES", "lots")]))
         .expect_err("not a number");
     assert!(
         bad.contains("SLUICE_MAX_IMPORT_BYTES must be a whole number of bytes from 1024"),
@@ -299,14 +296,18 @@ fn the_import_limit_comes_from_the_file_or_the_environment() {
 #[test]
 fn a_refused_file_value_names_the_file_line_and_key() {
     let file = "[server]\nkeepalive_secs = 5\n\n[turns]\ngrace_secs = -1\n";
-    let error = Config::from_parts(Some(Path::new("/etc/sluice.toml")), Some(file), &env(&[]))
-        .expect_err("negative grace");
+    let error = Config::from_parts(
+        Some(Path::new("/etc/sluice.toml")),
+        Some(file),
+        &env_map(&[]),
+    )
+    .expect_err("negative grace");
     assert_eq!(
         error,
         "/etc/sluice.toml line 5: [turns] grace_secs must be a number of seconds more than 0 \
          and at most 86400, got -1"
     );
-    let from_env = Config::from_parts(None, None, &env(&[("SLUICE_TURN_GRACE_SECS", "-1")]))
+    let from_env = Config::from_parts(None, None, &env_map(&[("SLUICE_TURN_GRACE_SECS", "-1")]))
         .expect_err("negative grace");
     assert!(
         from_env.starts_with("SLUICE_TURN_GRACE_SECS must be"),
@@ -359,7 +360,7 @@ fn zero_and_nonsense_values_are_refused_with_the_accepted_range() {
             "sluice.toml line 4: [[providers]] temperature must be a number from 0 to 2, got 7",
         ),
     ] {
-        let error = Config::from_parts(Some(Path::new("sluice.toml")), Some(text), &env(&[]))
+        let error = Config::from_parts(Some(Path::new("sluice.toml")), Some(text), &env_map(&[]))
             .expect_err(text);
         assert_eq!(error, expected);
     }
@@ -372,7 +373,7 @@ fn zero_and_nonsense_values_are_refused_with_the_accepted_range() {
         ("SLUICE_FLUSH_MS", "1"),
         ("SLUICE_DEMO_TTFT_MS", "2.5"),
     ] {
-        let error = Config::from_parts(None, None, &env(&[(name, value)])).expect_err(value);
+        let error = Config::from_parts(None, None, &env_map(&[(name, value)])).expect_err(value);
         assert!(
             error.starts_with(&format!("{name} must be")) && error.ends_with(&format!("{value:?}")),
             "{name}={value}: {error}"
@@ -388,7 +389,7 @@ fn an_empty_variable_counts_as_unset() {
     let config = Config::from_parts(
         None,
         Some(file),
-        &env(&[
+        &env_map(&[
             ("SLUICE_MAX_IMPORT_BYTES", ""),
             ("SLUICE_AUTH", " "),
             ("SLUICE_DATA_DIR", ""),
@@ -415,7 +416,7 @@ async fn the_readme_config_example_loads_as_printed() {
         .and_then(|rest| rest.split("\n```").next())
         .expect("a toml block in that section");
     assert!(example.contains("[[providers]]"), "{example}");
-    let config = Config::from_parts(Some(Path::new("sluice.toml")), Some(example), &env(&[]))
+    let config = Config::from_parts(Some(Path::new("sluice.toml")), Some(example), &env_map(&[]))
         .expect("the README's example loads");
     let ids: Vec<&str> = config.providers.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["local"]);
@@ -425,7 +426,7 @@ async fn the_readme_config_example_loads_as_printed() {
     let with_keys = Config::from_parts(
         Some(Path::new("sluice.toml")),
         Some(example),
-        &env(&[("ANTHROPIC_API_KEY", "a"), ("GROQ_API_KEY", "g")]),
+        &env_map(&[("ANTHROPIC_API_KEY", "a"), ("GROQ_API_KEY", "g")]),
     )
     .expect("with the keys");
     assert_eq!(with_keys.providers.len(), 3);

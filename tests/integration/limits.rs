@@ -2,13 +2,12 @@
 //! concurrent streams per user, requests per IP, sign-in back-off, `Origin` /
 //! `Sec-Fetch-Site` refusals and CORS only for configured origins; plus their configuration.
 
-use crate::support::{start_fake, EventReader, TestApp};
+use crate::support::{env_map, start_fake, EventReader, TestApp};
 use serde_json::json;
 use sluice::events::ChatEvent;
 use sluice::server::config::{Config, LimitsConfig};
 use sluice::server::error::AppError;
 use sluice::store::UserId;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// Asserts a 429 with a `Retry-After` of at least one second and a server-function error body
@@ -32,12 +31,7 @@ async fn assert_too_many(response: reqwest::Response, words: &str) -> u64 {
 
 #[tokio::test]
 async fn the_message_over_the_per_minute_limit_is_429_and_stores_nothing() {
-    let app = TestApp::spawn(&[
-        ("SLUICE_MESSAGES_PER_MINUTE", "2"),
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MESSAGES_PER_MINUTE", "2")]).await;
     app.send_and_finish(None, None, "one").await;
     app.send_and_finish(None, None, "two").await;
     let third = app
@@ -47,12 +41,7 @@ async fn the_message_over_the_per_minute_limit_is_429_and_stores_nothing() {
     // Two per minute: the next token is about 30 s away, and the text says so.
     assert!((25..=30).contains(&retry_after), "{retry_after}");
 
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     assert_eq!(list.len(), 2, "the refused message created nothing");
     // Temporary chats count against the same budget.
     let temporary = app.stream_chat("demo/sluice-demo", "four").await;
@@ -273,16 +262,9 @@ async fn an_allowed_origin_passes_and_gets_cors_headers() {
         .contains_key("access-control-allow-origin"));
 }
 
-fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 #[test]
 fn limits_come_from_the_file_and_env_overrides_them() {
-    let defaults = Config::from_parts(None, None, &env(&[])).expect("config");
+    let defaults = Config::from_parts(None, None, &env_map(&[])).expect("config");
     assert_eq!(defaults.limits, LimitsConfig::default());
     assert_eq!(defaults.limits.messages_per_minute, 30);
     assert_eq!(defaults.limits.ip_requests_per_minute, 600);
@@ -306,7 +288,7 @@ password_hash_wait_secs = 0.5
     let config = Config::from_parts(
         None,
         Some(file),
-        &env(&[
+        &env_map(&[
             ("SLUICE_MESSAGES_PER_MINUTE", "4"),
             ("SLUICE_CONCURRENT_STREAMS", " 2 "),
             ("SLUICE_PASSWORD_HASHES", "3"),
@@ -331,7 +313,7 @@ password_hash_wait_secs = 0.5
 
 #[test]
 fn bad_limits_and_origins_stop_start_up_with_a_reason() {
-    let error = Config::from_parts(None, None, &env(&[("SLUICE_SIGN_IN_ATTEMPTS", "many")]))
+    let error = Config::from_parts(None, None, &env_map(&[("SLUICE_SIGN_IN_ATTEMPTS", "many")]))
         .expect_err("refused");
     assert!(error.contains("SLUICE_SIGN_IN_ATTEMPTS"), "{error}");
     for (name, value, needle) in [
@@ -354,7 +336,7 @@ fn bad_limits_and_origins_stop_start_up_with_a_reason() {
         ("SLUICE_SIGN_UP_ATTEMPTS", "-3", "SLUICE_SIGN_UP_ATTEMPTS"),
         ("SLUICE_ADMIN_TOKEN", "short", "at least 16 characters"),
     ] {
-        let error = Config::from_parts(None, None, &env(&[(name, value)])).expect_err(name);
+        let error = Config::from_parts(None, None, &env_map(&[(name, value)])).expect_err(name);
         assert!(error.contains(needle), "{name}={value}: {error}");
     }
     for origin in [
@@ -362,11 +344,15 @@ fn bad_limits_and_origins_stop_start_up_with_a_reason() {
         "https://example.com/app",
         "ftp://example.com",
     ] {
-        let error = Config::from_parts(None, None, &env(&[("SLUICE_ALLOWED_ORIGINS", origin)]))
+        let error = Config::from_parts(None, None, &env_map(&[("SLUICE_ALLOWED_ORIGINS", origin)]))
             .expect_err("refused");
         assert!(error.contains(origin), "{error}");
     }
-    let error = Config::from_parts(None, Some("[limits]\nmessages_per_hour = 3\n"), &env(&[]))
-        .expect_err("unknown key refused");
+    let error = Config::from_parts(
+        None,
+        Some("[limits]\nmessages_per_hour = 3\n"),
+        &env_map(&[]),
+    )
+    .expect_err("unknown key refused");
     assert!(error.contains("messages_per_hour"), "{error}");
 }

@@ -412,10 +412,7 @@ async fn a_continued_answer_followed_from_the_start_keeps_its_earlier_text() {
         .content
         .clone();
     let response = app
-        .stored_turn(
-            Some(&ids.conversation_id),
-            json!({"type": "continue", "answer_id": ids.answer_id}),
-        )
+        .continue_answer(&ids.conversation_id, &ids.answer_id)
         .await;
     let mut continuing = EventReader::new(response);
     let mut original = Shown {

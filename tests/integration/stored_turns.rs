@@ -48,12 +48,7 @@ async fn first_message_creates_a_titled_conversation_with_the_complete_answer() 
         "token count stored"
     );
 
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].id, ids.conversation_id);
 }
@@ -107,12 +102,7 @@ async fn regenerate_and_edit_keep_earlier_versions_as_siblings() {
     let first = stored_ids(&app.send_and_finish(None, None, "Tell me a story").await);
     let conversation = first.conversation_id.as_str();
 
-    let regenerated = app
-        .stored_turn(
-            Some(conversation),
-            json!({"type": "regenerate", "user_message_id": first.user_message_id}),
-        )
-        .await;
+    let regenerated = app.regenerate(conversation, &first.user_message_id).await;
     let regenerated = stored_ids(&EventReader::new(regenerated).collect().await);
     assert_eq!(regenerated.user_message_id, first.user_message_id);
     assert_ne!(regenerated.answer_id, first.answer_id);
@@ -155,10 +145,7 @@ async fn continue_appends_to_the_same_answer_and_sends_the_partial_text() {
     let response = app.start_new_chat("openai/fake-echo", "abc").await;
     let ids = stored_ids(&EventReader::new(response).collect().await);
     let response = app
-        .stored_turn(
-            Some(&ids.conversation_id),
-            json!({"type": "continue", "answer_id": ids.answer_id}),
-        )
+        .continue_answer(&ids.conversation_id, &ids.answer_id)
         .await;
     let events = EventReader::new(response).collect().await;
     assert_eq!(stored_ids(&events).answer_id, ids.answer_id);
@@ -245,12 +232,7 @@ async fn a_closed_connection_stores_the_answer_as_stopped_after_the_grace_period
 
 /// The number of stored messages over all conversations.
 async fn message_count(app: &TestApp) -> usize {
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     let mut total = 0;
     for summary in list {
         total += app.conversation(&summary.id).await.messages.len();
@@ -260,12 +242,7 @@ async fn message_count(app: &TestApp) -> usize {
 
 #[tokio::test]
 async fn refused_requests_write_nothing() {
-    let app = TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-        ("SLUICE_MAX_MESSAGE_BYTES", "1000"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MAX_MESSAGE_BYTES", "1000")]).await;
     let ids = stored_ids(&app.send_and_finish(None, None, "hello").await);
     let conversation = Some(ids.conversation_id.as_str());
     let before = message_count(&app).await;
@@ -354,12 +331,7 @@ async fn refused_requests_write_nothing() {
 #[tokio::test]
 async fn concurrent_sends_from_two_tabs_become_siblings() {
     // Eight answers at once: more than the default concurrent-stream limit.
-    let app = TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-        ("SLUICE_CONCURRENT_STREAMS", "8"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_CONCURRENT_STREAMS", "8")]).await;
     let ids = stored_ids(&app.send_and_finish(None, None, "start").await);
     let conversation = ids.conversation_id.clone();
     let tabs = (0..8).map(|n| {
@@ -489,12 +461,7 @@ async fn conversation_endpoints_rename_search_settings_and_delete() {
 
 /// The conversation ids in the order of the sidebar's list.
 async fn list_order(app: &TestApp) -> Vec<String> {
-    let list: Vec<sluice::conversation::ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     list.into_iter().map(|c| c.id.into_string()).collect()
 }
 
@@ -517,10 +484,7 @@ async fn every_new_answer_moves_its_conversation_up_the_list() {
     );
     // Continue in the older chat is activity: it moves up, as Regenerate does.
     let response = app
-        .stored_turn(
-            Some(&first.conversation_id),
-            json!({"type": "continue", "answer_id": first.answer_id}),
-        )
+        .continue_answer(&first.conversation_id, &first.answer_id)
         .await;
     assert_eq!(response.status(), 200);
     EventReader::new(response).collect().await;
@@ -532,10 +496,7 @@ async fn every_new_answer_moves_its_conversation_up_the_list() {
         ]
     );
     let response = app
-        .stored_turn(
-            Some(&second.conversation_id),
-            json!({"type": "regenerate", "user_message_id": second.user_message_id}),
-        )
+        .regenerate(&second.conversation_id, &second.user_message_id)
         .await;
     EventReader::new(response).collect().await;
     assert_eq!(
@@ -551,12 +512,7 @@ async fn every_new_answer_moves_its_conversation_up_the_list() {
 /// a size just over a limit never reads as the limit itself.
 #[tokio::test]
 async fn size_sentences_say_bytes_below_one_kib() {
-    let app = TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-        ("SLUICE_MAX_MESSAGE_BYTES", "100"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MAX_MESSAGE_BYTES", "100")]).await;
     let response = app
         .stored_turn(None, json!({"type": "send", "content": "x".repeat(150)}))
         .await;

@@ -10,7 +10,7 @@
 
 use crate::support::{header_value, stored_ids, EventReader, TestApp};
 use serde_json::{json, Value};
-use sluice::conversation::{ConversationSummary, MessageStatus, Role};
+use sluice::conversation::{MessageStatus, Role};
 use sluice::transfer::{ExportDocument, ExportMessage};
 use std::collections::HashMap;
 
@@ -48,12 +48,7 @@ async fn import_ok(app: &TestApp, document: &str) -> String {
 
 /// (conversations, messages) stored for the local user.
 async fn stored_counts(app: &TestApp) -> (usize, usize) {
-    let list: Vec<ConversationSummary> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     let mut messages = 0;
     for summary in &list {
         messages += app.conversation(&summary.id).await.messages.len();
@@ -161,12 +156,7 @@ async fn a_stored_conversation_round_trips_through_export_and_import() {
     let app = TestApp::fast_demo().await;
     let first = stored_ids(&app.send_and_finish(None, None, "Tell me a story").await);
     let conversation = first.conversation_id.as_str();
-    let regenerated = app
-        .stored_turn(
-            Some(conversation),
-            json!({"type": "regenerate", "user_message_id": first.user_message_id}),
-        )
-        .await;
+    let regenerated = app.regenerate(conversation, &first.user_message_id).await;
     let regenerated = stored_ids(&EventReader::new(regenerated).collect().await);
     app.send_and_finish(
         Some(conversation),
@@ -457,12 +447,7 @@ async fn import_refuses_an_unsupported_version() {
 
 #[tokio::test]
 async fn import_refuses_a_file_over_the_byte_limit() {
-    let app = TestApp::spawn(&[
-        ("SLUICE_MAX_IMPORT_BYTES", "4096"),
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MAX_IMPORT_BYTES", "4096")]).await;
     let doc = simple_document(json!([message(
         "u",
         None,

@@ -514,48 +514,41 @@ fn readme_send_in_a_new_conversation() {
 
 #[test]
 fn readme_actions_in_an_existing_conversation() {
-    let body = stream_body(
-        r#"{"conversation_id": "…", "action": {"type": "send", "parent_id": "<answer id>", "content": "…"}}"#,
-    );
-    assert_eq!(body.conversation_id.as_deref(), Some("…"));
+    let cases = [
+        (
+            r#"{"conversation_id": "…", "action": {"type": "send", "parent_id": "<answer id>", "content": "…"}}"#,
+            TurnAction::Send {
+                parent_id: Some("<answer id>".into()),
+                content: "…".into(),
+            },
+        ),
+        (
+            r#"{"conversation_id": "…", "action": {"type": "send", "parent_id": null, "content": "…"}}"#,
+            TurnAction::Send {
+                parent_id: None,
+                content: "…".into(),
+            },
+        ),
+        (
+            r#"{"conversation_id": "…", "action": {"type": "regenerate", "user_message_id": "…"}}"#,
+            TurnAction::Regenerate {
+                user_message_id: "…".into(),
+            },
+        ),
+        (
+            r#"{"conversation_id": "…", "action": {"type": "continue", "answer_id": "…"}}"#,
+            TurnAction::Continue {
+                answer_id: "…".into(),
+            },
+        ),
+    ];
     assert_eq!(
-        body.action,
-        Some(TurnAction::Send {
-            parent_id: Some("<answer id>".into()),
-            content: "…".into()
-        })
+        stream_body(cases[0].0).conversation_id.as_deref(),
+        Some("…")
     );
-
-    let body = stream_body(
-        r#"{"conversation_id": "…", "action": {"type": "send", "parent_id": null, "content": "…"}}"#,
-    );
-    assert_eq!(
-        body.action,
-        Some(TurnAction::Send {
-            parent_id: None,
-            content: "…".into()
-        })
-    );
-
-    let body = stream_body(
-        r#"{"conversation_id": "…", "action": {"type": "regenerate", "user_message_id": "…"}}"#,
-    );
-    assert_eq!(
-        body.action,
-        Some(TurnAction::Regenerate {
-            user_message_id: "…".into()
-        })
-    );
-
-    let body = stream_body(
-        r#"{"conversation_id": "…", "action": {"type": "continue", "answer_id": "…"}}"#,
-    );
-    assert_eq!(
-        body.action,
-        Some(TurnAction::Continue {
-            answer_id: "…".into()
-        })
-    );
+    for (json, action) in cases {
+        assert_eq!(stream_body(json).action, Some(action), "{json}");
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use crate::account::check_password;
 use crate::api::change_password;
+use crate::components::account::form_parts::{AccountError, AuthField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -46,38 +47,24 @@ pub fn ChangePasswordForm() -> impl IntoView {
 
     view! {
         <form class="account-form" data-testid="change-password-form" on:submit=submit>
-            <label class="auth-field">
-                <span>"Current password"</span>
-                <input
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    data-testid="current-password"
-                    prop:value=move || current.get()
-                    on:input=move |ev| current.set(event_target_value(&ev))
-                />
-            </label>
-            <label class="auth-field">
-                <span>"New password"</span>
-                <input
-                    type="password"
-                    autocomplete="new-password"
-                    required
-                    data-testid="new-password"
-                    prop:value=move || new.get()
-                    on:input=move |ev| new.set(event_target_value(&ev))
-                />
-            </label>
+            <AuthField
+                label="Current password"
+                kind="password"
+                autocomplete="current-password"
+                testid="current-password"
+                value=current
+            />
+            <AuthField
+                label="New password"
+                kind="password"
+                autocomplete="new-password"
+                testid="new-password"
+                value=new
+            />
             <button type="submit" data-testid="change-password-save" disabled=move || busy.get()>
                 "Save password"
             </button>
-            {move || {
-                error
-                    .get()
-                    .map(|text| {
-                        view! { <p class="item-error" role="alert" data-testid="account-error">{text}</p> }
-                    })
-            }}
+            <AccountError error />
             <Show when=move || done.get()>
                 <p class="account-note" role="status" data-testid="account-message">
                     "Password changed. Other devices were signed out."

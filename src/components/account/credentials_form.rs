@@ -6,6 +6,7 @@
 
 use crate::account::{check_new_name, check_password, SignUpResult};
 use crate::api::{sign_in, sign_up};
+use crate::components::account::form_parts::AuthField;
 use crate::components::account::full_navigation::load_page;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -97,28 +98,20 @@ pub fn CredentialsForm(
     };
     view! {
         <form class="auth-form" data-testid=format!("{prefix}-form") on:submit=submit>
-            <label class="auth-field">
-                <span>"Name"</span>
-                <input
-                    type="text"
-                    autocomplete="username"
-                    required
-                    data-testid=format!("{prefix}-name")
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
-            </label>
-            <label class="auth-field">
-                <span>"Password"</span>
-                <input
-                    type="password"
-                    autocomplete=password_hint
-                    required
-                    data-testid=format!("{prefix}-password")
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-            </label>
+            <AuthField
+                label="Name"
+                kind="text"
+                autocomplete="username"
+                testid=format!("{prefix}-name")
+                value=name
+            />
+            <AuthField
+                label="Password"
+                kind="password"
+                autocomplete=password_hint
+                testid=format!("{prefix}-password")
+                value=password
+            />
             {setup_token
                 .then(|| {
                     view! {

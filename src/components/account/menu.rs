@@ -7,6 +7,7 @@
 use crate::account::{AccountInfo, AuthMode};
 use crate::api::{get_auth_status, sign_out, sign_out_everywhere};
 use crate::components::account::change_password_form::ChangePasswordForm;
+use crate::components::account::form_parts::AccountError;
 use crate::components::account::full_navigation::{load_page, SIGN_IN_PATH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -86,13 +87,7 @@ fn SignedInMenu(user: AccountInfo, mode: AuthMode) -> impl IntoView {
                         </button>
                     }
                 })}
-            {move || {
-                error
-                    .get()
-                    .map(|text| {
-                        view! { <p class="item-error" role="alert" data-testid="account-error">{text}</p> }
-                    })
-            }}
+            <AccountError error />
         </section>
     }
 }

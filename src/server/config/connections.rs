@@ -126,15 +126,9 @@ impl ConnectionsConfig {
 
 #[cfg(test)]
 mod tests {
+    use super::super::source::env_map;
     use super::*;
     use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     /// Resolves with `file` and `env`.
     fn resolve(
@@ -146,7 +140,7 @@ mod tests {
 
     #[test]
     fn defaults_file_values_and_env_overrides() {
-        let none = resolve(FileConnections::default(), &env(&[]));
+        let none = resolve(FileConnections::default(), &env_map(&[]));
         assert_eq!(none, Ok(ConnectionsConfig::default()));
         let (max, header, body, idle, readers) = (
             Spanned::new(0..0, 10),
@@ -164,7 +158,7 @@ mod tests {
         };
         let resolved = resolve(
             file,
-            &env(&[
+            &env_map(&[
                 ("SLUICE_MAX_CONNECTIONS", "20"),
                 ("SLUICE_HEADER_TIMEOUT_SECS", "0.25"),
             ]),
@@ -197,7 +191,7 @@ mod tests {
             ("SLUICE_IDLE_TIMEOUT_SECS", "soon"),
         ] {
             let error =
-                resolve(FileConnections::default(), &env(&[(name, value)])).expect_err(value);
+                resolve(FileConnections::default(), &env_map(&[(name, value)])).expect_err(value);
             assert!(error.starts_with(name), "{name}={value}: {error}");
         }
     }

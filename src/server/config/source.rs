@@ -339,16 +339,18 @@ pub(super) fn refusal(origin: &str, expected: &str, shown: &str) -> String {
     format!("{origin} must be {expected}, got {shown}")
 }
 
+/// `pairs` as the environment map the sources read, for the configuration's unit tests.
+#[cfg(test)]
+pub(super) fn env_map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     const GRACE: Setting = Setting::new("SLUICE_TURN_GRACE_SECS", "[turns]", "grace_secs");
     const COUNT: Setting = Setting::new("SLUICE_COUNT", "[limits]", "count");
@@ -365,14 +367,14 @@ mod tests {
     fn an_empty_variable_counts_as_unset_and_the_variable_wins_over_the_file() {
         let text = "count = 7\ngrace_secs = 2\n";
         let file: File = toml::from_str(text).expect("file");
-        let blank = env(&[("SLUICE_COUNT", "  ")]);
+        let blank = env_map(&[("SLUICE_COUNT", "  ")]);
         let sources = Sources::new(&blank, "sluice.toml".into(), text);
         let range = Whole::range(1, 10, "");
         assert_eq!(sources.whole(COUNT, file.count.as_ref(), range, 3), Ok(7));
-        let set = env(&[("SLUICE_COUNT", " 9 ")]);
+        let set = env_map(&[("SLUICE_COUNT", " 9 ")]);
         let sources = Sources::new(&set, "sluice.toml".into(), text);
         assert_eq!(sources.whole(COUNT, file.count.as_ref(), range, 3), Ok(9));
-        let none = env(&[]);
+        let none = env_map(&[]);
         let sources = Sources::new(&none, String::new(), "");
         assert_eq!(sources.whole(COUNT, None, range, 3), Ok(3));
         let grace = Decimal::above(0.0, 86_400.0, "seconds");
@@ -388,7 +390,7 @@ mod tests {
     fn negative_and_fractional_whole_numbers_are_refused_not_cast() {
         let range = Whole::or_off(1, 100, "");
         for raw in ["-5", "2.5", "lots", "101"] {
-            let env = env(&[("SLUICE_COUNT", raw)]);
+            let env = env_map(&[("SLUICE_COUNT", raw)]);
             let error = Sources::new(&env, String::new(), "")
                 .whole(COUNT, None, range, 3)
                 .expect_err(raw);
@@ -400,7 +402,7 @@ mod tests {
                 )
             );
         }
-        let env = env(&[("SLUICE_COUNT", "0")]);
+        let env = env_map(&[("SLUICE_COUNT", "0")]);
         let sources = Sources::new(&env, String::new(), "");
         assert_eq!(sources.whole(COUNT, None, range, 3), Ok(0));
     }
@@ -409,7 +411,7 @@ mod tests {
     fn a_refused_file_value_names_the_file_line_and_key() {
         let text = "# comment\n\ncount = 5\ngrace_secs = -1\n";
         let file: File = toml::from_str(text).expect("file");
-        let none = env(&[]);
+        let none = env_map(&[]);
         let sources = Sources::new(&none, "/etc/sluice.toml".into(), text);
         let error = sources
             .decimal(

@@ -3,6 +3,7 @@
 //! keeps sending into a closed connection, a reset) within the body timeout, while a large
 //! body sent at full speed and a streaming answer are unaffected.
 
+use super::edge_bodies::escaped_quotes_export;
 use super::raw_http::{connect, exchange, get_request, parse, read_until_closed};
 use crate::support::TestApp;
 use serde_json::json;
@@ -51,12 +52,7 @@ async fn a_body_declared_but_not_sent_gets_a_408_sentence_within_the_body_timeou
     // The server still answers others, and nothing was imported.
     let other = exchange(app.addr, &get_request(app.addr, "/api/nope")).await;
     assert_eq!(other.status, 404, "{other:?}");
-    let list: Vec<serde_json::Value> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     assert!(list.is_empty(), "{list:?}");
 }
 
@@ -104,18 +100,7 @@ async fn a_large_import_sent_at_full_speed_is_unaffected() {
     env.push(("SLUICE_MAX_IMPORT_BYTES", "1048576"));
     let app = TestApp::spawn(&env).await;
     // Escaped quotes: the request body is about twice the file's limit (2 MiB).
-    let filler = "\"".repeat((limit - 4096) / 2);
-    let document = json!({
-        "format": "sluice.conversation",
-        "version": 1,
-        "exported_at": 1_700_000_999_000_i64,
-        "conversation": {"title": "Large", "created_at": 1_700_000_000_000_i64,
-                         "updated_at": 1_700_000_000_000_i64},
-        "messages": [{"id": "u", "parent_id": null, "role": "user", "content": filler,
-                      "status": "complete", "created_at": 1_700_000_000_000_i64,
-                      "updated_at": 1_700_000_000_000_i64}],
-    })
-    .to_string();
+    let document = escaped_quotes_export("Large", limit);
     let response = app
         .api("/api/conversations/import", json!({ "document": document }))
         .await;

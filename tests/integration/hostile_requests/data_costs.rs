@@ -7,7 +7,7 @@
 
 use crate::store::TempDb;
 use crate::support::chat_script::{content_chunk, stream_then_stop};
-use crate::support::{start_fake, stored_ids, text_of, EventReader, TestApp};
+use crate::support::{env_map, start_fake, stored_ids, text_of, EventReader, TestApp};
 use serde_json::{json, Value};
 use sluice::conversation::MessageStatus;
 use sluice::events::ChatEvent;
@@ -66,12 +66,7 @@ async fn import(app: &TestApp, document: &str) -> (u16, String) {
 
 /// How many conversations the local user has.
 async fn conversation_count(app: &TestApp) -> usize {
-    let list: Vec<Value> = app
-        .api("/api/conversations/list", json!({}))
-        .await
-        .json()
-        .await
-        .expect("list");
+    let list = app.conversation_list().await;
     list.len()
 }
 
@@ -170,10 +165,7 @@ async fn an_answer_over_max_answer_bytes_stops_at_the_cap_and_is_stored_with_wha
     assert_eq!(answer.error.as_deref(), Some(sentence.as_str()));
     // Continuing it could only be cut again at once: refused, nothing changes.
     let response = app
-        .stored_turn(
-            Some(&ids.conversation_id),
-            json!({"type": "continue", "answer_id": ids.answer_id}),
-        )
+        .continue_answer(&ids.conversation_id, &ids.answer_id)
         .await;
     assert_eq!(response.status(), 413);
     let body = response.text().await.expect("body");
@@ -189,12 +181,7 @@ async fn an_answer_over_max_answer_bytes_stops_at_the_cap_and_is_stored_with_wha
 
 #[tokio::test]
 async fn the_storage_quota_refuses_sends_and_imports_and_changes_nothing() {
-    let app = TestApp::spawn(&[
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-        ("SLUICE_MAX_USER_STORAGE_BYTES", "4096"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MAX_USER_STORAGE_BYTES", "4096")]).await;
     let first = app.send_and_finish(None, None, &"a".repeat(2000)).await;
     let ids = stored_ids(&first);
     let before = app.conversation(&ids.conversation_id).await;
@@ -260,10 +247,7 @@ async fn an_answer_that_fills_the_quota_ends_there_and_keeps_what_it_has() {
     assert_eq!(answer.status, MessageStatus::Error);
     // Now full: even a regeneration (which adds no message) is refused.
     let response = app
-        .stored_turn(
-            Some(&ids.conversation_id),
-            json!({"type": "regenerate", "user_message_id": ids.user_message_id}),
-        )
+        .regenerate(&ids.conversation_id, &ids.user_message_id)
         .await;
     assert_eq!(response.status(), 413);
     assert_eq!(app.conversation(&ids.conversation_id).await, tree);
@@ -373,27 +357,20 @@ async fn page_loads_beyond_the_budget_get_429_while_static_files_do_not_count() 
 #[test]
 fn the_new_settings_are_read_from_file_and_environment_and_range_checked() {
     use sluice::server::config::Config;
-    use std::collections::HashMap;
-    let env = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
-    let defaults = Config::from_parts(None, None, &env(&[])).expect("defaults");
+    let defaults = Config::from_parts(None, None, &env_map(&[])).expect("defaults");
     assert_eq!(defaults.server.max_answer_bytes, 1024 * 1024);
     assert_eq!(defaults.storage.max_user_storage_bytes, 1024 * 1024 * 1024);
     assert_eq!(defaults.limits.page_loads_per_minute, 120);
     let file = "[server]\nmax_answer_bytes = 2048\n\n[storage]\nmax_user_storage_bytes = 0\n\n\
                 [limits]\npage_loads_per_minute = 7\n";
-    let config = Config::from_parts(None, Some(file), &env(&[])).expect("file");
+    let config = Config::from_parts(None, Some(file), &env_map(&[])).expect("file");
     assert_eq!(config.server.max_answer_bytes, 2048);
     assert_eq!(config.storage.max_user_storage_bytes, 0);
     assert_eq!(config.limits.page_loads_per_minute, 7);
     let config = Config::from_parts(
         None,
         Some(file),
-        &env(&[
+        &env_map(&[
             ("SLUICE_MAX_ANSWER_BYTES", "0"),
             ("SLUICE_MAX_USER_STORAGE_BYTES", " 4096 "),
             ("SLUICE_PAGE_LOADS_PER_MINUTE", "0"),
@@ -421,13 +398,13 @@ fn the_new_settings_are_read_from_file_and_environment_and_range_checked() {
             "SLUICE_PAGE_LOADS_PER_MINUTE must be a whole number",
         ),
     ] {
-        let error = Config::from_parts(None, None, &env(&[(name, value)])).expect_err(name);
+        let error = Config::from_parts(None, None, &env_map(&[(name, value)])).expect_err(name);
         assert!(error.contains(expected), "{error}");
     }
     let error = Config::from_parts(
         None,
         Some("[storage]\nmax_user_storage_bytes = 10\n"),
-        &env(&[]),
+        &env_map(&[]),
     )
     .expect_err("too small in the file");
     assert!(error.contains("max_user_storage_bytes"), "{error}");

@@ -106,24 +106,30 @@ async fn calls_that_carry_content_take_a_conversation() {
     );
 }
 
+/// An export file (one user message, titled `title`) a little under `limit` bytes that is
+/// almost all `"`: escaped in the JSON string carrying it, it becomes almost twice as long.
+pub(super) fn escaped_quotes_export(title: &str, limit: usize) -> String {
+    let filler = "\"".repeat((limit - 4096) / 2);
+    json!({
+        "format": "sluice.conversation",
+        "version": 1,
+        "exported_at": 1_700_000_999_000_i64,
+        "conversation": {"title": title, "created_at": 1_700_000_000_000_i64,
+                         "updated_at": 1_700_000_000_000_i64},
+        "messages": [{"id": "u", "parent_id": null, "role": "user", "content": filler,
+                      "status": "complete", "created_at": 1_700_000_000_000_i64,
+                      "updated_at": 1_700_000_000_000_i64}],
+    })
+    .to_string()
+}
+
 #[tokio::test]
 async fn import_still_accepts_a_file_near_its_limit() {
     let limit = 256 * 1024;
     let app = TestApp::spawn(&[("SLUICE_MAX_IMPORT_BYTES", "262144")]).await;
     // A file just under the limit that is almost all escaped quotes, so the JSON string
     // carrying it is almost twice as long.
-    let filler = "\"".repeat((limit - 4096) / 2);
-    let document = json!({
-        "format": "sluice.conversation",
-        "version": 1,
-        "exported_at": 1_700_000_999_000_i64,
-        "conversation": {"title": "Near the limit", "created_at": 1_700_000_000_000_i64,
-                         "updated_at": 1_700_000_000_000_i64},
-        "messages": [{"id": "u", "parent_id": null, "role": "user", "content": filler,
-                      "status": "complete", "created_at": 1_700_000_000_000_i64,
-                      "updated_at": 1_700_000_000_000_i64}],
-    })
-    .to_string();
+    let document = escaped_quotes_export("Near the limit", limit);
     assert!(document.len() < limit && document.len() > limit - 8192);
     let body = json!({"document": document}).to_string();
     assert!(body.len() > 2 * limit - 16384, "{}", body.len());

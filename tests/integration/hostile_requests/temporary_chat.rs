@@ -27,13 +27,7 @@ fn history(count: usize, filler: &str) -> Vec<Value> {
 /// for an accepted answer (not read).
 async fn send(app: &TestApp, messages: Vec<Value>) -> (u16, String) {
     let body = json!({"model": "demo/sluice-demo", "messages": messages});
-    let response = app
-        .client
-        .post(app.url("/api/chat/stream"))
-        .json(&body)
-        .send()
-        .await
-        .expect("an HTTP answer");
+    let response = app.api("/api/chat/stream", body).await;
     let status = response.status().as_u16();
     if status == 200 {
         return (status, String::new());
@@ -65,12 +59,7 @@ async fn one_message_over_the_count_is_refused_with_the_limit() {
     );
     assert_eq!(send(&app, history(1_000, "m")).await.0, 200);
 
-    let app = TestApp::spawn(&[
-        ("SLUICE_MAX_REQUEST_MESSAGES", "5"),
-        ("SLUICE_DEMO_TTFT_MS", "5"),
-        ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-    ])
-    .await;
+    let app = TestApp::fast_demo_and(&[("SLUICE_MAX_REQUEST_MESSAGES", "5")]).await;
     let (status, body) = send(&app, history(6, "")).await;
     assert_eq!(status, 413, "{body}");
     assert!(body.contains("(6; the limit is 5)"), "{body}");

@@ -4,6 +4,7 @@
 pub mod chat_script;
 pub mod server_process;
 pub mod shared_fixtures;
+mod stored_actions;
 
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
@@ -15,6 +16,14 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::oneshot;
+
+/// `pairs` as the environment map [`Config::from_parts`] reads (owned names and values).
+pub fn env_map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
 
 /// A running app on 127.0.0.1 with a random port.
 pub struct TestApp {
@@ -63,10 +72,7 @@ impl TestApp {
     /// [`TestApp::spawn`] serving static files from `site_root` (`target/site` there).
     pub async fn spawn_with_site_root(env: &[(&str, &str)], site_root: &str) -> TestApp {
         // Never pick up a real local Ollama in tests.
-        let mut env: HashMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut env = env_map(env);
         env.entry("SLUICE_DETECT_OLLAMA".to_string())
             .or_insert_with(|| "false".to_string());
         let data_dir = TempDir::new("app");
@@ -106,11 +112,17 @@ impl TestApp {
 
     /// Serves the app with a demo model fast enough that answers finish in milliseconds.
     pub async fn fast_demo() -> TestApp {
-        TestApp::spawn(&[
+        TestApp::fast_demo_and(&[]).await
+    }
+
+    /// [`TestApp::fast_demo`] with more settings (as if they were env vars).
+    pub async fn fast_demo_and(extra: &[(&str, &str)]) -> TestApp {
+        let mut env = vec![
             ("SLUICE_DEMO_TTFT_MS", "5"),
             ("SLUICE_DEMO_TOKENS_PER_SECOND", "20000"),
-        ])
-        .await
+        ];
+        env.extend_from_slice(extra);
+        TestApp::spawn(&env).await
     }
 
     /// Serves the app wired to `fake` as its OpenAI-compatible provider.
@@ -202,6 +214,15 @@ impl TestApp {
             serde_json::json!({"model": model, "action": {"type": "send", "content": content}}),
         )
         .await
+    }
+
+    /// The sidebar's conversation list through the API, newest activity first.
+    pub async fn conversation_list(&self) -> Vec<sluice::conversation::ConversationSummary> {
+        self.api("/api/conversations/list", serde_json::json!({}))
+            .await
+            .json()
+            .await
+            .expect("list")
     }
 
     /// Loads a stored conversation through the API (panics unless found).
