@@ -127,6 +127,8 @@ impl Drop for Running {
 /// its stdout up to the end of the set-up announcement, and its port.
 fn start_local_binary(dir: &TempDir, extra: &[(&str, &str)]) -> (Running, String, u16) {
     let port = free_port();
+    // Start-up refuses a site root without `pkg/`; the API needs no page assets.
+    std::fs::create_dir_all(dir.path.join("pkg")).expect("pkg folder");
     let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
         .current_dir(&dir.path)
         .env_clear()

@@ -45,6 +45,9 @@ impl ServerProcess {
         extra: &[(&str, &str)],
     ) -> ServerProcess {
         let port = free_port();
+        // An empty `pkg/` makes the data directory a site root: start-up refuses a root
+        // without one, and these tests use only the API (a clean checkout has no build yet).
+        std::fs::create_dir_all(data_dir.join("pkg")).expect("pkg folder");
         let log = data_dir.join(format!("server-{run}.log"));
         let stderr = File::create(&log).expect("server log file");
         let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
