@@ -142,8 +142,12 @@ impl AppError {
         if error.is_not_found() {
             Self::NotFound(missing.to_string())
         } else if error.is_busy() {
+            if error.is_unavailable() {
+                // Logged here, once per refused request; the client gets the sentence only.
+                tracing::warn!("{error}");
+            }
             Self::Busy {
-                message: error.to_string(),
+                message: error.public_busy_message().to_string(),
                 retry_after_secs: BUSY_RETRY_SECS,
             }
         } else if let Some(message) = error.conflict_message() {

@@ -1,15 +1,18 @@
-//! [ssr] The storage layer: the only module that runs SQL. [`Store`] wraps a SQLite pool
-//! (WAL, foreign keys on) and every query in it is scoped by the owning user, so no caller can
-//! read or change another user's rows; unknown and foreign ids both give
-//! [`StoreError::NotFound`]. Kept behind this one type so another database can follow.
+//! [ssr] The storage layer: the only module that runs SQL. [`Store`] wraps a pool of one of two
+//! backends ([`db`]): SQLite (the embedded default: WAL, foreign keys on) or PostgreSQL, chosen
+//! by [`StoreOptions`]. Every query is scoped by the owning user, so no caller can read or
+//! change another user's rows; unknown and foreign ids both give [`StoreError::NotFound`]. A
+//! database that cannot be reached gives [`StoreError::Unavailable`] (HTTP 503), never a panic.
 
 mod accounts;
 mod answer_writer;
 mod conversations;
+mod db;
 mod error;
 mod ids;
 mod import;
 mod messages;
+mod options;
 mod password;
 mod presets;
 mod recovery;
@@ -25,6 +28,7 @@ pub use crate::preset::Preset;
 pub use accounts::{Account, SignInError};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use error::StoreError;
+pub use options::{DatabaseLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS};
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
@@ -32,28 +36,35 @@ pub use password::PasswordHashing;
 pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
 pub use session_token::SESSION_TOKEN_BYTES;
 
+use db::Db;
 use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::SqliteSynchronous;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-/// The schema, embedded from `migrations/` at build time.
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// The SQLite schema, embedded from `migrations/sqlite/` at build time.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// How long a statement waits for another writer before failing.
+/// The PostgreSQL schema, embedded from `migrations/postgres/` at build time. sqlx holds a
+/// PostgreSQL advisory lock while it migrates, so replicas starting at once apply each
+/// migration exactly once (the others wait, then find it applied).
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a SQLite statement waits for another writer before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Connections in the pool; SQLite serializes writers anyway, readers run in parallel (WAL).
-const MAX_CONNECTIONS: u32 = 8;
 
 /// The database handle; cheap to clone (a pool).
 #[derive(Clone, Debug)]
 pub struct Store {
     /// The connections; private so that SQL stays inside this module.
-    pool: SqlitePool,
+    db: Db,
+    /// This replica's id, stored on the answers it streams (see [`StoreOptions::replica_id`]).
+    replica_id: Arc<str>,
     /// Turns for searches ([`search::CONCURRENT_SEARCHES`] at once), shared by every clone:
     /// parallel searches must not take every pooled connection from sign-in and the rest.
     search_turns: Arc<Semaphore>,
@@ -62,28 +73,23 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating the file and its parent directory if needed) the database at `path`,
-    /// in WAL mode with foreign keys on, and applies pending migrations.
+    /// Opens the SQLite database at `path` with the default pool (see [`Store::connect`]).
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            // Once at start-up; a blocking call is fine here.
-            std::fs::create_dir_all(dir)?;
-        }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // With WAL, NORMAL loses nothing on a process crash (only on power loss).
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
-            .await?;
-        MIGRATOR.run(&pool).await?;
+        Store::connect(&StoreOptions::sqlite(path)).await
+    }
+
+    /// Opens the database `options` name and applies pending migrations. SQLite: creates the
+    /// file and its directory if needed, WAL mode, foreign keys on. PostgreSQL: connects,
+    /// migrates under an advisory lock; a server that cannot be reached is
+    /// [`StoreError::Unavailable`] (start-up retries, see `main.rs`).
+    pub async fn connect(options: &StoreOptions) -> Result<Store, StoreError> {
+        let db = match &options.location {
+            DatabaseLocation::Sqlite(path) => Db::Sqlite(open_sqlite(path, options).await?),
+            DatabaseLocation::Postgres(url) => Db::Postgres(open_postgres(url, options).await?),
+        };
         Ok(Store {
-            pool,
+            db,
+            replica_id: Arc::from(options.replica_id.as_str()),
             search_turns: Arc::new(Semaphore::new(search::CONCURRENT_SEARCHES)),
             hashing: PasswordHashing::default(),
         })
@@ -95,9 +101,9 @@ impl Store {
         self
     }
 
-    /// Closes every connection, waiting for running statements (checkpoints the WAL).
+    /// Closes every connection, waiting for running statements (checkpoints a SQLite WAL).
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.db.close().await;
     }
 
     /// The gate bounding this store's password hashes.
@@ -105,8 +111,56 @@ impl Store {
         &self.hashing
     }
 
-    /// The pool, for the query files of this module.
-    fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// True on PostgreSQL (for tests and tools that report which backend ran).
+    pub fn is_postgres(&self) -> bool {
+        self.db.backend() == db::Backend::Postgres
     }
+
+    /// The pool, for the query files of this module.
+    fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// The SQLite pool on `path`, migrated.
+async fn open_sqlite(
+    path: &Path,
+    options: &StoreOptions,
+) -> Result<sqlx::SqlitePool, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Once at start-up; a blocking call is fine here.
+        std::fs::create_dir_all(dir)?;
+    }
+    let connect = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // With WAL, NORMAL loses nothing on a process crash (only on power loss).
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await?;
+    SQLITE_MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// The PostgreSQL pool at `url`, migrated.
+async fn open_postgres(
+    url: &str,
+    options: &StoreOptions,
+) -> Result<sqlx::PgPool, StoreError> {
+    let connect = PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Config(format!("the PostgreSQL URL is not valid: {e}")))?
+        .application_name("sluice");
+    let pool = PgPoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await?;
+    POSTGRES_MIGRATOR.run(&pool).await?;
+    Ok(pool)
 }

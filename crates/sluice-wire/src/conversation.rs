@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 
 /// Where a stored message is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
-#[cfg_attr(feature = "sqlx", sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum MessageStatus {
     /// Finished normally (every user message is complete).
@@ -35,6 +33,19 @@ impl MessageStatus {
             Self::Error => "error",
             Self::Interrupted => "interrupted",
         }
+    }
+
+    /// The status named `text` (as [`MessageStatus::as_str`] gives it), if any.
+    pub fn parse(text: &str) -> Option<MessageStatus> {
+        [
+            Self::Complete,
+            Self::Streaming,
+            Self::Stopped,
+            Self::Error,
+            Self::Interrupted,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
     }
 }
 

@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 
 /// Who wrote a message in the conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
-#[cfg_attr(feature = "sqlx", sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Instructions that frame the whole conversation.

@@ -4,7 +4,8 @@
 //! for answers, [`api_args`] for arguments), the one error of server functions ([`api_error`]),
 //! and the stored conversation as the page receives it
 //! ([`conversation`], walked through [`message_tree`]). Pure code for both targets (native and
-//! wasm32); the optional `sqlx` feature only derives row decoding for the server's store.
+//! wasm32); the optional `sqlx` feature only adds row decoding for the server's store (any
+//! database sqlx supports: [`text_columns`] stores the two enums as their lowercase names).
 //! README's "API" section documents these shapes; tests/integration/wire_pinned.rs pins them.
 
 pub mod api_args;
@@ -16,3 +17,5 @@ pub mod events;
 pub mod ids;
 pub mod message_tree;
 pub mod sse;
+#[cfg(feature = "sqlx")]
+mod text_columns;
