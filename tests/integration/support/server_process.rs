@@ -8,6 +8,7 @@ use super::test_database::fresh_postgres_url;
 use super::FAKE_KEY;
 use serde_json::json;
 use sluice::conversation::ConversationTree;
+use sluice::store::{Store, StoreOptions};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -52,7 +53,7 @@ impl ServerProcess {
         // An empty `pkg/` makes the data directory a site root: start-up refuses a root
         // without one, and these tests use only the API (a clean checkout has no build yet).
         std::fs::create_dir_all(data_dir.join("pkg")).expect("pkg folder");
-        let database = database_of(data_dir).await;
+        let database = database_url_of(data_dir).await;
         let log = data_dir.join(format!("server-{run}.log"));
         let stderr = File::create(&log).expect("server log file");
         let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
@@ -149,9 +150,10 @@ impl ServerProcess {
     }
 }
 
-/// The PostgreSQL database of the servers started in `data_dir` (`None` on SQLite, whose file
-/// lives in the directory itself): created at the first start, then read from the directory.
-async fn database_of(data_dir: &Path) -> Option<String> {
+/// The PostgreSQL database of the servers (and `sluice admin` commands) run in `data_dir`
+/// (`None` on SQLite, whose file lives in the directory itself): created at the first call,
+/// then read from the directory.
+pub async fn database_url_of(data_dir: &Path) -> Option<String> {
     let note = data_dir.join("test-database-url");
     if let Ok(url) = std::fs::read_to_string(&note) {
         return Some(url);
@@ -159,6 +161,15 @@ async fn database_of(data_dir: &Path) -> Option<String> {
     let url = fresh_postgres_url().await?;
     std::fs::write(&note, &url).expect("note the test database's URL");
     Some(url)
+}
+
+/// The store the servers run in `data_dir` use, opened by the test itself.
+pub async fn store_of(data_dir: &Path) -> Store {
+    match database_url_of(data_dir).await {
+        Some(url) => Store::connect(&StoreOptions::postgres(url)).await,
+        None => Store::open(&data_dir.join("sluice.db")).await,
+    }
+    .expect("open the database")
 }
 
 impl Drop for ServerProcess {
