@@ -4,6 +4,7 @@
 //! database when the run is on that backend ([`test_database`]).
 
 pub mod chat_script;
+pub mod private_postgres;
 pub mod server_process;
 pub mod shared_fixtures;
 mod stored_actions;
