@@ -17,7 +17,7 @@ use tokio::sync::OnceCell;
 
 /// A test's database: a file under the system temp dir, deleted (with its WAL files) on drop;
 /// on the PostgreSQL backend a fresh database on the test server instead (the file is then
-/// never created).
+/// never created), dropped after this is.
 pub struct TempDb {
     /// Path of the database file (SQLite).
     pub path: PathBuf,
@@ -97,6 +97,9 @@ impl TempDb {
 
 impl Drop for TempDb {
     fn drop(&mut self) {
+        if let Some(url) = self.postgres.get() {
+            crate::support::test_database::finished_with(url);
+        }
         if let Some(dir) = self.path.parent().and_then(|p| p.parent()) {
             let _ = std::fs::remove_dir_all(dir);
         }

@@ -43,7 +43,8 @@ pub struct TestApp {
     _data_dir: TempDir,
 }
 
-/// A fresh directory under the system temp dir, removed (with its content) on drop.
+/// A fresh directory under the system temp dir, removed (with its content) on drop; the
+/// PostgreSQL database noted in it (see [`test_database::note_database`]) is dropped later.
 pub struct TempDir {
     /// Its path.
     pub path: std::path::PathBuf,
@@ -63,6 +64,9 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
+        if let Some(url) = test_database::noted_database(&self.path) {
+            test_database::finished_with(&url);
+        }
         let _ = std::fs::remove_dir_all(&self.path);
     }
 }
@@ -85,15 +89,12 @@ impl TestApp {
         // On the PostgreSQL backend, a fresh database unless the test names one itself.
         if !env.contains_key("SLUICE_DATABASE_URL") && !env.contains_key("DATABASE_URL") {
             if let Some(url) = test_database::fresh_postgres_url().await {
+                test_database::note_database(&data_dir.path, &url);
                 env.insert("SLUICE_DATABASE_URL".to_string(), url);
             }
         }
         let config = Config::from_parts(None, None, &env).expect("config");
-        let database_url = env
-            .get("SLUICE_DATABASE_URL")
-            .or_else(|| env.get("DATABASE_URL"))
-            .map(String::as_str);
-        let options = test_database::store_options_for(&config, database_url);
+        let options = test_database::store_options_for(&config, &env);
         let store = Store::connect(&options).await.expect("open store");
         let catalog = Catalog::build(&config).await.expect("catalog");
         let state = AppState::new(config, catalog, store);

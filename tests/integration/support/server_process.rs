@@ -4,7 +4,7 @@
 //! in a directory creates a fresh database and notes its URL there, so that a restart on the
 //! same directory finds the same rows, as it finds the same `sluice.db` on SQLite.
 
-use super::test_database::fresh_postgres_url;
+use super::test_database::{fresh_postgres_url, note_database, noted_database};
 use super::FAKE_KEY;
 use serde_json::json;
 use sluice::conversation::ConversationTree;
@@ -154,12 +154,11 @@ impl ServerProcess {
 /// (`None` on SQLite, whose file lives in the directory itself): created at the first call,
 /// then read from the directory.
 pub async fn database_url_of(data_dir: &Path) -> Option<String> {
-    let note = data_dir.join("test-database-url");
-    if let Ok(url) = std::fs::read_to_string(&note) {
+    if let Some(url) = noted_database(data_dir) {
         return Some(url);
     }
     let url = fresh_postgres_url().await?;
-    std::fs::write(&note, &url).expect("note the test database's URL");
+    note_database(data_dir, &url);
     Some(url)
 }
 

@@ -5,11 +5,19 @@
 //! names (`tools/with-postgres.sh` starts a throwaway one); otherwise (the default) they use
 //! SQLite files in temporary directories. The tests are the same on both: only where the
 //! database lives differs.
+//!
+//! A test's database is noted in its data directory ([`note_database`]); when the directory
+//! is dropped at the end of the test, the database is queued ([`finished_with`]) and the
+//! next [`fresh_postgres_url`] drops it, so a run keeps only the databases of running tests
+//! (dropping needs the async runtime, which `Drop` does not have).
 
 use sluice::server::config::Config;
 use sluice::store::{DatabaseLocation, StoreOptions};
 use sqlx::Connection;
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 
 /// The environment variable that picks the backend under test (`sqlite` or `postgres`).
 const BACKEND_VAR: &str = "SLUICE_TEST_BACKEND";
@@ -27,9 +35,15 @@ pub fn backend_under_test() -> &'static str {
     }
 }
 
+/// The file in a data directory that names its PostgreSQL database.
+const NOTE: &str = "test-database-url";
+
+/// Databases whose tests are over, dropped by the next [`fresh_postgres_url`].
+static FINISHED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
 /// On the PostgreSQL backend, the URL of a new, empty database (`sluice_t_<pid>_<n>`, unique
-/// in this run) on the server `SLUICE_TEST_DATABASE_URL` names; `None` on SQLite. The databases
-/// are left on the server: the throwaway server of `tools/with-postgres.sh` is deleted whole.
+/// in this run) on the server `SLUICE_TEST_DATABASE_URL` names; `None` on SQLite. First drops
+/// the databases of finished tests (see the module's doc).
 pub async fn fresh_postgres_url() -> Option<String> {
     if backend_under_test() != "postgres" {
         return None;
@@ -53,6 +67,16 @@ pub async fn fresh_postgres_url() -> Option<String> {
     let mut conn = sqlx::PgConnection::connect(&server)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to {SERVER_VAR} ({server}): {e}"));
+    let finished = std::mem::take(&mut *FINISHED.lock().unwrap_or_else(|e| e.into_inner()));
+    for old in finished {
+        // FORCE: a finished app's pool may not have closed its connections yet.
+        if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+        {
+            eprintln!("could not drop the finished test database {old}: {e}");
+        }
+    }
     // The name is ours (letters, digits, underscores): nothing to quote.
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
@@ -65,15 +89,50 @@ pub async fn fresh_postgres_url() -> Option<String> {
     Some(url.to_string())
 }
 
-/// How a test app opens its store: PostgreSQL at `database_url` when set, else the SQLite file
-/// of `config`.
+/// How a test app opens its store, from its configuration and environment map `env`:
+/// PostgreSQL at `SLUICE_DATABASE_URL` (else `DATABASE_URL`) when set, else the SQLite file of
+/// `config`; the pool from `SLUICE_DB_MAX_CONNECTIONS` and `SLUICE_DB_ACQUIRE_TIMEOUT_MS`.
 // TODO(coordinator): replace with `config.storage.store_options()` once the `[storage]
-// database_url` configuration (helper pgcli) is on main; then `database_url` comes from the
-// config itself.
-pub fn store_options_for(config: &Config, database_url: Option<&str>) -> StoreOptions {
-    let location = match database_url {
-        Some(url) => DatabaseLocation::Postgres(url.to_string()),
+// database_url` configuration (helper pgcli) is on main, which reads the same variables.
+pub fn store_options_for(config: &Config, env: &HashMap<String, String>) -> StoreOptions {
+    let location = match env.get("SLUICE_DATABASE_URL").or(env.get("DATABASE_URL")) {
+        Some(url) => DatabaseLocation::Postgres(url.clone()),
         None => DatabaseLocation::Sqlite(config.storage.database.clone()),
     };
-    StoreOptions::at(location)
+    let mut options = StoreOptions::at(location);
+    if let Some(n) = env.get("SLUICE_DB_MAX_CONNECTIONS") {
+        options.max_connections = n.parse().expect("SLUICE_DB_MAX_CONNECTIONS");
+    }
+    if let Some(ms) = env.get("SLUICE_DB_ACQUIRE_TIMEOUT_MS") {
+        let ms = ms.parse().expect("SLUICE_DB_ACQUIRE_TIMEOUT_MS");
+        options.acquire_timeout = std::time::Duration::from_millis(ms);
+    }
+    options
+}
+
+/// Notes in `dir` that `url` is the database of the servers and apps using that directory.
+pub fn note_database(dir: &Path, url: &str) {
+    std::fs::write(dir.join(NOTE), url).expect("note the test database's URL");
+}
+
+/// The database noted in `dir`, if any.
+pub fn noted_database(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(NOTE)).ok()
+}
+
+/// Queues the database at `url` (one [`fresh_postgres_url`] made) to be dropped: its test is
+/// over. Anything else is left alone.
+pub fn finished_with(url: &str) {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return;
+    };
+    let name = parsed.path().trim_start_matches('/');
+    let ours = name.starts_with("sluice_t_")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ours {
+        FINISHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(name.to_string());
+    }
 }
