@@ -4,6 +4,7 @@
 //! are unique ignoring ASCII case. Password hashes are read and written only here and in
 //! `password`; nothing this file returns carries one.
 
+use super::db::on_db;
 use super::ids::now_millis;
 use super::{password, Store, StoreError, UserId};
 use crate::account::{AccountInfo, AccountStatus, UserSummary};
@@ -73,16 +74,17 @@ fn last_admin() -> StoreError {
 }
 
 /// Active admins other than `?1` exist (SQL fragment for the last-admin guard).
-const ANOTHER_ADMIN: &str = "EXISTS (SELECT 1 FROM users o WHERE o.is_admin = 1 AND
-    o.status = 'active' AND o.is_builtin = 0 AND o.id <> ?1)";
+const ANOTHER_ADMIN: &str = "EXISTS (SELECT 1 FROM users o WHERE o.is_admin AND
+    o.status = 'active' AND NOT o.is_builtin AND o.id <> $1)";
 
 impl Store {
     /// True while no account exists (the next one becomes the first admin).
     pub async fn no_accounts_yet(&self) -> Result<bool, StoreError> {
-        let (any,): (bool,) =
-            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM users WHERE is_builtin = 0)")
-                .fetch_one(self.pool())
-                .await?;
+        let (any,): (bool,) = on_db!(self.db(), |pool| {
+            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM users WHERE NOT is_builtin)")
+                .fetch_one(pool)
+                .await?
+        });
         Ok(!any)
     }
 
@@ -102,19 +104,21 @@ impl Store {
             None => None,
         };
         let now = now_millis();
-        let claimed = sqlx::query(
-            "UPDATE users SET name = ?1, password_hash = ?2, is_admin = 1, status = 'active',
-                              is_builtin = 0, created_at = ?3
-             WHERE id = ?4 AND is_builtin = 1
-               AND NOT EXISTS (SELECT 1 FROM users WHERE is_builtin = 0)",
+        let claimed = on_db!(self.db(), |pool| {
+            sqlx::query(
+            "UPDATE users SET name = $1, password_hash = $2, is_admin = TRUE, status = 'active',
+                              is_builtin = FALSE, created_at = $3
+             WHERE id = $4 AND is_builtin
+               AND NOT EXISTS (SELECT 1 FROM users WHERE NOT is_builtin)",
         )
         .bind(name)
         .bind(&hash)
         .bind(now)
         .bind(UserId::LOCAL.0)
-        .execute(self.pool())
-        .await?;
-        if claimed.rows_affected() == 1 {
+        .execute(pool)
+.await?.rows_affected()
+        });
+        if claimed == 1 {
             return Ok(Account {
                 id: UserId::LOCAL,
                 name: name.to_owned(),
@@ -123,46 +127,52 @@ impl Store {
             });
         }
         let later_status = if pending { "pending" } else { "active" };
-        let row: Option<AccountRow> = sqlx::query_as(
-            "INSERT INTO users (name, password_hash, is_admin, status, created_at)
-             SELECT ?1, ?2, first, CASE WHEN first THEN 'active' ELSE ?3 END, ?4
-             FROM (SELECT NOT EXISTS (SELECT 1 FROM users WHERE is_builtin = 0) AS first)
-             WHERE NOT EXISTS (SELECT 1 FROM users WHERE name = ?1 COLLATE NOCASE)
+        let row: Option<AccountRow> = on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "INSERT INTO users (name, password_hash, is_admin, status, created_at)
+             SELECT $1, $2, first, CASE WHEN first THEN 'active' ELSE $3 END, $4
+             FROM (SELECT NOT EXISTS (SELECT 1 FROM users WHERE NOT is_builtin) AS first) AS f
+             WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(name) = lower($1))
              RETURNING id, name, is_admin, status",
-        )
-        .bind(name)
-        .bind(&hash)
-        .bind(later_status)
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => name_taken(name),
-            _ => StoreError::Database(e),
-        })?;
+            )
+            .bind(name)
+            .bind(&hash)
+            .bind(later_status)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => name_taken(name),
+                _ => StoreError::Database(e),
+            })?
+        });
         row.map(account_from_row).ok_or_else(|| name_taken(name))
     }
 
     /// The account named `name` (ignoring ASCII case), if any.
     pub async fn account_by_name(&self, name: &str) -> Result<Option<Account>, StoreError> {
-        let row: Option<AccountRow> = sqlx::query_as(
-            "SELECT id, name, is_admin, status FROM users
-             WHERE name = ?1 COLLATE NOCASE AND is_builtin = 0",
-        )
-        .bind(name)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<AccountRow> = on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "SELECT id, name, is_admin, status FROM users
+             WHERE lower(name) = lower($1) AND NOT is_builtin",
+            )
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+        });
         Ok(row.map(account_from_row))
     }
 
     /// The account `user`; [`StoreError::NotFound`] when there is none.
     pub async fn account(&self, user: UserId) -> Result<Account, StoreError> {
-        let row: Option<AccountRow> = sqlx::query_as(
-            "SELECT id, name, is_admin, status FROM users WHERE id = ?1 AND is_builtin = 0",
-        )
-        .bind(user.0)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<AccountRow> = on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "SELECT id, name, is_admin, status FROM users WHERE id = $1 AND NOT is_builtin",
+            )
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await?
+        });
         row.map(account_from_row).ok_or(StoreError::NotFound)
     }
 
@@ -198,22 +208,25 @@ impl Store {
         &self,
         name: &str,
     ) -> Result<Option<(i64, String, bool, String, Option<String>)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, is_admin, status, password_hash FROM users
-             WHERE name = ?1 COLLATE NOCASE AND is_builtin = 0",
-        )
-        .bind(name)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "SELECT id, name, is_admin, status, password_hash FROM users
+             WHERE lower(name) = lower($1) AND NOT is_builtin",
+            )
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+        }))
     }
 
     /// Whether `password` is `user`'s current password (false for users without one).
     pub async fn password_matches(&self, user: UserId, password: &str) -> Result<bool, StoreError> {
-        let hash: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT password_hash FROM users WHERE id = ?1 AND is_builtin = 0")
+        let hash: Option<(Option<String>,)> = on_db!(self.db(), |pool| {
+            sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND NOT is_builtin")
                 .bind(user.0)
-                .fetch_optional(self.pool())
-                .await?;
+                .fetch_optional(pool)
+                .await?
+        });
         password::verify(&self.hashing, password, hash.and_then(|(h,)| h)).await
     }
 
@@ -225,10 +238,13 @@ impl Store {
         if account.is_admin {
             return Ok(account);
         }
-        sqlx::query("UPDATE users SET is_admin = 1 WHERE id = ?1")
-            .bind(account.id.0)
-            .execute(self.pool())
-            .await?;
+        on_db!(self.db(), |pool| {
+            sqlx::query("UPDATE users SET is_admin = TRUE WHERE id = $1")
+                .bind(account.id.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
         Ok(Account {
             is_admin: true,
             ..account
@@ -245,32 +261,40 @@ impl Store {
         keep_session: Option<&str>,
     ) -> Result<(), StoreError> {
         let hash = password::hash(&self.hashing, password).await?;
-        let mut tx = self.pool().begin().await?;
-        let done =
-            sqlx::query("UPDATE users SET password_hash = ?2 WHERE id = ?1 AND is_builtin = 0")
-                .bind(user.0)
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await?;
-        super::conversations::found(done.rows_affected())?;
-        let keep = keep_session.map(super::session_token::token_hash);
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2")
+        on_db!(self.db(), |pool| {
+            let mut tx = pool.begin().await?;
+            let done =
+                sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND NOT is_builtin")
+                    .bind(user.0)
+                    .bind(&hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            super::conversations::found(done)?;
+            let keep = keep_session.map(super::session_token::token_hash);
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2",
+            )
             .bind(user.0)
             .bind(keep)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        })?;
         Ok(())
     }
 
     /// Every account, oldest first (the admin's list).
     pub async fn list_accounts(&self) -> Result<Vec<UserSummary>, StoreError> {
-        let rows: Vec<(i64, String, bool, String, i64)> = sqlx::query_as(
-            "SELECT id, name, is_admin, status, created_at FROM users
-             WHERE is_builtin = 0 ORDER BY created_at, id",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<(i64, String, bool, String, i64)> = on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "SELECT id, name, is_admin, status, created_at FROM users
+             WHERE NOT is_builtin ORDER BY created_at, id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows
             .into_iter()
             .map(|(id, name, is_admin, status, created_at)| UserSummary {
@@ -291,28 +315,31 @@ impl Store {
         user: UserId,
         status: AccountStatus,
     ) -> Result<Account, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let row: Option<AccountRow> = sqlx::query_as(&format!(
-            "UPDATE users SET status = ?2
-             WHERE id = ?1 AND is_builtin = 0 AND (?2 = 'active' OR is_admin = 0 OR {ANOTHER_ADMIN})
+        let row = on_db!(self.db(), |pool| {
+            let mut tx = pool.begin().await?;
+            let row: Option<AccountRow> = sqlx::query_as(&format!(
+                "UPDATE users SET status = $2
+             WHERE id = $1 AND NOT is_builtin AND ($2 = 'active' OR NOT is_admin OR {ANOTHER_ADMIN})
              RETURNING id, name, is_admin, status"
-        ))
-        .bind(user.0)
-        .bind(status.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            drop(tx);
-            self.account(user).await?;
-            return Err(last_admin());
-        };
-        if status != AccountStatus::Active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = ?1")
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+            ))
+            .bind(user.0)
+            .bind(status.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                drop(tx);
+                self.account(user).await?;
+                return Err(last_admin());
+            };
+            if status != AccountStatus::Active {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            row
+        });
         Ok(account_from_row(row))
     }
 
@@ -323,15 +350,17 @@ impl Store {
         user: UserId,
         is_admin: bool,
     ) -> Result<Account, StoreError> {
-        let row: Option<AccountRow> = sqlx::query_as(&format!(
-            "UPDATE users SET is_admin = ?2
-             WHERE id = ?1 AND is_builtin = 0 AND (?2 = 1 OR {ANOTHER_ADMIN})
+        let row: Option<AccountRow> = on_db!(self.db(), |pool| {
+            sqlx::query_as(&format!(
+                "UPDATE users SET is_admin = $2
+             WHERE id = $1 AND NOT is_builtin AND ($2 OR {ANOTHER_ADMIN})
              RETURNING id, name, is_admin, status"
-        ))
-        .bind(user.0)
-        .bind(is_admin)
-        .fetch_optional(self.pool())
-        .await?;
+            ))
+            .bind(user.0)
+            .bind(is_admin)
+            .fetch_optional(pool)
+            .await?
+        });
         match row {
             Some(row) => Ok(account_from_row(row)),
             None => {

@@ -9,7 +9,9 @@
 //! on it see each change.
 
 use super::conversations::found;
+use super::db::on_db;
 use super::ids::now_millis;
+use super::text::{storable, storable_opt};
 use super::{AnswerStats, Message, MessageStatus, Store, StoreError, UserId};
 use crate::ids::MessageId;
 use std::time::{Duration, Instant};
@@ -19,17 +21,17 @@ pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Appends to the text of an answer that is still streaming, checking the owner.
 const APPEND_TEXT: &str = "
-    UPDATE messages SET content = content || ?1, updated_at = ?2
-    WHERE id = ?3 AND status = 'streaming'
-      AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?4)";
+    UPDATE messages SET content = content || $1, updated_at = $2
+    WHERE id = $3 AND status = 'streaming'
+      AND conversation_id IN (SELECT id FROM conversations WHERE user_id = $4)";
 
 /// Writes the final text, status, error and statistics of an answer, checking the owner.
 const UPDATE_FINAL: &str = "
-    UPDATE messages SET content = ?1, updated_at = ?2, status = ?3, error = ?4,
-        input_tokens = ?5, output_tokens = ?6, reasoning_tokens = ?7, ttft_ms = ?8,
-        tokens_per_second = ?9, finish_reason = ?12
-    WHERE id = ?10 AND status = 'streaming'
-      AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?11)";
+    UPDATE messages SET content = $1, updated_at = $2, status = $3, error = $4,
+        input_tokens = $5, output_tokens = $6, reasoning_tokens = $7, ttft_ms = $8,
+        tokens_per_second = $9, finish_reason = $12
+    WHERE id = $10 AND status = 'streaming'
+      AND conversation_id IN (SELECT id FROM conversations WHERE user_id = $11)";
 
 /// How an answer ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,14 +138,18 @@ impl AnswerWriter {
         };
         self.writes += 1;
         self.flushed_bytes += unwritten.len() as u64;
-        let done = sqlx::query(APPEND_TEXT)
-            .bind(unwritten)
-            .bind(now_millis())
-            .bind(&self.message_id)
-            .bind(self.user.0)
-            .execute(self.store.pool())
-            .await?;
-        found(done.rows_affected())?;
+        let unwritten = storable(self.store.db().backend(), unwritten);
+        let done = on_db!(self.store.db(), |pool| {
+            sqlx::query(APPEND_TEXT)
+                .bind(unwritten.as_ref())
+                .bind(now_millis())
+                .bind(&self.message_id)
+                .bind(self.user.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        found(done)?;
         self.written_len = self.text.len();
         self.last_write = now;
         Ok(true)
@@ -151,29 +157,36 @@ impl AnswerWriter {
 
     /// Writes the full text with the final status and statistics in one statement; returns the
     /// total number of writes of this answer.
-    pub async fn finish(self, end: AnswerEnd, stats: &AnswerStats) -> Result<u64, StoreError> {
+    /// Takes `&self` so that a caller may try again when the database was unavailable.
+    pub async fn finish(&self, end: AnswerEnd, stats: &AnswerStats) -> Result<u64, StoreError> {
         let (status, error) = match end {
             AnswerEnd::Complete => (MessageStatus::Complete, None),
             AnswerEnd::Stopped => (MessageStatus::Stopped, None),
             AnswerEnd::Interrupted => (MessageStatus::Interrupted, None),
             AnswerEnd::Error(reason) => (MessageStatus::Error, Some(reason)),
         };
-        let done = sqlx::query(UPDATE_FINAL)
-            .bind(&self.text)
-            .bind(now_millis())
-            .bind(status)
-            .bind(error)
-            .bind(stats.input_tokens)
-            .bind(stats.output_tokens)
-            .bind(stats.reasoning_tokens)
-            .bind(stats.ttft_ms)
-            .bind(stats.tokens_per_second)
-            .bind(&self.message_id)
-            .bind(self.user.0)
-            .bind(&stats.finish_reason)
-            .execute(self.store.pool())
-            .await?;
-        found(done.rows_affected())?;
+        let backend = self.store.db().backend();
+        let text = storable(backend, &self.text);
+        let error = storable_opt(backend, error.as_deref());
+        let done = on_db!(self.store.db(), |pool| {
+            sqlx::query(UPDATE_FINAL)
+                .bind(text.as_ref())
+                .bind(now_millis())
+                .bind(status)
+                .bind(error.as_deref())
+                .bind(stats.input_tokens)
+                .bind(stats.output_tokens)
+                .bind(stats.reasoning_tokens)
+                .bind(stats.ttft_ms)
+                .bind(stats.tokens_per_second)
+                .bind(&self.message_id)
+                .bind(self.user.0)
+                .bind(&stats.finish_reason)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        found(done)?;
         Ok(self.writes + 1)
     }
 }

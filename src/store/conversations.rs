@@ -1,7 +1,9 @@
 //! [ssr] Conversations: create, list (newest first; search is in `search.rs`), rename, change settings,
 //! delete (messages cascade) and load one whole message tree. Every query is scoped by owner.
 
+use super::db::{on_db, Dialects};
 use super::ids::{new_id, now_millis, parse_id};
+use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
 use crate::conversation::{Conversation, ConversationSummary, ConversationTree, Message};
 use crate::ids::ConversationId;
@@ -24,7 +26,9 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        insert_conversation_row(self.pool(), user, &conversation).await?;
+        on_db!(self.db(), |pool| {
+            insert_conversation_row!(pool, self.db().backend(), user, &conversation)
+        })?;
         Ok(conversation)
     }
 
@@ -39,13 +43,12 @@ impl Store {
         if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
             return self.search_conversations(user, search).await;
         }
-        let rows = sqlx::query_as(
-            "SELECT id, title, updated_at FROM conversations WHERE user_id = ?
-             ORDER BY updated_at DESC, rowid DESC",
-        )
-        .bind(user.0)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = on_db!(self.db(), |pool, backend| {
+            sqlx::query_as(LIST.get(backend))
+                .bind(user.0)
+                .fetch_all(pool)
+                .await?
+        });
         Ok(rows)
     }
 
@@ -56,27 +59,33 @@ impl Store {
         id: &ConversationId,
     ) -> Result<ConversationTree, StoreError> {
         let id: ConversationId = parse_id(id)?;
-        // One read transaction: a consistent snapshot of the conversation and its messages.
-        let mut tx = self.pool().begin().await?;
-        let conversation: Conversation = sqlx::query_as(
-            "SELECT id, title, model, system_prompt, created_at, updated_at FROM conversations
-             WHERE id = ? AND user_id = ?",
-        )
-        .bind(&id)
-        .bind(user.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let messages: Vec<Message> = sqlx::query_as(
-            "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
-             WHERE m.conversation_id = ? AND c.user_id = ?
-             ORDER BY m.created_at, m.rowid",
-        )
-        .bind(&id)
-        .bind(user.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        // One read transaction: a consistent snapshot of the conversation and its messages
+        // (PostgreSQL: REPEATABLE READ, so both statements see the same snapshot).
+        let (conversation, messages): (Conversation, Vec<Message>) =
+            on_db!(self.db(), |pool, backend| {
+                let mut tx = pool.begin().await?;
+                if backend == super::db::Backend::Postgres {
+                    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let conversation: Conversation = sqlx::query_as(
+                    "SELECT id, title, model, system_prompt, created_at, updated_at
+                     FROM conversations WHERE id = $1 AND user_id = $2",
+                )
+                .bind(&id)
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                let messages: Vec<Message> = sqlx::query_as(MESSAGES.get(backend))
+                    .bind(&id)
+                    .bind(user.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                (conversation, messages)
+            });
         Ok(ConversationTree {
             conversation,
             messages,
@@ -91,13 +100,17 @@ impl Store {
         title: &str,
     ) -> Result<(), StoreError> {
         let id: ConversationId = parse_id(id)?;
-        let done = sqlx::query("UPDATE conversations SET title = ? WHERE id = ? AND user_id = ?")
-            .bind(title)
-            .bind(&id)
-            .bind(user.0)
-            .execute(self.pool())
-            .await?;
-        found(done.rows_affected())
+        let title = storable(self.db().backend(), title);
+        let done = on_db!(self.db(), |pool| {
+            sqlx::query("UPDATE conversations SET title = $1 WHERE id = $2 AND user_id = $3")
+                .bind(title.as_ref())
+                .bind(&id)
+                .bind(user.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        found(done)
     }
 
     /// Sets the model and system prompt used for new answers in a conversation.
@@ -109,16 +122,21 @@ impl Store {
         system_prompt: Option<&str>,
     ) -> Result<(), StoreError> {
         let id: ConversationId = parse_id(id)?;
-        let done = sqlx::query(
-            "UPDATE conversations SET model = ?, system_prompt = ? WHERE id = ? AND user_id = ?",
-        )
-        .bind(model)
-        .bind(system_prompt)
-        .bind(&id)
-        .bind(user.0)
-        .execute(self.pool())
-        .await?;
-        found(done.rows_affected())
+        let system_prompt = storable_opt(self.db().backend(), system_prompt);
+        let done = on_db!(self.db(), |pool| {
+            sqlx::query(
+                "UPDATE conversations SET model = $1, system_prompt = $2
+                 WHERE id = $3 AND user_id = $4",
+            )
+            .bind(model)
+            .bind(system_prompt.as_deref())
+            .bind(&id)
+            .bind(user.0)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        found(done)
     }
 
     /// Deletes a conversation and all its messages.
@@ -128,12 +146,15 @@ impl Store {
         id: &ConversationId,
     ) -> Result<(), StoreError> {
         let id: ConversationId = parse_id(id)?;
-        let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
-            .bind(&id)
-            .bind(user.0)
-            .execute(self.pool())
-            .await?;
-        found(done.rows_affected())
+        let done = on_db!(self.db(), |pool| {
+            sqlx::query("DELETE FROM conversations WHERE id = $1 AND user_id = $2")
+                .bind(&id)
+                .bind(user.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        found(done)
     }
 }
 
@@ -146,25 +167,48 @@ pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
     }
 }
 
-/// Writes `conversation`'s row for `user`, as it is (ids and times included): the one INSERT
-/// that creating and importing a conversation share.
-pub(super) async fn insert_conversation_row(
-    executor: impl sqlx::SqliteExecutor<'_>,
-    user: UserId,
-    conversation: &Conversation,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&conversation.id)
-    .bind(user.0)
-    .bind(&conversation.title)
-    .bind(&conversation.model)
-    .bind(&conversation.system_prompt)
-    .bind(conversation.created_at)
-    .bind(conversation.updated_at)
-    .execute(executor)
-    .await?;
-    Ok(())
+/// Writes `conversation`'s row for `user` through `$executor` (a pool or a transaction of
+/// either backend), as it is (ids and times included): the one INSERT that creating and
+/// importing a conversation share. A macro so that each backend's arm gets its typed executor.
+macro_rules! insert_conversation_row {
+    ($executor:expr, $backend:expr, $user:expr, $conversation:expr) => {{
+        let conversation: &$crate::conversation::Conversation = $conversation;
+        sqlx::query(
+            "INSERT INTO conversations
+                 (id, user_id, title, model, system_prompt, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&conversation.id)
+        .bind($user.0)
+        .bind($crate::store::text::storable($backend, &conversation.title).as_ref())
+        .bind(&conversation.model)
+        .bind(
+            $crate::store::text::storable_opt($backend, conversation.system_prompt.as_deref())
+                .as_deref(),
+        )
+        .bind(conversation.created_at)
+        .bind(conversation.updated_at)
+        .execute($executor)
+        .await
+        .map(|_| ())
+    }};
 }
+pub(super) use insert_conversation_row;
+
+/// A user's conversations, most recently active first (ties: the later created first).
+const LIST: Dialects = Dialects {
+    sqlite: "SELECT id, title, updated_at FROM conversations WHERE user_id = $1
+             ORDER BY updated_at DESC, rowid DESC",
+    postgres: "SELECT id, title, updated_at FROM conversations WHERE user_id = $1
+               ORDER BY updated_at DESC, seq DESC",
+};
+
+/// Every message of a conversation the user owns, in the order they were written.
+const MESSAGES: Dialects = Dialects {
+    sqlite: "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.conversation_id = $1 AND c.user_id = $2
+             ORDER BY m.created_at, m.rowid",
+    postgres: "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+               WHERE m.conversation_id = $1 AND c.user_id = $2
+               ORDER BY m.created_at, m.seq",
+};

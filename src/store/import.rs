@@ -5,7 +5,9 @@
 //! trigger would otherwise move to "now".
 
 use super::conversations::insert_conversation_row;
+use super::db::on_db;
 use super::ids::{new_id, now_millis};
+use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
 use crate::conversation::Conversation;
 use crate::ids::MessageId;
@@ -28,53 +30,58 @@ impl Store {
             created_at,
             updated_at: import.updated_at.unwrap_or(now),
         };
-        let mut tx = self.pool().begin().await?;
-        insert_conversation_row(&mut *tx, user, &conversation).await?;
-        let mut ids: Vec<MessageId> = Vec::with_capacity(import.messages.len());
-        for message in &import.messages {
-            let id: MessageId = new_id();
-            let parent = match message.parent {
-                None => None,
-                // The validator puts parents first; anything else is a bug (rolled back).
-                Some(p) => Some(ids.get(p).ok_or_else(|| {
-                    sqlx::Error::Protocol(format!("import: parent {p} is not an earlier message"))
-                })?),
-            };
-            let created_at = message.created_at.unwrap_or(now);
-            sqlx::query(
-                "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,
+        let backend = self.db().backend();
+        on_db!(self.db(), |pool| {
+            let mut tx = pool.begin().await?;
+            insert_conversation_row!(&mut *tx, backend, user, &conversation)?;
+            let mut ids: Vec<MessageId> = Vec::with_capacity(import.messages.len());
+            for message in &import.messages {
+                let id: MessageId = new_id();
+                let parent = match message.parent {
+                    None => None,
+                    // The validator puts parents first; anything else is a bug (rolled back).
+                    Some(p) => Some(ids.get(p).ok_or_else(|| {
+                        sqlx::Error::Protocol(format!(
+                            "import: parent {p} is not an earlier message"
+                        ))
+                    })?),
+                };
+                let created_at = message.created_at.unwrap_or(now);
+                sqlx::query(
+                    "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,
                      error, model, input_tokens, output_tokens, reasoning_tokens, ttft_ms,
                      tokens_per_second, created_at, updated_at, finish_reason)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(&conversation.id)
-            .bind(parent)
-            .bind(message.role)
-            .bind(&message.content)
-            .bind(message.status)
-            .bind(&message.error)
-            .bind(&message.model)
-            .bind(message.stats.input_tokens)
-            .bind(message.stats.output_tokens)
-            .bind(message.stats.reasoning_tokens)
-            .bind(message.stats.ttft_ms)
-            .bind(message.stats.tokens_per_second)
-            .bind(created_at)
-            .bind(message.updated_at.unwrap_or(created_at))
-            .bind(&message.stats.finish_reason)
-            .execute(&mut *tx)
-            .await?;
-            ids.push(id);
-        }
-        // The insert trigger moved `updated_at` to the newest message; keep the file's.
-        sqlx::query("UPDATE conversations SET updated_at = ? WHERE id = ? AND user_id = ?")
-            .bind(conversation.updated_at)
-            .bind(&conversation.id)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                )
+                .bind(&id)
+                .bind(&conversation.id)
+                .bind(parent)
+                .bind(message.role)
+                .bind(storable(backend, &message.content).as_ref())
+                .bind(message.status)
+                .bind(storable_opt(backend, message.error.as_deref()).as_deref())
+                .bind(&message.model)
+                .bind(message.stats.input_tokens)
+                .bind(message.stats.output_tokens)
+                .bind(message.stats.reasoning_tokens)
+                .bind(message.stats.ttft_ms)
+                .bind(message.stats.tokens_per_second)
+                .bind(created_at)
+                .bind(message.updated_at.unwrap_or(created_at))
+                .bind(&message.stats.finish_reason)
+                .execute(&mut *tx)
+                .await?;
+                ids.push(id);
+            }
+            // The insert trigger moved `updated_at` to the newest message; keep the file's.
+            sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3")
+                .bind(conversation.updated_at)
+                .bind(&conversation.id)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         Ok(conversation)
     }
 }

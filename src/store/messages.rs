@@ -3,30 +3,41 @@
 //! the reopening of an answer for Continue (which, like an insert, moves its conversation up
 //! the list), and reading one message back (a reader that resumes a turn which ended meanwhile).
 
+use super::db::{on_db, Dialects};
 use super::ids::{new_id, now_millis, parse_id};
+use super::text::storable;
 use super::{Store, StoreError, UserId};
 use crate::conversation::{AnswerStats, Message, MessageStatus, Role};
 use crate::ids::{ConversationId, MessageId};
 
 /// Inserts a message whose conversation belongs to `user` and whose parent (if any) is in the
-/// same conversation with role `parent_role`; one statement, so it is atomic.
+/// same conversation with role `parent_role`; one statement, so it is atomic. `$11` is the
+/// replica writing it (answers only).
 const INSERT_SCOPED: &str = "
     INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model,
-                          created_at, updated_at)
-    SELECT ?1, c.id, ?2, ?3, ?4, ?5, ?6, ?7, ?7 FROM conversations c
-    WHERE c.id = ?8 AND c.user_id = ?9
-      AND (?2 IS NULL OR EXISTS (SELECT 1 FROM messages p
-                                 WHERE p.id = ?2 AND p.conversation_id = c.id AND p.role = ?10))";
+                          created_at, updated_at, replica_id)
+    SELECT $1, c.id, $2, $3, $4, $5, $6, $7, $7, $11 FROM conversations c
+    WHERE c.id = $8 AND c.user_id = $9
+      AND ($2 IS NULL OR EXISTS (SELECT 1 FROM messages p
+                                 WHERE p.id = $2 AND p.conversation_id = c.id AND p.role = $10))";
 
-/// Moves conversation ?2 to the top of its owner's list at time ?1, exactly as the trigger
+/// Moves conversation $2 to the top of its owner's list at time $1, exactly as the trigger
 /// `messages_touch_conversation` does for an inserted message (strictly after every other
 /// conversation of the owner, so the order is total even within one millisecond).
-const TOUCH_CONVERSATION: &str = "
+const TOUCH_CONVERSATION: Dialects = Dialects {
+    sqlite: "
     UPDATE conversations
-    SET updated_at = MAX(?1, COALESCE((SELECT MAX(o.updated_at) + 1 FROM conversations o
+    SET updated_at = MAX($1, COALESCE((SELECT MAX(o.updated_at) + 1 FROM conversations o
                                        WHERE o.user_id = conversations.user_id
                                          AND o.id <> conversations.id), 0))
-    WHERE id = ?2";
+    WHERE id = $2",
+    postgres: "
+    UPDATE conversations
+    SET updated_at = GREATEST($1, COALESCE((SELECT MAX(o.updated_at) + 1 FROM conversations o
+                                            WHERE o.user_id = conversations.user_id
+                                              AND o.id <> conversations.id), 0))
+    WHERE id = $2",
+};
 
 /// The fields of a new message, before it is inserted.
 struct NewMessage<'a> {
@@ -97,20 +108,26 @@ impl Store {
     async fn insert_message(&self, new: NewMessage<'_>) -> Result<Message, StoreError> {
         let id: MessageId = new_id();
         let now = now_millis();
-        let done = sqlx::query(INSERT_SCOPED)
-            .bind(&id)
-            .bind(&new.parent)
-            .bind(new.role)
-            .bind(new.content)
-            .bind(new.status)
-            .bind(new.model)
-            .bind(now)
-            .bind(&new.conversation)
-            .bind(new.user.0)
-            .bind(new.parent_role)
-            .execute(self.pool())
-            .await?;
-        super::conversations::found(done.rows_affected())?;
+        let replica = (new.status == MessageStatus::Streaming).then_some(&*self.replica_id);
+        let content = storable(self.db().backend(), new.content);
+        let done = on_db!(self.db(), |pool| {
+            sqlx::query(INSERT_SCOPED)
+                .bind(&id)
+                .bind(&new.parent)
+                .bind(new.role)
+                .bind(content.as_ref())
+                .bind(new.status)
+                .bind(new.model)
+                .bind(now)
+                .bind(&new.conversation)
+                .bind(new.user.0)
+                .bind(new.parent_role)
+                .bind(replica)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        super::conversations::found(done)?;
         Ok(Message {
             id,
             conversation_id: new.conversation,
@@ -138,41 +155,48 @@ impl Store {
     ) -> Result<Message, StoreError> {
         let answer: MessageId = parse_id(answer)?;
         let now = now_millis();
-        let mut tx = self.pool().begin().await?;
-        let reopened: Option<Message> = sqlx::query_as(
-            "UPDATE messages SET status = 'streaming', error = NULL, updated_at = ?1
-             WHERE id = ?2 AND role = 'assistant' AND status <> 'streaming'
-               AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?3)
-             RETURNING *",
-        )
-        .bind(now)
-        .bind(&answer)
-        .bind(user.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let reopened = reopened.ok_or(StoreError::NotFound)?;
-        // A new answer is activity, as an inserted one is (the insert trigger of 0001_init).
-        sqlx::query(TOUCH_CONVERSATION)
+        let replica: &str = &self.replica_id;
+        on_db!(self.db(), |pool, backend| {
+            let mut tx = pool.begin().await?;
+            let reopened: Option<Message> = sqlx::query_as(
+                "UPDATE messages SET status = 'streaming', error = NULL, updated_at = $1,
+                                     replica_id = $4
+                 WHERE id = $2 AND role = 'assistant' AND status <> 'streaming'
+                   AND conversation_id IN (SELECT id FROM conversations WHERE user_id = $3)
+                 RETURNING *",
+            )
             .bind(now)
-            .bind(&reopened.conversation_id)
-            .execute(&mut *tx)
+            .bind(&answer)
+            .bind(user.0)
+            .bind(replica)
+            .fetch_optional(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(reopened)
+            let reopened = reopened.ok_or(StoreError::NotFound)?;
+            // A new answer is activity, as an inserted one is (the insert trigger).
+            sqlx::query(TOUCH_CONVERSATION.get(backend))
+                .bind(now)
+                .bind(&reopened.conversation_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(reopened)
+        })
     }
 
     /// One message of `user`'s; `NotFound` for unknown, malformed and other users' ids.
     pub async fn message(&self, user: UserId, id: &MessageId) -> Result<Message, StoreError> {
         let id: MessageId = parse_id(id)?;
-        let found: Option<Message> = sqlx::query_as(
-            "SELECT * FROM messages
-             WHERE id = ?1
-               AND conversation_id IN (SELECT id FROM conversations WHERE user_id = ?2)",
-        )
-        .bind(&id)
-        .bind(user.0)
-        .fetch_optional(self.pool())
-        .await?;
+        let found: Option<Message> = on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "SELECT * FROM messages
+                 WHERE id = $1
+                   AND conversation_id IN (SELECT id FROM conversations WHERE user_id = $2)",
+            )
+            .bind(&id)
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await?
+        });
         found.ok_or(StoreError::NotFound)
     }
 }

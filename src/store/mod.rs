@@ -20,6 +20,7 @@ mod recovery;
 mod search;
 mod session_token;
 mod sessions;
+mod text;
 mod usage;
 
 pub use crate::conversation::{
@@ -30,10 +31,12 @@ pub use accounts::{Account, SignInError};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use copy::{copy_sqlite_to_postgres, CopyReport};
 pub use error::StoreError;
-pub use options::{DatabaseLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS};
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
+pub use options::{
+    DatabaseLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+};
 pub use password::PasswordHashing;
 pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
 pub use session_token::SESSION_TOKEN_BYTES;
@@ -125,10 +128,7 @@ impl Store {
 }
 
 /// The SQLite pool on `path`, migrated.
-async fn open_sqlite(
-    path: &Path,
-    options: &StoreOptions,
-) -> Result<sqlx::SqlitePool, StoreError> {
+async fn open_sqlite(path: &Path, options: &StoreOptions) -> Result<sqlx::SqlitePool, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         // Once at start-up; a blocking call is fine here.
         std::fs::create_dir_all(dir)?;
@@ -151,10 +151,7 @@ async fn open_sqlite(
 }
 
 /// The PostgreSQL pool at `url`, migrated.
-async fn open_postgres(
-    url: &str,
-    options: &StoreOptions,
-) -> Result<sqlx::PgPool, StoreError> {
+async fn open_postgres(url: &str, options: &StoreOptions) -> Result<sqlx::PgPool, StoreError> {
     let connect = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Config(format!("the PostgreSQL URL is not valid: {e}")))?
         .application_name("sluice");

@@ -97,7 +97,8 @@ mod tests {
 
     #[test]
     fn descriptions_never_show_the_password() {
-        let options = StoreOptions::postgres("postgres://app:s3cret@db.internal:6432/chat?sslmode=require");
+        let options =
+            StoreOptions::postgres("postgres://app:s3cret@db.internal:6432/chat?sslmode=require");
         let text = options.describe();
         assert_eq!(text, "PostgreSQL at db.internal:6432/chat (user app)");
         assert!(!text.contains("s3cret"));

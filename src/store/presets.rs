@@ -4,7 +4,9 @@
 //! statement that writes so that two concurrent saves cannot both win.
 
 use super::conversations::found;
+use super::db::{on_db, Dialects};
 use super::ids::{new_id, now_millis, parse_id};
+use super::text::storable;
 use super::{Store, StoreError, UserId};
 use crate::ids::PresetId;
 use crate::preset::Preset;
@@ -23,16 +25,25 @@ fn conflict_on_unique(error: sqlx::Error, name: &str) -> StoreError {
     }
 }
 
+/// A user's presets by name, ignoring ASCII case (then exact name, age, insertion order), the
+/// same order on both backends (byte order, whatever the PostgreSQL database's collation).
+const LIST: Dialects = Dialects {
+    sqlite: "SELECT id, name, system_prompt, model, created_at, updated_at FROM presets
+             WHERE user_id = $1 ORDER BY name COLLATE NOCASE, name, created_at, rowid",
+    postgres: "SELECT id, name, system_prompt, model, created_at, updated_at FROM presets
+               WHERE user_id = $1
+               ORDER BY lower(name) COLLATE \"C\", name COLLATE \"C\", created_at, seq",
+};
+
 impl Store {
     /// The user's presets ordered by name, ignoring ASCII case (ties: exact name, then age).
     pub async fn list_presets(&self, user: UserId) -> Result<Vec<Preset>, StoreError> {
-        let rows = sqlx::query_as(
-            "SELECT id, name, system_prompt, model, created_at, updated_at FROM presets
-             WHERE user_id = ? ORDER BY name COLLATE NOCASE, name, created_at, rowid",
-        )
-        .bind(user.0)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = on_db!(self.db(), |pool, backend| {
+            sqlx::query_as(LIST.get(backend))
+                .bind(user.0)
+                .fetch_all(pool)
+                .await?
+        });
         Ok(rows)
     }
 
@@ -54,22 +65,27 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        let done = sqlx::query(
-            "INSERT INTO presets (id, user_id, name, system_prompt, model, created_at, updated_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?6
-             WHERE NOT EXISTS (SELECT 1 FROM presets
-                               WHERE user_id = ?2 AND name = ?3 COLLATE NOCASE)",
-        )
-        .bind(&preset.id)
-        .bind(user.0)
-        .bind(&preset.name)
-        .bind(&preset.system_prompt)
-        .bind(&preset.model)
-        .bind(now)
-        .execute(self.pool())
-        .await
-        .map_err(|e| conflict_on_unique(e, name))?;
-        if done.rows_affected() == 0 {
+        let backend = self.db().backend();
+        let done = on_db!(self.db(), |pool| {
+            sqlx::query(
+                "INSERT INTO presets
+                     (id, user_id, name, system_prompt, model, created_at, updated_at)
+                 SELECT $1, $2, $3, $4, $5, $6, $6
+                 WHERE NOT EXISTS (SELECT 1 FROM presets
+                                   WHERE user_id = $2 AND lower(name) = lower($3))",
+            )
+            .bind(&preset.id)
+            .bind(user.0)
+            .bind(storable(backend, &preset.name).as_ref())
+            .bind(storable(backend, &preset.system_prompt).as_ref())
+            .bind(&preset.model)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(|e| conflict_on_unique(e, name))?
+            .rows_affected()
+        });
+        if done == 0 {
             return Err(name_taken(name));
         }
         Ok(preset)
@@ -88,32 +104,36 @@ impl Store {
         model: Option<&str>,
     ) -> Result<Preset, StoreError> {
         let id: PresetId = parse_id(id)?;
-        let updated: Option<Preset> = sqlx::query_as(
-            "UPDATE presets SET name = ?1, system_prompt = ?2, model = ?3, updated_at = ?4
-             WHERE id = ?5 AND user_id = ?6
-               AND NOT EXISTS (SELECT 1 FROM presets o WHERE o.user_id = ?6
-                               AND o.name = ?1 COLLATE NOCASE AND o.id <> ?5)
-             RETURNING id, name, system_prompt, model, created_at, updated_at",
-        )
-        .bind(name)
-        .bind(system_prompt)
-        .bind(model)
-        .bind(now_millis())
-        .bind(&id)
-        .bind(user.0)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(|e| conflict_on_unique(e, name))?;
+        let backend = self.db().backend();
+        let updated: Option<Preset> = on_db!(self.db(), |pool| {
+            sqlx::query_as(
+                "UPDATE presets SET name = $1, system_prompt = $2, model = $3, updated_at = $4
+                 WHERE id = $5 AND user_id = $6
+                   AND NOT EXISTS (SELECT 1 FROM presets o WHERE o.user_id = $6
+                                   AND lower(o.name) = lower($1) AND o.id <> $5)
+                 RETURNING id, name, system_prompt, model, created_at, updated_at",
+            )
+            .bind(storable(backend, name).as_ref())
+            .bind(storable(backend, system_prompt).as_ref())
+            .bind(model)
+            .bind(now_millis())
+            .bind(&id)
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| conflict_on_unique(e, name))?
+        });
         if let Some(preset) = updated {
             return Ok(preset);
         }
         // Nothing changed: either the preset is not this user's, or the name is taken.
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM presets WHERE id = ? AND user_id = ?")
+        let exists: Option<bool> = on_db!(self.db(), |pool| {
+            sqlx::query_scalar("SELECT TRUE FROM presets WHERE id = $1 AND user_id = $2")
                 .bind(&id)
                 .bind(user.0)
-                .fetch_optional(self.pool())
-                .await?;
+                .fetch_optional(pool)
+                .await?
+        });
         Err(match exists {
             Some(_) => name_taken(name),
             None => StoreError::NotFound,
@@ -123,11 +143,14 @@ impl Store {
     /// Deletes the preset `id` (conversations started from it keep their own copy).
     pub async fn delete_preset(&self, user: UserId, id: &PresetId) -> Result<(), StoreError> {
         let id: PresetId = parse_id(id)?;
-        let done = sqlx::query("DELETE FROM presets WHERE id = ? AND user_id = ?")
-            .bind(&id)
-            .bind(user.0)
-            .execute(self.pool())
-            .await?;
-        found(done.rows_affected())
+        let done = on_db!(self.db(), |pool| {
+            sqlx::query("DELETE FROM presets WHERE id = $1 AND user_id = $2")
+                .bind(&id)
+                .bind(user.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        found(done)
     }
 }

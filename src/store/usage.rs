@@ -3,6 +3,7 @@
 //! `octet_length` reads each value's size from its record header without loading the text,
 //! so the sum costs one index walk over the user's rows.
 
+use super::db::on_db;
 use super::{Store, StoreError, UserId};
 
 /// Bytes of text `?1` stores in messages, titles and system prompts.
@@ -10,17 +11,19 @@ const STORED_BYTES: &str = "
     SELECT
       COALESCE((SELECT SUM(octet_length(m.content)) FROM messages m
                 JOIN conversations c ON c.id = m.conversation_id
-                WHERE c.user_id = ?1), 0)
+                WHERE c.user_id = $1), 0)
     + COALESCE((SELECT SUM(octet_length(title) + COALESCE(octet_length(system_prompt), 0))
-                FROM conversations WHERE user_id = ?1), 0)";
+                FROM conversations WHERE user_id = $1), 0)";
 
 impl Store {
     /// Bytes of text `user` stores (messages, titles, system prompts).
     pub async fn stored_bytes(&self, user: UserId) -> Result<u64, StoreError> {
-        let bytes: i64 = sqlx::query_scalar(STORED_BYTES)
-            .bind(user.0)
-            .fetch_one(self.pool())
-            .await?;
+        let bytes: i64 = on_db!(self.db(), |pool| {
+            sqlx::query_scalar(STORED_BYTES)
+                .bind(user.0)
+                .fetch_one(pool)
+                .await?
+        });
         Ok(u64::try_from(bytes).unwrap_or(0))
     }
 }

@@ -8,6 +8,7 @@ mod chat_endpoint;
 mod config_loading;
 mod conversation_pages;
 mod crash_recovery;
+mod database_outage;
 mod database_unavailable;
 mod hostile_requests;
 mod isolation;

@@ -4,13 +4,24 @@
 //! without a terminal event (only a panic does that), the answer is stored as `stopped` from a
 //! small spawned write.
 //!
-//! Storage failures never break the stream the user is reading: they are logged and the
-//! recorder stops writing (the row is then recovered as `interrupted` at the next start).
+//! Storage failures never break the stream the user is reading. A database that is unavailable
+//! (down, restarting, unreachable) pauses the batched writes for [`UNAVAILABLE_PAUSE`] and they
+//! resume with all the text received meanwhile; a final write it refuses is retried in the
+//! background for up to [`FINAL_WRITE_RETRIES`] pauses, so the answer is stored once the
+//! database returns. Any other failure is logged and the recorder stops writing (the row is
+//! then recovered as `interrupted` at the next start).
 
 use crate::conversation::AnswerStats;
 use crate::events::{ChatEvent, FinishReason, Usage};
-use crate::store::{AnswerEnd, AnswerWriter};
-use std::time::Instant;
+use crate::store::{AnswerEnd, AnswerWriter, StoreError};
+use std::time::{Duration, Instant};
+
+/// How long batched writes wait after the database was unavailable: each attempt may wait
+/// for a connection, which must not slow the stream down at every token.
+pub const UNAVAILABLE_PAUSE: Duration = Duration::from_secs(5);
+
+/// How many times a refused final write is retried, [`UNAVAILABLE_PAUSE`] apart (5 minutes).
+pub const FINAL_WRITE_RETRIES: u32 = 60;
 
 /// The recorder of one turn; [`AnswerRecorder::none`] for a temporary chat.
 pub struct AnswerRecorder {
@@ -18,6 +29,8 @@ pub struct AnswerRecorder {
     writer: Option<AnswerWriter>,
     /// Usage reported by the provider, stored with the answer.
     usage: Option<Usage>,
+    /// No batched write before this instant: the database was unavailable at the last one.
+    paused_until: Option<Instant>,
 }
 
 impl AnswerRecorder {
@@ -26,6 +39,7 @@ impl AnswerRecorder {
         AnswerRecorder {
             writer: Some(writer),
             usage: None,
+            paused_until: None,
         }
     }
 
@@ -34,6 +48,7 @@ impl AnswerRecorder {
         AnswerRecorder {
             writer: None,
             usage: None,
+            paused_until: None,
         }
     }
 
@@ -55,9 +70,25 @@ impl AnswerRecorder {
         let Some(writer) = self.writer.as_mut() else {
             return;
         };
-        if let Err(error) = writer.flush_if_due(Instant::now()).await {
-            log_write_failure(writer.message_id(), &error);
-            self.writer = None;
+        let now = Instant::now();
+        if self.paused_until.is_some_and(|until| now < until) {
+            return;
+        }
+        match writer.flush_if_due(now).await {
+            Ok(_) => self.paused_until = None,
+            Err(error) if error.is_unavailable() => {
+                if self.paused_until.is_none() {
+                    tracing::warn!(
+                        answer = %writer.message_id(),
+                        "{error}; the answer's text is kept and written when it returns"
+                    );
+                }
+                self.paused_until = Some(now + UNAVAILABLE_PAUSE);
+            }
+            Err(error) => {
+                log_write_failure(writer.message_id(), &error);
+                self.writer = None;
+            }
         }
     }
 
@@ -97,8 +128,12 @@ impl AnswerRecorder {
             }
         };
         let id = writer.message_id().to_string();
-        match writer.finish(end, &stats).await {
+        match writer.finish(end.clone(), &stats).await {
             Ok(writes) => tracing::debug!(answer = %id, writes, "answer stored"),
+            Err(error) if error.is_unavailable() => {
+                tracing::warn!(answer = %id, "{error}; the final write is retried in the background");
+                tokio::spawn(retry_final_write(writer, end, stats));
+            }
             Err(error) => log_write_failure(&id, &error),
         }
     }
@@ -121,6 +156,28 @@ impl Drop for AnswerRecorder {
                 log_write_failure(&id, &error);
             }
         });
+    }
+}
+
+/// Retries the final write of `writer` while the database is unavailable, [`UNAVAILABLE_PAUSE`]
+/// apart, at most [`FINAL_WRITE_RETRIES`] times (a plain database write: nothing upstream is
+/// kept alive by it).
+async fn retry_final_write(writer: AnswerWriter, end: AnswerEnd, stats: AnswerStats) {
+    let id = writer.message_id().to_string();
+    let mut last: Option<StoreError> = None;
+    for _ in 0..FINAL_WRITE_RETRIES {
+        tokio::time::sleep(UNAVAILABLE_PAUSE).await;
+        match writer.finish(end.clone(), &stats).await {
+            Ok(writes) => {
+                tracing::info!(answer = %id, writes, "answer stored after the database returned");
+                return;
+            }
+            Err(error) if error.is_unavailable() => last = Some(error),
+            Err(error) => return log_write_failure(&id, &error),
+        }
+    }
+    if let Some(error) = last {
+        log_write_failure(&id, &error);
     }
 }
 

@@ -243,7 +243,7 @@ async fn the_index_follows_answers_renames_and_deletes() {
 async fn the_migration_indexes_what_the_earlier_schema_stored() {
     let db = TempDb::new();
     // The schema as it was before the search index: every earlier migration file, unchanged.
-    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let earlier = db.path.parent().unwrap().join("earlier-migrations");
     std::fs::create_dir_all(&earlier).unwrap();
     for entry in std::fs::read_dir(&source).unwrap() {

@@ -2,6 +2,7 @@
 //! the fake upstream) and [`EventReader`] reads its SSE answers as typed events.
 
 pub mod chat_script;
+pub mod private_postgres;
 pub mod server_process;
 pub mod shared_fixtures;
 mod stored_actions;
