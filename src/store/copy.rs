@@ -5,9 +5,12 @@
 //! before children and PostgreSQL's `seq` columns (the tie-breaker standing in for rowid) get
 //! the source's order. The insert trigger that moves a conversation up its owner's list is
 //! undone afterwards by writing back every conversation's `updated_at`. A target that holds
-//! anything besides the untouched built-in user is refused before anything is written.
+//! anything besides the untouched built-in user is refused before anything is written. The
+//! one change: a NUL character, which PostgreSQL's text cannot hold, becomes U+FFFD as in
+//! every write of the store ([`super::text`]).
 
-use super::db::Db;
+use super::db::{Backend, Db};
+use super::text::storable;
 use super::{Store, StoreError, StoreOptions};
 use futures::TryStreamExt;
 use sqlx::postgres::Postgres;
@@ -337,9 +340,9 @@ const CONVERSATIONS: Table<ConversationRow> = Table {
         values
             .push_bind(row.id)
             .push_bind(row.user_id)
-            .push_bind(row.title)
-            .push_bind(row.model)
-            .push_bind(row.system_prompt)
+            .push_bind(pg_text(row.title))
+            .push_bind(row.model.map(pg_text))
+            .push_bind(row.system_prompt.map(pg_text))
             .push_bind(row.created_at)
             .push_bind(row.updated_at);
     },
@@ -402,10 +405,10 @@ const MESSAGES: Table<MessageRow> = Table {
             .push_bind(row.conversation_id)
             .push_bind(row.parent_id)
             .push_bind(row.role)
-            .push_bind(row.content)
+            .push_bind(pg_text(row.content))
             .push_bind(row.status)
-            .push_bind(row.error)
-            .push_bind(row.model)
+            .push_bind(row.error.map(pg_text))
+            .push_bind(row.model.map(pg_text))
             .push_bind(row.input_tokens)
             .push_bind(row.output_tokens)
             .push_bind(row.reasoning_tokens)
@@ -448,13 +451,22 @@ const PRESETS: Table<PresetRow> = Table {
         values
             .push_bind(row.id)
             .push_bind(row.user_id)
-            .push_bind(row.name)
-            .push_bind(row.system_prompt)
-            .push_bind(row.model)
+            .push_bind(pg_text(row.name))
+            .push_bind(pg_text(row.system_prompt))
+            .push_bind(row.model.map(pg_text))
             .push_bind(row.created_at)
             .push_bind(row.updated_at);
     },
 };
+
+/// `text` as PostgreSQL can store it: a NUL becomes U+FFFD (see [`super::text`]).
+fn pg_text(text: String) -> String {
+    if text.contains('\0') {
+        storable(Backend::Postgres, &text).into_owned()
+    } else {
+        text
+    }
+}
 
 /// `sentence` with the password of `url` (as written and percent-decoded) replaced by `***`:
 /// no driver message should repeat it, and this makes sure.

@@ -504,8 +504,9 @@ fn migrate_command(cwd: &Path, args: &[&str]) -> Output {
     command.output().expect("run sluice migrate-to-postgres")
 }
 
-/// The binary prints the counts and exits 0; run again, it refuses the now-full target and
-/// exits 1; the password given in `--to` appears in neither output.
+/// The binary prints the counts and exits 0 (a NUL in the text, which PostgreSQL cannot
+/// hold, arrives as U+FFFD); run again, it refuses the now-full target and exits 1; the
+/// password given in `--to` appears in neither output.
 #[tokio::test]
 async fn the_command_prints_the_counts_and_refuses_a_second_run() {
     let Some(target) = fresh_database("command").await else {
@@ -520,7 +521,7 @@ async fn the_command_prints_the_counts_and_refuses_a_second_run() {
             .await
             .expect("conversation");
         let q = source
-            .add_user_message(UserId::LOCAL, &c.id, None, "question")
+            .add_user_message(UserId::LOCAL, &c.id, None, &format!("{title} \0 NUL"))
             .await
             .expect("question");
         answer(&source, UserId::LOCAL, &c.id, &q.id, &["answer"], Some(AnswerEnd::Complete)).await;
@@ -547,6 +548,19 @@ async fn the_command_prints_the_counts_and_refuses_a_second_run() {
         )
     );
     assert!(!stdout.contains(secret) && !stderr.contains(secret));
+    let mut conn = PgConnection::connect(&target.url).await.expect("connect");
+    let (questions,): (Vec<String>,) = sqlx::query_as(
+        "SELECT array_agg(content ORDER BY seq) FROM messages WHERE role = 'user'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("questions");
+    conn.close().await.expect("close");
+    assert_eq!(
+        questions,
+        ["one \u{FFFD} NUL", "two \u{FFFD} NUL"],
+        "PostgreSQL cannot hold NUL: it becomes U+FFFD, as in every write of the store"
+    );
 
     let again = migrate_command(&dir.path, &["--from", &from, "--to", &to]);
     let stderr = String::from_utf8_lossy(&again.stderr);

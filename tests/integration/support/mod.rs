@@ -80,7 +80,7 @@ impl TestApp {
         env.entry("SLUICE_DATA_DIR".to_string())
             .or_insert_with(|| data_dir.path.display().to_string());
         let config = Config::from_parts(None, None, &env).expect("config");
-        let store = Store::open(&config.storage.database)
+        let store = Store::connect(&config.storage.store_options())
             .await
             .expect("open store");
         let catalog = Catalog::build(&config).await.expect("catalog");
