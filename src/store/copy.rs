@@ -75,8 +75,10 @@ pub async fn copy_sqlite_to_postgres(from: &Path, to: &str) -> Result<CopyReport
 async fn copy(from: &Path, to: &str) -> Result<CopyReport, String> {
     let lower = to.to_ascii_lowercase();
     if !(lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
-        return Err("the target must be a PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
-            .to_string());
+        return Err(
+            "the target must be a PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+                .to_string(),
+        );
     }
     let source_options = StoreOptions::sqlite(from);
     let target_options = StoreOptions::postgres(to);
@@ -86,14 +88,20 @@ async fn copy(from: &Path, to: &str) -> Result<CopyReport, String> {
             from.display()
         ));
     }
-    let source = Store::open(from)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", source_options.describe()))?;
+    let source = Store::open(from).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            source_options.describe()
+        )
+    })?;
     let target = match Store::connect(&target_options).await {
         Ok(target) => target,
         Err(e) => {
             source.close().await;
-            return Err(format!("cannot open the database {}: {e}", target_options.describe()));
+            return Err(format!(
+                "cannot open the database {}: {e}",
+                target_options.describe()
+            ));
         }
     };
     let copied = copy_rows(&source, &target).await;
@@ -169,9 +177,11 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
     };
     restore_activity_times(&mut src, &mut dst).await?;
     // Accounts created after the copy continue after the highest copied id.
-    sqlx::query("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))")
-        .execute(&mut *dst)
-        .await?;
+    sqlx::query(
+        "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))",
+    )
+    .execute(&mut *dst)
+    .await?;
     dst.commit().await?;
     src.rollback().await?;
     Ok(report)
@@ -266,7 +276,8 @@ struct UserRow {
 const USERS: Table<UserRow> = Table {
     select: "SELECT id, name, created_at, password_hash, is_admin, status, is_builtin
              FROM users ORDER BY id",
-    insert: "INSERT INTO users (id, name, created_at, password_hash, is_admin, status, is_builtin) ",
+    insert:
+        "INSERT INTO users (id, name, created_at, password_hash, is_admin, status, is_builtin) ",
     tail: " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
               created_at = EXCLUDED.created_at, password_hash = EXCLUDED.password_hash,
               is_admin = EXCLUDED.is_admin, status = EXCLUDED.status,

@@ -94,7 +94,10 @@ async fn user_view(store: &Store, user: UserId) -> Vec<String> {
     let list = store.list_conversations(user, None).await.expect("list");
     let mut view = vec![format!("{list:?}")];
     for summary in &list {
-        let tree = store.get_conversation(user, &summary.id).await.expect("get");
+        let tree = store
+            .get_conversation(user, &summary.id)
+            .await
+            .expect("get");
         let document = ExportDocument::from_tree(&tree, 0);
         view.push(serde_json::to_string_pretty(&document).expect("export JSON"));
         view.push(format!("{tree:?}"));
@@ -117,8 +120,8 @@ async fn answer(
         .start_answer(user, conversation, question, "demo/sluice-demo")
         .await
         .expect("start answer");
-    let mut writer = AnswerWriter::new(store.clone(), user, &row, Instant::now())
-        .with_interval(Duration::ZERO);
+    let mut writer =
+        AnswerWriter::new(store.clone(), user, &row, Instant::now()).with_interval(Duration::ZERO);
     for part in text {
         writer.push(part);
         writer
@@ -161,7 +164,15 @@ async fn fill_source(store: &Store) -> Vec<String> {
         .add_user_message(local, &early.id, None, "first question")
         .await
         .expect("question");
-    answer(store, local, &early.id, &q.id, &["an ", "answer"], Some(AnswerEnd::Complete)).await;
+    answer(
+        store,
+        local,
+        &early.id,
+        &q.id,
+        &["an ", "answer"],
+        Some(AnswerEnd::Complete),
+    )
+    .await;
 
     let ada = store
         .create_account(PEOPLE[0].0, Some(PEOPLE[0].1), false)
@@ -178,8 +189,14 @@ async fn fill_source(store: &Store) -> Vec<String> {
         .expect("cat, pending");
     let lifetime = Duration::from_secs(30 * 86_400);
     let tokens = vec![
-        store.create_session(ada.id, lifetime).await.expect("ada's session"),
-        store.create_session(bob.id, lifetime).await.expect("bob's session"),
+        store
+            .create_session(ada.id, lifetime)
+            .await
+            .expect("ada's session"),
+        store
+            .create_session(bob.id, lifetime)
+            .await
+            .expect("bob's session"),
     ];
 
     // Bob: regenerations (complete and stopped), an edited question whose answer failed, a
@@ -197,9 +214,33 @@ async fn fill_source(store: &Store) -> Vec<String> {
         .add_user_message(bob.id, &chat.id, None, "Hello 👋 — ça va?")
         .await
         .expect("q1");
-    let a1 = answer(store, bob.id, &chat.id, &q1.id, &["Bien, ", "merci 🙂"], Some(AnswerEnd::Complete)).await;
-    answer(store, bob.id, &chat.id, &q1.id, &["Half an"], Some(AnswerEnd::Stopped)).await;
-    answer(store, bob.id, &chat.id, &q1.id, &[""], Some(AnswerEnd::Complete)).await;
+    let a1 = answer(
+        store,
+        bob.id,
+        &chat.id,
+        &q1.id,
+        &["Bien, ", "merci 🙂"],
+        Some(AnswerEnd::Complete),
+    )
+    .await;
+    answer(
+        store,
+        bob.id,
+        &chat.id,
+        &q1.id,
+        &["Half an"],
+        Some(AnswerEnd::Stopped),
+    )
+    .await;
+    answer(
+        store,
+        bob.id,
+        &chat.id,
+        &q1.id,
+        &[""],
+        Some(AnswerEnd::Complete),
+    )
+    .await;
     let edited = store
         .add_user_message(bob.id, &chat.id, None, "Hello again (edited)")
         .await
@@ -210,14 +251,24 @@ async fn fill_source(store: &Store) -> Vec<String> {
         &chat.id,
         &edited.id,
         &["part"],
-        Some(AnswerEnd::Error("upstream failed: 502 Bad Gateway".to_string())),
+        Some(AnswerEnd::Error(
+            "upstream failed: 502 Bad Gateway".to_string(),
+        )),
     )
     .await;
     let q2 = store
         .add_user_message(bob.id, &chat.id, Some(&a1), "Et ensuite ? \u{7f}\t")
         .await
         .expect("follow-up");
-    answer(store, bob.id, &chat.id, &q2.id, &["still ", "streaming"], None).await;
+    answer(
+        store,
+        bob.id,
+        &chat.id,
+        &q2.id,
+        &["still ", "streaming"],
+        None,
+    )
+    .await;
     let plain = store
         .create_conversation(bob.id, "No system prompt", None, None)
         .await
@@ -232,7 +283,12 @@ async fn fill_source(store: &Store) -> Vec<String> {
         .expect("empty conversation");
 
     store
-        .create_preset(ada.id, "Traductrice ✍️", "Translate into French.", Some("demo/x"))
+        .create_preset(
+            ada.id,
+            "Traductrice ✍️",
+            "Translate into French.",
+            Some("demo/x"),
+        )
         .await
         .expect("preset");
     store
@@ -286,7 +342,10 @@ async fn a_sqlite_database_copied_to_postgresql_exports_byte_identical_conversat
             assert_eq!(seen, expected, "user {user:?}");
         }
     }
-    assert_eq!(copied.list_accounts().await.expect("accounts"), accounts_before);
+    assert_eq!(
+        copied.list_accounts().await.expect("accounts"),
+        accounts_before
+    );
     for (name, password) in &PEOPLE[..2] {
         let account = copied.sign_in(name, password).await.expect("signs in");
         assert_eq!(account.name, *name);
@@ -335,8 +394,14 @@ where
         rows.sort();
         rows
     };
-    let left = sqlx::query_as::<_, T>(sql).fetch_all(sqlite).await.expect(sql);
-    let right = sqlx::query_as::<_, T>(sql).fetch_all(postgres).await.expect(sql);
+    let left = sqlx::query_as::<_, T>(sql)
+        .fetch_all(sqlite)
+        .await
+        .expect(sql);
+    let right = sqlx::query_as::<_, T>(sql)
+        .fetch_all(postgres)
+        .await
+        .expect(sql);
     (text(left), text(right))
 }
 
@@ -350,8 +415,24 @@ async fn every_row_is_the_same(sqlite_path: &Path, url: &str) {
     let mut postgres = PgConnection::connect(url).await.expect("open the copy");
     type User = (i64, String, i64, Option<String>, bool, String, bool);
     type Session = (Vec<u8>, i64, i64, i64);
-    type Conversation = (String, i64, String, Option<String>, Option<String>, i64, i64);
-    type MessageText = (String, String, Option<String>, String, String, String, Option<String>);
+    type Conversation = (
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+    );
+    type MessageText = (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
     type MessageStats = (
         String,
         Option<String>,
@@ -412,10 +493,11 @@ async fn every_row_is_the_same(sqlite_path: &Path, url: &str) {
         assert_eq!(source, copy, "table {table}");
     }
     for table in ["conversations", "messages", "presets"] {
-        let source: Vec<(String,)> = sqlx::query_as(&format!("SELECT id FROM {table} ORDER BY rowid"))
-            .fetch_all(&mut sqlite)
-            .await
-            .expect("source order");
+        let source: Vec<(String,)> =
+            sqlx::query_as(&format!("SELECT id FROM {table} ORDER BY rowid"))
+                .fetch_all(&mut sqlite)
+                .await
+                .expect("source order");
         let copy: Vec<(String,)> = sqlx::query_as(&format!("SELECT id FROM {table} ORDER BY seq"))
             .fetch_all(&mut postgres)
             .await
@@ -495,7 +577,10 @@ async fn a_target_that_holds_anything_is_refused_and_left_unchanged() {
 /// environment.
 fn migrate_command(cwd: &Path, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sluice"));
-    command.arg("migrate-to-postgres").args(args).current_dir(cwd);
+    command
+        .arg("migrate-to-postgres")
+        .args(args)
+        .current_dir(cwd);
     for (name, _) in std::env::vars() {
         if name.starts_with("SLUICE_") || name.starts_with("LEPTOS_") || name == "DATABASE_URL" {
             command.env_remove(name);
@@ -524,7 +609,15 @@ async fn the_command_prints_the_counts_and_refuses_a_second_run() {
             .add_user_message(UserId::LOCAL, &c.id, None, &format!("{title} \0 NUL"))
             .await
             .expect("question");
-        answer(&source, UserId::LOCAL, &c.id, &q.id, &["answer"], Some(AnswerEnd::Complete)).await;
+        answer(
+            &source,
+            UserId::LOCAL,
+            &c.id,
+            &q.id,
+            &["answer"],
+            Some(AnswerEnd::Complete),
+        )
+        .await;
     }
     source
         .create_preset(UserId::LOCAL, "preset", "", None)
@@ -549,12 +642,11 @@ async fn the_command_prints_the_counts_and_refuses_a_second_run() {
     );
     assert!(!stdout.contains(secret) && !stderr.contains(secret));
     let mut conn = PgConnection::connect(&target.url).await.expect("connect");
-    let (questions,): (Vec<String>,) = sqlx::query_as(
-        "SELECT array_agg(content ORDER BY seq) FROM messages WHERE role = 'user'",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .expect("questions");
+    let (questions,): (Vec<String>,) =
+        sqlx::query_as("SELECT array_agg(content ORDER BY seq) FROM messages WHERE role = 'user'")
+            .fetch_one(&mut conn)
+            .await
+            .expect("questions");
     conn.close().await.expect("close");
     assert_eq!(
         questions,
@@ -604,7 +696,12 @@ async fn a_missing_source_file_is_an_error_and_creates_nothing() {
     assert!(!dir.path.join("nowhere").exists(), "no folder is created");
     let sqlite_target = migrate_command(
         &dir.path,
-        &["--from", &missing.display().to_string(), "--to", "sqlite:other.db"],
+        &[
+            "--from",
+            &missing.display().to_string(),
+            "--to",
+            "sqlite:other.db",
+        ],
     );
     let stderr = String::from_utf8_lossy(&sqlite_target.stderr);
     assert_eq!(sqlite_target.status.code(), Some(1), "{stderr}");
