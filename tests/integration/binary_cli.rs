@@ -40,6 +40,7 @@ fn help_and_version_answer_without_starting() {
         "serve",
         "fake-upstream",
         "admin",
+        "migrate-to-postgres",
         "--config",
         "--version",
     ] {
