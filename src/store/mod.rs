@@ -7,6 +7,7 @@
 mod accounts;
 mod answer_writer;
 mod conversations;
+mod copy;
 mod db;
 mod error;
 mod ids;
@@ -28,6 +29,7 @@ pub use crate::conversation::{
 pub use crate::preset::Preset;
 pub use accounts::{Account, SignInError};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
+pub use copy::{copy_sqlite_to_postgres, CopyReport};
 pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
