@@ -15,8 +15,14 @@ pub struct TestDatabase {
 }
 
 /// A fresh database on the server `SLUICE_TEST_DATABASE_URL` names; `None` (with a note on
-/// stderr) when it is unset, which fails the test under `CI=true`.
+/// stderr) in the SQLite pass (these tests run once, in the PostgreSQL pass:
+/// `SLUICE_TEST_BACKEND=postgres`) and when the variable is unset, which fails the test
+/// under `CI=true`.
 pub async fn fresh_database(label: &str) -> Option<TestDatabase> {
+    if crate::support::test_database::backend_under_test() != "postgres" {
+        eprintln!("skipped {label} in the SQLite pass: it runs in the PostgreSQL pass");
+        return None;
+    }
     let Some(admin) = std::env::var("SLUICE_TEST_DATABASE_URL")
         .ok()
         .filter(|url| !url.trim().is_empty())
