@@ -3,16 +3,21 @@
 //! app until Ctrl-C or SIGTERM. `sluice fake-upstream …` instead runs the scripted
 //! OpenAI-compatible test server used by the end-to-end tests and benchmarks (the separate
 //! `sluice-fake-upstream` binary beside this one, so the server never contains it), and
-//! `sluice admin create NAME` creates an administrator account (password on stdin). The
+//! `sluice admin create NAME` creates an administrator account (password on stdin), and
+//! `sluice migrate-to-postgres` copies a SQLite database into an empty PostgreSQL one. The
 //! command line is parsed by `clap`: anything it does not know is an error with the usage,
 //! never a start.
 
 use clap::{Parser, Subcommand};
 use sluice::server::config::{check_bind, site};
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
-use sluice::store::Store;
+use sluice::store::{Store, StoreError, StoreOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// The wait between two attempts to reach a database that is unavailable at start-up.
+const DATABASE_RETRY: Duration = Duration::from_secs(2);
 
 /// A self-hosted LLM chat site whose streaming never stutters.
 #[derive(Debug, Parser)]
@@ -51,6 +56,21 @@ enum Command {
         /// What to do.
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Copy a SQLite database into an empty PostgreSQL database, every row exactly.
+    ///
+    /// Every account, session, conversation (every branch), message and preset keeps its id
+    /// and times. Stop the server first (rows written during the copy are not copied). The target's
+    /// schema is created; a target that holds any data is refused, changing nothing.
+    MigrateToPostgres {
+        /// The SQLite file [default: sluice.db in the configured data_dir]
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// The PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE [default: the
+        /// configured database_url, e.g. SLUICE_DATABASE_URL, which keeps the password out of
+        /// the process list]
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
     },
 }
 
@@ -96,6 +116,18 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::MigrateToPostgres { from, to }) => {
+            match runtime.block_on(migrate_to_postgres(from, to, cli.config.as_deref())) {
+                Ok(done) => {
+                    println!("{done}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("sluice migrate-to-postgres: {error}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Some(Command::Serve) | None => {
             tracing_subscriber::fmt()
                 .with_env_filter(
@@ -135,6 +167,32 @@ fn fake_upstream(args: Vec<String>) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `sluice migrate-to-postgres`: copies `from` (default: the configured SQLite file) into
+/// `to` (default: the configured `database_url`); the sentence to print on success.
+async fn migrate_to_postgres(
+    from: Option<PathBuf>,
+    to: Option<String>,
+    config_file: Option<&Path>,
+) -> Result<String, String> {
+    let (from, to) = match (from, to) {
+        (Some(from), Some(to)) => (from, to),
+        (from, to) => {
+            let storage = Config::load(config_file)?.storage;
+            let to = to.or(storage.database_url).ok_or(
+                "no target: give --to postgres://… or set SLUICE_DATABASE_URL ([storage] \
+                 database_url)",
+            )?;
+            (from.unwrap_or(storage.database), to)
+        }
+    };
+    let report = sluice::store::copy_sqlite_to_postgres(&from, &to).await?;
+    Ok(format!(
+        "Copied {report} from {} to {}.",
+        StoreOptions::sqlite(&from).describe(),
+        StoreOptions::postgres(to).describe()
+    ))
+}
+
 /// Rewrites a `LEPTOS_SITE_ADDR` that names a host (`localhost:3000`) as the IP address it
 /// resolves to, which is what Leptos accepts.
 fn resolve_site_addr() -> Result<(), String> {
@@ -170,12 +228,11 @@ async fn serve(config_file: Option<&Path>) -> Result<(), String> {
         leptos_options.site_root = site_root.to_string_lossy().as_ref().into();
     }
     check_bind(config.auth.mode, leptos_options.site_addr)?;
-    let store = Store::open(&config.storage.database).await.map_err(|e| {
-        format!(
-            "cannot open the database {}: {e}",
-            config.storage.database.display()
-        )
-    })?;
+    let store_options = config.storage.store_options();
+    let Some(store) = connect_store(&store_options).await? else {
+        tracing::info!("stopped while waiting for the database");
+        return Ok(());
+    };
     let swept = store
         .delete_expired_sessions()
         .await
@@ -186,7 +243,7 @@ async fn serve(config_file: Option<&Path>) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot recover interrupted answers: {e}"))?;
     tracing::info!(
-        database = %config.storage.database.display(),
+        database = %store_options.describe(),
         recovered,
         "database ready (answers found streaming are now interrupted)"
     );
@@ -203,6 +260,38 @@ async fn serve(config_file: Option<&Path>) -> Result<(), String> {
     // Flushes and checkpoints the WAL so a clean stop leaves one tidy file.
     store.close().await;
     served.map_err(|e| format!("server error: {e}"))
+}
+
+/// Opens the store; while the database is unavailable (a PostgreSQL server that is down or
+/// still starting), logs why and tries again every [`DATABASE_RETRY`], forever. `None` when
+/// Ctrl-C or SIGTERM came first; any other failure stops start-up with its sentence.
+async fn connect_store(options: &StoreOptions) -> Result<Option<Store>, String> {
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let attempt = tokio::select! {
+            attempt = Store::connect(options) => attempt,
+            () = &mut shutdown => return Ok(None),
+        };
+        match attempt {
+            Ok(store) => return Ok(Some(store)),
+            Err(StoreError::Unavailable(reason)) => tracing::warn!(
+                "the database {} is unavailable: {reason}; retrying in {} s",
+                options.describe(),
+                DATABASE_RETRY.as_secs()
+            ),
+            Err(error) => {
+                return Err(format!(
+                    "cannot open the database {}: {error}",
+                    options.describe()
+                ))
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(DATABASE_RETRY) => {}
+            () = &mut shutdown => return Ok(None),
+        }
+    }
 }
 
 /// While a `local` instance has no account, prints on stdout (once, not through the log) how

@@ -62,7 +62,7 @@ pub async fn start_app(
     env.insert("SLUICE_DATA_DIR".into(), data_dir.display().to_string());
     env.insert("SLUICE_DETECT_OLLAMA".into(), "false".into());
     let config = Config::from_parts(None, None, &env)?;
-    let store = Store::open(&config.storage.database)
+    let store = Store::connect(&config.storage.store_options())
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     let direct = SqliteConnectOptions::new()

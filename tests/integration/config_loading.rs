@@ -437,3 +437,222 @@ async fn the_readme_config_example_loads_as_printed() {
     let models: Vec<String> = catalog.models().into_iter().map(|m| m.id).collect();
     assert!(models.contains(&"local/llama3.2".to_string()), "{models:?}");
 }
+
+/// Issue 22: `database_url` comes from `SLUICE_DATABASE_URL`, else `DATABASE_URL`, else the
+/// file (empty is unset); with it the store opens PostgreSQL with the pool settings, without
+/// it the SQLite file under `data_dir`.
+#[test]
+fn the_database_url_and_pool_follow_the_variables_then_the_file() {
+    use sluice::store::{DatabaseLocation, DEFAULT_MAX_CONNECTIONS};
+    let file = "[storage]\ndatabase_url = \"postgres://file@db/chat\"\nmax_connections = 20\n\
+                acquire_timeout_ms = 750\n";
+    let url_of = |env: &[(&str, &str)], text: Option<&str>| {
+        let config = Config::from_parts(None, text, &env_map(env)).expect("config");
+        config.storage.store_options().location
+    };
+    let postgres = |url: &str| DatabaseLocation::Postgres(url.to_string());
+    assert_eq!(url_of(&[], Some(file)), postgres("postgres://file@db/chat"));
+    assert_eq!(
+        url_of(&[("DATABASE_URL", "postgresql://conv@db/chat")], Some(file)),
+        postgres("postgresql://conv@db/chat")
+    );
+    assert_eq!(
+        url_of(
+            &[
+                ("DATABASE_URL", "postgresql://conv@db/chat"),
+                ("SLUICE_DATABASE_URL", "postgres://own@db/chat"),
+            ],
+            Some(file)
+        ),
+        postgres("postgres://own@db/chat")
+    );
+    assert_eq!(
+        url_of(
+            &[("SLUICE_DATABASE_URL", " "), ("SLUICE_DATA_DIR", "/srv/s")],
+            Some(file)
+        ),
+        postgres("postgres://file@db/chat"),
+        "an empty variable is unset"
+    );
+    assert_eq!(
+        url_of(
+            &[("SLUICE_DATA_DIR", "/srv/s")],
+            Some("[storage]\ndatabase_url = \"\"\n")
+        ),
+        DatabaseLocation::Sqlite(Path::new("/srv/s").join("sluice.db")),
+        "an empty URL in the file is unset: SQLite"
+    );
+
+    let config = Config::from_parts(None, Some(file), &env_map(&[])).expect("config");
+    let options = config.storage.store_options();
+    assert_eq!(options.max_connections, 20);
+    assert_eq!(options.acquire_timeout, Duration::from_millis(750));
+    let config = Config::from_parts(
+        None,
+        Some(file),
+        &env_map(&[
+            ("SLUICE_DB_MAX_CONNECTIONS", "3"),
+            ("SLUICE_DB_ACQUIRE_TIMEOUT_MS", "100"),
+        ]),
+    )
+    .expect("config");
+    let options = config.storage.store_options();
+    assert_eq!(options.max_connections, 3);
+    assert_eq!(options.acquire_timeout, Duration::from_millis(100));
+    let defaults = Config::from_parts(None, None, &env_map(&[])).expect("config");
+    let options = defaults.storage.store_options();
+    assert_eq!(options.max_connections, DEFAULT_MAX_CONNECTIONS);
+    assert_eq!(options.acquire_timeout, Duration::from_millis(5000));
+    assert_eq!(
+        options.location,
+        DatabaseLocation::Sqlite(Path::new("data").join("sluice.db"))
+    );
+}
+
+/// Issue 22: pool sizes and waits outside their ranges are refused with the range.
+#[test]
+fn pool_settings_outside_their_ranges_are_refused() {
+    for (text, expected) in [
+        (
+            "[storage]\nmax_connections = 0\n",
+            "sluice.toml line 2: [storage] max_connections must be a whole number of \
+             connections from 1 to 1000, got 0",
+        ),
+        (
+            "[storage]\n\nacquire_timeout_ms = 600001\n",
+            "sluice.toml line 3: [storage] acquire_timeout_ms must be a whole number of \
+             milliseconds from 100 to 600000, got 600001",
+        ),
+    ] {
+        let error = Config::from_parts(Some(Path::new("sluice.toml")), Some(text), &env_map(&[]))
+            .expect_err(text);
+        assert_eq!(error, expected);
+    }
+    for (name, value) in [
+        ("SLUICE_DB_MAX_CONNECTIONS", "1001"),
+        ("SLUICE_DB_MAX_CONNECTIONS", "-1"),
+        ("SLUICE_DB_ACQUIRE_TIMEOUT_MS", "99"),
+        ("SLUICE_DB_ACQUIRE_TIMEOUT_MS", "1.5"),
+    ] {
+        let error = Config::from_parts(None, None, &env_map(&[(name, value)])).expect_err(value);
+        assert!(
+            error.starts_with(&format!("{name} must be")) && error.ends_with(&format!("{value:?}")),
+            "{name}={value}: {error}"
+        );
+    }
+}
+
+/// Issue 22: a SQLite or other non-PostgreSQL URL is refused with a sentence pointing to
+/// `data_dir`, and no refusal (nor the configuration's debug output) shows the password.
+#[test]
+fn a_url_that_is_not_postgresql_is_refused_without_showing_its_password() {
+    let error = Config::from_parts(
+        None,
+        None,
+        &env_map(&[("SLUICE_DATABASE_URL", "sqlite://data/sluice.db")]),
+    )
+    .expect_err("sqlite");
+    assert!(
+        error.starts_with("SLUICE_DATABASE_URL must be a PostgreSQL URL"),
+        "{error}"
+    );
+    assert!(
+        error.contains("SQLite is the default") && error.contains("data_dir"),
+        "{error}"
+    );
+    for (env, text, secret, origin) in [
+        (
+            vec![("DATABASE_URL", "mysql://root:Zq9-secret@db/chat")],
+            None,
+            "Zq9-secret",
+            "DATABASE_URL",
+        ),
+        (
+            vec![],
+            Some("[storage]\ndatabase_url = \"mssql://sa:Fil3-secret@db/chat\"\n"),
+            "Fil3-secret",
+            "sluice.toml line 2: [storage] database_url",
+        ),
+        (
+            vec![(
+                "SLUICE_DATABASE_URL",
+                "postgres://app:P0rt-secret@db:notaport/chat",
+            )],
+            None,
+            "P0rt-secret",
+            "SLUICE_DATABASE_URL",
+        ),
+        (
+            vec![("SLUICE_DATABASE_URL", "app:N0scheme-secret@db/chat")],
+            None,
+            "N0scheme-secret",
+            "SLUICE_DATABASE_URL",
+        ),
+    ] {
+        let error = Config::from_parts(Some(Path::new("sluice.toml")), text, &env_map(&env))
+            .expect_err(secret);
+        assert!(error.starts_with(origin), "{error}");
+        assert!(!error.contains(secret), "the password shows in: {error}");
+    }
+    let config = Config::from_parts(
+        None,
+        None,
+        &env_map(&[("SLUICE_DATABASE_URL", "postgres://app:Dbg-secret@db/chat")]),
+    )
+    .expect("config");
+    let debug = format!("{config:?}");
+    assert!(!debug.contains("Dbg-secret"), "{debug}");
+    assert_eq!(
+        config.storage.store_options().describe(),
+        "PostgreSQL at db:5432/chat (user app)"
+    );
+}
+
+/// Issue 22: the replica id comes from `SLUICE_REPLICA_ID`, else `[storage] replica_id`,
+/// else the host name; 1 to 64 letters, digits, `.`, `_` and `-`, anything else refused.
+#[test]
+fn the_replica_id_comes_from_the_environment_or_the_file_and_is_checked() {
+    let file = "[storage]\nreplica_id = \"file-replica\"\n";
+    let replica = |env: &[(&str, &str)], text: Option<&str>| {
+        Config::from_parts(Some(Path::new("sluice.toml")), text, &env_map(env))
+            .map(|config| config.storage.store_options().replica_id)
+    };
+    assert_eq!(replica(&[], Some(file)).as_deref(), Ok("file-replica"));
+    assert_eq!(
+        replica(&[("SLUICE_REPLICA_ID", "web_2.eu-west")], Some(file)).as_deref(),
+        Ok("web_2.eu-west")
+    );
+    assert_eq!(
+        replica(&[("SLUICE_REPLICA_ID", "")], Some(file)).as_deref(),
+        Ok("file-replica"),
+        "an empty variable is unset"
+    );
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let expected = match kernel.trim() {
+        "" => "pod-7".to_string(),
+        name => name.to_string(),
+    };
+    assert_eq!(replica(&[("HOSTNAME", "pod-7")], None), Ok(expected));
+    let long = "r".repeat(65);
+    for bad in ["two words", "ünï", "a/b", long.as_str()] {
+        assert_eq!(
+            replica(&[("SLUICE_REPLICA_ID", bad)], None),
+            Err(format!(
+                "SLUICE_REPLICA_ID must be 1 to 64 characters among letters, digits, '.', '_' \
+                 and '-', got {bad:?}"
+            ))
+        );
+    }
+    assert_eq!(
+        replica(&[], Some("[storage]\n\nreplica_id = \"\"\n")),
+        Err(
+            "sluice.toml line 3: [storage] replica_id must be 1 to 64 characters among \
+             letters, digits, '.', '_' and '-', got \"\""
+                .to_string()
+        )
+    );
+    assert_eq!(
+        replica(&[("SLUICE_REPLICA_ID", &"r".repeat(64))], None).map(|id| id.len()),
+        Ok(64)
+    );
+}

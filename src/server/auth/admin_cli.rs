@@ -1,9 +1,11 @@
 //! `sluice admin create NAME`: creates an active administrator in the configured database
-//! (same configuration as the server: `SLUICE_DATA_DIR`, `sluice.toml`), with the password
+//! (same configuration as the server: `SLUICE_DATA_DIR` or `SLUICE_DATABASE_URL`,
+//! `sluice.toml`), with the password
 //! read from stdin — one line, typed at a prompt (not echoed) or piped. The first account
 //! made this way takes over the conversations of single-user mode, as the first sign-up
 //! would; on an instance that has accounts it adds another administrator (e.g. when the
-//! only one forgot their password). It works while the server runs (SQLite allows it).
+//! only one forgot their password). It works while the server runs (SQLite allows it, and
+//! PostgreSQL is made for it).
 
 use crate::account::{canonical_name, check_new_name, check_password};
 use crate::server::config::Config;
@@ -19,12 +21,10 @@ pub async fn create(name: &str, config_file: Option<&Path>) -> Result<String, St
     let config = Config::load(config_file)?;
     let password = read_password(&name)?;
     check_password(&password)?;
-    let store = Store::open(&config.storage.database).await.map_err(|e| {
-        format!(
-            "cannot open the database {}: {e}",
-            config.storage.database.display()
-        )
-    })?;
+    let options = config.storage.store_options();
+    let store = Store::connect(&options)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", options.describe()))?;
     let created = store.create_admin(&name, &password).await;
     store.close().await;
     let account = created.map_err(|e| match e.conflict_message() {
@@ -34,7 +34,7 @@ pub async fn create(name: &str, config_file: Option<&Path>) -> Result<String, St
     let mut done = format!(
         "Created the administrator account “{}” in {}.",
         account.name,
-        config.storage.database.display()
+        options.describe()
     );
     if config.auth.mode != crate::account::AuthMode::Local {
         done.push_str(" It is used once the server runs with [auth] mode = \"local\".");

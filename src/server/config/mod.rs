@@ -3,15 +3,17 @@
 //! variables, which win over the file. One reader ([`source`]) looks every value up the same
 //! way and refuses a bad one with a sentence naming its source (the variable, or the file, line
 //! and key) and the accepted range; one file per section resolves it: [`server`] (with
-//! [`connections`]), [`limits`], [`storage`], [`demo`], [`providers`], [`auth`], [`turns`].
+//! [`connections`]), [`limits`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`].
 //! A file that is not valid TOML, or has an unknown key, stops start-up with the file, line and
 //! reason.
 
 pub mod auth;
 pub mod connections;
+mod database_url;
 pub mod demo;
 pub mod limits;
 pub mod providers;
+mod replica_id;
 pub mod server;
 pub mod site;
 mod source;

@@ -11,10 +11,7 @@
 //! next [`fresh_postgres_url`] drops it, so a run keeps only the databases of running tests
 //! (dropping needs the async runtime, which `Drop` does not have).
 
-use sluice::server::config::Config;
-use sluice::store::{DatabaseLocation, StoreOptions};
 use sqlx::Connection;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
@@ -87,27 +84,6 @@ pub async fn fresh_postgres_url() -> Option<String> {
         .unwrap_or_else(|e| panic!("{SERVER_VAR} is not a URL ({server}): {e}"));
     url.set_path(&format!("/{name}"));
     Some(url.to_string())
-}
-
-/// How a test app opens its store, from its configuration and environment map `env`:
-/// PostgreSQL at `SLUICE_DATABASE_URL` (else `DATABASE_URL`) when set, else the SQLite file of
-/// `config`; the pool from `SLUICE_DB_MAX_CONNECTIONS` and `SLUICE_DB_ACQUIRE_TIMEOUT_MS`.
-// TODO(coordinator): replace with `config.storage.store_options()` once the `[storage]
-// database_url` configuration (helper pgcli) is on main, which reads the same variables.
-pub fn store_options_for(config: &Config, env: &HashMap<String, String>) -> StoreOptions {
-    let location = match env.get("SLUICE_DATABASE_URL").or(env.get("DATABASE_URL")) {
-        Some(url) => DatabaseLocation::Postgres(url.clone()),
-        None => DatabaseLocation::Sqlite(config.storage.database.clone()),
-    };
-    let mut options = StoreOptions::at(location);
-    if let Some(n) = env.get("SLUICE_DB_MAX_CONNECTIONS") {
-        options.max_connections = n.parse().expect("SLUICE_DB_MAX_CONNECTIONS");
-    }
-    if let Some(ms) = env.get("SLUICE_DB_ACQUIRE_TIMEOUT_MS") {
-        let ms = ms.parse().expect("SLUICE_DB_ACQUIRE_TIMEOUT_MS");
-        options.acquire_timeout = std::time::Duration::from_millis(ms);
-    }
-    options
 }
 
 /// Notes in `dir` that `url` is the database of the servers and apps using that directory.
