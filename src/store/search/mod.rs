@@ -14,7 +14,8 @@
 //!   text of the user's [`SHORT_SEARCH_MESSAGES`] most recent messages, compared without an
 //!   index (SQLite: `instr`, ASCII case folding; PostgreSQL: the same `ILIKE`). For the same
 //!   reason, text after a NUL inside a message is found on SQLite only by this scan.
-//!   PostgreSQL stores no NUL (see `store::text`), so a search containing one finds nothing.
+//!   PostgreSQL stores NUL as U+FFFD (see `store::text`), and a search's NUL becomes U+FFFD
+//!   too, so it finds what it would find on SQLite.
 //!
 //! Answers still streaming are not in the index (a flush must not re-index the whole text);
 //! they are found once they end. At most [`CONCURRENT_SEARCHES`] searches run at once, so

@@ -53,10 +53,8 @@ pub(super) async fn search(
     user: UserId,
     search: &str,
 ) -> Result<Vec<ConversationSummary>, StoreError> {
-    // PostgreSQL text holds no NUL (the store replaces it), so nothing can contain one.
-    if search.contains('\0') {
-        return Ok(Vec::new());
-    }
+    // Stored text has U+FFFD where it had NUL (`store::text`); so has the search.
+    let search = &*crate::store::text::storable(crate::store::db::Backend::Postgres, search);
     let indexed = search.chars().nth(MIN_INDEXED_CHARS - 1).is_some();
     let rows = if indexed {
         sqlx::query_as(INDEXED_SEARCH)
