@@ -21,11 +21,14 @@ run: tools
 dev: tools
 	cargo leptos watch
 
-## make test: install what is missing, then run every Rust and Playwright test and the lints
+## make test: install what is missing, then run every Rust and Playwright test and the lints;
+## the integration tests and the history and accounts specs run on SQLite and again on a
+## throwaway PostgreSQL (tools/with-postgres.sh; SLUICE_TEST_DATABASE_URL: your own server)
 test: test-tools test-rust build test-e2e lint
 
 test-rust:
 	cargo test --release --no-default-features --features ssr
+	bash tools/with-postgres.sh env SLUICE_TEST_BACKEND=postgres cargo test --release --no-default-features --features ssr --test integration
 	cargo test --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream --features sluice-providers/http
 
 build: tools
@@ -33,7 +36,7 @@ build: tools
 	cargo build --release -p sluice-fake-upstream
 
 test-e2e: test-tools
-	cd end2end && npx playwright test
+	cd end2end && bash ../tools/with-postgres.sh npx playwright test
 
 lint:
 	cargo fmt --check

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the build tools: Debian's Chromium for Playwright and
-# the end2end npm packages from the committed lock file. Never downloads a browser build.
+# Installs what the tests need beyond the build tools: Debian's Chromium for Playwright,
+# Debian's PostgreSQL 15 (the second storage backend: tools/with-postgres.sh starts a
+# throwaway server from it) and the end2end npm packages from the committed lock file. Never
+# downloads a browser build. Idempotent: installs only what is missing, updating the package
+# lists once first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if [ ! -x /usr/bin/chromium ]; then
-  echo "installing chromium"
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+# `postgresql` is v15 on Debian 12 and brings pg_trgm (the search index) and psql.
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    # The tests start their own server; the package must not create and start a cluster
+    # of its own on port 5432.
+    as_root mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' |
+      as_root tee /etc/postgresql-common/createcluster.d/sluice-no-main-cluster.conf >/dev/null
+  fi
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
 stamp=end2end/node_modules/.sluice-lock-stamp

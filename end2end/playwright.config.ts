@@ -8,19 +8,26 @@
  *   3. a second Sluice with accounts (`SLUICE_AUTH=local`, `SLUICE_SIGNUP=approval`) and its
  *      own fresh data dir, for accounts.spec.ts; its first sign-up presents the set-up token
  *      given as `SLUICE_ADMIN_TOKEN` (exported to the specs as SLUICE_E2E_ADMIN_TOKEN).
+ *   4. and 5. when `SLUICE_TEST_DATABASE_URL` names a PostgreSQL server (`make test-e2e` runs
+ *      Playwright under tools/with-postgres.sh, which starts a throwaway one): the same two
+ *      apps again, each on a fresh database created on that server with `psql`, for the
+ *      `postgres` project, which runs history.spec.ts and accounts.spec.ts once more (the
+ *      `sqlite` project runs every spec). Without it the `postgres` project is left out with
+ *      a message, or the run fails under `CI=true`.
  *
  * Ports are picked once, in the runner process, and stored in `process.env` so that every
  * worker process (which re-evaluates this file) sees the same values.
  *
  * Environment knobs (all optional):
  *   SLUICE_E2E_APP_PORT / SLUICE_E2E_FAKE_PORT / SLUICE_E2E_AUTH_PORT  fixed ports instead of free ones
+ *   SLUICE_E2E_PG_APP_PORT / SLUICE_E2E_PG_AUTH_PORT   the same for the PostgreSQL-backed apps
  *   SLUICE_E2E_BIN        path of the release binary, relative to the repo root (default target/release/sluice)
  *   SLUICE_E2E_FAKE_BIN   path of the fake upstream (default target/release/sluice-fake-upstream)
  *   SLUICE_E2E_CHROMIUM   browser executable (default /usr/bin/chromium)
  *   SLUICE_E2E_WORKERS    worker count (default 1: the suite measures timing on a 2-core machine)
  */
 import { defineConfig } from '@playwright/test';
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,21 +42,23 @@ function freePort(): string {
   return execSync(`"${process.execPath}" -e "${script}"`, { encoding: 'utf8' }).trim();
 }
 
-if (!process.env.SLUICE_E2E_APP_PORT) process.env.SLUICE_E2E_APP_PORT = freePort();
-if (!process.env.SLUICE_E2E_FAKE_PORT) {
-  let port = freePort();
-  while (port === process.env.SLUICE_E2E_APP_PORT) port = freePort();
-  process.env.SLUICE_E2E_FAKE_PORT = port;
-}
-if (!process.env.SLUICE_E2E_AUTH_PORT) {
-  let port = freePort();
-  while (port === process.env.SLUICE_E2E_APP_PORT || port === process.env.SLUICE_E2E_FAKE_PORT) port = freePort();
-  process.env.SLUICE_E2E_AUTH_PORT = port;
+/**
+ * `process.env[name]`, first set (unless it is) to a free port none of `taken` (env var
+ * names) holds.
+ */
+function pickPort(name: string, taken: string[]): string {
+  let port = process.env[name];
+  if (!port) {
+    port = freePort();
+    while (taken.some((other) => process.env[other] === port)) port = freePort();
+    process.env[name] = port;
+  }
+  return port;
 }
 
-const appPort = process.env.SLUICE_E2E_APP_PORT;
-const authPort = process.env.SLUICE_E2E_AUTH_PORT;
-const fakePort = process.env.SLUICE_E2E_FAKE_PORT;
+const appPort = pickPort('SLUICE_E2E_APP_PORT', []);
+const fakePort = pickPort('SLUICE_E2E_FAKE_PORT', ['SLUICE_E2E_APP_PORT']);
+const authPort = pickPort('SLUICE_E2E_AUTH_PORT', ['SLUICE_E2E_APP_PORT', 'SLUICE_E2E_FAKE_PORT']);
 const appUrl = `http://127.0.0.1:${appPort}`;
 const fakeUrl = `http://127.0.0.1:${fakePort}`;
 const authUrl = `http://127.0.0.1:${authPort}`;
@@ -81,6 +90,53 @@ if (!process.env.SLUICE_E2E_ADMIN_TOKEN) {
   process.env.SLUICE_E2E_ADMIN_TOKEN = `e2e-setup-${authPort}-${Date.now()}`;
 }
 const adminToken = process.env.SLUICE_E2E_ADMIN_TOKEN;
+
+/**
+ * The PostgreSQL server the `postgres` project's apps store into (a database each), or
+ * undefined: then that project is left out (with a message), or under `CI=true` the run fails.
+ */
+const postgresServer = process.env.SLUICE_TEST_DATABASE_URL || undefined;
+if (!postgresServer) {
+  const why =
+    'SLUICE_TEST_DATABASE_URL is not set: run `make test-e2e` (it starts a throwaway PostgreSQL ' +
+    'with tools/with-postgres.sh) or set it to a PostgreSQL server the tests may create databases on';
+  if (process.env.CI) throw new Error(`the postgres project cannot run: ${why}`);
+  if (!process.env.SLUICE_E2E_PG_SKIP_SAID) {
+    process.env.SLUICE_E2E_PG_SKIP_SAID = '1';
+    console.warn(`skipping the postgres project (history and accounts specs on PostgreSQL): ${why}`);
+  }
+}
+
+/**
+ * Creates a fresh database on `server` with `psql` and sets `process.env[name]` to its URL,
+ * once (in the runner; the workers inherit the variable).
+ */
+function freshDatabase(server: string, name: string, label: string): string {
+  if (!process.env[name]) {
+    const database = `sluice_e2e_${label}_${process.env.SLUICE_E2E_APP_PORT}_${Date.now()}`;
+    try {
+      execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server, '-c', `CREATE DATABASE ${database}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    } catch (error) {
+      const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || String(error);
+      throw new Error(
+        `cannot create the e2e database ${database} on SLUICE_TEST_DATABASE_URL with psql ` +
+          `(Debian: postgresql-client): ${detail}`,
+      );
+    }
+    const url = new URL(server);
+    url.pathname = `/${database}`;
+    process.env[name] = url.toString();
+  }
+  return process.env[name]!;
+}
+
+const taken = ['SLUICE_E2E_APP_PORT', 'SLUICE_E2E_FAKE_PORT', 'SLUICE_E2E_AUTH_PORT'];
+const pgAppPort = postgresServer ? pickPort('SLUICE_E2E_PG_APP_PORT', taken) : '';
+const pgAuthPort = postgresServer ? pickPort('SLUICE_E2E_PG_AUTH_PORT', [...taken, 'SLUICE_E2E_PG_APP_PORT']) : '';
+const pgAppUrl = `http://127.0.0.1:${pgAppPort}`;
+const pgAuthUrl = `http://127.0.0.1:${pgAuthPort}`;
 
 const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
 
@@ -146,6 +202,48 @@ function appEnv(port: string, data: string): Record<string, string> {
   };
 }
 
+/** The accounts app's own settings: its first sign-up (the admin) presents the set-up token. */
+const accountsEnv = {
+  SLUICE_AUTH: 'local',
+  SLUICE_SIGNUP: 'approval',
+  SLUICE_ADMIN_TOKEN: adminToken,
+};
+
+/** The two apps again, each on a fresh PostgreSQL database, for the `postgres` project. */
+const postgresServers = postgresServer
+  ? [
+      {
+        name: 'sluice-postgres',
+        command: binary,
+        cwd: '..',
+        url: `${pgAppUrl}/`,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        stdout: 'ignore' as const,
+        stderr: 'pipe' as const,
+        env: {
+          ...appEnv(pgAppPort, `${dataDir}-pg`),
+          SLUICE_DATABASE_URL: freshDatabase(postgresServer, 'SLUICE_E2E_PG_APP_DATABASE_URL', 'app'),
+        },
+      },
+      {
+        name: 'sluice-postgres-accounts',
+        command: binary,
+        cwd: '..',
+        url: `${pgAuthUrl}/sign-in`,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        stdout: 'ignore' as const,
+        stderr: 'pipe' as const,
+        env: {
+          ...appEnv(pgAuthPort, `${authDataDir}-pg`),
+          ...accountsEnv,
+          SLUICE_DATABASE_URL: freshDatabase(postgresServer, 'SLUICE_E2E_PG_AUTH_DATABASE_URL', 'auth'),
+        },
+      },
+    ]
+  : [];
+
 export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
@@ -178,6 +276,24 @@ export default defineConfig({
       ],
     },
   },
+  /**
+   * Which apps a spec talks to comes from its project's metadata (support/env.ts): `sqlite`
+   * runs every spec on the first apps, `postgres` the history and accounts specs on the
+   * PostgreSQL-backed ones.
+   */
+  projects: [
+    { name: 'sqlite', metadata: { appUrl, authUrl } },
+    ...(postgresServer
+      ? [
+          {
+            name: 'postgres',
+            testMatch: /(history|accounts)\.spec\.ts$/,
+            use: { baseURL: pgAppUrl },
+            metadata: { appUrl: pgAppUrl, authUrl: pgAuthUrl },
+          },
+        ]
+      : []),
+  ],
   webServer: [
     {
       name: 'fake-upstream',
@@ -213,12 +329,8 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore',
       stderr: 'pipe',
-      env: {
-        ...appEnv(authPort, authDataDir),
-        SLUICE_AUTH: 'local',
-        SLUICE_SIGNUP: 'approval',
-        SLUICE_ADMIN_TOKEN: adminToken,
-      },
+      env: { ...appEnv(authPort, authDataDir), ...accountsEnv },
     },
+    ...postgresServers,
   ],
 });

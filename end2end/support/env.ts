@@ -1,7 +1,9 @@
 /**
- * Addresses of the servers started by playwright.config.ts, read from the environment the
- * config exported (worker processes inherit it).
+ * Addresses of the servers started by playwright.config.ts: the apps of the running test's
+ * project (its metadata: the `sqlite` apps, or the `postgres` ones), the rest from the
+ * environment the config exported (worker processes inherit it).
  */
+import { test } from '@playwright/test';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -9,14 +11,20 @@ function required(name: string): string {
   return value;
 }
 
+/** The running test's project's `metadata[key]` (a URL), else the environment's `name`. */
+function projectUrl(key: 'appUrl' | 'authUrl', name: string): string {
+  const value = test.info().project.metadata?.[key];
+  return typeof value === 'string' ? value : required(name);
+}
+
 /** Origin of the Sluice app, e.g. http://127.0.0.1:41234 */
 export function appUrl(): string {
-  return required('SLUICE_E2E_APP_URL');
+  return projectUrl('appUrl', 'SLUICE_E2E_APP_URL');
 }
 
 /** Origin of the second Sluice app, with accounts (`local` mode, sign-up needs approval). */
 export function authUrl(): string {
-  return required('SLUICE_E2E_AUTH_URL');
+  return projectUrl('authUrl', 'SLUICE_E2E_AUTH_URL');
 }
 
 /** The accounts server's set-up token, which its first sign-up (the admin) must present. */

@@ -35,7 +35,7 @@ async fn killed_mid_answer_the_restarted_server_shows_the_partial_answer_interru
     let fake = start_fake().await;
     let data = TempDir::new("crash");
     let client = local_client();
-    let mut server = ServerProcess::start(&data.path, &fake.base_url(), "first");
+    let mut server = ServerProcess::start(&data.path, &fake.base_url(), "first").await;
     server.wait_until_serving(&client).await;
 
     let response = client
@@ -96,7 +96,7 @@ async fn killed_mid_answer_the_restarted_server_shows_the_partial_answer_interru
         "no text arrived in the first second of streaming"
     );
 
-    let mut restarted = ServerProcess::start(&data.path, &fake.base_url(), "second");
+    let mut restarted = ServerProcess::start(&data.path, &fake.base_url(), "second").await;
     restarted.wait_until_serving(&client).await;
     let tree = load(&client, &restarted, &ids.conversation_id).await;
 

@@ -103,7 +103,7 @@ async fn sigterm_mid_answer_stores_it_interrupted_and_exits_cleanly() {
     let client = local_client();
     let upstream = fake.base_url();
     let deadline = [("SLUICE_SHUTDOWN_DEADLINE_SECS", "0.5")];
-    let mut server = ServerProcess::start_with(&data.path, &upstream, "first", &deadline);
+    let mut server = ServerProcess::start_with(&data.path, &upstream, "first", &deadline).await;
     server.wait_until_serving(&client).await;
     let response = client
         .post(server.url("/api/chat/stream"))
@@ -137,7 +137,7 @@ async fn sigterm_mid_answer_stores_it_interrupted_and_exits_cleanly() {
     else {
         panic!("no started event");
     };
-    let mut restarted = ServerProcess::start(&data.path, &upstream, "second");
+    let mut restarted = ServerProcess::start(&data.path, &upstream, "second").await;
     restarted.wait_until_serving(&client).await;
     let tree = load(&client, &restarted, &ids.conversation_id).await;
     assert_eq!(tree.messages[1].status, MessageStatus::Interrupted);

@@ -7,11 +7,10 @@
 //! `Secure` cookie is `__Host-` prefixed; new names are NFC without invisible or
 //! text-direction characters.
 
-use crate::support::server_process::free_port;
+use crate::support::server_process::{database_url_of, free_port, store_of};
 use crate::support::{header_value, session_token, TempDir, TestApp, LOCAL_AUTH};
 use serde_json::{json, Value};
 use sluice::account::{AuthStatus, SignUpResult};
-use sluice::store::Store;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -125,10 +124,11 @@ impl Drop for Running {
 
 /// Starts the binary in `local` mode on a free port with `extra` env; returns the process,
 /// its stdout up to the end of the set-up announcement, and its port.
-fn start_local_binary(dir: &TempDir, extra: &[(&str, &str)]) -> (Running, String, u16) {
+async fn start_local_binary(dir: &TempDir, extra: &[(&str, &str)]) -> (Running, String, u16) {
     let port = free_port();
     // Start-up refuses a site root without `pkg/`; the API needs no page assets.
     std::fs::create_dir_all(dir.path.join("pkg")).expect("pkg folder");
+    let database = database_url_of(&dir.path).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
         .current_dir(&dir.path)
         .env_clear()
@@ -140,6 +140,7 @@ fn start_local_binary(dir: &TempDir, extra: &[(&str, &str)]) -> (Running, String
         .env("SLUICE_DETECT_OLLAMA", "false")
         .env("SLUICE_AUTH", "local")
         .env("RUST_LOG", "warn")
+        .envs(database.as_deref().map(|url| ("SLUICE_DATABASE_URL", url)))
         .envs(extra.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -174,7 +175,7 @@ fn start_local_binary(dir: &TempDir, extra: &[(&str, &str)]) -> (Running, String
 #[tokio::test]
 async fn the_binary_prints_a_fresh_setup_token_that_the_first_sign_up_presents() {
     let dir = TempDir::new("setup-token");
-    let (child, text, port) = start_local_binary(&dir, &[]);
+    let (child, text, port) = start_local_binary(&dir, &[]).await;
     let token = text
         .lines()
         .skip_while(|line| !line.contains("set-up token"))
@@ -206,17 +207,20 @@ async fn the_binary_prints_a_fresh_setup_token_that_the_first_sign_up_presents()
     let (_child, text, _) = start_local_binary(
         &dir,
         &[("SLUICE_ADMIN_TOKEN", "operator-chosen-token-0123")],
-    );
+    )
+    .await;
     assert!(text.contains("SLUICE_ADMIN_TOKEN") && !text.contains("operator-chosen"));
 }
 
-/// Runs `sluice admin ARGS` on the database in `dir` with `stdin` as input.
-fn admin_command(dir: &TempDir, args: &[&str], stdin: &str) -> (bool, String, String) {
+/// Runs `sluice admin ARGS` on the database of `dir` with `stdin` as input.
+async fn admin_command(dir: &TempDir, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let database = database_url_of(&dir.path).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
         .current_dir(&dir.path)
         .env_clear()
         .env("SLUICE_DATA_DIR", &dir.path)
         .env("SLUICE_AUTH", "local")
+        .envs(database.as_deref().map(|url| ("SLUICE_DATABASE_URL", url)))
         .arg("admin")
         .args(args)
         .stdin(Stdio::piped())
@@ -241,27 +245,25 @@ fn admin_command(dir: &TempDir, args: &[&str], stdin: &str) -> (bool, String, St
 #[tokio::test]
 async fn sluice_admin_create_makes_an_administrator_in_the_database() {
     let dir = TempDir::new("admin-create");
-    let (ok, out, err) = admin_command(&dir, &["create", "ada"], "ada's password\n");
+    let (ok, out, err) = admin_command(&dir, &["create", "ada"], "ada's password\n").await;
     assert!(ok, "{out} {err}");
     assert!(
         out.contains("Created the administrator account “ada”"),
         "{out}"
     );
     // Another admin on an instance that has one; a taken name and bad input are refused.
-    let (ok, _, err) = admin_command(&dir, &["create", "bob"], "bobs password\n");
+    let (ok, _, err) = admin_command(&dir, &["create", "bob"], "bobs password\n").await;
     assert!(ok, "{err}");
-    let (ok, _, err) = admin_command(&dir, &["create", "ADA"], "another password\n");
+    let (ok, _, err) = admin_command(&dir, &["create", "ADA"], "another password\n").await;
     assert!(!ok && err.contains("taken"), "{err}");
-    let (ok, _, err) = admin_command(&dir, &["create", "carol"], "short\n");
+    let (ok, _, err) = admin_command(&dir, &["create", "carol"], "short\n").await;
     assert!(!ok && err.contains("too short"), "{err}");
-    let (ok, _, err) = admin_command(&dir, &["create", "c\u{200B}arol"], "long password\n");
+    let (ok, _, err) = admin_command(&dir, &["create", "c\u{200B}arol"], "long password\n").await;
     assert!(!ok && err.contains("invisible"), "{err}");
-    let (ok, _, err) = admin_command(&dir, &["remove", "ada"], "");
+    let (ok, _, err) = admin_command(&dir, &["remove", "ada"], "").await;
     assert!(!ok && err.contains("Usage: sluice admin"), "{err}");
 
-    let store = Store::open(&dir.path.join("sluice.db"))
-        .await
-        .expect("open the database");
+    let store = store_of(&dir.path).await;
     for (name, password) in [("ada", "ada's password"), ("bob", "bobs password")] {
         let account = store.sign_in(name, password).await.expect("signs in");
         assert!(account.is_admin, "{name}");

@@ -1,11 +1,14 @@
 //! Test support: [`TestApp`] serves the real router on an ephemeral port (optionally wired to
-//! the fake upstream) and [`EventReader`] reads its SSE answers as typed events.
+//! the fake upstream) and [`EventReader`] reads its SSE answers as typed events. Each app has
+//! a database of its own: a SQLite file in a temporary directory, or a fresh PostgreSQL
+//! database when the run is on that backend ([`test_database`]).
 
 pub mod chat_script;
 pub mod private_postgres;
 pub mod server_process;
 pub mod shared_fixtures;
 mod stored_actions;
+pub mod test_database;
 
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
@@ -79,10 +82,19 @@ impl TestApp {
         let data_dir = TempDir::new("app");
         env.entry("SLUICE_DATA_DIR".to_string())
             .or_insert_with(|| data_dir.path.display().to_string());
+        // On the PostgreSQL backend, a fresh database unless the test names one itself.
+        if !env.contains_key("SLUICE_DATABASE_URL") && !env.contains_key("DATABASE_URL") {
+            if let Some(url) = test_database::fresh_postgres_url().await {
+                env.insert("SLUICE_DATABASE_URL".to_string(), url);
+            }
+        }
         let config = Config::from_parts(None, None, &env).expect("config");
-        let store = Store::open(&config.storage.database)
-            .await
-            .expect("open store");
+        let database_url = env
+            .get("SLUICE_DATABASE_URL")
+            .or_else(|| env.get("DATABASE_URL"))
+            .map(String::as_str);
+        let options = test_database::store_options_for(&config, database_url);
+        let store = Store::connect(&options).await.expect("open store");
         let catalog = Catalog::build(&config).await.expect("catalog");
         let state = AppState::new(config, catalog, store);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

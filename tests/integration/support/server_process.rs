@@ -1,9 +1,14 @@
 //! A `sluice` server binary run as a child process (the build of this test run), for tests
-//! that need a real process: crash recovery (SIGKILL) and graceful shutdown (SIGTERM).
+//! that need a real process: crash recovery (SIGKILL) and graceful shutdown (SIGTERM). Its
+//! data directory stands for its database on either backend: on PostgreSQL the first start
+//! in a directory creates a fresh database and notes its URL there, so that a restart on the
+//! same directory finds the same rows, as it finds the same `sluice.db` on SQLite.
 
+use super::test_database::fresh_postgres_url;
 use super::FAKE_KEY;
 use serde_json::json;
 use sluice::conversation::ConversationTree;
+use sluice::store::{Store, StoreOptions};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,12 +38,12 @@ impl ServerProcess {
     /// upstream as the OpenAI provider, no Ollama detection, Leptos settings from env vars
     /// (as cargo-leptos would set them; the page assets are not needed for API calls). The
     /// working directory is the data directory, so no stray `sluice.toml` is read.
-    pub fn start(data_dir: &Path, upstream: &str, run: &str) -> ServerProcess {
-        ServerProcess::start_with(data_dir, upstream, run, &[])
+    pub async fn start(data_dir: &Path, upstream: &str, run: &str) -> ServerProcess {
+        ServerProcess::start_with(data_dir, upstream, run, &[]).await
     }
 
     /// [`ServerProcess::start`] with more environment variables.
-    pub fn start_with(
+    pub async fn start_with(
         data_dir: &Path,
         upstream: &str,
         run: &str,
@@ -48,6 +53,7 @@ impl ServerProcess {
         // An empty `pkg/` makes the data directory a site root: start-up refuses a root
         // without one, and these tests use only the API (a clean checkout has no build yet).
         std::fs::create_dir_all(data_dir.join("pkg")).expect("pkg folder");
+        let database = database_url_of(data_dir).await;
         let log = data_dir.join(format!("server-{run}.log"));
         let stderr = File::create(&log).expect("server log file");
         let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
@@ -63,6 +69,7 @@ impl ServerProcess {
             .env("OPENAI_API_KEY", FAKE_KEY)
             .env("OPENAI_MODELS", "fake-slow")
             .env("RUST_LOG", "warn")
+            .envs(database.as_deref().map(|url| ("SLUICE_DATABASE_URL", url)))
             .envs(extra.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -141,6 +148,28 @@ impl ServerProcess {
         assert!(!status.success(), "killed, not exited: {status}");
         killed_at
     }
+}
+
+/// The PostgreSQL database of the servers (and `sluice admin` commands) run in `data_dir`
+/// (`None` on SQLite, whose file lives in the directory itself): created at the first call,
+/// then read from the directory.
+pub async fn database_url_of(data_dir: &Path) -> Option<String> {
+    let note = data_dir.join("test-database-url");
+    if let Ok(url) = std::fs::read_to_string(&note) {
+        return Some(url);
+    }
+    let url = fresh_postgres_url().await?;
+    std::fs::write(&note, &url).expect("note the test database's URL");
+    Some(url)
+}
+
+/// The store the servers run in `data_dir` use, opened by the test itself.
+pub async fn store_of(data_dir: &Path) -> Store {
+    match database_url_of(data_dir).await {
+        Some(url) => Store::connect(&StoreOptions::postgres(url)).await,
+        None => Store::open(&data_dir.join("sluice.db")).await,
+    }
+    .expect("open the database")
 }
 
 impl Drop for ServerProcess {
