@@ -48,7 +48,7 @@ struct Options {
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
-        levels: vec![1, 8, 32, 64, 128, 256, 512],
+        levels: vec![1, 8, 32, 64, 128, 256, 384, 512],
         seconds: 5.0,
         backends: vec![Backend::Sqlite, Backend::Postgres],
         out: "BENCHMARKS.md".into(),
@@ -218,7 +218,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     let (store_options, setup) = match &postgres {
         None => (
             StoreOptions::sqlite(dir.join("sluice.db")),
-            "SQLite file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
+            "a file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
                 .to_string(),
         ),
         Some(db) => {

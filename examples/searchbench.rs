@@ -582,7 +582,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     .await?;
     let setup = match &mut direct {
         Direct::Sqlite(_) => {
-            "SQLite file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
+            "a file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
                 .to_string()
         }
         Direct::Postgres(conn) => format!("a fresh database on {}", postgres_settings(conn).await?),

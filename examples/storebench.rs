@@ -451,13 +451,12 @@ fn report(options: &Options, load: &str, runs: &[BackendRun]) -> String {
         "| request | backend | messages returned | response size | p50 ms | p99 ms | max ms |\n",
     );
     out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
-    let requests: [(&str, fn(&BackendRun) -> &OpenRow); 2] = [
-        ("`POST /api/conversations/get` (JSON)", |run| &run.open),
-        ("`GET /c/{id}` (server-rendered page)", |run| &run.page),
-    ];
-    for (label, row_of) in requests {
+    for (label, page) in [
+        ("`POST /api/conversations/get` (JSON)", false),
+        ("`GET /c/{id}` (server-rendered page)", true),
+    ] {
         for run in runs {
-            let row = row_of(run);
+            let row = if page { &run.page } else { &run.open };
             out.push_str(&format!(
                 "| {label} | {} | {} | {:.0} KiB | {:.1} | {:.1} | {:.1} |\n",
                 run.backend.name(),
@@ -495,7 +494,7 @@ async fn run_backend(
     .await?;
     let setup = match &mut counter {
         Direct::Sqlite(_) => {
-            "SQLite file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
+            "a file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
                 .to_string()
         }
         Direct::Postgres(conn) => format!("a fresh database on {}", postgres_settings(conn).await?),
