@@ -34,6 +34,9 @@ const SATURATED_MS: f64 = 100.0;
 /// Text pushed before each flush: 25 tokens of 4 bytes, 100 tokens/s at the default interval.
 const CHUNK: &str = "abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc abc ";
 
+/// The sentence under the verdicts: what bounds each backend.
+const WHY_THEY_DIFFER: &str = "Why they differ: SQLite takes one write at a time per database file (its write lock), so flushes queue behind each other once the commits per second approach what one writer does here; PostgreSQL runs up to the pool's 8 writes at once, each commit waiting for its WAL flush (fsync on), and commits that arrive together share one flush.";
+
 /// Settings from the command line.
 struct Options {
     /// Answers at once, one level each, in increasing order.
@@ -307,6 +310,7 @@ fn report(options: &Options, load: &str, runs: &[BackendRun]) -> String {
     for run in runs {
         out.push_str(&format!("- {}\n", verdict(run)));
     }
+    out.push_str(&format!("\n{WHY_THEY_DIFFER}\n"));
     out
 }
 
