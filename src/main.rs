@@ -57,10 +57,10 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Copy every account, session, conversation, message and preset of a SQLite database
-    /// into an empty PostgreSQL database, ids and timestamps kept.
+    /// Copy a SQLite database into an empty PostgreSQL database, every row exactly.
     ///
-    /// Stop the server first (rows written during the copy are not copied). The target's
+    /// Every account, session, conversation (every branch), message and preset keeps its id
+    /// and times. Stop the server first (rows written during the copy are not copied). The target's
     /// schema is created; a target that holds any data is refused, changing nothing.
     MigrateToPostgres {
         /// The SQLite file [default: sluice.db in the configured data_dir]

@@ -51,7 +51,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if ! as_server_user "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-locale -E UTF8 \
+# C.UTF-8, as a Debian or container cluster has by default: the locale's character classes
+# decide what ILIKE and lower() fold (a `C` cluster folds ASCII only, so searches for "école"
+# would miss "ÉCOLE"); the collation stays byte order, as SQLite's.
+if ! as_server_user "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
   >"$dir/initdb.log" 2>&1; then
   echo "with-postgres.sh: initdb failed:" >&2
   cat "$dir/initdb.log" >&2

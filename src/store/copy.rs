@@ -5,9 +5,12 @@
 //! before children and PostgreSQL's `seq` columns (the tie-breaker standing in for rowid) get
 //! the source's order. The insert trigger that moves a conversation up its owner's list is
 //! undone afterwards by writing back every conversation's `updated_at`. A target that holds
-//! anything besides the untouched built-in user is refused before anything is written.
+//! anything besides the untouched built-in user is refused before anything is written. The
+//! one change: a NUL character, which PostgreSQL's text cannot hold, becomes U+FFFD as in
+//! every write of the store ([`super::text`]).
 
-use super::db::Db;
+use super::db::{Backend, Db};
+use super::text::storable;
 use super::{Store, StoreError, StoreOptions};
 use futures::TryStreamExt;
 use sqlx::postgres::Postgres;
@@ -72,8 +75,10 @@ pub async fn copy_sqlite_to_postgres(from: &Path, to: &str) -> Result<CopyReport
 async fn copy(from: &Path, to: &str) -> Result<CopyReport, String> {
     let lower = to.to_ascii_lowercase();
     if !(lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
-        return Err("the target must be a PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
-            .to_string());
+        return Err(
+            "the target must be a PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+                .to_string(),
+        );
     }
     let source_options = StoreOptions::sqlite(from);
     let target_options = StoreOptions::postgres(to);
@@ -83,14 +88,20 @@ async fn copy(from: &Path, to: &str) -> Result<CopyReport, String> {
             from.display()
         ));
     }
-    let source = Store::open(from)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", source_options.describe()))?;
+    let source = Store::open(from).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            source_options.describe()
+        )
+    })?;
     let target = match Store::connect(&target_options).await {
         Ok(target) => target,
         Err(e) => {
             source.close().await;
-            return Err(format!("cannot open the database {}: {e}", target_options.describe()));
+            return Err(format!(
+                "cannot open the database {}: {e}",
+                target_options.describe()
+            ));
         }
     };
     let copied = copy_rows(&source, &target).await;
@@ -166,9 +177,11 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
     };
     restore_activity_times(&mut src, &mut dst).await?;
     // Accounts created after the copy continue after the highest copied id.
-    sqlx::query("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))")
-        .execute(&mut *dst)
-        .await?;
+    sqlx::query(
+        "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))",
+    )
+    .execute(&mut *dst)
+    .await?;
     dst.commit().await?;
     src.rollback().await?;
     Ok(report)
@@ -263,7 +276,8 @@ struct UserRow {
 const USERS: Table<UserRow> = Table {
     select: "SELECT id, name, created_at, password_hash, is_admin, status, is_builtin
              FROM users ORDER BY id",
-    insert: "INSERT INTO users (id, name, created_at, password_hash, is_admin, status, is_builtin) ",
+    insert:
+        "INSERT INTO users (id, name, created_at, password_hash, is_admin, status, is_builtin) ",
     tail: " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
               created_at = EXCLUDED.created_at, password_hash = EXCLUDED.password_hash,
               is_admin = EXCLUDED.is_admin, status = EXCLUDED.status,
@@ -337,9 +351,9 @@ const CONVERSATIONS: Table<ConversationRow> = Table {
         values
             .push_bind(row.id)
             .push_bind(row.user_id)
-            .push_bind(row.title)
-            .push_bind(row.model)
-            .push_bind(row.system_prompt)
+            .push_bind(pg_text(row.title))
+            .push_bind(row.model.map(pg_text))
+            .push_bind(row.system_prompt.map(pg_text))
             .push_bind(row.created_at)
             .push_bind(row.updated_at);
     },
@@ -402,10 +416,10 @@ const MESSAGES: Table<MessageRow> = Table {
             .push_bind(row.conversation_id)
             .push_bind(row.parent_id)
             .push_bind(row.role)
-            .push_bind(row.content)
+            .push_bind(pg_text(row.content))
             .push_bind(row.status)
-            .push_bind(row.error)
-            .push_bind(row.model)
+            .push_bind(row.error.map(pg_text))
+            .push_bind(row.model.map(pg_text))
             .push_bind(row.input_tokens)
             .push_bind(row.output_tokens)
             .push_bind(row.reasoning_tokens)
@@ -448,13 +462,22 @@ const PRESETS: Table<PresetRow> = Table {
         values
             .push_bind(row.id)
             .push_bind(row.user_id)
-            .push_bind(row.name)
-            .push_bind(row.system_prompt)
-            .push_bind(row.model)
+            .push_bind(pg_text(row.name))
+            .push_bind(pg_text(row.system_prompt))
+            .push_bind(row.model.map(pg_text))
             .push_bind(row.created_at)
             .push_bind(row.updated_at);
     },
 };
+
+/// `text` as PostgreSQL can store it: a NUL becomes U+FFFD (see [`super::text`]).
+fn pg_text(text: String) -> String {
+    if text.contains('\0') {
+        storable(Backend::Postgres, &text).into_owned()
+    } else {
+        text
+    }
+}
 
 /// `sentence` with the password of `url` (as written and percent-decoded) replaced by `***`:
 /// no driver message should repeat it, and this makes sure.

@@ -43,9 +43,10 @@ pub use session_token::SESSION_TOKEN_BYTES;
 
 use db::Db;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::SqliteSynchronous;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::Connection;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -155,6 +156,20 @@ async fn open_postgres(url: &str, options: &StoreOptions) -> Result<sqlx::PgPool
     let connect = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Config(format!("the PostgreSQL URL is not valid: {e}")))?
         .application_name("sluice");
+    // One direct connection first: when the server cannot be reached, its error says why
+    // ("connection refused", a DNS failure) where the pool would only say it timed out.
+    let probe = tokio::time::timeout(
+        options.acquire_timeout,
+        PgConnection::connect_with(&connect),
+    )
+    .await
+    .map_err(|_| {
+        StoreError::Unavailable(format!(
+            "no answer within {} ms",
+            options.acquire_timeout.as_millis()
+        ))
+    })??;
+    probe.close().await?;
     let pool = PgPoolOptions::new()
         .max_connections(options.max_connections)
         .acquire_timeout(options.acquire_timeout)

@@ -14,8 +14,8 @@ pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
 /// short enough that a client is told quickly that the database is away.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Which database, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which database, and where. Its `Debug` never shows a password (options get logged).
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseLocation {
     /// The embedded default: a SQLite file (created with its directory when missing).
     Sqlite(PathBuf),
@@ -76,6 +76,18 @@ impl StoreOptions {
     }
 }
 
+impl std::fmt::Debug for DatabaseLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&describe_postgres_url(url))
+                .finish(),
+        }
+    }
+}
+
 /// `PostgreSQL at HOST:PORT/DB (user U)` from a URL, leaving out the password and the query.
 fn describe_postgres_url(url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else {
@@ -102,6 +114,7 @@ mod tests {
         let text = options.describe();
         assert_eq!(text, "PostgreSQL at db.internal:6432/chat (user app)");
         assert!(!text.contains("s3cret"));
+        assert!(!format!("{options:?}").contains("s3cret"), "{options:?}");
         assert_eq!(
             StoreOptions::postgres("postgresql://localhost/sluice").describe(),
             "PostgreSQL at localhost:5432/sluice"

@@ -1,6 +1,7 @@
 //! The `sluice` binary's command line (issue 21): `--help` and `--version` answer and exit,
 //! an unknown argument is an error with the usage and never a start (no `./data` appears), and
-//! a bad config file stops start-up with the file, line and key.
+//! a bad config file stops start-up with the file, line and key; `sluice admin create` writes
+//! to PostgreSQL when one is configured (issue 22).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -40,6 +41,7 @@ fn help_and_version_answer_without_starting() {
         "serve",
         "fake-upstream",
         "admin",
+        "migrate-to-postgres",
         "--config",
         "--version",
     ] {
@@ -118,5 +120,57 @@ fn missing_site_files_stop_start_up_naming_leptos_site_root() {
     assert!(stderr.contains("target/site"), "{stderr}");
     assert!(!stderr.contains("invalid socket address"), "{stderr}");
     assert!(!cwd.join("data").exists(), "{stderr}");
+    let _ = std::fs::remove_dir_all(&cwd);
+}
+
+/// Issue 22: `sluice admin create` writes to the configured database, PostgreSQL when
+/// `SLUICE_DATABASE_URL` is set (no SQLite file appears), and names it without the password.
+#[tokio::test]
+async fn admin_create_writes_to_the_configured_postgresql_database() {
+    use std::io::Write;
+    let Some(database) = crate::migrate_to_postgres::fresh_database("admin_cli").await else {
+        return;
+    };
+    let url = database.url_with_password("Admin-secret-1");
+    let cwd = temp_cwd("admin-postgres");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .current_dir(&cwd)
+        .env_clear()
+        .env("SLUICE_DATA_DIR", &cwd)
+        .env("SLUICE_DATABASE_URL", &url)
+        .args(["admin", "create", "ada"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start sluice admin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"ada's long password\n")
+        .expect("write the password");
+    let output = child.wait_with_output().expect("sluice admin output");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout} {:?}", output.stderr);
+    assert!(
+        stdout.contains(&format!(
+            "Created the administrator account “ada” in {}.",
+            sluice::store::StoreOptions::postgres(&url).describe()
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Admin-secret-1"), "{stdout}");
+    assert!(!cwd.join("sluice.db").exists(), "no SQLite file");
+    let store = sluice::store::Store::connect(&sluice::store::StoreOptions::postgres(&url))
+        .await
+        .expect("open the PostgreSQL database");
+    let account = store
+        .sign_in("ada", "ada's long password")
+        .await
+        .expect("ada signs in on PostgreSQL");
+    assert!(account.is_admin);
+    store.close().await;
+    database.drop_now().await;
     let _ = std::fs::remove_dir_all(&cwd);
 }

@@ -467,12 +467,18 @@ fn the_database_url_and_pool_follow_the_variables_then_the_file() {
         postgres("postgres://own@db/chat")
     );
     assert_eq!(
-        url_of(&[("SLUICE_DATABASE_URL", " "), ("SLUICE_DATA_DIR", "/srv/s")], Some(file)),
+        url_of(
+            &[("SLUICE_DATABASE_URL", " "), ("SLUICE_DATA_DIR", "/srv/s")],
+            Some(file)
+        ),
         postgres("postgres://file@db/chat"),
         "an empty variable is unset"
     );
     assert_eq!(
-        url_of(&[("SLUICE_DATA_DIR", "/srv/s")], Some("[storage]\ndatabase_url = \"\"\n")),
+        url_of(
+            &[("SLUICE_DATA_DIR", "/srv/s")],
+            Some("[storage]\ndatabase_url = \"\"\n")
+        ),
         DatabaseLocation::Sqlite(Path::new("/srv/s").join("sluice.db")),
         "an empty URL in the file is unset: SQLite"
     );
@@ -568,7 +574,10 @@ fn a_url_that_is_not_postgresql_is_refused_without_showing_its_password() {
             "sluice.toml line 2: [storage] database_url",
         ),
         (
-            vec![("SLUICE_DATABASE_URL", "postgres://app:P0rt-secret@db:notaport/chat")],
+            vec![(
+                "SLUICE_DATABASE_URL",
+                "postgres://app:P0rt-secret@db:notaport/chat",
+            )],
             None,
             "P0rt-secret",
             "SLUICE_DATABASE_URL",
@@ -636,9 +645,11 @@ fn the_replica_id_comes_from_the_environment_or_the_file_and_is_checked() {
     }
     assert_eq!(
         replica(&[], Some("[storage]\n\nreplica_id = \"\"\n")),
-        Err("sluice.toml line 3: [storage] replica_id must be 1 to 64 characters among \
+        Err(
+            "sluice.toml line 3: [storage] replica_id must be 1 to 64 characters among \
              letters, digits, '.', '_' and '-', got \"\""
-            .to_string())
+                .to_string()
+        )
     );
     assert_eq!(
         replica(&[("SLUICE_REPLICA_ID", &"r".repeat(64))], None).map(|id| id.len()),

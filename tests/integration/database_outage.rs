@@ -64,7 +64,9 @@ async fn an_outage_is_a_503_with_a_sentence_and_the_app_serves_again_when_it_ret
         "the refusal took {:?}",
         started.elapsed()
     );
-    let send = app.start_new_chat("demo", "during the outage").await;
+    let send = app
+        .start_new_chat("demo/sluice-demo", "during the outage")
+        .await;
     assert_eq!(send.status(), 503, "a message during the outage");
     let sentence = error_message(&send.text().await.expect("body"));
     assert!(sentence.contains("Nothing you sent was lost"), "{sentence}");

@@ -169,7 +169,10 @@ async fn the_server_starts_serving_once_the_database_answers() {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let listed = client
-            .post(format!("http://127.0.0.1:{}/api/conversations/list", server.port))
+            .post(format!(
+                "http://127.0.0.1:{}/api/conversations/list",
+                server.port
+            ))
             .json(&serde_json::json!({}))
             .send()
             .await;

@@ -4,6 +4,7 @@
 //! crash safety and search.
 
 mod answers;
+mod replicas;
 mod scoping;
 mod search;
 mod tree;

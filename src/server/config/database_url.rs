@@ -79,7 +79,10 @@ mod tests {
     #[test]
     fn schemes_are_read_only_when_the_value_starts_with_one() {
         assert_eq!(scheme_of("sqlite:data/x.db").as_deref(), Some("sqlite"));
-        assert_eq!(scheme_of("PostgreSQL://h/db").as_deref(), Some("postgresql"));
+        assert_eq!(
+            scheme_of("PostgreSQL://h/db").as_deref(),
+            Some("postgresql")
+        );
         assert_eq!(scheme_of("data/sluice.db"), None);
         assert_eq!(scheme_of("/srv/a:b"), None);
     }
@@ -91,9 +94,15 @@ mod tests {
         assert!(error.starts_with("DATABASE_URL must be"), "{error}");
         assert!(error.contains("a mysql: URL"), "{error}");
         assert!(!error.contains("hunter22"), "{error}");
-        let env = env_map(&[("SLUICE_DATABASE_URL", "postgres://app:hunter22@db:99999/chat")]);
+        let env = env_map(&[(
+            "SLUICE_DATABASE_URL",
+            "postgres://app:hunter22@db:99999/chat",
+        )]);
         let error = resolve(None, &Sources::new(&env, String::new(), "")).expect_err("port");
-        assert!(error.starts_with("SLUICE_DATABASE_URL is not a valid"), "{error}");
+        assert!(
+            error.starts_with("SLUICE_DATABASE_URL is not a valid"),
+            "{error}"
+        );
         assert!(!error.contains("hunter22"), "{error}");
     }
 }

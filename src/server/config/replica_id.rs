@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn the_default_is_the_host_name_made_valid_else_local() {
-        assert_eq!(default_id(Some("web-3.internal\n"), Some("x")), "web-3.internal");
+        assert_eq!(
+            default_id(Some("web-3.internal\n"), Some("x")),
+            "web-3.internal"
+        );
         assert_eq!(default_id(None, Some(" pod 7 ")), "pod-7");
         assert_eq!(default_id(Some(""), None), "local");
         assert_eq!(default_id(Some(&"h".repeat(80)), None).len(), 64);

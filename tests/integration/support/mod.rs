@@ -89,12 +89,9 @@ impl TestApp {
             }
         }
         let config = Config::from_parts(None, None, &env).expect("config");
-        let database_url = env
-            .get("SLUICE_DATABASE_URL")
-            .or_else(|| env.get("DATABASE_URL"))
-            .map(String::as_str);
-        let options = test_database::store_options_for(&config, database_url);
-        let store = Store::connect(&options).await.expect("open store");
+        let store = Store::connect(&config.storage.store_options())
+            .await
+            .expect("open store");
         let catalog = Catalog::build(&config).await.expect("catalog");
         let state = AppState::new(config, catalog, store);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -52,9 +52,15 @@ fn run(tool: &str, args: &[&str]) {
 }
 
 impl PrivatePostgres {
-    /// Initialises and starts a server; `None` (with a message) when PostgreSQL is not
-    /// installed, which fails instead under `CI=true` (`make test` installs it).
+    /// Initialises and starts a server; `None` (with a message) in the SQLite pass (the
+    /// outage tests need no shared server, and run once: in the PostgreSQL pass) and when
+    /// PostgreSQL is not installed, which fails instead under `CI=true` (`make test`
+    /// installs it).
     pub fn start(label: &str) -> Option<PrivatePostgres> {
+        if super::test_database::backend_under_test() != "postgres" {
+            eprintln!("skip {label} in the SQLite pass: it runs in the PostgreSQL pass");
+            return None;
+        }
         if !Path::new(BIN).join("initdb").exists() {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),

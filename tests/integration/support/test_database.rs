@@ -6,8 +6,6 @@
 //! SQLite files in temporary directories. The tests are the same on both: only where the
 //! database lives differs.
 
-use sluice::server::config::Config;
-use sluice::store::{DatabaseLocation, StoreOptions};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -63,17 +61,4 @@ pub async fn fresh_postgres_url() -> Option<String> {
         .unwrap_or_else(|e| panic!("{SERVER_VAR} is not a URL ({server}): {e}"));
     url.set_path(&format!("/{name}"));
     Some(url.to_string())
-}
-
-/// How a test app opens its store: PostgreSQL at `database_url` when set, else the SQLite file
-/// of `config`.
-// TODO(coordinator): replace with `config.storage.store_options()` once the `[storage]
-// database_url` configuration (helper pgcli) is on main; then `database_url` comes from the
-// config itself.
-pub fn store_options_for(config: &Config, database_url: Option<&str>) -> StoreOptions {
-    let location = match database_url {
-        Some(url) => DatabaseLocation::Postgres(url.to_string()),
-        None => DatabaseLocation::Sqlite(config.storage.database.clone()),
-    };
-    StoreOptions::at(location)
 }
