@@ -47,16 +47,19 @@ lint:
 fmt:
 	cargo fmt
 
-## make bench: load-test the release server against the fake upstream, measure database writes
-## per streaming answer, the time to open a long conversation, worst-case searches and sign-in
-## latency while they run, streamed-Markdown costs
+## make bench: load-test the release server against the fake upstream; on SQLite and on a
+## throwaway PostgreSQL (tools/with-postgres.sh, fsync on) measure database writes per
+## streaming answer, the time to open a long conversation, worst-case searches and sign-in
+## latency while they run, how many answers stream at once before flush p99 passes 100 ms;
+## streamed-Markdown costs
 ## (growing code fence, highlighter, TeX), then in headless Chromium the main-thread time per
 ## token of a 10,000-token answer, frame times, bundle size and time to interactive; figures go
 ## to BENCHMARKS.md
 bench: build test-tools
 	ulimit -n "$$(ulimit -Hn)" && cargo run --release --no-default-features --features ssr --example loadgen -- --out BENCHMARKS.md
-	cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md
-	cargo run --release --no-default-features --features ssr --example searchbench -- --out BENCHMARKS.md
+	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md
+	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example flushbench -- --out BENCHMARKS.md
+	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example searchbench -- --out BENCHMARKS.md
 	cargo run --release --no-default-features --features ssr --example markdownbench -- --out BENCHMARKS.md
 	bash tools/leptos-floor/measure.sh
 	node examples/browser_bench.mjs --out BENCHMARKS.md

@@ -1,40 +1,44 @@
 //! `make bench`, storage part: database writes per streaming answer, and the time to open a
-//! long conversation, measured through the real pipeline.
+//! long conversation, measured through the real pipeline on each backend (SQLite, then a fresh
+//! PostgreSQL database on the server `SLUICE_TEST_DATABASE_URL` names).
 //!
 //! The app runs in this process (the same router, catalog and store as the binary, on a
 //! loopback port) with the fake upstream as its OpenAI provider. For each token rate the fake
 //! streams one answer for a few seconds (one token every `1/rate` s, exact text checked) into
-//! a stored conversation over `POST /api/chat/stream`. A second SQLite connection to the same
-//! database file installs triggers that log every INSERT and UPDATE of a message row with its
-//! time, so the writes the app really made to that answer row are counted with no change to
-//! the production code. Then a conversation of 500 user/assistant pairs is inserted through
-//! the store API and `POST /api/conversations/get` is timed over HTTP (whole body read).
+//! a stored conversation over `POST /api/chat/stream`. A second connection to the same
+//! database installs triggers (SQLite triggers; on PostgreSQL a plpgsql trigger function)
+//! that log every INSERT and UPDATE of a message row with its time, so the writes the app
+//! really made to that answer row are counted with no change to the production code. Then a
+//! conversation of 500 user/assistant pairs is inserted through the store API and
+//! `POST /api/conversations/get` and `GET /c/{id}` are timed over HTTP (whole body read).
 //! Results are written as the `storebench` section of the output file (other sections kept).
 
+#[path = "bench_support/backend.rs"]
+mod backend;
 mod bench_support;
 #[path = "bench_support/openai_script.rs"]
 mod openai_script;
 #[path = "bench_support/server.rs"]
 mod server;
 
+use backend::{postgres_settings, Backend, PgDatabase};
 use bench_support::{machine, percentile, write_section};
 use futures::StreamExt;
 use openai_script::{token, token_script};
-use server::{load_average, start_app, App, DataDir};
+use server::{load_average, start_app, App, DataDir, Direct};
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::ids::{ConversationId, MessageId};
 use sluice::store::{AnswerEnd, AnswerStats, AnswerWriter, Store, UserId};
-use sluice_fake_upstream::{FakeOptions, FakeUpstream};
-use sqlx::SqliteConnection;
+use sluice_fake_upstream::{FakeOptions, FakeUpstream, FakeUpstreamHandle};
 use std::time::{Duration, Instant};
 
 /// Delay before the first token in the scripts.
 const TTFT: Duration = Duration::from_millis(50);
 
-/// The counting table and triggers, created on the benchmark's own connection. Times are unix
-/// milliseconds with a fractional part (`julianday` has sub-millisecond resolution).
-const COUNTING_SQL: &str = "
+/// The counting table and triggers on SQLite, created on the benchmark's own connection. Times
+/// are unix milliseconds with a fractional part (`julianday` has sub-millisecond resolution).
+const SQLITE_COUNTING_SQL: &str = "
     CREATE TABLE bench_writes (message_id TEXT NOT NULL, kind TEXT NOT NULL, at_ms REAL NOT NULL);
     CREATE TRIGGER bench_count_inserts AFTER INSERT ON messages BEGIN
         INSERT INTO bench_writes VALUES
@@ -44,6 +48,27 @@ const COUNTING_SQL: &str = "
         INSERT INTO bench_writes VALUES
             (NEW.id, 'update', (julianday('now') - 2440587.5) * 86400000.0);
     END;";
+
+/// The same on PostgreSQL: one plpgsql function logs each row's INSERT or UPDATE with the
+/// time it ran (`clock_timestamp()`, not the transaction's start), unix milliseconds.
+const POSTGRES_COUNTING_SQL: &str = "
+    CREATE TABLE bench_writes (message_id TEXT NOT NULL, kind TEXT NOT NULL,
+                               at_ms DOUBLE PRECISION NOT NULL);
+    CREATE FUNCTION bench_count_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO bench_writes VALUES
+            (NEW.id, lower(TG_OP), extract(epoch FROM clock_timestamp()) * 1000.0);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER bench_count_writes AFTER INSERT OR UPDATE ON messages
+        FOR EACH ROW EXECUTE FUNCTION bench_count_write();";
+
+/// The writes logged for one message: update times, ms, in order.
+const LOGGED_UPDATES: &str =
+    "SELECT at_ms FROM bench_writes WHERE message_id = $1 AND kind = 'update' ORDER BY at_ms";
+
+/// The stored status and text of one message.
+const STORED_ANSWER: &str = "SELECT status, content FROM messages WHERE id = $1";
 
 /// Settings from the command line.
 struct Options {
@@ -55,12 +80,15 @@ struct Options {
     messages: usize,
     /// Timed loads of the long conversation.
     runs: usize,
+    /// Backends to measure, in order.
+    backends: Vec<Backend>,
     /// Markdown file to write.
     out: String,
 }
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
+        backends: vec![Backend::Sqlite, Backend::Postgres],
         rates: vec![10, 100, 1000],
         seconds: 5,
         messages: 1000,
@@ -73,6 +101,7 @@ fn parse_options() -> Result<Options, String> {
             "--seconds" => options.seconds = value.parse().map_err(|_| "bad --seconds")?,
             "--messages" => options.messages = value.parse().map_err(|_| "bad --messages")?,
             "--runs" => options.runs = value.parse().map_err(|_| "bad --runs")?,
+            "--backends" => options.backends = Backend::parse_list(&value)?,
             "--out" => options.out = value,
             other => return Err(format!("unknown option {other}")),
         }
@@ -103,7 +132,7 @@ struct RateRow {
 /// `counter`, the benchmark's connection with the counting triggers).
 async fn measure_rate(
     app: &App,
-    counter: &mut SqliteConnection,
+    counter: &mut Direct,
     client: &reqwest::Client,
     rate: u32,
     tokens: usize,
@@ -161,25 +190,13 @@ async fn measure_rate(
             "rate {rate}: the streamed text is not the script's"
         ));
     }
-    let times: Vec<f64> = sqlx::query_scalar(
-        "SELECT at_ms FROM bench_writes WHERE message_id = ? AND kind = 'update' ORDER BY at_ms",
-    )
-    .bind(&answer_id)
-    .fetch_all(&mut *counter)
-    .await
-    .map_err(|e| e.to_string())?;
+    let (times, (status, content)) = logged_writes(counter, answer_id.as_str()).await?;
     let peak_per_second = times
         .iter()
         .enumerate()
         .map(|(i, t)| times[i..].iter().take_while(|u| **u < t + 1000.0).count())
         .max()
         .unwrap_or(0);
-    let (status, content): (String, String) =
-        sqlx::query_as("SELECT status, content FROM messages WHERE id = ?")
-            .bind(&answer_id)
-            .fetch_one(&mut *counter)
-            .await
-            .map_err(|e| e.to_string())?;
     Ok(RateRow {
         rate,
         tokens,
@@ -188,6 +205,40 @@ async fn measure_rate(
         peak_per_second,
         stored_ok: status == "complete" && content == expected,
     })
+}
+
+/// The logged update times of answer `id` and its stored status and text.
+async fn logged_writes(
+    counter: &mut Direct,
+    id: &str,
+) -> Result<(Vec<f64>, (String, String)), String> {
+    let err = |e: sqlx::Error| e.to_string();
+    match counter {
+        Direct::Sqlite(conn) => Ok((
+            sqlx::query_scalar(LOGGED_UPDATES)
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(err)?,
+            sqlx::query_as(STORED_ANSWER)
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(err)?,
+        )),
+        Direct::Postgres(conn) => Ok((
+            sqlx::query_scalar(LOGGED_UPDATES)
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(err)?,
+            sqlx::query_as(STORED_ANSWER)
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(err)?,
+        )),
+    }
 }
 
 /// A user message of about 300 bytes.
@@ -329,74 +380,176 @@ async fn measure_page(
     })
 }
 
-/// The section's Markdown.
-fn report(
-    options: &Options,
+/// What one backend measured.
+struct BackendRun {
+    /// Which backend.
+    backend: Backend,
+    /// How its database was set up, for the report.
+    setup: String,
+    /// The app's flush interval, ms.
     flush_ms: u128,
-    rates: &[RateRow],
-    open: &OpenRow,
-    page: &OpenRow,
-) -> String {
+    /// One row per token rate.
+    rates: Vec<RateRow>,
+    /// `POST /api/conversations/get` of the long conversation.
+    open: OpenRow,
+    /// `GET /c/{id}` of the long conversation.
+    page: OpenRow,
+}
+
+/// The section's Markdown.
+fn report(options: &Options, load: &str, runs: &[BackendRun]) -> String {
     let mut out = String::new();
     out.push_str("## Storage (`examples/storebench.rs`)\n\n");
-    out.push_str("Written by `make bench` (`cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md`).\n\n");
+    out.push_str("Written by `make bench` (`SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md`).\n\n");
     out.push_str(&format!(
-        "- Machine: {}, 1-min load average {} at the start\n- App in-process (real router, store and OpenAI adapter), SQLite file in a temp dir, flush interval {flush_ms} ms (default); fake upstream on loopback, first token after {} ms\n\n",
+        "- Machine: {}, 1-min load average {load} at the start; the database server, the app and the benchmark share its cores\n- App in-process (real router, store and OpenAI adapter), pool of {} connections (default), flush interval {} ms (default); fake upstream on loopback, first token after {} ms\n",
         machine(),
-        load_average(),
+        sluice::store::DEFAULT_MAX_CONNECTIONS,
+        runs.first().map_or(0, |run| run.flush_ms),
         TTFT.as_millis()
     ));
-    out.push_str("### Database writes per streaming answer\n\n");
+    for run in runs {
+        out.push_str(&format!("- {}: {}\n", run.backend.name(), run.setup));
+    }
+    out.push_str("\n### Database writes per streaming answer\n\n");
     out.push_str(&format!(
-        "One stored answer per rate, {} s of tokens, sent with `POST /api/chat/stream`. Writes = UPDATEs of the answer row counted by a trigger (batched text flushes + the final status write; the row's one INSERT is not counted). Writes/s = writes ÷ answer time (request to `done`). The final write is not held back by the flush interval, so one 1 s window can hold four flushes and the final write. Goal: at most ~4 writes/s per answer whatever the rate.\n\n",
+        "One stored answer per rate and backend, {} s of tokens, sent with `POST /api/chat/stream`. Writes = UPDATEs of the answer row counted by a trigger on the benchmark's own connection (SQLite: `AFTER UPDATE` triggers; PostgreSQL: a plpgsql trigger function logging `clock_timestamp()`): batched text flushes + the final status write; the row's one INSERT is not counted. Writes/s = writes ÷ answer time (request to `done`). The final write is not held back by the flush interval, so one 1 s window can hold four flushes and the final write. Goal: at most ~4 writes/s per answer whatever the rate.\n\n",
         options.seconds
     ));
-    out.push_str("| tokens/s | tokens | answer time s | **writes** | **writes/s** | most writes in any 1 s | stored complete and exact |\n");
-    out.push_str("|---:|---:|---:|---:|---:|---:|:---:|\n");
-    for row in rates {
-        out.push_str(&format!(
-            "| {} | {} | {:.2} | **{}** | **{:.2}** | {} | {} |\n",
-            row.rate,
-            row.tokens,
-            row.seconds,
-            row.updates,
-            row.updates as f64 / row.seconds,
-            row.peak_per_second,
-            if row.stored_ok { "yes" } else { "**no**" },
-        ));
+    out.push_str("| backend | tokens/s | tokens | answer time s | **writes** | **writes/s** | most writes in any 1 s | stored complete and exact |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|:---:|\n");
+    for &rate in &options.rates {
+        for run in runs {
+            let Some(row) = run.rates.iter().find(|row| row.rate == rate) else {
+                continue;
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {:.2} | **{}** | **{:.2}** | {} | {} |\n",
+                run.backend.name(),
+                row.rate,
+                row.tokens,
+                row.seconds,
+                row.updates,
+                row.updates as f64 / row.seconds,
+                row.peak_per_second,
+                if row.stored_ok { "yes" } else { "**no**" },
+            ));
+        }
     }
     out.push_str("\n### Opening a long conversation\n\n");
     out.push_str(&format!(
         "{} messages ({} user/assistant pairs, ~300 B questions, ~2 KB Markdown answers) inserted through the store API; `POST /api/conversations/get` over loopback HTTP, whole body read, {} runs after one warm-up.\n\n",
         options.messages,
         options.messages / 2,
-        open.times_ms.len()
+        options.runs
     ));
     out.push_str(&format!(
-        "The page row is `GET /c/{{id}}`: the server renders every message's Markdown into the HTML (what a reader waits for on open or reload), {} runs after one warm-up.\n\n",
-        page.times_ms.len()
+        "The page rows are `GET /c/{{id}}`: the server renders every message's Markdown into the HTML (what a reader waits for on open or reload), {} runs after one warm-up.\n\n",
+        options.runs.div_ceil(5)
     ));
-    out.push_str("| request | messages returned | response size | p50 ms | p99 ms | max ms |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|\n");
-    for (label, row) in [
-        ("`POST /api/conversations/get` (JSON)", open),
-        ("`GET /c/{id}` (server-rendered page)", page),
+    out.push_str(
+        "| request | backend | messages returned | response size | p50 ms | p99 ms | max ms |\n",
+    );
+    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
+    for (label, page) in [
+        ("`POST /api/conversations/get` (JSON)", false),
+        ("`GET /c/{id}` (server-rendered page)", true),
     ] {
-        out.push_str(&format!(
-            "| {label} | {} | {:.0} KiB | {:.1} | {:.1} | {:.1} |\n",
-            row.messages,
-            row.bytes as f64 / 1024.0,
-            percentile(&row.times_ms, 50.0),
-            percentile(&row.times_ms, 99.0),
-            row.times_ms.last().copied().unwrap_or(f64::NAN),
-        ));
+        for run in runs {
+            let row = if page { &run.page } else { &run.open };
+            out.push_str(&format!(
+                "| {label} | {} | {} | {:.0} KiB | {:.1} | {:.1} | {:.1} |\n",
+                run.backend.name(),
+                row.messages,
+                row.bytes as f64 / 1024.0,
+                percentile(&row.times_ms, 50.0),
+                percentile(&row.times_ms, 99.0),
+                row.times_ms.last().copied().unwrap_or(f64::NAN),
+            ));
+        }
     }
     out
+}
+
+/// Runs every measurement on `backend` (PostgreSQL: a fresh database, dropped at the end).
+async fn run_backend(
+    backend: Backend,
+    options: &Options,
+    fake: &FakeUpstreamHandle,
+    models: &[String],
+) -> Result<BackendRun, String> {
+    let postgres = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(PgDatabase::create("storebench").await?),
+    };
+    let data_dir = DataDir::fresh("storebench");
+    let (app, mut counter) = start_app(
+        &data_dir.0,
+        postgres.as_ref().map(|db| db.url.as_str()),
+        &[
+            ("OPENAI_BASE_URL", fake.base_url()),
+            ("OPENAI_MODELS", models.join(",")),
+        ],
+    )
+    .await?;
+    let setup = match &mut counter {
+        Direct::Sqlite(_) => {
+            "a file in a temp dir on ext4 (the store's settings: WAL, `synchronous = NORMAL`)"
+                .to_string()
+        }
+        Direct::Postgres(conn) => format!("a fresh database on {}", postgres_settings(conn).await?),
+    };
+    counter
+        .execute(match backend {
+            Backend::Sqlite => SQLITE_COUNTING_SQL,
+            Backend::Postgres => POSTGRES_COUNTING_SQL,
+        })
+        .await
+        .map_err(|e| format!("cannot install the counting triggers: {e}"))?;
+    let flush_ms = app.state.config.storage.flush_interval.as_millis();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    let mut rates = Vec::new();
+    for &rate in &options.rates {
+        eprintln!(
+            "{}: streaming at {rate} tokens/s for {} s…",
+            backend.name(),
+            options.seconds
+        );
+        let tokens = rate as usize * options.seconds as usize;
+        rates.push(measure_rate(&app, &mut counter, &client, rate, tokens).await?);
+    }
+    eprintln!(
+        "{}: inserting {} messages…",
+        backend.name(),
+        options.messages
+    );
+    let id = insert_long_conversation(&app.state.store, options.messages).await?;
+    eprintln!("{}: opening it {} times…", backend.name(), options.runs);
+    let open = measure_open(&app, &client, &id, options.runs).await?;
+    let page = measure_page(&app, &client, &id, options.runs.div_ceil(5)).await?;
+    drop(counter);
+    app.state.store.close().await;
+    if let Some(db) = postgres {
+        db.remove().await?;
+    }
+    Ok(BackendRun {
+        backend,
+        setup,
+        flush_ms,
+        rates,
+        open,
+        page,
+    })
 }
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let options = parse_options()?;
+    let load = load_average();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;
@@ -419,38 +572,11 @@ async fn main() -> Result<(), String> {
         );
         models.push(format!("rate-{rate}"));
     }
-    let data_dir = DataDir::fresh("storebench");
-    let (app, mut counter) = start_app(
-        &data_dir.0,
-        &[
-            ("OPENAI_BASE_URL", fake.base_url()),
-            ("OPENAI_MODELS", models.join(",")),
-        ],
-    )
-    .await?;
-    sqlx::raw_sql(COUNTING_SQL)
-        .execute(&mut counter)
-        .await
-        .map_err(|e| format!("cannot install the counting triggers: {e}"))?;
-    let flush_ms = app.state.config.storage.flush_interval.as_millis();
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .map_err(|e| e.to_string())?;
-
-    let mut rates = Vec::new();
-    for &rate in &options.rates {
-        eprintln!("streaming at {rate} tokens/s for {} s…", options.seconds);
-        let tokens = rate as usize * options.seconds as usize;
-        rates.push(measure_rate(&app, &mut counter, &client, rate, tokens).await?);
+    let mut runs = Vec::new();
+    for &backend in &options.backends {
+        runs.push(run_backend(backend, &options, &fake, &models).await?);
     }
-    eprintln!("inserting {} messages…", options.messages);
-    let id = insert_long_conversation(&app.state.store, options.messages).await?;
-    eprintln!("opening it {} times…", options.runs);
-    let open = measure_open(&app, &client, &id, options.runs).await?;
-    let page = measure_page(&app, &client, &id, options.runs.div_ceil(5)).await?;
-
-    let out = report(&options, flush_ms, &rates, &open, &page);
+    let out = report(&options, &load, &runs);
     write_section(&options.out, "storebench", &out)?;
     print!("{out}");
     Ok(())

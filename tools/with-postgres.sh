@@ -7,7 +7,8 @@
 # - Otherwise a throwaway PostgreSQL 15 (Debian's, installed by `make test-tools`): `initdb`
 #   into a temporary directory, started on a free loopback port with the socket in that
 #   directory (never the system's /var/run/postgresql), fsync off (nothing here must survive a
-#   power cut), then stopped and deleted when CMD ends — also when it fails or is interrupted.
+#   power cut; `SLUICE_PG_FSYNC=on` keeps it on, for `make bench`: durable commits), then
+#   stopped and deleted when CMD ends — also when it fails or is interrupted.
 #   As root it runs as the `postgres` user (PostgreSQL refuses to run as root); otherwise as
 #   the current user.
 #
@@ -76,7 +77,7 @@ free_port() {
 for attempt in 1 2 3 4 5; do
   port=$(free_port)
   if as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${SLUICE_PG_FSYNC:-off} -c max_connections=300" \
     start >/dev/null; then
     started=true
     break

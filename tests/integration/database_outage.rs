@@ -59,9 +59,10 @@ async fn an_outage_is_a_503_with_a_sentence_and_the_app_serves_again_when_it_ret
     let sentence = error_message(&list.text().await.expect("body"));
     assert!(sentence.contains("database is unavailable"), "{sentence}");
     assert!(!sentence.contains("127.0.0.1"), "no internals: {sentence}");
+    // Not a timing goal: a bound far above the 1 s connection wait that a hang would pass.
     assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "the refusal took {:?}",
+        started.elapsed() < Duration::from_secs(30),
+        "the refusal hung for {:?}",
         started.elapsed()
     );
     let send = app
