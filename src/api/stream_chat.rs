@@ -43,6 +43,7 @@ pub async fn stream_chat(
     let slot = state
         .limits
         .check_message(user, ip)
+        .await
         .map_err(ApiError::from)?;
     let items = match request {
         ChatRequest::Stored(request) => start_stored_turn(&state, user, request, slot, merge)

@@ -134,7 +134,7 @@ async fn limit_ip_requests(State(limits): State<Limits>, request: Request, next:
     let path = request.uri().path();
     if path.starts_with("/api/") {
         if let Some(ip) = client_ip::of_request(&request) {
-            if let Err(error) = limits.check_ip_request(ip) {
+            if let Err(error) = limits.check_ip_request(ip).await {
                 return error.into_api_response(path);
             }
         }

@@ -39,7 +39,7 @@ impl AppState {
         Self {
             admin_setup: Arc::new(AdminSetup::new(config.auth.admin_token.as_ref())),
             store: store.with_password_hashing(hashing),
-            limits: Limits::new(&config.limits),
+            limits: Limits::new(&config.limits, &config.cluster),
             config: Arc::new(config),
             catalog: Arc::new(catalog),
             turns: TurnRegistry::default(),

@@ -3,11 +3,13 @@
 //! variables, which win over the file. One reader ([`source`]) looks every value up the same
 //! way and refuses a bad one with a sentence naming its source (the variable, or the file, line
 //! and key) and the accepted range; one file per section resolves it: [`server`] (with
-//! [`connections`]), [`limits`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`].
+//! [`connections`]), [`limits`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`],
+//! [`cluster`].
 //! A file that is not valid TOML, or has an unknown key, stops start-up with the file, line and
 //! reason.
 
 pub mod auth;
+pub mod cluster;
 pub mod connections;
 mod database_url;
 pub mod demo;
@@ -21,6 +23,7 @@ pub mod storage;
 pub mod turns;
 
 pub use auth::{check_bind, AuthConfig, CookieSecure};
+pub use cluster::ClusterConfig;
 pub use connections::ConnectionsConfig;
 pub use demo::DemoConfig;
 pub use limits::LimitsConfig;
@@ -53,6 +56,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Timings of live turns: grace period, shutdown deadline, upstream stall.
     pub turns: TurnsConfig,
+    /// What replicas share (the Redis server of the per-minute limits), when configured.
+    pub cluster: ClusterConfig,
     /// Sentences about settings left out rather than refused (a provider whose key variable
     /// is unset), for the operator: the binary logs each as a warning at start-up.
     pub warnings: Vec<String>,
@@ -86,6 +91,9 @@ struct FileConfig {
     /// `[turns]` table.
     #[serde(default)]
     turns: turns::FileTurns,
+    /// `[cluster]` table.
+    #[serde(default)]
+    cluster: cluster::FileCluster,
 }
 
 impl Config {
@@ -136,6 +144,7 @@ impl Config {
             limits: LimitsConfig::resolve(&file.limits, &sources)?,
             auth: AuthConfig::resolve(file.auth, &sources)?,
             turns: TurnsConfig::resolve(&file.turns, &sources)?,
+            cluster: ClusterConfig::resolve(&file.cluster, &sources)?,
             warnings: providers.skipped,
         })
     }

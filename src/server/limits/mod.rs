@@ -11,19 +11,24 @@
 
 //!
 //! Each limiter has its file: [`rate_limiter`] (the token bucket behind the per-minute limits),
-//! [`stream_slots`], [`page_loads`], [`storage_quota`] (checked by the store's writers) and
+//! [`shared_bucket`] (the same bucket in Redis, shared by replicas, with `[cluster] redis_url`),
+//! [`minute_limit`] (either of them), [`stream_slots`], [`page_loads`], [`storage_quota`] (checked by the store's writers) and
 //! [`answer_budget`] (how much one answer may still produce).
 
 pub mod answer_budget;
+pub mod minute_limit;
 pub mod page_loads;
 pub mod rate_limiter;
+pub mod shared_bucket;
 pub mod storage_quota;
 pub mod stream_slots;
 
 use crate::server::auth::sign_in_throttle::{SignInAttempt, SignInThrottle};
-use crate::server::config::LimitsConfig;
+use crate::server::config::{ClusterConfig, LimitsConfig};
 use crate::server::error::AppError;
-use crate::server::limits::rate_limiter::{retry_after_secs, RateLimiter};
+use crate::server::limits::minute_limit::MinuteLimit;
+use crate::server::limits::rate_limiter::retry_after_secs;
+use crate::server::limits::shared_bucket::SharedLimits;
 use crate::server::limits::stream_slots::{StreamSlot, StreamSlots};
 use crate::store::UserId;
 use std::net::IpAddr;
@@ -33,21 +38,25 @@ use std::sync::Arc;
 /// be predicted, so a short, polite pause.
 const STREAM_SLOT_RETRY_SECS: u64 = 5;
 
+/// The refusal of a new answer while the shared limits (Redis) cannot be checked.
+pub const SHARED_LIMITS_AWAY: &str = "New answers are paused: the server that keeps this site's \
+     shared limits is unreachable. Try again in a minute.";
+
 /// The live limiters; cheap to clone (shared state).
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Answers started per user per minute.
-    messages: Arc<RateLimiter<UserId>>,
+    messages: Arc<MinuteLimit<UserId>>,
     /// `/api/` requests per IP (key: `rate_limiter::limit_key`) per minute.
-    ip_requests: Arc<RateLimiter<IpAddr>>,
+    ip_requests: Arc<MinuteLimit<IpAddr>>,
     /// Live streams per user.
     streams: StreamSlots,
     /// Failed sign-ins per account and IP.
     sign_in: SignInThrottle,
     /// Server-rendered page loads per IP (key: `rate_limiter::limit_key`) per minute.
-    page_loads_by_ip: Arc<RateLimiter<IpAddr>>,
+    page_loads_by_ip: Arc<MinuteLimit<IpAddr>>,
     /// Server-rendered page loads per signed-in user per minute (many addresses, one account).
-    page_loads_by_user: Arc<RateLimiter<UserId>>,
+    page_loads_by_user: Arc<MinuteLimit<UserId>>,
     /// Sign-ups per IP (each costs a password hash and may create an account).
     sign_up: SignInThrottle,
     /// Wrong current passwords per account, against a stolen session guessing the password.
@@ -55,15 +64,37 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Limiters with the configured limits.
-    pub fn new(config: &LimitsConfig) -> Self {
+    /// Limiters with the configured limits; the per-minute ones in Redis when `cluster`
+    /// names one (then this needs a Tokio runtime), else in this process.
+    pub fn new(config: &LimitsConfig, cluster: &ClusterConfig) -> Self {
+        let shared = cluster
+            .redis_url
+            .as_deref()
+            .map(|url| SharedLimits::new(url, &cluster.key_prefix));
+        let shared = shared.as_ref();
         Self {
-            messages: Arc::new(RateLimiter::new(config.messages_per_minute)),
-            ip_requests: Arc::new(RateLimiter::new(config.ip_requests_per_minute)),
+            messages: Arc::new(MinuteLimit::new(
+                config.messages_per_minute,
+                shared,
+                "messages",
+            )),
+            ip_requests: Arc::new(MinuteLimit::new(
+                config.ip_requests_per_minute,
+                shared,
+                "ip_requests",
+            )),
             streams: StreamSlots::new(config.concurrent_streams),
             sign_in: SignInThrottle::new(config.sign_in_attempts),
-            page_loads_by_ip: Arc::new(RateLimiter::new(config.page_loads_per_minute)),
-            page_loads_by_user: Arc::new(RateLimiter::new(config.page_loads_per_minute)),
+            page_loads_by_ip: Arc::new(MinuteLimit::new(
+                config.page_loads_per_minute,
+                shared,
+                "page_loads_ip",
+            )),
+            page_loads_by_user: Arc::new(MinuteLimit::new(
+                config.page_loads_per_minute,
+                shared,
+                "page_loads_user",
+            )),
             sign_up: SignInThrottle::new(config.sign_up_attempts)
                 .with_refusal("Too many sign-ups from your network address."),
             password_change: SignInThrottle::new(config.sign_in_attempts)
@@ -74,7 +105,16 @@ impl Limits {
     /// Admits a new answer for `user` (from `ip`, logged on refusal) or refuses it with a
     /// 429. The returned slot counts the stream as live until it is dropped: move it into the
     /// turn's driver. A refusal for a full slot costs no message from the per-minute budget.
-    pub fn check_message(&self, user: UserId, ip: Option<IpAddr>) -> Result<StreamSlot, AppError> {
+    ///
+    /// With the budget in Redis and Redis away, the answer is refused (503 and a sentence):
+    /// an answer is the expensive thing the limit protects (upstream tokens, money), so
+    /// admitting them unchecked on every replica would let one user spend N times the limit;
+    /// a refused answer costs a retry. Answers already streaming are not affected.
+    pub async fn check_message(
+        &self,
+        user: UserId,
+        ip: Option<IpAddr>,
+    ) -> Result<StreamSlot, AppError> {
         let Some(slot) = self.streams.try_acquire(user) else {
             tracing::info!(user = user.0, ?ip, "refused: too many concurrent streams");
             let max = self.streams.max();
@@ -87,7 +127,10 @@ impl Limits {
                 retry_after_secs: STREAM_SLOT_RETRY_SECS,
             });
         };
-        if let Err(wait) = self.messages.check(&user) {
+        let Ok(verdict) = self.messages.check(&user).await else {
+            return Err(AppError::Unavailable(SHARED_LIMITS_AWAY.to_string()));
+        };
+        if let Err(wait) = verdict {
             tracing::info!(user = user.0, ?ip, "refused: messages per minute");
             let secs = retry_after_secs(wait);
             return Err(AppError::TooManyRequests {
@@ -101,9 +144,16 @@ impl Limits {
     }
 
     /// Counts one `/api/` request from `ip`, or refuses it with a 429.
-    pub fn check_ip_request(&self, ip: IpAddr) -> Result<(), AppError> {
+    ///
+    /// With the budget in Redis and Redis away, the request passes (fail open, a warning a
+    /// minute in the log): refusing every request would take the whole site down with
+    /// Redis, while what costs money — starting an answer — is still refused by
+    /// [`Limits::check_message`].
+    pub async fn check_ip_request(&self, ip: IpAddr) -> Result<(), AppError> {
         self.ip_requests
             .check(&crate::server::limits::rate_limiter::limit_key(ip))
+            .await
+            .unwrap_or(Ok(()))
             .map_err(|wait| {
                 tracing::info!(%ip, "refused: requests per minute from one address");
                 let secs = retry_after_secs(wait);
@@ -128,17 +178,25 @@ impl Limits {
     }
 
     /// Counts one server-rendered page load from `ip` by `user` (each when known) against
-    /// both their budgets, or refuses it with a 429.
-    pub fn check_page_load(
+    /// both their budgets, or refuses it with a 429. Like `/api/` requests, page loads pass
+    /// when the budgets are in Redis and Redis is away (see [`Limits::check_ip_request`]).
+    pub async fn check_page_load(
         &self,
         ip: Option<IpAddr>,
         user: Option<UserId>,
     ) -> Result<(), AppError> {
-        let by_ip = ip.map_or(Ok(()), |ip| {
-            self.page_loads_by_ip
+        let by_ip = match ip {
+            Some(ip) => self
+                .page_loads_by_ip
                 .check(&crate::server::limits::rate_limiter::limit_key(ip))
-        });
-        let by_user = user.map_or(Ok(()), |user| self.page_loads_by_user.check(&user));
+                .await
+                .unwrap_or(Ok(())),
+            None => Ok(()),
+        };
+        let by_user = match user {
+            Some(user) => self.page_loads_by_user.check(&user).await.unwrap_or(Ok(())),
+            None => Ok(()),
+        };
         by_ip.and(by_user).map_err(|wait| {
             tracing::info!(
                 ?ip,

@@ -27,7 +27,7 @@ pub async fn limit_page_loads(
             .get::<RequestIdentity>()
             .and_then(|identity| identity.user.as_ref())
             .map(|account| account.id);
-        if let Err(error) = limits.check_page_load(ip, user) {
+        if let Err(error) = limits.check_page_load(ip, user).await {
             return error.into_response();
         }
     }

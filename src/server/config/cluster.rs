@@ -1,0 +1,167 @@
+//! `[cluster]` of the configuration: what replicas of one site share beyond the database.
+//! `redis_url` (env `SLUICE_REDIS_URL`; `redis://` or `rediss://`) names the Redis server that
+//! holds the per-minute limits, so N replicas admit what one would (see
+//! `server::limits::shared_bucket`); unset, everything stays in this process as before.
+//! `key_prefix` (env `SLUICE_REDIS_KEY_PREFIX`, default `sluice`) starts every key, so two
+//! sites (or two tests) can share one Redis. A URL may hold a password, so a refusal never
+//! repeats the value: it names where the value came from and at most its scheme.
+
+use super::source::{refusal, Setting, Sources};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The setting as the file and the sentences name it.
+const REDIS_URL: Setting = Setting::new("SLUICE_REDIS_URL", "[cluster]", "redis_url");
+
+/// The key prefix setting.
+const KEY_PREFIX: Setting = Setting::new("SLUICE_REDIS_KEY_PREFIX", "[cluster]", "key_prefix");
+
+/// What a refused URL must be, for the sentence.
+const EXPECTED: &str = "a Redis URL (redis://[:PASSWORD@]HOST:PORT or rediss:// for TLS)";
+
+/// The prefix of every key when none is configured.
+pub const DEFAULT_KEY_PREFIX: &str = "sluice";
+
+/// How replicas share state.
+#[derive(Clone, Default)]
+pub struct ClusterConfig {
+    /// The Redis server replicas share limits through; `None`: this process alone (the
+    /// embedded default). It may hold a password: never logged or shown.
+    pub redis_url: Option<String>,
+    /// The first part of every Redis key (`{prefix}:limit:…`), so several sites or test runs
+    /// can share one Redis without counting each other's requests.
+    pub key_prefix: String,
+}
+
+/// Shows everything but the URL, whose password must never reach a log line.
+impl std::fmt::Debug for ClusterConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterConfig")
+            .field("redis_url", &self.redis_url.as_ref().map(|_| "[redacted]"))
+            .field("key_prefix", &self.key_prefix)
+            .finish()
+    }
+}
+
+/// `[cluster]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileCluster {
+    /// A Redis URL (default: none, limits in this process).
+    redis_url: Option<Spanned<String>>,
+    /// The key prefix (default `sluice`).
+    key_prefix: Option<String>,
+}
+
+impl ClusterConfig {
+    /// Resolves the file's `[cluster]` and the environment's overrides.
+    pub(super) fn resolve(file: &FileCluster, sources: &Sources) -> Result<Self, String> {
+        let redis_url = match (sources.var("SLUICE_REDIS_URL"), &file.redis_url) {
+            (Some(value), _) => Some(("SLUICE_REDIS_URL".to_string(), value.to_string())),
+            (None, Some(value)) if !value.get_ref().trim().is_empty() => Some((
+                sources.in_file(REDIS_URL, value.span().start),
+                value.get_ref().trim().to_string(),
+            )),
+            _ => None,
+        };
+        let redis_url = match redis_url {
+            Some((origin, value)) => {
+                check(&origin, &value)?;
+                Some(value)
+            }
+            None => None,
+        };
+        let key_prefix = sources
+            .text(KEY_PREFIX, file.key_prefix.clone())
+            .map(|prefix| prefix.trim().to_string())
+            .filter(|prefix| !prefix.is_empty())
+            .unwrap_or_else(|| DEFAULT_KEY_PREFIX.to_string());
+        Ok(Self {
+            redis_url,
+            key_prefix,
+        })
+    }
+}
+
+/// Accepts a parseable `redis://` or `rediss://` URL with a host; the refusal shows no more
+/// of the value than its scheme.
+fn check(origin: &str, value: &str) -> Result<(), String> {
+    let scheme = value
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("redis" | "rediss") => match url::Url::parse(value) {
+            Ok(url) if url.host_str().is_some_and(|host| !host.is_empty()) => Ok(()),
+            Ok(_) => Err(format!(
+                "{origin} is not a valid Redis URL: it names no host"
+            )),
+            Err(e) => Err(format!("{origin} is not a valid Redis URL: {e}")),
+        },
+        _ => {
+            let shown = match scheme {
+                Some(scheme) if scheme.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                    format!("a {scheme}: URL")
+                }
+                _ => "a value that is not a Redis URL".to_string(),
+            };
+            Err(refusal(origin, EXPECTED, &shown))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::source::env_map;
+
+    fn resolve_env(pairs: &[(&str, &str)]) -> Result<ClusterConfig, String> {
+        let env = env_map(pairs);
+        ClusterConfig::resolve(
+            &FileCluster::default(),
+            &Sources::new(&env, String::new(), ""),
+        )
+    }
+
+    #[test]
+    fn unset_means_no_redis_and_the_default_prefix() {
+        let config = resolve_env(&[]).expect("default");
+        assert_eq!(config.redis_url, None);
+        assert_eq!(config.key_prefix, "sluice");
+    }
+
+    #[test]
+    fn redis_and_rediss_urls_are_accepted() {
+        for url in [
+            "redis://127.0.0.1:6379",
+            "rediss://:pw@cache.example:6380/0",
+        ] {
+            let config =
+                resolve_env(&[("SLUICE_REDIS_URL", url), ("SLUICE_REDIS_KEY_PREFIX", "t1")])
+                    .expect(url);
+            assert_eq!(config.redis_url.as_deref(), Some(url));
+            assert_eq!(config.key_prefix, "t1");
+        }
+    }
+
+    #[test]
+    fn a_refusal_never_repeats_the_value() {
+        for bad in [
+            "http://user:hunter22@cache:6379",
+            "hunter22",
+            "redis://:hunter22@:99999",
+        ] {
+            let error = resolve_env(&[("SLUICE_REDIS_URL", bad)]).expect_err(bad);
+            assert!(error.starts_with("SLUICE_REDIS_URL"), "{error}");
+            assert!(!error.contains("hunter22"), "{error}");
+        }
+        let error = resolve_env(&[("SLUICE_REDIS_URL", "http://a:hunter22@b")]).expect_err("http");
+        assert!(error.contains("a http: URL"), "{error}");
+    }
+
+    #[test]
+    fn debug_hides_the_url() {
+        let config =
+            resolve_env(&[("SLUICE_REDIS_URL", "redis://:hunter22@cache:6379")]).expect("url");
+        assert!(!format!("{config:?}").contains("hunter22"));
+    }
+}
