@@ -23,12 +23,13 @@ dev: tools
 
 ## make test: install what is missing, then run every Rust and Playwright test and the lints;
 ## the integration tests and the history and accounts specs run on SQLite and again on a
-## throwaway PostgreSQL (tools/with-postgres.sh; SLUICE_TEST_DATABASE_URL: your own server)
+## throwaway PostgreSQL (tools/with-postgres.sh; SLUICE_TEST_DATABASE_URL: your own server);
+## the Rust suites get a throwaway Redis (tools/with-redis.sh; SLUICE_TEST_REDIS_URL: your own)
 test: test-tools test-rust build test-e2e lint
 
 test-rust:
-	cargo test --release --no-default-features --features ssr
-	bash tools/with-postgres.sh env SLUICE_TEST_BACKEND=postgres cargo test --release --no-default-features --features ssr --test integration
+	bash tools/with-redis.sh cargo test --release --no-default-features --features ssr
+	bash tools/with-redis.sh bash tools/with-postgres.sh env SLUICE_TEST_BACKEND=postgres cargo test --release --no-default-features --features ssr --test integration
 	cargo test --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream --features sluice-providers/http
 
 build: tools

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the build tools: Debian's Chromium for Playwright,
 # Debian's PostgreSQL 15 (the second storage backend: tools/with-postgres.sh starts a
-# throwaway server from it) and the end2end npm packages from the committed lock file. Never
+# throwaway server from it), Debian's redis-server (limits shared by replicas:
+# tools/with-redis.sh starts a throwaway one) and the end2end npm packages from the committed lock file. Never
 # downloads a browser build. Idempotent: installs only what is missing, updating the package
 # lists once first.
 set -euo pipefail
@@ -13,6 +14,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # `postgresql` is v15 on Debian 12 and brings pg_trgm (the search index) and psql.
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+# Only the binary is used: tools/with-redis.sh starts its own server on a free port.
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]}"
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
@@ -24,6 +27,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  if [[ " ${missing[*]} " == *" redis-server "* ]]; then
+    # The package starts a system server on port 6379; the tests need none.
+    as_root systemctl disable --now redis-server >/dev/null 2>&1 ||
+      as_root service redis-server stop >/dev/null 2>&1 || true
+  fi
 fi
 
 stamp=end2end/node_modules/.sluice-lock-stamp

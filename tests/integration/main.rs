@@ -5,6 +5,7 @@ mod accounts;
 mod api_errors;
 mod binary_cli;
 mod chat_endpoint;
+mod cluster_limits;
 mod config_loading;
 mod conversation_pages;
 mod crash_recovery;
