@@ -174,3 +174,24 @@ async fn with_redis_away_requests_pass_and_new_answers_are_refused_with_503() {
     assert_eq!(crate::support::error_message(&body), SHARED_LIMITS_AWAY);
     assert!(app.conversation_list().await.is_empty(), "nothing stored");
 }
+
+#[tokio::test]
+async fn the_shared_bucket_refills_evenly_as_the_in_process_one_does() {
+    let Some(redis) = test_redis() else { return };
+    let prefix = fresh_prefix();
+    // Thirty per minute: a burst of thirty, then one more token every two seconds.
+    let (a, b) = two_replicas(&redis, &prefix, &[("SLUICE_IP_REQUESTS_PER_MINUTE", "30")]).await;
+    for n in 0..30 {
+        let app = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(post_models(app).await.status(), 200, "request {n}");
+    }
+    let refused = post_models(&a).await;
+    assert_too_many(
+        refused,
+        "Too many requests from your network address",
+        1..=2,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(post_models(&b).await.status(), 200, "a token came back");
+}
