@@ -9,15 +9,16 @@
 //! one change: a NUL character, which PostgreSQL's text cannot hold, becomes U+FFFD as in
 //! every write of the store ([`super::text`]).
 
-use super::db::{Backend, Db};
-use super::text::storable;
+mod tables;
+
+use super::db::Db;
 use super::{Store, StoreError, StoreOptions};
 use futures::TryStreamExt;
 use sqlx::postgres::Postgres;
-use sqlx::query_builder::Separated;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use std::path::Path;
+use tables::{Table, CONVERSATIONS, MESSAGES, PRESETS, SESSIONS, USERS};
 
 /// Rows sent to PostgreSQL per INSERT: far below its 65,535 parameters (17 per message), and
 /// few round trips for a large database.
@@ -209,19 +210,6 @@ async fn restore_activity_times(
     Ok(())
 }
 
-/// How one table is copied: the source query (every column, in rowid order), the target's
-/// INSERT up to `VALUES`, what follows the values, and how one row is bound.
-struct Table<R> {
-    /// `SELECT … FROM t ORDER BY rowid` on SQLite.
-    select: &'static str,
-    /// `INSERT INTO t (…) ` on PostgreSQL, the same columns in the same order.
-    insert: &'static str,
-    /// Appended after the values (`ON CONFLICT …`), or empty.
-    tail: &'static str,
-    /// Binds one row's columns.
-    bind: for<'q, 'args> fn(&mut Separated<'q, 'args, Postgres, &'static str>, R),
-}
-
 /// Streams `table`'s rows from the source and inserts them into the target [`BATCH`] at a
 /// time; the number of rows copied.
 async fn copy_table<R>(
@@ -250,232 +238,6 @@ where
         if end {
             return Ok(copied);
         }
-    }
-}
-
-/// A row of `users`.
-#[derive(sqlx::FromRow)]
-struct UserRow {
-    /// Kept: every other table refers to it.
-    id: i64,
-    /// The sign-in name.
-    name: String,
-    /// Unix ms.
-    created_at: i64,
-    /// The argon2 PHC string (`None`: proxy-named and built-in users).
-    password_hash: Option<String>,
-    /// INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL.
-    is_admin: bool,
-    /// `active`, `pending` or `disabled`.
-    status: String,
-    /// True for row 1 until the first account claims it.
-    is_builtin: bool,
-}
-
-/// Users in id order; row 1 exists in the target (its schema inserts it), so it is updated.
-const USERS: Table<UserRow> = Table {
-    select: "SELECT id, name, created_at, password_hash, is_admin, status, is_builtin
-             FROM users ORDER BY id",
-    insert:
-        "INSERT INTO users (id, name, created_at, password_hash, is_admin, status, is_builtin) ",
-    tail: " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
-              created_at = EXCLUDED.created_at, password_hash = EXCLUDED.password_hash,
-              is_admin = EXCLUDED.is_admin, status = EXCLUDED.status,
-              is_builtin = EXCLUDED.is_builtin",
-    bind: |values, row| {
-        values
-            .push_bind(row.id)
-            .push_bind(row.name)
-            .push_bind(row.created_at)
-            .push_bind(row.password_hash)
-            .push_bind(row.is_admin)
-            .push_bind(row.status)
-            .push_bind(row.is_builtin);
-    },
-};
-
-/// A row of `sessions`.
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    /// SHA-256 of the token (BLOB / BYTEA): copied, the browsers' cookies stay valid.
-    token_hash: Vec<u8>,
-    /// The signed-in user.
-    user_id: i64,
-    /// Unix ms.
-    created_at: i64,
-    /// Unix ms.
-    expires_at: i64,
-}
-
-/// Sessions, as they are (expired ones too: the server sweeps them).
-const SESSIONS: Table<SessionRow> = Table {
-    select: "SELECT token_hash, user_id, created_at, expires_at FROM sessions ORDER BY rowid",
-    insert: "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) ",
-    tail: "",
-    bind: |values, row| {
-        values
-            .push_bind(row.token_hash)
-            .push_bind(row.user_id)
-            .push_bind(row.created_at)
-            .push_bind(row.expires_at);
-    },
-};
-
-/// A row of `conversations`.
-#[derive(sqlx::FromRow)]
-struct ConversationRow {
-    /// UUID text.
-    id: String,
-    /// The owner.
-    user_id: i64,
-    /// The title.
-    title: String,
-    /// The model of new answers.
-    model: Option<String>,
-    /// The system prompt (`Some("")` and `None` both kept as they are).
-    system_prompt: Option<String>,
-    /// Unix ms.
-    created_at: i64,
-    /// Unix ms (written back after the messages, see [`restore_activity_times`]).
-    updated_at: i64,
-}
-
-/// Conversations in rowid order, so `seq` keeps the source's tie-break order.
-const CONVERSATIONS: Table<ConversationRow> = Table {
-    select: "SELECT id, user_id, title, model, system_prompt, created_at, updated_at
-             FROM conversations ORDER BY rowid",
-    insert: "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at,
-                                        updated_at) ",
-    tail: "",
-    bind: |values, row| {
-        values
-            .push_bind(row.id)
-            .push_bind(row.user_id)
-            .push_bind(pg_text(row.title))
-            .push_bind(row.model.map(pg_text))
-            .push_bind(row.system_prompt.map(pg_text))
-            .push_bind(row.created_at)
-            .push_bind(row.updated_at);
-    },
-};
-
-/// A row of `messages`: every column.
-#[derive(sqlx::FromRow)]
-struct MessageRow {
-    /// UUID text.
-    id: String,
-    /// Its conversation.
-    conversation_id: String,
-    /// Its parent in the tree (`None`: a root).
-    parent_id: Option<String>,
-    /// `user`, `assistant` or `system`.
-    role: String,
-    /// The text.
-    content: String,
-    /// `complete`, `streaming`, `stopped`, `error` or `interrupted`.
-    status: String,
-    /// The reason of an `error` answer.
-    error: Option<String>,
-    /// The model of an answer.
-    model: Option<String>,
-    /// Usage, as the provider reported.
-    input_tokens: Option<i64>,
-    /// Usage, as the provider reported.
-    output_tokens: Option<i64>,
-    /// Usage, as the provider reported.
-    reasoning_tokens: Option<i64>,
-    /// Time to first token.
-    ttft_ms: Option<i64>,
-    /// Speed (REAL / DOUBLE PRECISION).
-    tokens_per_second: Option<f64>,
-    /// Unix ms.
-    created_at: i64,
-    /// Unix ms.
-    updated_at: i64,
-    /// Why the answer ended.
-    finish_reason: Option<String>,
-    /// The replica that streamed it.
-    replica_id: Option<String>,
-}
-
-/// Messages in rowid order: a parent was always inserted before its children, and `seq`
-/// keeps the order of siblings created in the same millisecond.
-const MESSAGES: Table<MessageRow> = Table {
-    select: "SELECT id, conversation_id, parent_id, role, content, status, error, model,
-                    input_tokens, output_tokens, reasoning_tokens, ttft_ms, tokens_per_second,
-                    created_at, updated_at, finish_reason, replica_id
-             FROM messages ORDER BY rowid",
-    insert: "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, error,
-                                   model, input_tokens, output_tokens, reasoning_tokens, ttft_ms,
-                                   tokens_per_second, created_at, updated_at, finish_reason,
-                                   replica_id) ",
-    tail: "",
-    bind: |values, row| {
-        values
-            .push_bind(row.id)
-            .push_bind(row.conversation_id)
-            .push_bind(row.parent_id)
-            .push_bind(row.role)
-            .push_bind(pg_text(row.content))
-            .push_bind(row.status)
-            .push_bind(row.error.map(pg_text))
-            .push_bind(row.model.map(pg_text))
-            .push_bind(row.input_tokens)
-            .push_bind(row.output_tokens)
-            .push_bind(row.reasoning_tokens)
-            .push_bind(row.ttft_ms)
-            .push_bind(row.tokens_per_second)
-            .push_bind(row.created_at)
-            .push_bind(row.updated_at)
-            .push_bind(row.finish_reason)
-            .push_bind(row.replica_id);
-    },
-};
-
-/// A row of `presets`.
-#[derive(sqlx::FromRow)]
-struct PresetRow {
-    /// UUID text.
-    id: String,
-    /// The owner.
-    user_id: i64,
-    /// The name, unique per owner.
-    name: String,
-    /// The system prompt (possibly empty).
-    system_prompt: String,
-    /// The model.
-    model: Option<String>,
-    /// Unix ms.
-    created_at: i64,
-    /// Unix ms.
-    updated_at: i64,
-}
-
-/// Presets in rowid order (the list's tie-break order).
-const PRESETS: Table<PresetRow> = Table {
-    select: "SELECT id, user_id, name, system_prompt, model, created_at, updated_at
-             FROM presets ORDER BY rowid",
-    insert: "INSERT INTO presets (id, user_id, name, system_prompt, model, created_at,
-                                  updated_at) ",
-    tail: "",
-    bind: |values, row| {
-        values
-            .push_bind(row.id)
-            .push_bind(row.user_id)
-            .push_bind(pg_text(row.name))
-            .push_bind(pg_text(row.system_prompt))
-            .push_bind(row.model.map(pg_text))
-            .push_bind(row.created_at)
-            .push_bind(row.updated_at);
-    },
-};
-
-/// `text` as PostgreSQL can store it: a NUL becomes U+FFFD (see [`super::text`]).
-fn pg_text(text: String) -> String {
-    if text.contains('\0') {
-        storable(Backend::Postgres, &text).into_owned()
-    } else {
-        text
     }
 }
 
