@@ -61,18 +61,9 @@ if ! as_server_user "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --
   exit 1
 fi
 
-# A port nothing listens on (a connection attempt fails); if another process takes it before
-# the server binds it, the start fails and the next attempt picks another.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
+# A free loopback port (`free_port`); a lost race makes the start fail and the loop below
+# retry with another.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/free-port.sh"
 
 for attempt in 1 2 3 4 5; do
   port=$(free_port)
