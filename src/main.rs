@@ -254,7 +254,7 @@ async fn serve(config_file: Option<&Path>) -> Result<(), String> {
     let addr = leptos_options.site_addr;
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Sluice listening on http://{addr}");
-    let state = AppState::new(config, catalog, store.clone());
+    let state = AppState::new(config, catalog, store.clone())?;
     announce_admin_setup(&state, addr).await?;
     let served = server::run(listener, state, leptos_options, shutdown_signal()).await;
     // Flushes and checkpoints the WAL so a clean stop leaves one tidy file.

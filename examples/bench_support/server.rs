@@ -101,7 +101,7 @@ pub async fn start_app(
     }
     .map_err(|e| format!("cannot open the benchmark's connection: {e}"))?;
     let catalog = Catalog::build(&config).await?;
-    let state = AppState::new(config, catalog, store);
+    let state = AppState::new(config, catalog, store)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;

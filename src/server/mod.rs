@@ -7,6 +7,7 @@
 pub mod api_response;
 pub mod auth;
 pub mod catalog;
+pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod http;
@@ -32,6 +33,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let turns = state.turns.clone();
+    let cluster = state.cluster.clone();
     let deadline = state.config.turns.shutdown_deadline;
     let connections = state.config.server.connections.clone();
     let (turns_done_tx, turns_done) = tokio::sync::oneshot::channel::<()>();
@@ -41,6 +43,9 @@ pub async fn run(
         tracing::info!(live_turns = turns.live_count(), "shutting down");
         let interrupted = turns.shut_down(deadline).await;
         tracing::info!(interrupted, "live turns ended");
+        if let Some(cluster) = cluster {
+            cluster.leave().await;
+        }
         let _ = turns_done_tx.send(());
     });
     tokio::pin!(serve);

@@ -5,6 +5,7 @@ use crate::api_error::ApiError;
 use crate::server::auth::admin_setup::AdminSetup;
 use crate::server::auth::request_identity::{identity_of, RequestIdentity, SIGN_IN_MESSAGE};
 use crate::server::catalog::Catalog;
+use crate::server::cluster::Cluster;
 use crate::server::config::Config;
 use crate::server::error::AppError;
 use crate::server::limits::Limits;
@@ -27,23 +28,40 @@ pub struct AppState {
     pub limits: Limits,
     /// The set-up token the first sign-up must present.
     pub admin_setup: Arc<AdminSetup>,
+    /// This replica's membership of a cluster (`[cluster] redis_url`), through which live
+    /// answers are shared with the other replicas; `None`: this process alone.
+    pub cluster: Option<Cluster>,
 }
 
 impl AppState {
-    /// Creates the state (`store` gets the configured bound on concurrent password hashes).
-    pub fn new(config: Config, catalog: Catalog, store: Store) -> Self {
+    /// Creates the state (`store` gets the configured bound on concurrent password hashes)
+    /// and, with `[cluster] redis_url`, joins the cluster (this needs a Tokio runtime).
+    pub fn new(config: Config, catalog: Catalog, store: Store) -> Result<Self, String> {
         let hashing = PasswordHashing::new(
             config.limits.password_hashes as usize,
             config.limits.password_hash_wait,
         );
-        Self {
+        let store = store.with_password_hashing(hashing);
+        let turns = TurnRegistry::default();
+        let cluster = match &config.cluster.redis_url {
+            Some(url) => Some(Cluster::start(
+                &config.cluster,
+                url,
+                &config.storage.replica_id,
+                turns.clone(),
+                store.clone(),
+            )?),
+            None => None,
+        };
+        Ok(Self {
             admin_setup: Arc::new(AdminSetup::new(config.auth.admin_token.as_ref())),
-            store: store.with_password_hashing(hashing),
+            store,
             limits: Limits::new(&config.limits, &config.cluster),
             config: Arc::new(config),
             catalog: Arc::new(catalog),
-            turns: TurnRegistry::default(),
-        }
+            turns,
+            cluster,
+        })
     }
 
     /// The state from a server function's context (a bug if missing: logged, generic error).

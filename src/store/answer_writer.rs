@@ -85,6 +85,22 @@ impl AnswerWriter {
         }
     }
 
+    /// A writer that only ends answer `message_id` with `text`: used by a replica storing the
+    /// answer of a replica that died (`server::cluster::takeover`), which never flushes.
+    pub fn taken_over(store: Store, user: UserId, message_id: MessageId, text: String) -> Self {
+        AnswerWriter {
+            store,
+            user,
+            message_id,
+            written_len: 0,
+            text,
+            last_write: Instant::now(),
+            interval: DEFAULT_FLUSH_INTERVAL,
+            writes: 0,
+            flushed_bytes: 0,
+        }
+    }
+
     /// The same writer with another flush interval.
     pub fn with_interval(mut self, interval: Duration) -> AnswerWriter {
         self.interval = interval;

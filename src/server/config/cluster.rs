@@ -3,11 +3,15 @@
 //! holds the per-minute limits, so N replicas admit what one would (see
 //! `server::limits::shared_bucket`); unset, everything stays in this process as before.
 //! `key_prefix` (env `SLUICE_REDIS_KEY_PREFIX`, default `sluice`) starts every key, so two
-//! sites (or two tests) can share one Redis. A URL may hold a password, so a refusal never
+//! sites (or two tests) can share one Redis. `lease_ms` (env `SLUICE_CLUSTER_LEASE_MS`, default
+//! 10000) is how long a replica that stopped renewing its lease still counts as alive: another
+//! replica takes over its live answers within about 1.25 leases of its death (see
+//! `server::cluster::instance`). A URL may hold a password, so a refusal never
 //! repeats the value: it names where the value came from and at most its scheme.
 
-use super::source::{refusal, Setting, Sources};
+use super::source::{refusal, Setting, Sources, Whole};
 use serde::Deserialize;
+use std::time::Duration;
 use toml::Spanned;
 
 /// The setting as the file and the sentences name it.
@@ -16,6 +20,12 @@ const REDIS_URL: Setting = Setting::new("SLUICE_REDIS_URL", "[cluster]", "redis_
 /// The key prefix setting.
 const KEY_PREFIX: Setting = Setting::new("SLUICE_REDIS_KEY_PREFIX", "[cluster]", "key_prefix");
 
+/// The owner lease setting.
+const LEASE_MS: Setting = Setting::new("SLUICE_CLUSTER_LEASE_MS", "[cluster]", "lease_ms");
+
+/// The owner lease's default: a dead replica's answers are closed within about 12.5 s.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
+
 /// What a refused URL must be, for the sentence.
 const EXPECTED: &str = "a Redis URL (redis://[:PASSWORD@]HOST:PORT or rediss:// for TLS)";
 
@@ -23,7 +33,7 @@ const EXPECTED: &str = "a Redis URL (redis://[:PASSWORD@]HOST:PORT or rediss:// 
 pub const DEFAULT_KEY_PREFIX: &str = "sluice";
 
 /// How replicas share state.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ClusterConfig {
     /// The Redis server replicas share limits through; `None`: this process alone (the
     /// embedded default). It may hold a password: never logged or shown.
@@ -31,6 +41,20 @@ pub struct ClusterConfig {
     /// The first part of every Redis key (`{prefix}:limit:…`), so several sites or test runs
     /// can share one Redis without counting each other's requests.
     pub key_prefix: String,
+    /// How long a replica's lease lasts unrenewed (it renews every third of it): how long a
+    /// replica may look dead before another takes over its live answers, traded against how
+    /// soon a killed replica's answers are closed.
+    pub lease: Duration,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            redis_url: None,
+            key_prefix: DEFAULT_KEY_PREFIX.to_string(),
+            lease: DEFAULT_LEASE,
+        }
+    }
 }
 
 /// Shows everything but the URL, whose password must never reach a log line.
@@ -39,6 +63,7 @@ impl std::fmt::Debug for ClusterConfig {
         f.debug_struct("ClusterConfig")
             .field("redis_url", &self.redis_url.as_ref().map(|_| "[redacted]"))
             .field("key_prefix", &self.key_prefix)
+            .field("lease", &self.lease)
             .finish()
     }
 }
@@ -51,6 +76,8 @@ pub(super) struct FileCluster {
     redis_url: Option<Spanned<String>>,
     /// The key prefix (default `sluice`).
     key_prefix: Option<String>,
+    /// The owner lease in milliseconds (default 10000).
+    lease_ms: Option<Spanned<i64>>,
 }
 
 impl ClusterConfig {
@@ -76,9 +103,16 @@ impl ClusterConfig {
             .map(|prefix| prefix.trim().to_string())
             .filter(|prefix| !prefix.is_empty())
             .unwrap_or_else(|| DEFAULT_KEY_PREFIX.to_string());
+        let lease_ms = sources.whole(
+            LEASE_MS,
+            file.lease_ms.as_ref(),
+            Whole::range(1_000, 60_000, "milliseconds"),
+            DEFAULT_LEASE.as_millis() as u64,
+        )?;
         Ok(Self {
             redis_url,
             key_prefix,
+            lease: Duration::from_millis(lease_ms),
         })
     }
 }
@@ -127,6 +161,17 @@ mod tests {
         let config = resolve_env(&[]).expect("default");
         assert_eq!(config.redis_url, None);
         assert_eq!(config.key_prefix, "sluice");
+        assert_eq!(config.lease, DEFAULT_LEASE);
+    }
+
+    #[test]
+    fn the_lease_is_whole_milliseconds_from_one_to_sixty_seconds() {
+        let config = resolve_env(&[("SLUICE_CLUSTER_LEASE_MS", "3000")]).expect("3000");
+        assert_eq!(config.lease, Duration::from_millis(3000));
+        for bad in ["999", "60001", "2.5", "soon"] {
+            let error = resolve_env(&[("SLUICE_CLUSTER_LEASE_MS", bad)]).expect_err(bad);
+            assert!(error.starts_with("SLUICE_CLUSTER_LEASE_MS"), "{error}");
+        }
     }
 
     #[test]

@@ -61,6 +61,13 @@ pub struct LiveTurn {
     cancel: CancellationToken,
     /// Why `cancel` fired.
     reason: Mutex<Option<CancelReason>>,
+    /// Until when readers on other replicas are known to follow the turn (their replica says
+    /// so every few seconds, `server::cluster::presence`), so the grace period counts them.
+    remote_readers_until: watch::Sender<Option<tokio::time::Instant>>,
+    /// Fires when readers must let go without a terminal event (a copy of a turn on another
+    /// replica that can no longer be followed): each reader's stream ends and its browser
+    /// reconnects, landing wherever the turn can be read.
+    detached: CancellationToken,
 }
 
 impl LiveTurn {
@@ -75,6 +82,8 @@ impl LiveTurn {
             readers: watch::Sender::new(0),
             cancel: CancellationToken::new(),
             reason: Mutex::new(None),
+            remote_readers_until: watch::Sender::new(None),
+            detached: CancellationToken::new(),
         }
     }
 
@@ -92,6 +101,16 @@ impl LiveTurn {
             log.last_seq()
         };
         self.last_seq.send_replace(last);
+    }
+
+    /// Every event after `after`, one by one (deltas not merged), for the copy in Redis.
+    pub fn events_after(&self, after: u64) -> Vec<(u64, ChatEvent)> {
+        self.log().events_after(after)
+    }
+
+    /// The number of attached readers, watched (a follower copy's keeper waits on it).
+    pub fn readers_watch(&self) -> watch::Receiver<usize> {
+        self.readers.subscribe()
     }
 
     /// True once the terminal event is in the log.
@@ -133,18 +152,40 @@ impl LiveTurn {
         *self.readers.borrow()
     }
 
-    /// Completes once no reader has been attached for `grace` in a row.
+    /// Readers on another replica follow the turn for at least `ttl` more.
+    pub fn touch_remote_readers(&self, ttl: Duration) {
+        let until = tokio::time::Instant::now() + ttl;
+        self.remote_readers_until
+            .send_if_modified(|current| match current {
+                Some(known) if *known >= until => false,
+                _ => {
+                    *current = Some(until);
+                    true
+                }
+            });
+    }
+
+    /// Ends every reader's stream at once, without a terminal event (see `detached`).
+    pub fn detach_readers(&self) {
+        self.detached.cancel();
+    }
+
+    /// Completes once no reader, here or on another replica, has been attached for `grace`
+    /// in a row.
     pub async fn abandoned(&self, grace: Duration) {
         let mut readers = self.readers.subscribe();
+        let mut remote = self.remote_readers_until.subscribe();
         loop {
-            // The sender lives in `self`, so waiting cannot fail while we hold it.
+            // The senders live in `self`, so waiting cannot fail while we hold it.
             if readers.wait_for(|n| *n == 0).await.is_err() {
                 return;
             }
-            match tokio::time::timeout(grace, readers.wait_for(|n| *n > 0)).await {
-                Err(_) => return,
-                Ok(Err(_)) => return,
-                Ok(Ok(_)) => continue,
+            let now = tokio::time::Instant::now();
+            let absent_from = remote.borrow_and_update().unwrap_or(now).max(now);
+            tokio::select! {
+                () = tokio::time::sleep_until(absent_from + grace) => return,
+                back = readers.wait_for(|n| *n > 0) => if back.is_err() { return },
+                changed = remote.changed() => if changed.is_err() { return },
             }
         }
     }
@@ -256,7 +297,7 @@ impl Reader {
                 }
                 return Some((item, self));
             }
-            if self.finished {
+            if self.finished || self.attachment.0.detached.is_cancelled() {
                 return None;
             }
             if let Some(last) = self.last_frame.take().filter(|_| !self.gap.is_zero()) {
@@ -280,10 +321,14 @@ impl Reader {
             if ended {
                 return None;
             }
-            match tokio::time::timeout(self.keepalive, self.woken.changed()).await {
-                Ok(Ok(())) => continue,
-                Ok(Err(_)) => return None,
-                Err(_) => return Some((StreamItem::KeepAlive, self)),
+            let turn = Arc::clone(&self.attachment.0);
+            tokio::select! {
+                () = turn.detached.cancelled() => return None,
+                woken = tokio::time::timeout(self.keepalive, self.woken.changed()) => match woken {
+                    Ok(Ok(())) => continue,
+                    Ok(Err(_)) => return None,
+                    Err(_) => return Some((StreamItem::KeepAlive, self)),
+                },
             }
         }
     }
@@ -426,6 +471,53 @@ mod tests {
             left.elapsed() >= grace,
             "found abandoned after {:?}",
             left.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn readers_on_other_replicas_keep_the_turn_alive_until_their_presence_runs_out() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        let grace = Duration::from_millis(200);
+        let presence = Duration::from_millis(400);
+        turn.touch_remote_readers(presence);
+        let watcher = Arc::clone(&turn);
+        let started = std::time::Instant::now();
+        let abandoned = tokio::spawn(async move { watcher.abandoned(grace).await });
+        // Renewed once while absent locally: the grace period runs from the last renewal's end.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert!(!abandoned.is_finished(), "a remote reader is present");
+        turn.touch_remote_readers(presence);
+        tokio::time::timeout(Duration::from_secs(10), abandoned)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("the turn was never found abandoned"));
+        assert!(
+            started.elapsed() >= Duration::from_millis(250) + presence + grace,
+            "found abandoned after {:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn detached_readers_end_without_a_terminal_event() {
+        let turn = Arc::new(LiveTurn::new("t".into(), UserId(1), None));
+        turn.publish(1, ChatEvent::Delta { text: "a".into() });
+        let reader = turn.subscribe(0, Duration::from_secs(60));
+        let detacher = Arc::clone(&turn);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            detacher.detach_readers();
+        });
+        let items: Vec<StreamItem> = tokio::time::timeout(Duration::from_secs(5), reader.collect())
+            .await
+            .unwrap_or_else(|_| panic!("the reader was not let go"));
+        assert_eq!(
+            items,
+            vec![StreamItem::Event {
+                seq: 1,
+                event: ChatEvent::Delta { text: "a".into() }
+            }]
         );
     }
 

@@ -159,6 +159,45 @@ impl TurnLog {
         items
     }
 
+    /// Every event after `after`, one by one as they were appended (deltas not merged), so a
+    /// copy of the log elsewhere (the Redis stream of a turn, `server::cluster::relay`) can be
+    /// resumed after any sequence number, like this log.
+    pub fn events_after(&self, after: u64) -> Vec<(u64, ChatEvent)> {
+        let start = self
+            .entries
+            .partition_point(|entry| entry.last_seq() <= after);
+        let mut events = Vec::new();
+        for entry in &self.entries[start..] {
+            match entry {
+                LogEntry::Event { seq, event } => events.push((*seq, event.clone())),
+                LogEntry::Text {
+                    kind,
+                    first_seq,
+                    text,
+                    ends,
+                } => {
+                    let mut from = 0;
+                    for (index, end) in ends.iter().enumerate() {
+                        let end = *end as usize;
+                        let seq = first_seq + index as u64;
+                        if seq > after {
+                            let piece = text.get(from..end).unwrap_or_default().to_string();
+                            events.push((
+                                seq,
+                                match kind {
+                                    TextKind::Answer => ChatEvent::Delta { text: piece },
+                                    TextKind::Reasoning => ChatEvent::Reasoning { text: piece },
+                                },
+                            ));
+                        }
+                        from = end;
+                    }
+                }
+            }
+        }
+        events
+    }
+
     /// Bytes held, roughly (text, offsets and entry headers), for the memory benchmark.
     pub fn approximate_bytes(&self) -> usize {
         self.entries
@@ -276,6 +315,24 @@ mod tests {
                 ChatEvent::Reasoning { text } => state.1.push_str(text),
                 other => state.2.push(other.clone()),
             }
+        }
+    }
+
+    #[test]
+    fn events_after_gives_back_every_event_as_appended() {
+        let events = sample_events();
+        let mut log = TurnLog::new();
+        for (i, event) in events.iter().enumerate() {
+            log.append(i as u64 + 1, event.clone());
+        }
+        for after in 0..=events.len() {
+            let expected: Vec<(u64, ChatEvent)> = events
+                .iter()
+                .enumerate()
+                .skip(after)
+                .map(|(i, event)| (i as u64 + 1, event.clone()))
+                .collect();
+            assert_eq!(log.events_after(after as u64), expected, "after {after}");
         }
     }
 

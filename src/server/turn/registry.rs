@@ -108,6 +108,11 @@ impl TurnRegistry {
             .cloned()
     }
 
+    /// Whether turn `turn_id` is live here (whoever's it is).
+    pub fn contains(&self, turn_id: &TurnId) -> bool {
+        self.lock().turns.contains_key(turn_id)
+    }
+
     /// `owner`'s live turn writing the stored answer `answer_id`.
     pub fn find_by_answer(&self, answer_id: &MessageId, owner: UserId) -> Option<Arc<LiveTurn>> {
         let registry = self.lock();

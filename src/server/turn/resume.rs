@@ -2,16 +2,20 @@
 //! "turn T (or the turn writing answer A) after sequence N". A live turn streams its events
 //! after N, then follows live; a turn that has ended is answered from the database with one
 //! `stored` event holding the finished answer, so the reader ends up with exactly what was
-//! stored either way.
+//! stored either way. On a cluster a turn live on another replica is read through this
+//! replica's follower copy of it (`server::cluster::follower`), the same way.
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
 use crate::ids::{MessageId, TurnId};
+use crate::server::cluster::{Cluster, Unreachable};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
+use crate::server::turn::live::LiveTurn;
 use crate::store::UserId;
 use futures::stream::BoxStream;
 use futures::{stream, StreamExt};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What to announce in `Retry-After` when a turn has all the readers it may have: a reader
@@ -26,6 +30,39 @@ pub fn turn_gone() -> AppError {
          temporary chat keeps no copy)."
             .to_string(),
     )
+}
+
+/// The refusal of a resume while Redis, through which other replicas' answers are read,
+/// does not answer (the browser tries again).
+fn following_away() -> AppError {
+    AppError::Unavailable(
+        "Answers being written on another server cannot be followed right now; try again in a \
+         moment. Nothing was lost."
+            .to_string(),
+    )
+}
+
+/// `user`'s turn named by `request`, live on another replica: this replica's copy of it.
+async fn on_another_replica(
+    cluster: &Cluster,
+    user: UserId,
+    request: &ResumeRequest,
+) -> Result<Option<Arc<LiveTurn>>, Unreachable> {
+    let turn_id = match (&request.turn_id, &request.answer_id) {
+        (Some(turn_id), _) => Some(turn_id.clone()),
+        (None, Some(answer_id)) => cluster.turn_of_answer(answer_id).await?,
+        (None, None) => None,
+    };
+    let Some(turn_id) = turn_id else {
+        return Ok(None);
+    };
+    let Some(record) = cluster.lookup(&turn_id).await? else {
+        return Ok(None);
+    };
+    if record.user != user || record.owner == cluster.instance() {
+        return Ok(None);
+    }
+    cluster.follow(&turn_id, &record).await.map(Some)
 }
 
 /// What a reader names when it resumes.
@@ -55,9 +92,16 @@ pub async fn resume(
             "Name the turn (`turn_id`) or the answer (`answer_id`) to resume.".to_string(),
         ));
     }
-    let live = match (&request.turn_id, &request.answer_id) {
+    let local = match (&request.turn_id, &request.answer_id) {
         (Some(turn_id), _) => state.turns.find(turn_id, user),
         (None, Some(answer_id)) => state.turns.find_by_answer(answer_id, user),
+        (None, None) => None,
+    };
+    let live = match (local, &state.cluster) {
+        (Some(turn), _) => Some(turn),
+        (None, Some(cluster)) => on_another_replica(cluster, user, &request)
+            .await
+            .map_err(|_| following_away())?,
         (None, None) => None,
     }
     // A turn id that belongs to another answer than the one named is not this reader's turn.

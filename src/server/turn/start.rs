@@ -11,6 +11,7 @@ use crate::chat_request::{StoredChat, TemporaryChat};
 use crate::codec::StreamItem;
 use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, StoredTurn, Usage};
 use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
+use crate::server::cluster::relay::Relay;
 use crate::server::error::AppError;
 use crate::server::limits::answer_budget::AnswerBudget;
 use crate::server::limits::stream_slots::StreamSlot;
@@ -149,11 +150,16 @@ fn drive(
         ended: false,
     };
     let first_reader = turn.subscribe_merged(0, state.config.server.keepalive, merge);
+    let relay = state
+        .cluster
+        .as_ref()
+        .map(|cluster| Relay::new(cluster.clone(), Arc::clone(&turn)));
     task::spawn(
         state.turns.clone(),
         turn,
         stream::unfold(driver, TurnDriver::next_item),
         state.config.turns.grace,
+        relay,
     );
     Ok(first_reader)
 }

@@ -3,9 +3,13 @@
 //! companion task cancels the turn when no reader has been attached for the grace period
 //! (it wakes only when readers come and go). The turn leaves the registry when it ends — even
 //! if the driver panics, in which case readers get an `error` event instead of waiting forever.
+//!
+//! On a cluster the events go through the turn's [`Relay`] (batched into Redis, then
+//! published locally); the task ends once the last batch, with the terminal event, is written.
 
 use crate::codec::StreamItem;
 use crate::events::ChatEvent;
+use crate::server::cluster::relay::Relay;
 use crate::server::turn::live::{CancelReason, LiveTurn};
 use crate::server::turn::registry::TurnRegistry;
 use futures::{Stream, StreamExt};
@@ -13,12 +17,13 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// Spawns the task running `turn` from `driver`'s events.
+/// Spawns the task running `turn` from `driver`'s events, through `relay` on a cluster.
 pub fn spawn(
     registry: TurnRegistry,
     turn: Arc<LiveTurn>,
     driver: impl Stream<Item = StreamItem> + Send + 'static,
     grace: Duration,
+    relay: Option<Relay>,
 ) {
     let finished = CancellationToken::new();
     // The grace-period watcher wakes only when the number of readers changes, not per event.
@@ -40,9 +45,34 @@ pub fn spawn(
             finished,
         };
         let mut driver = Box::pin(driver);
-        while let Some(item) = driver.next().await {
-            if let StreamItem::Event { seq, event } = item {
-                turn.publish(seq, event);
+        match relay {
+            None => {
+                while let Some(item) = driver.next().await {
+                    if let StreamItem::Event { seq, event } = item {
+                        turn.publish(seq, event);
+                    }
+                }
+            }
+            Some(mut relay) => {
+                loop {
+                    let next = match relay.due_at() {
+                        Some(due) => tokio::select! {
+                            biased;
+                            () = tokio::time::sleep_until(due) => {
+                                relay.write_batch().await;
+                                continue;
+                            }
+                            next = driver.next() => next,
+                        },
+                        None => driver.next().await,
+                    };
+                    match next {
+                        Some(StreamItem::Event { seq, event }) => relay.push(seq, event),
+                        Some(_) => {}
+                        None => break,
+                    }
+                }
+                relay.write_batch().await;
             }
         }
         drop(driver);

@@ -98,7 +98,7 @@ impl TestApp {
             .await
             .expect("open store");
         let catalog = Catalog::build(&config).await.expect("catalog");
-        let state = AppState::new(config, catalog, store);
+        let state = AppState::new(config, catalog, store).expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
