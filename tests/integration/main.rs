@@ -6,6 +6,7 @@ mod api_errors;
 mod binary_cli;
 mod chat_endpoint;
 mod cluster_limits;
+mod cluster_redis_outage;
 mod cluster_turns;
 mod config_loading;
 mod conversation_pages;

@@ -5,6 +5,7 @@
 
 pub mod chat_script;
 pub mod private_postgres;
+pub mod replicas;
 pub mod server_process;
 pub mod shared_fixtures;
 mod stored_actions;
