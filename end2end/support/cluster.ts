@@ -148,6 +148,8 @@ export class Cluster {
   private readonly keyPrefix: string;
   private readonly extraEnv: Record<string, string>;
   private nginx: ChildProcess | null = null;
+  /** Removes the worker-exit handler that kills the servers (once they are stopped). */
+  private forget: () => void = () => {};
 
   private constructor(options: ClusterOptions, ports: number[]) {
     const stamp = `${Date.now()}`;
@@ -178,6 +180,10 @@ export class Cluster {
     const ports: number[] = [];
     for (let i = 0; i < 4; i++) ports.push(await freePort(ports));
     const cluster = new Cluster(options, ports);
+    // Should the worker die without running afterAll, its servers must not outlive it.
+    const killAll = () => cluster.children().forEach((child) => child.kill('SIGKILL'));
+    process.once('exit', killAll);
+    cluster.forget = () => process.off('exit', killAll);
     mkdirSync(path.join(cluster.dir, 'nginx-temp'), { recursive: true });
     psql(process.env.SLUICE_TEST_DATABASE_URL!, `CREATE DATABASE ${cluster.databaseName}`);
     try {
@@ -351,13 +357,17 @@ ${pins}
     await waitUntilUp(`${this.url}/sign-in`, 20_000, () => `nginx; the end of ${log}:\n${tail(log)}`);
   }
 
-  /** Stops nginx and every replica (SIGTERM, then SIGKILL after 10 s) and drops the database. */
-  async stop(): Promise<void> {
-    const children = [this.nginx, ...this.replicas.map((replica) => replica.process)].filter(
+  /** nginx and the replicas, those running. */
+  private children(): ChildProcess[] {
+    return [this.nginx, ...this.replicas.map((replica) => replica.process)].filter(
       (child): child is ChildProcess => child !== null,
     );
+  }
+
+  /** Stops nginx and every replica (SIGTERM, then SIGKILL after 10 s) and drops the database. */
+  async stop(): Promise<void> {
     await Promise.all(
-      children.map(async (child) => {
+      this.children().map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -366,6 +376,7 @@ ${pins}
         clearTimeout(timer);
       }),
     );
+    this.forget();
     try {
       psql(process.env.SLUICE_TEST_DATABASE_URL!, `DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`);
     } catch {
@@ -376,11 +387,12 @@ ${pins}
 
 /**
  * Starts a cluster before the file's first test and stops it after its last; returns a
- * getter (the cluster exists only once `beforeAll` ran). The file's tests run in order.
+ * getter (the cluster exists only once `beforeAll` ran). The file's tests run in order in one
+ * worker; each signs up its own user, so they do not depend on each other (after a failure
+ * Playwright goes on in a new worker, which starts a fresh cluster).
  */
 export function useCluster(options: ClusterOptions): () => Cluster {
   let cluster: Cluster | null = null;
-  test.describe.configure({ mode: 'serial' });
   test.beforeAll(async () => {
     const missing = missingPrerequisite();
     if (missing) throw new Error(`the cluster project cannot run: ${missing}`);
