@@ -24,7 +24,8 @@ dev: tools
 ## make test: install what is missing, then run every Rust and Playwright test and the lints;
 ## the integration tests and the history and accounts specs run on SQLite and again on a
 ## throwaway PostgreSQL (tools/with-postgres.sh; SLUICE_TEST_DATABASE_URL: your own server);
-## the Rust suites get a throwaway Redis (tools/with-redis.sh; SLUICE_TEST_REDIS_URL: your own)
+## the Rust suites get a throwaway Redis (tools/with-redis.sh; SLUICE_TEST_REDIS_URL: your own);
+## the Playwright `cluster` project runs three replicas on both behind nginx (end2end/README.md)
 test: test-tools test-rust build test-e2e lint
 
 test-rust:
@@ -37,7 +38,7 @@ build: tools
 	cargo build --release -p sluice-fake-upstream
 
 test-e2e: test-tools
-	cd end2end && bash ../tools/with-postgres.sh npx playwright test
+	cd end2end && bash ../tools/with-redis.sh bash ../tools/with-postgres.sh npx playwright test
 
 lint:
 	cargo fmt --check

@@ -2,7 +2,9 @@
 # Installs what the tests need beyond the build tools: Debian's Chromium for Playwright,
 # Debian's PostgreSQL 15 (the second storage backend: tools/with-postgres.sh starts a
 # throwaway server from it), Debian's redis-server (limits shared by replicas:
-# tools/with-redis.sh starts a throwaway one) and the end2end npm packages from the committed lock file. Never
+# tools/with-redis.sh starts a throwaway one), Debian's nginx (the round-robin balancer in
+# front of the Playwright cluster project's replicas, end2end/support/cluster.ts) and the
+# end2end npm packages from the committed lock file. Never
 # downloads a browser build. Idempotent: installs only what is missing, updating the package
 # lists once first.
 set -euo pipefail
@@ -16,6 +18,8 @@ missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 # Only the binary is used: tools/with-redis.sh starts its own server on a free port.
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# Only the binary too: end2end/support/cluster.ts runs it with its own configuration.
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]}"
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
@@ -31,6 +35,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
     # The package starts a system server on port 6379; the tests need none.
     as_root systemctl disable --now redis-server >/dev/null 2>&1 ||
       as_root service redis-server stop >/dev/null 2>&1 || true
+  fi
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    # The package starts a system server on port 80; the tests need none.
+    as_root systemctl disable --now nginx >/dev/null 2>&1 ||
+      as_root service nginx stop >/dev/null 2>&1 || true
   fi
 fi
 

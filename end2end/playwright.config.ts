@@ -15,6 +15,13 @@
  *      `sqlite` project runs every spec). Without it the `postgres` project is left out with
  *      a message, or the run fails under `CI=true`.
  *
+ * The `cluster` project (tests/cluster/, issue 23) starts its own servers from its specs
+ * (support/cluster.ts: three replicas on a fresh PostgreSQL database and Redis key prefix,
+ * behind nginx, once per spec file) and shares only the fake upstream with the others. It needs
+ * `SLUICE_TEST_DATABASE_URL` and `SLUICE_TEST_REDIS_URL` (`make test-e2e` runs Playwright under
+ * tools/with-redis.sh and tools/with-postgres.sh) and /usr/sbin/nginx; without them it is left
+ * out with a message, or the run fails under `CI=true`. The other projects ignore tests/cluster/.
+ *
  * Ports are picked once, in the runner process, and stored in `process.env` so that every
  * worker process (which re-evaluates this file) sees the same values.
  *
@@ -31,6 +38,7 @@ import { execFileSync, execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { missingPrerequisite } from './support/cluster';
 import { E2E_API_KEY } from './support/constants';
 import { sharedPath } from './support/shared-fixtures';
 
@@ -137,6 +145,19 @@ const pgAppPort = postgresServer ? pickPort('SLUICE_E2E_PG_APP_PORT', taken) : '
 const pgAuthPort = postgresServer ? pickPort('SLUICE_E2E_PG_AUTH_PORT', [...taken, 'SLUICE_E2E_PG_APP_PORT']) : '';
 const pgAppUrl = `http://127.0.0.1:${pgAppPort}`;
 const pgAuthUrl = `http://127.0.0.1:${pgAuthPort}`;
+
+/** Why the `cluster` project cannot run here (then it is left out), or null. */
+const clusterMissing = missingPrerequisite();
+if (clusterMissing) {
+  if (process.env.CI) throw new Error(`the cluster project cannot run: ${clusterMissing}`);
+  if (!process.env.SLUICE_E2E_CLUSTER_SKIP_SAID) {
+    process.env.SLUICE_E2E_CLUSTER_SKIP_SAID = '1';
+    console.warn(`skipping the cluster project (three replicas behind nginx): ${clusterMissing}`);
+  }
+}
+
+/** The cluster specs start their own replicas; only the `cluster` project runs them. */
+const clusterSpecs = /[\\/]cluster[\\/][^\\/]+\.spec\.ts$/;
 
 const workers = Number(process.env.SLUICE_E2E_WORKERS ?? '1');
 
@@ -279,20 +300,31 @@ export default defineConfig({
   /**
    * Which apps a spec talks to comes from its project's metadata (support/env.ts): `sqlite`
    * runs every spec on the first apps, `postgres` the history and accounts specs on the
-   * PostgreSQL-backed ones.
+   * PostgreSQL-backed ones, `cluster` the specs of tests/cluster/ on their own replicas.
    */
   projects: [
-    { name: 'sqlite', metadata: { appUrl, authUrl } },
+    { name: 'sqlite', testIgnore: clusterSpecs, metadata: { appUrl, authUrl } },
     ...(postgresServer
       ? [
           {
             name: 'postgres',
             testMatch: /(history|accounts)\.spec\.ts$/,
+            testIgnore: clusterSpecs,
             use: { baseURL: pgAppUrl },
             metadata: { appUrl: pgAppUrl, authUrl: pgAuthUrl },
           },
         ]
       : []),
+    ...(clusterMissing
+      ? []
+      : [
+          {
+            name: 'cluster',
+            testMatch: clusterSpecs,
+            // Three replicas, nginx and a reload or a failover per test: more time than one app.
+            timeout: 120_000,
+          },
+        ]),
   ],
   webServer: [
     {

@@ -10,6 +10,7 @@ export const MODELS = {
   markdown: 'openai/fake-markdown',
   slow: 'openai/fake-slow',
   steady: 'openai/fake-steady',
+  steadyLong: 'openai/fake-steady-long',
   stall: 'openai/fake-stall',
   error: 'openai/fake-error',
   drop: 'openai/fake-drop',
@@ -20,3 +21,6 @@ export const MODELS = {
 
 /** The whole answer of `fake-steady`: "w1 w2 … w150". */
 export const STEADY_TEXT = Array.from({ length: 150 }, (_, i) => `w${i + 1}`).join(' ');
+
+/** The whole answer of `fake-steady-long` (about 20 s): "w1 w2 … w500". */
+export const STEADY_LONG_TEXT = Array.from({ length: 500 }, (_, i) => `w${i + 1}`).join(' ');

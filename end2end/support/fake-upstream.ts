@@ -5,6 +5,7 @@
  * message, and when it hung up. Specs find their own request by the unique text they sent
  * (`last_user_message`), so tests never depend on request indexes or on clearing records.
  */
+import { E2E_API_KEY } from './constants';
 import { fakeUrl } from './env';
 
 /** One upstream request as the fake recorded it (times in ms since the fake started). */
@@ -103,4 +104,27 @@ export async function waitForDisconnect(
     (record) => record.client_disconnected_ms !== null && record.client_disconnected_ms !== undefined,
     options.timeoutMs ?? 2_000,
   );
+}
+
+/**
+ * The fake's clock against this process's (`Date.now()`): `record_ms + offset` is the wall
+ * time of a record's `*_ms`. Measured with one tiny chat request of our own (`fake-echo`):
+ * the fake stamped `started_ms` between sending it and its response headers, so the offset
+ * taken from the later end is never too small (a delay computed with it is never too short).
+ * Retries until that window is under `maxUncertaintyMs`.
+ */
+export async function fakeClockOffset(maxUncertaintyMs = 25): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const tag = `clock-${Date.now()}-${attempt}`;
+    const before = Date.now();
+    const response = await fetch(`${fakeUrl()}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_API_KEY}` },
+      body: JSON.stringify({ model: 'fake-echo', stream: true, messages: [{ role: 'user', content: tag }] }),
+    });
+    const after = Date.now();
+    await response.text();
+    const record = await waitForRecord({ messageContains: tag });
+    if (after - before <= maxUncertaintyMs || attempt >= 5) return after - record.started_ms;
+  }
 }

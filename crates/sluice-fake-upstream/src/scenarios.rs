@@ -17,6 +17,7 @@ pub(crate) const BUILTIN_MODELS: &[&str] = &[
     "fake-markdown",
     "fake-slow",
     "fake-steady",
+    "fake-steady-long",
     "fake-stall",
     "fake-error",
     "fake-drop",
@@ -154,6 +155,24 @@ pub(crate) fn builtin(context: ChatContext<'_>) -> Option<Reply> {
         "fake-steady" => {
             // A finite answer of a few seconds, for reload and reconnect tests: "w1 … w150".
             let words: Vec<String> = (1..=150)
+                .map(|n| {
+                    if n == 1 {
+                        "w1".to_string()
+                    } else {
+                        format!(" w{n}")
+                    }
+                })
+                .collect();
+            Reply::stream(chunks.answer(
+                Duration::from_millis(50),
+                &words,
+                Duration::from_millis(40),
+            ))
+        }
+        "fake-steady-long" => {
+            // The same, about 20 s long, for tests that reload or fail over several times
+            // mid-answer (the cluster suite): "w1 … w500".
+            let words: Vec<String> = (1..=500)
                 .map(|n| {
                     if n == 1 {
                         "w1".to_string()
