@@ -8,7 +8,6 @@
 use crate::support::replicas::{replicas_on, test_redis, Read};
 use crate::support::server_process::free_port;
 use crate::support::{error_message, EventReader, TempDir};
-use serde_json::json;
 use sluice::conversation::MessageStatus;
 use sluice::events::FinishReason;
 use std::time::{Duration, Instant};
@@ -70,16 +69,7 @@ async fn with_redis_away_live_answers_finish_and_new_ones_wait_then_all_is_share
     a.some(&mut on_a, 20).await;
     // …and new answers are refused with a sentence (on either replica).
     for n in [0, 1] {
-        let response = cluster
-            .client
-            .post(cluster.servers[n].url("/api/chat/stream"))
-            .json(&json!({
-                "model": "openai/fake-slow",
-                "action": {"type": "send", "content": "Refused?"},
-            }))
-            .send()
-            .await
-            .expect("stream request");
+        let response = cluster.try_send(n, "Refused?").await;
         assert_eq!(response.status(), 503, "replica {n}");
         let message = error_message(&response.text().await.expect("body"));
         assert!(message.contains("Try again"), "{message}");
@@ -89,16 +79,7 @@ async fn with_redis_away_live_answers_finish_and_new_ones_wait_then_all_is_share
     let _redis = PrivateRedis::start(port, &dir.path).await;
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut on_b = loop {
-        let response = cluster
-            .client
-            .post(cluster.servers[1].url("/api/chat/stream"))
-            .json(&json!({
-                "model": "openai/fake-slow",
-                "action": {"type": "send", "content": "Taken again?"},
-            }))
-            .send()
-            .await
-            .expect("stream request");
+        let response = cluster.try_send(1, "Taken again?").await;
         if response.status() == 200 {
             break EventReader::new(response);
         }

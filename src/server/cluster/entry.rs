@@ -44,6 +44,28 @@ pub fn decode(fields: &[Vec<u8>]) -> Option<Batch> {
     )
 }
 
+/// Most entries a stream keeps (trimmed beyond, approximately): ~4 hours of streaming at one
+/// batch per 120 ms, far beyond any answer's length cap.
+const MAX_ENTRIES: u64 = 120_000;
+
+/// Adds to `pipeline` the `XADD` of `events` (consecutive, at least one) to stream `key`.
+pub fn add_append(pipeline: &mut redis::Pipeline, key: String, events: &[(u64, ChatEvent)]) {
+    if let Some((first, json)) = encode(events) {
+        pipeline
+            .cmd("XADD")
+            .arg(key)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(MAX_ENTRIES)
+            .arg("*")
+            .arg(FIRST)
+            .arg(first)
+            .arg(EVENTS)
+            .arg(json)
+            .ignore();
+    }
+}
+
 /// Stream entries as Redis returns them (`XRANGE`, and each stream of `XREAD`): the entry id
 /// and its flat field list.
 pub type RawEntries = Vec<(String, Vec<Vec<u8>>)>;

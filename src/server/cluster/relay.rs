@@ -12,7 +12,7 @@
 //! entry, so a Redis that lost everything (restarted without persistence) is whole again.
 
 use super::directory::{add_registration, add_removal, TurnRecord};
-use super::entry::{self, EVENTS, FIRST};
+use super::entry;
 use super::Cluster;
 use crate::events::ChatEvent;
 use crate::server::turn::live::LiveTurn;
@@ -26,10 +26,6 @@ pub const BATCH_GAP: Duration = Duration::from_millis(120);
 /// How long a finished turn's stream is kept for readers still catching up (the answer is
 /// stored before its terminal event is relayed; later readers read it from the database).
 pub const STREAM_LINGER_SECS: u64 = 120;
-
-/// Most entries a stream keeps (trimmed beyond, approximately): ~4 hours of streaming at one
-/// batch per [`BATCH_GAP`], far beyond any answer's length cap.
-const MAX_ENTRIES: u64 = 120_000;
 
 /// Relays one owned turn's events through Redis.
 pub struct Relay {
@@ -108,20 +104,7 @@ impl Relay {
                 .ignore();
             add_registration(&mut pipeline, &self.cluster, turn_id, &self.record);
         }
-        if let Some((first, json)) = entry::encode(&events) {
-            pipeline
-                .cmd("XADD")
-                .arg(self.cluster.keys().events(turn_id))
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(MAX_ENTRIES)
-                .arg("*")
-                .arg(FIRST)
-                .arg(first)
-                .arg(EVENTS)
-                .arg(json)
-                .ignore();
-        }
+        entry::add_append(&mut pipeline, self.cluster.keys().events(turn_id), &events);
         if ends {
             add_removal(
                 &mut pipeline,

@@ -9,7 +9,7 @@
 //! expires); an answer already finished or deleted is only removed from the directory.
 
 use super::directory::{add_removal, TurnRecord};
-use super::entry::{self, RawEntries, EVENTS, FIRST};
+use super::entry::{self, RawEntries};
 use super::relay::STREAM_LINGER_SECS;
 use super::{Cluster, Unreachable};
 use crate::events::{ChatEvent, DoneStats, FinishReason};
@@ -118,17 +118,11 @@ async fn reap_turn(cluster: &Cluster, instance: &str, turn: &str) -> Result<(), 
             tokens_per_second: None,
             output_tokens: pieces,
         });
-        if let Some((first, json)) = entry::encode(&[(log.last_seq() + 1, terminal)]) {
-            pipeline
-                .cmd("XADD")
-                .arg(keys.events(turn))
-                .arg("*")
-                .arg(FIRST)
-                .arg(first)
-                .arg(EVENTS)
-                .arg(json)
-                .ignore();
-        }
+        entry::add_append(
+            &mut pipeline,
+            keys.events(turn),
+            &[(log.last_seq() + 1, terminal)],
+        );
     }
     add_removal(&mut pipeline, cluster, turn, &record, STREAM_LINGER_SECS);
     cluster

@@ -71,18 +71,22 @@ pub async fn replicas_on(redis: &str, count: usize, extra: &[(&str, &str)]) -> R
 }
 
 impl Replicas {
-    /// Starts a stored answer on replica `n`; its reader and ids.
-    pub async fn send(&self, n: usize) -> (EventReader, StoredTurn, String) {
-        let response = self
-            .client
+    /// Asks replica `n` for a stored answer to `content` in a new conversation.
+    pub async fn try_send(&self, n: usize, content: &str) -> reqwest::Response {
+        self.client
             .post(self.servers[n].url("/api/chat/stream"))
             .json(&json!({
                 "model": "openai/fake-slow",
-                "action": {"type": "send", "content": "Count slowly."},
+                "action": {"type": "send", "content": content},
             }))
             .send()
             .await
-            .expect("stream request");
+            .expect("stream request")
+    }
+
+    /// Starts a stored answer on replica `n`; its reader and ids.
+    pub async fn send(&self, n: usize) -> (EventReader, StoredTurn, String) {
+        let response = self.try_send(n, "Count slowly.").await;
         assert_eq!(response.status(), 200, "send refused");
         let mut reader = EventReader::new(response);
         match reader.next_event().await {
