@@ -10,7 +10,7 @@ use serde_json::json;
 use sluice::server::limits::SHARED_LIMITS_AWAY;
 
 /// The test Redis, or `None` (with a message) to skip; under `CI=true` a missing one fails.
-fn test_redis() -> Option<String> {
+pub(crate) fn test_redis() -> Option<String> {
     match std::env::var("SLUICE_TEST_REDIS_URL") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ => {
@@ -25,7 +25,7 @@ fn test_redis() -> Option<String> {
 }
 
 /// A key prefix no other test (or run) uses.
-fn fresh_prefix() -> String {
+pub(crate) fn fresh_prefix() -> String {
     format!("sluice-test-{:016x}", rand::random::<u64>())
 }
 
@@ -43,7 +43,7 @@ async fn two_replicas(redis: &str, prefix: &str, extra: &[(&str, &str)]) -> (Tes
 }
 
 /// Asserts a 429 whose `Retry-After` lies in `range` and whose text holds `words`.
-async fn assert_too_many(
+pub(crate) async fn assert_too_many(
     response: reqwest::Response,
     words: &str,
     range: std::ops::RangeInclusive<u64>,

@@ -6,6 +6,8 @@ mod api_errors;
 mod binary_cli;
 mod chat_endpoint;
 mod cluster_limits;
+mod cluster_sign_in;
+mod cluster_streams;
 mod config_loading;
 mod conversation_pages;
 mod crash_recovery;
