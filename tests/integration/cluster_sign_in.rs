@@ -151,6 +151,32 @@ async fn sign_ups_per_address_count_across_replicas() {
 }
 
 #[tokio::test]
+async fn wrong_current_passwords_count_across_replicas() {
+    let Some(redis) = test_redis() else { return };
+    let prefix = fresh_prefix();
+    let (a, b) = two_replicas(&redis, &prefix, &[("SLUICE_SIGN_IN_ATTEMPTS", "2")]).await;
+    // Alice is the first account, the same user id, on both replicas.
+    let on_a = a.signed_up("alice", PASSWORD).await;
+    let on_b = b.signed_up("alice", PASSWORD).await;
+    let change = |app: &'static str, current: &'static str| {
+        let (app, token) = if app == "a" { (&a, &on_a) } else { (&b, &on_b) };
+        app.api_as(
+            Some(token),
+            "/api/auth/change_password",
+            json!({"current": current, "new": "a brand new password"}),
+        )
+    };
+    assert_eq!(change("a", "wrong password!").await.status(), 403);
+    assert_eq!(change("b", "wrong password!").await.status(), 403);
+    assert_too_many(
+        change("a", PASSWORD).await,
+        "Too many wrong current passwords. Wait 2 s",
+        1..=2,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn with_redis_away_sign_in_counts_in_the_replica_and_new_answers_are_503() {
     // A loopback port nothing listens on: connections are refused at once.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
