@@ -125,6 +125,25 @@ async fn failed_sign_ins_on_one_replica_back_off_sign_in_on_the_other() {
 }
 
 #[tokio::test]
+async fn parallel_guesses_on_two_replicas_get_only_the_free_attempts() {
+    let Some(redis) = test_redis() else { return };
+    let prefix = fresh_prefix();
+    let (a, b) = two_replicas(&redis, &prefix, &[("SLUICE_SIGN_IN_ATTEMPTS", "3")]).await;
+    let guesses = (0..8).map(|n| {
+        let app = if n % 2 == 0 { &a } else { &b };
+        let client = format!("203.0.113.{}", 40 + n);
+        async move { sign_in_from(app, &client, "nobody", "guess").await.status() }
+    });
+    let mut statuses: Vec<u16> = futures::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|status| status.as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [401, 401, 401, 429, 429, 429, 429, 429]);
+}
+
+#[tokio::test]
 async fn sign_ups_per_address_count_across_replicas() {
     let Some(redis) = test_redis() else { return };
     let prefix = fresh_prefix();

@@ -543,6 +543,32 @@ mod tests {
         assert_eq!(backoff_after(0, 0), Some(BASE_BACKOFF));
     }
 
+    #[tokio::test]
+    async fn with_redis_away_attempts_are_counted_in_memory() {
+        let away = SharedLimits::new("redis://127.0.0.1:1", "unused");
+        let throttle = SignInThrottle::new(2).in_redis(Some(&away), "sign_in");
+        drop(throttle.begin(IP, "alice").await.expect("first"));
+        throttle
+            .begin(IP, "alice")
+            .await
+            .expect("second")
+            .cancel()
+            .await;
+        drop(
+            throttle
+                .begin(IP, "alice")
+                .await
+                .expect("the cancelled one is back"),
+        );
+        assert_eq!(refused_for(throttle.begin(OTHER_IP, "alice").await), 2);
+        assert!(throttle
+            .state
+            .lock()
+            .expect("lock")
+            .accounts
+            .contains_key(&account_key("alice")));
+    }
+
     #[test]
     fn zero_turns_the_throttle_off() {
         let throttle = SignInThrottle::new(0);

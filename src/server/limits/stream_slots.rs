@@ -169,6 +169,14 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn with_redis_away_no_slot_is_taken() {
+        let away = SharedLimits::new("redis://127.0.0.1:1", "unused");
+        let slots = StreamSlots::new(2).in_redis(Some(SharedSlots::new(&away)));
+        assert!(slots.try_acquire(UserId(3)).await.is_err());
+        assert!(slots.live(UserId(3)).await.is_err());
+    }
+
+    #[tokio::test]
     async fn unlimited_slots_never_ask_redis() {
         let shared = SharedLimits::new("redis://127.0.0.1:1", "unused");
         let slots = StreamSlots::new(0).in_redis(Some(SharedSlots::new(&shared)));
