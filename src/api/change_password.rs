@@ -19,14 +19,14 @@ pub async fn change_password(current: String, new: String) -> Result<(), ApiErro
     let identity = state.request_identity()?;
     session_start::require_local_mode(&state)?;
     check_password(&new).map_err(AppError::BadRequest)?;
-    let attempt = state.limits.begin_password_change(user)?;
+    let attempt = state.limits.begin_password_change(user).await?;
     let matches = if current.len() > MAX_PASSWORD_BYTES {
         false
     } else {
         match state.store.password_matches(user, &current).await {
             Ok(matches) => matches,
             Err(error) if error.is_busy() => {
-                attempt.cancel();
+                attempt.cancel().await;
                 return Err(error.into());
             }
             Err(error) => return Err(error.into()),
@@ -35,7 +35,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), ApiErro
     if !matches {
         return Err(AppError::Forbidden("The current password is wrong.".to_string()).into());
     }
-    attempt.succeeded();
+    attempt.succeeded().await;
     state
         .store
         .set_password(user, &new, identity.session_token.as_deref())

@@ -25,7 +25,8 @@ pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, ApiE
     // Counted as a failure until the password matched (429 with a wait while backing off).
     let attempt = state
         .limits
-        .begin_sign_in(crate::server::http::client_ip::from_context(), &name)?;
+        .begin_sign_in(crate::server::http::client_ip::from_context(), &name)
+        .await?;
     let wrong = || AppError::Unauthorized(SignInError::WrongCredentials.to_string());
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(wrong().into());
@@ -37,12 +38,12 @@ pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, ApiE
             return Err(AppError::Forbidden(e.to_string()).into())
         }
         Err(SignInError::Store(e)) if e.is_busy() => {
-            attempt.cancel();
+            attempt.cancel().await;
             return Err(e.into());
         }
         Err(SignInError::Store(e)) => return Err(e.into()),
     };
-    attempt.succeeded();
+    attempt.succeeded().await;
     session_start::start(&state, &identity, &account).await?;
     Ok(account.info())
 }

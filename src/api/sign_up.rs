@@ -42,7 +42,8 @@ pub async fn sign_up(
     }
     let attempt = state
         .limits
-        .begin_sign_up(crate::server::http::client_ip::from_context())?;
+        .begin_sign_up(crate::server::http::client_ip::from_context())
+        .await?;
     if first {
         state.admin_setup.check(setup_token.as_deref())?;
     }
@@ -61,7 +62,7 @@ pub async fn sign_up(
     {
         Ok(account) => account,
         Err(error) if error.is_busy() => {
-            attempt.cancel();
+            attempt.cancel().await;
             return Err(error.into());
         }
         Err(error) => return Err(error.into()),

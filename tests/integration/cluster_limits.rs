@@ -5,29 +5,10 @@
 //! count each other's requests. Without `SLUICE_TEST_REDIS_URL` the shared tests are skipped
 //! with a message (and fail under `CI=true`); the Redis-away test needs no Redis.
 
+use crate::support::test_redis::{fresh_prefix, test_redis};
 use crate::support::TestApp;
 use serde_json::json;
 use sluice::server::limits::SHARED_LIMITS_AWAY;
-
-/// The test Redis, or `None` (with a message) to skip; under `CI=true` a missing one fails.
-fn test_redis() -> Option<String> {
-    match std::env::var("SLUICE_TEST_REDIS_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "SLUICE_TEST_REDIS_URL is unset under CI=true: run through tools/with-redis.sh"
-            );
-            eprintln!("skipped: SLUICE_TEST_REDIS_URL is unset (run through tools/with-redis.sh)");
-            None
-        }
-    }
-}
-
-/// A key prefix no other test (or run) uses.
-fn fresh_prefix() -> String {
-    format!("sluice-test-{:016x}", rand::random::<u64>())
-}
 
 /// Two replicas sharing `redis` under `prefix`, each with `extra` settings.
 async fn two_replicas(redis: &str, prefix: &str, extra: &[(&str, &str)]) -> (TestApp, TestApp) {
@@ -43,7 +24,7 @@ async fn two_replicas(redis: &str, prefix: &str, extra: &[(&str, &str)]) -> (Tes
 }
 
 /// Asserts a 429 whose `Retry-After` lies in `range` and whose text holds `words`.
-async fn assert_too_many(
+pub(crate) async fn assert_too_many(
     response: reqwest::Response,
     words: &str,
     range: std::ops::RangeInclusive<u64>,

@@ -5,8 +5,9 @@
 //! a restarted Redis without persistence is — new answers are taken again and a live answer
 //! is rewritten into Redis, so another replica resumes it exactly and can stop it.
 
-use crate::support::replicas::{replicas_on, test_redis, Read};
+use crate::support::replicas::{replicas_on, Read};
 use crate::support::server_process::free_port;
+use crate::support::test_redis::test_redis;
 use crate::support::{error_message, EventReader, TempDir};
 use sluice::conversation::MessageStatus;
 use sluice::events::FinishReason;

@@ -83,10 +83,17 @@ async fn concurrent_streams_beyond_the_limit_are_refused_until_one_ends() {
     let orphaned = app.stream_chat("openai/fake-slow", "while orphaned").await;
     assert_too_many(orphaned, "You already have 2 answers streaming").await;
     let deadline = Instant::now() + Duration::from_secs(5);
-    while app.state.limits.live_streams(UserId::LOCAL) > 1 && Instant::now() < deadline {
+    let live = || async {
+        app.state
+            .limits
+            .live_streams(UserId::LOCAL)
+            .await
+            .expect("counted in this process")
+    };
+    while live().await > 1 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(app.state.limits.live_streams(UserId::LOCAL), 1);
+    assert_eq!(live().await, 1);
     let again = app
         .stream_chat("openai/fake-slow", "now there is room")
         .await;
@@ -134,14 +141,31 @@ async fn sign_in_attempts_back_off_after_the_configured_failures() {
     let app = TestApp::spawn(&[("SLUICE_SIGN_IN_ATTEMPTS", "2")]).await;
     let ip = Some("192.0.2.9".parse().expect("ip"));
     let limits = &app.state.limits;
-    drop(limits.begin_sign_in(ip, "alice").expect("first failure"));
+    drop(
+        limits
+            .begin_sign_in(ip, "alice")
+            .await
+            .expect("first failure"),
+    );
     limits
         .begin_sign_in(ip, "alice")
+        .await
         .expect("second")
-        .succeeded();
-    drop(limits.begin_sign_in(ip, "alice").expect("reset by success"));
-    drop(limits.begin_sign_in(None, "alice").expect("second failure"));
-    match limits.begin_sign_in(None, "ALICE") {
+        .succeeded()
+        .await;
+    drop(
+        limits
+            .begin_sign_in(ip, "alice")
+            .await
+            .expect("reset by success"),
+    );
+    drop(
+        limits
+            .begin_sign_in(None, "alice")
+            .await
+            .expect("second failure"),
+    );
+    match limits.begin_sign_in(None, "ALICE").await {
         Err(error @ AppError::TooManyRequests { .. }) => {
             assert_eq!(error.status(), 429);
             assert_eq!(error.retry_after().expect("Retry-After"), "2");

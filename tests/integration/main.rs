@@ -7,6 +7,8 @@ mod binary_cli;
 mod chat_endpoint;
 mod cluster_limits;
 mod cluster_redis_outage;
+mod cluster_sign_in;
+mod cluster_streams;
 mod cluster_turns;
 mod config_loading;
 mod conversation_pages;

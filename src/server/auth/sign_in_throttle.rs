@@ -1,8 +1,18 @@
 //! Slows down password guessing: failed sign-ins are counted per account name and per client
 //! IP; after `free_attempts` failures on either, each further attempt must wait, the wait
 //! doubling with every failure (2 s, 4 s, 8 s … up to 15 minutes). A success resets the
-//! account's count. In memory; nothing sleeps (a refusal is a 429 saying how long to wait);
-//! counts are forgotten an hour after their last failure, so the maps stay bounded.
+//! account's count. Nothing sleeps (a refusal is a 429 saying how long to wait); counts are
+//! forgotten an hour after their last failure, so they stay bounded.
+//!
+//! # Where the counts live
+//!
+//! In this process's memory, or, with `[cluster] redis_url` ([`SignInThrottle::in_redis`]),
+//! in Redis (see `shared_throttle`: one atomic script checks and counts every key of an
+//! attempt), so N replicas slow a guesser as one would. While Redis is unreachable each
+//! replica falls back to its in-memory counts (a warning a minute in the log): sign-in keeps
+//! working and guessing is still slowed, per replica, for the outage; an attempt is settled
+//! (success, cancel) where it was counted. Counts made in memory stay there when Redis
+//! returns (they run out as usual).
 //!
 //! # How the sign-in server function uses it
 //!
@@ -10,9 +20,9 @@
 //!
 //! ```ignore
 //! let ip = crate::server::http::client_ip::from_context();
-//! let attempt = state.limits.begin_sign_in(ip, &name)?; // AppError, into ApiError
+//! let attempt = state.limits.begin_sign_in(ip, &name).await?; // AppError, into ApiError
 //! let user = verify_password(&state, &name, &password).await?; // any `?` here is a failure
-//! attempt.succeeded();
+//! attempt.succeeded().await;
 //! ```
 //!
 //! [`SignInThrottle::begin`] refuses while a back-off runs and otherwise counts the attempt
@@ -34,8 +44,10 @@
 //! counts) and password changes per account (a wrong current password counts), each with its
 //! own instance and refusal text.
 
+use crate::server::auth::shared_throttle::{Settle, SharedKey, SharedThrottle};
 use crate::server::error::AppError;
 use crate::server::limits::rate_limiter::retry_after_secs;
+use crate::server::limits::shared_bucket::SharedLimits;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -44,15 +56,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The first back-off, doubled with each further failure.
-const BASE_BACKOFF: Duration = Duration::from_secs(2);
+pub(crate) const BASE_BACKOFF: Duration = Duration::from_secs(2);
 /// The longest back-off.
-const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 /// Failures older than this (since the key's last failure) are forgotten; above
 /// [`MAX_BACKOFF`], so a lock always runs out before its count is forgotten.
-const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+pub(crate) const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// An account name as counted: the SHA-256 of its normalised form.
-type AccountKey = [u8; 32];
+pub(crate) type AccountKey = [u8; 32];
 
 /// Failed sign-in counts per account and per IP.
 #[derive(Clone, Debug)]
@@ -61,8 +73,11 @@ pub struct SignInThrottle {
     free_attempts: u32,
     /// The first sentence of a refusal (the wait follows), naming what was throttled.
     refusal: &'static str,
-    /// The counts, shared by clones (the attempt guards hold one).
+    /// The in-memory counts, shared by clones (the attempt guards hold one); the only ones
+    /// without Redis, the fallback while it is away.
     state: Arc<Mutex<Counts>>,
+    /// The counts in Redis, shared by replicas (`[cluster] redis_url`), when configured.
+    shared: Option<SharedThrottle>,
 }
 
 /// The mutable part of a [`SignInThrottle`].
@@ -89,12 +104,21 @@ struct Failures {
 #[derive(Debug)]
 #[must_use = "call `succeeded()` once the password matched"]
 pub struct SignInAttempt {
-    /// The counts to correct on success.
-    state: Arc<Mutex<Counts>>,
+    /// Where the attempt was counted, so a success or a cancel corrects those counts.
+    counted_in: CountedIn,
     /// The account's key, when one was counted.
     account: Option<AccountKey>,
-    /// The client's IP key, when known.
+    /// The client's IP key, when one was counted.
     ip: Option<IpAddr>,
+}
+
+/// The counts an attempt was counted in.
+#[derive(Debug)]
+enum CountedIn {
+    /// This process's memory (no Redis, or Redis away when the attempt began).
+    Memory(Arc<Mutex<Counts>>),
+    /// Redis.
+    Redis(SharedThrottle),
 }
 
 impl SignInThrottle {
@@ -104,7 +128,17 @@ impl SignInThrottle {
             free_attempts,
             refusal: "Too many failed sign-ins.",
             state: Arc::default(),
+            shared: None,
         }
+    }
+
+    /// This throttle counting in `shared`'s Redis (when given), under keys named `name`
+    /// (`sign_in`, …); a throttle that is off (0 free attempts) never asks Redis.
+    pub fn in_redis(mut self, shared: Option<&SharedLimits>, name: &'static str) -> Self {
+        self.shared = shared
+            .filter(|_| self.free_attempts > 0)
+            .map(|shared| SharedThrottle::new(shared, name));
+        self
     }
 
     /// This throttle refusing with `refusal` (then "Wait N s before trying again.").
@@ -115,34 +149,88 @@ impl SignInThrottle {
 
     /// Starts an attempt counted only against `ip` (a sign-up), or refuses it (429) while
     /// the IP's back-off runs. Without an IP nothing is counted.
-    pub fn begin_ip(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
-        self.begin_keys(ip, None, Instant::now())
+    pub async fn begin_ip(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
+        self.begin_keys(ip, None).await
     }
 
     /// Starts an attempt to sign in as `account` from `ip`, or refuses it (429) while a
     /// back-off runs for either.
-    pub fn begin(&self, ip: Option<IpAddr>, account: &str) -> Result<SignInAttempt, AppError> {
-        self.begin_at(ip, account, Instant::now())
+    pub async fn begin(
+        &self,
+        ip: Option<IpAddr>,
+        account: &str,
+    ) -> Result<SignInAttempt, AppError> {
+        self.begin_keys(ip, Some(account_key(account))).await
     }
 
-    /// [`Self::begin`] at time `now`.
+    /// [`Self::begin`] at time `now`, counted in this process's memory whether or not the
+    /// throttle is in Redis (what `begin` does without Redis or while it is away).
     pub fn begin_at(
         &self,
         ip: Option<IpAddr>,
         account: &str,
         now: Instant,
     ) -> Result<SignInAttempt, AppError> {
-        self.begin_keys(ip, Some(account_key(account)), now)
+        self.begin_in_memory(
+            ip.map(crate::server::limits::rate_limiter::limit_key),
+            Some(account_key(account)),
+            now,
+        )
     }
 
-    /// Starts an attempt counted against `ip` and `account` (each when present).
-    fn begin_keys(
+    /// Starts an attempt counted against `ip` and `account` (each when present): in Redis
+    /// when configured and reachable, else in memory.
+    async fn begin_keys(
+        &self,
+        ip: Option<IpAddr>,
+        account: Option<AccountKey>,
+    ) -> Result<SignInAttempt, AppError> {
+        let ip = ip.map(crate::server::limits::rate_limiter::limit_key);
+        if let Some(shared) = &self.shared {
+            if ip.is_none() && account.is_none() {
+                return Ok(SignInAttempt {
+                    counted_in: CountedIn::Redis(shared.clone()),
+                    account,
+                    ip,
+                });
+            }
+            let keys: Vec<SharedKey> = account
+                .iter()
+                .map(|account| shared.account_key(account))
+                .chain(ip.map(|ip| shared.ip_key(ip)))
+                .collect();
+            match shared.begin(&keys, self.free_attempts).await {
+                Ok(None) => {
+                    return Ok(SignInAttempt {
+                        counted_in: CountedIn::Redis(shared.clone()),
+                        account,
+                        ip,
+                    })
+                }
+                Ok(Some(wait)) => return Err(self.refuse(wait)),
+                // Warned (once a minute) by the shared limits; counted here for the outage.
+                Err(_unreachable) => {}
+            }
+        }
+        self.begin_in_memory(ip, account, Instant::now())
+    }
+
+    /// The 429 for a back-off with `wait` to go.
+    fn refuse(&self, wait: Duration) -> AppError {
+        let secs = retry_after_secs(wait);
+        AppError::TooManyRequests {
+            message: format!("{} Wait {secs} s before trying again.", self.refusal),
+            retry_after_secs: secs,
+        }
+    }
+
+    /// Starts an attempt counted in memory against `ip` (already a limit key) and `account`.
+    fn begin_in_memory(
         &self,
         ip: Option<IpAddr>,
         account: Option<AccountKey>,
         now: Instant,
     ) -> Result<SignInAttempt, AppError> {
-        let ip = ip.map(crate::server::limits::rate_limiter::limit_key);
         let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
         counts.prune(now);
         if self.free_attempts > 0 {
@@ -154,11 +242,7 @@ impl SignInThrottle {
             .flatten()
             .max();
             if let Some(wait) = wait {
-                let secs = retry_after_secs(wait);
-                return Err(AppError::TooManyRequests {
-                    message: format!("{} Wait {secs} s before trying again.", self.refusal),
-                    retry_after_secs: secs,
-                });
+                return Err(self.refuse(wait));
             }
             if let Some(account) = account {
                 count_failure(&mut counts.accounts, account, now);
@@ -169,7 +253,7 @@ impl SignInThrottle {
         }
         let counted = self.free_attempts > 0;
         Ok(SignInAttempt {
-            state: self.state.clone(),
+            counted_in: CountedIn::Memory(self.state.clone()),
             account: account.filter(|_| counted),
             ip: ip.filter(|_| counted),
         })
@@ -178,38 +262,66 @@ impl SignInThrottle {
     /// How long a key with `failures` must still wait at `now`, if at all.
     fn wait(&self, failures: Option<&Failures>, now: Instant) -> Option<Duration> {
         let failures = failures?;
-        let over = failures.count.checked_sub(self.free_attempts)?;
-        let backoff = BASE_BACKOFF
-            .checked_mul(1u32.checked_shl(over).unwrap_or(u32::MAX))
-            .unwrap_or(MAX_BACKOFF)
-            .min(MAX_BACKOFF);
+        let backoff = backoff_after(failures.count, self.free_attempts)?;
         let until = failures.last + backoff;
         (until > now).then(|| until - now)
     }
 }
 
+/// The back-off after `failures` failures when `free_attempts` are free: none before,
+/// [`BASE_BACKOFF`] at `free_attempts`, doubling with each further failure up to
+/// [`MAX_BACKOFF`]. (`shared_throttle`'s script computes the same in Lua.)
+fn backoff_after(failures: u32, free_attempts: u32) -> Option<Duration> {
+    let over = failures.checked_sub(free_attempts)?;
+    Some(
+        BASE_BACKOFF
+            .checked_mul(1u32.checked_shl(over).unwrap_or(u32::MAX))
+            .unwrap_or(MAX_BACKOFF)
+            .min(MAX_BACKOFF),
+    )
+}
+
 impl SignInAttempt {
     /// The password matched: forget the account's failures and take back this attempt's
     /// count on the IP.
-    pub fn succeeded(self) {
-        let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(account) = self.account {
-            counts.accounts.remove(&account);
-        }
-        if let Some(ip) = self.ip {
-            take_back(&mut counts.ips, &ip);
-        }
+    pub async fn succeeded(self) {
+        self.settle(Settle::Forget).await;
     }
 
     /// The attempt was never judged (e.g. the server was too busy to check the password):
     /// take back its count on the account and the IP.
-    pub fn cancel(self) {
-        let mut counts = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(account) = self.account {
-            take_back(&mut counts.accounts, &account);
-        }
-        if let Some(ip) = self.ip {
-            take_back(&mut counts.ips, &ip);
+    pub async fn cancel(self) {
+        self.settle(Settle::TakeBack).await;
+    }
+
+    /// Corrects the counts the attempt was counted in: the account's as `account` says, one
+    /// failure back on the IP. In Redis one script; if Redis is away by now the failure
+    /// stays counted (warned by the shared limits) and runs out as usual.
+    async fn settle(self, account: Settle) {
+        match self.counted_in {
+            CountedIn::Memory(state) => {
+                let mut counts = state.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(key) = self.account {
+                    match account {
+                        Settle::Forget => {
+                            counts.accounts.remove(&key);
+                        }
+                        Settle::TakeBack => take_back(&mut counts.accounts, &key),
+                    }
+                }
+                if let Some(ip) = self.ip {
+                    take_back(&mut counts.ips, &ip);
+                }
+            }
+            CountedIn::Redis(shared) => {
+                let keys: Vec<(SharedKey, Settle)> = self
+                    .account
+                    .iter()
+                    .map(|key| (shared.account_key(key), account))
+                    .chain(self.ip.map(|ip| (shared.ip_key(ip), Settle::TakeBack)))
+                    .collect();
+                let _ = shared.settle(&keys).await;
+            }
         }
     }
 }
@@ -344,15 +456,16 @@ mod tests {
         assert!(throttle.begin_at(OTHER_IP, "dave", t0).is_ok());
     }
 
-    #[test]
-    fn success_resets_the_account_but_not_the_ip() {
+    #[tokio::test]
+    async fn success_resets_the_account_but_not_the_ip() {
         let throttle = SignInThrottle::new(3);
         let t0 = Instant::now();
         fail(&throttle, IP, "alice", 2, t0);
         throttle
             .begin_at(IP, "alice", t0)
             .expect("third")
-            .succeeded();
+            .succeeded()
+            .await;
         // The account starts afresh (from another IP: three free failures again).
         fail(&throttle, OTHER_IP, "alice", 3, t0);
         refused_for(throttle.begin_at(OTHER_IP, "alice", t0));
@@ -397,24 +510,63 @@ mod tests {
         assert!(counts.accounts.contains_key(&account_key(&long)));
     }
 
-    #[test]
-    fn ip_only_attempts_and_cancelled_ones() {
+    #[tokio::test]
+    async fn ip_only_attempts_and_cancelled_ones() {
         let throttle = SignInThrottle::new(2).with_refusal("Too many sign-ups.");
-        drop(throttle.begin_ip(IP).expect("first"));
-        throttle.begin_ip(IP).expect("second").cancel();
+        drop(throttle.begin_ip(IP).await.expect("first"));
+        throttle.begin_ip(IP).await.expect("second").cancel().await;
         drop(
             throttle
                 .begin_ip(IP)
+                .await
                 .expect("the cancelled one did not count"),
         );
-        match throttle.begin_ip(IP) {
+        match throttle.begin_ip(IP).await {
             Err(AppError::TooManyRequests { message, .. }) => {
                 assert!(message.starts_with("Too many sign-ups. Wait "), "{message}");
             }
             other => panic!("expected a 429, got {other:?}"),
         }
-        assert!(throttle.begin_ip(OTHER_IP).is_ok());
+        assert!(throttle.begin_ip(OTHER_IP).await.is_ok());
         assert!(throttle.state.lock().expect("lock").accounts.is_empty());
+    }
+
+    #[test]
+    fn backoff_after_doubles_from_the_free_attempts_and_caps() {
+        let secs = |failures| backoff_after(failures, 3).map(|d| d.as_secs());
+        assert_eq!(secs(2), None);
+        assert_eq!(secs(3), Some(2));
+        assert_eq!(secs(4), Some(4));
+        assert_eq!(secs(11), Some(512));
+        assert_eq!(secs(12), Some(15 * 60));
+        assert_eq!(secs(u32::MAX), Some(15 * 60));
+        assert_eq!(backoff_after(0, 0), Some(BASE_BACKOFF));
+    }
+
+    #[tokio::test]
+    async fn with_redis_away_attempts_are_counted_in_memory() {
+        let away = SharedLimits::new("redis://127.0.0.1:1", "unused");
+        let throttle = SignInThrottle::new(2).in_redis(Some(&away), "sign_in");
+        drop(throttle.begin(IP, "alice").await.expect("first"));
+        throttle
+            .begin(IP, "alice")
+            .await
+            .expect("second")
+            .cancel()
+            .await;
+        drop(
+            throttle
+                .begin(IP, "alice")
+                .await
+                .expect("the cancelled one is back"),
+        );
+        assert_eq!(refused_for(throttle.begin(OTHER_IP, "alice").await), 2);
+        assert!(throttle
+            .state
+            .lock()
+            .expect("lock")
+            .accounts
+            .contains_key(&account_key("alice")));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `[cluster]` of the configuration: what replicas of one site share beyond the database.
 //! `redis_url` (env `SLUICE_REDIS_URL`; `redis://` or `rediss://`) names the Redis server that
-//! holds the per-minute limits, so N replicas admit what one would (see
-//! `server::limits::shared_bucket`); unset, everything stays in this process as before.
+//! holds live answers (`server::cluster`) and every limit (`server::limits`), so N replicas
+//! behave as one; unset, everything stays in this process as before.
 //! `key_prefix` (env `SLUICE_REDIS_KEY_PREFIX`, default `sluice`) starts every key, so two
 //! sites (or two tests) can share one Redis. `lease_ms` (env `SLUICE_CLUSTER_LEASE_MS`, default
 //! 10000) is how long a replica that stopped renewing its lease still counts as alive: another

@@ -12,7 +12,7 @@
 //!
 //! Each limiter has its file: [`rate_limiter`] (the token bucket behind the per-minute limits),
 //! [`shared_bucket`] (the same bucket in Redis, shared by replicas, with `[cluster] redis_url`),
-//! [`minute_limit`] (either of them), [`stream_slots`], [`page_loads`], [`storage_quota`] (checked by the store's writers) and
+//! [`minute_limit`] (either of them), [`stream_slots`] (in Redis: [`shared_slots`]), [`page_loads`], [`storage_quota`] (checked by the store's writers) and
 //! [`answer_budget`] (how much one answer may still produce).
 
 pub mod answer_budget;
@@ -20,6 +20,7 @@ pub mod minute_limit;
 pub mod page_loads;
 pub mod rate_limiter;
 pub mod shared_bucket;
+pub mod shared_slots;
 pub mod storage_quota;
 pub mod stream_slots;
 
@@ -28,7 +29,8 @@ use crate::server::config::{ClusterConfig, LimitsConfig};
 use crate::server::error::AppError;
 use crate::server::limits::minute_limit::MinuteLimit;
 use crate::server::limits::rate_limiter::retry_after_secs;
-use crate::server::limits::shared_bucket::SharedLimits;
+use crate::server::limits::shared_bucket::{SharedLimits, Unreachable};
+use crate::server::limits::shared_slots::SharedSlots;
 use crate::server::limits::stream_slots::{StreamSlot, StreamSlots};
 use crate::store::UserId;
 use std::net::IpAddr;
@@ -64,8 +66,8 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Limiters with the configured limits; the per-minute ones in Redis when `cluster`
-    /// names one (then this needs a Tokio runtime), else in this process.
+    /// Limiters with the configured limits; in Redis when `cluster` names one (then this
+    /// needs a Tokio runtime), else in this process.
     pub fn new(config: &LimitsConfig, cluster: &ClusterConfig) -> Self {
         let shared = cluster
             .redis_url
@@ -83,8 +85,9 @@ impl Limits {
                 shared,
                 "ip_requests",
             )),
-            streams: StreamSlots::new(config.concurrent_streams),
-            sign_in: SignInThrottle::new(config.sign_in_attempts),
+            streams: StreamSlots::new(config.concurrent_streams)
+                .in_redis(shared.map(SharedSlots::new)),
+            sign_in: SignInThrottle::new(config.sign_in_attempts).in_redis(shared, "sign_in"),
             page_loads_by_ip: Arc::new(MinuteLimit::new(
                 config.page_loads_per_minute,
                 shared,
@@ -96,9 +99,11 @@ impl Limits {
                 "page_loads_user",
             )),
             sign_up: SignInThrottle::new(config.sign_up_attempts)
-                .with_refusal("Too many sign-ups from your network address."),
+                .with_refusal("Too many sign-ups from your network address.")
+                .in_redis(shared, "sign_up"),
             password_change: SignInThrottle::new(config.sign_in_attempts)
-                .with_refusal("Too many wrong current passwords."),
+                .with_refusal("Too many wrong current passwords.")
+                .in_redis(shared, "password_change"),
         }
     }
 
@@ -106,16 +111,19 @@ impl Limits {
     /// 429. The returned slot counts the stream as live until it is dropped: move it into the
     /// turn's driver. A refusal for a full slot costs no message from the per-minute budget.
     ///
-    /// With the budget in Redis and Redis away, the answer is refused (503 and a sentence):
-    /// an answer is the expensive thing the limit protects (upstream tokens, money), so
-    /// admitting them unchecked on every replica would let one user spend N times the limit;
-    /// a refused answer costs a retry. Answers already streaming are not affected.
+    /// With the budget or the slots in Redis and Redis away, the answer is refused (503 and a
+    /// sentence): an answer is the expensive thing the limits protect (upstream tokens,
+    /// money), so admitting them unchecked on every replica would let one user spend N times
+    /// the limit; a refused answer costs a retry. Answers already streaming are not affected.
     pub async fn check_message(
         &self,
         user: UserId,
         ip: Option<IpAddr>,
     ) -> Result<StreamSlot, AppError> {
-        let Some(slot) = self.streams.try_acquire(user) else {
+        let Ok(slot) = self.streams.try_acquire(user).await else {
+            return Err(AppError::Unavailable(SHARED_LIMITS_AWAY.to_string()));
+        };
+        let Some(slot) = slot else {
             tracing::info!(user = user.0, ?ip, "refused: too many concurrent streams");
             let max = self.streams.max();
             let answers = if max == 1 { "answer" } else { "answers" };
@@ -168,13 +176,14 @@ impl Limits {
     }
 
     /// Starts a sign-in attempt as `account` from `ip`, or refuses it with a 429 while a
-    /// back-off runs; see `sign_in_throttle` for how the sign-in server function uses it.
-    pub fn begin_sign_in(
+    /// back-off runs; see `sign_in_throttle` for how the sign-in server function uses it
+    /// (and what happens while Redis is away: this process counts alone).
+    pub async fn begin_sign_in(
         &self,
         ip: Option<IpAddr>,
         account: &str,
     ) -> Result<SignInAttempt, AppError> {
-        self.sign_in.begin(ip, account)
+        self.sign_in.begin(ip, account).await
     }
 
     /// Counts one server-rendered page load from `ip` by `user` (each when known) against
@@ -213,19 +222,21 @@ impl Limits {
 
     /// Counts a sign-up from `ip` (every one counts, whatever its outcome, unless cancelled),
     /// or refuses it with a 429 while the IP's back-off runs.
-    pub fn begin_sign_up(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
-        self.sign_up.begin_ip(ip)
+    pub async fn begin_sign_up(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
+        self.sign_up.begin_ip(ip).await
     }
 
     /// Starts a check of `user`'s current password (counted as a failure unless it
     /// succeeds), or refuses it with a 429 while the account's back-off runs.
-    pub fn begin_password_change(&self, user: UserId) -> Result<SignInAttempt, AppError> {
+    pub async fn begin_password_change(&self, user: UserId) -> Result<SignInAttempt, AppError> {
         self.password_change
             .begin(None, &format!("user #{}", user.0))
+            .await
     }
 
-    /// Streams `user` has live now.
-    pub fn live_streams(&self, user: UserId) -> u32 {
-        self.streams.live(user)
+    /// Streams `user` has live now (on every replica with the slots in Redis; `Err` when it
+    /// did not answer).
+    pub async fn live_streams(&self, user: UserId) -> Result<u32, Unreachable> {
+        self.streams.live(user).await
     }
 }

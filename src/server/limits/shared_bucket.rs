@@ -8,6 +8,10 @@
 //!
 //! Redis away: a check fails within [`CHECK_TIMEOUT`] with [`Unreachable`] and the caller
 //! decides (see `Limits`); one warning per minute says so in the log, not one per request.
+//!
+//! [`SharedLimits`] is also the connection (and the timeout and warning) of the other limits
+//! kept in Redis: the sign-in back-offs (`auth::shared_throttle`) and the stream slots
+//! (`shared_slots`), through [`SharedLimits::invoke`] and [`SharedLimits::query`].
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::sync::{Arc, Mutex};
@@ -109,6 +113,63 @@ impl SharedLimits {
         }
     }
 
+    /// The Redis key `{prefix}:{rest}`.
+    pub fn key(&self, rest: &str) -> String {
+        format!("{}:{rest}", self.prefix)
+    }
+
+    /// Runs a prepared script (for the limit `what`, named in the warning), or fails with
+    /// [`Unreachable`] within [`CHECK_TIMEOUT`] (warning once a minute).
+    pub async fn invoke<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Result<T, Unreachable> {
+        let mut connection = self.connection(what)?;
+        let answer =
+            tokio::time::timeout(CHECK_TIMEOUT, invocation.invoke_async(&mut connection)).await;
+        self.judge(what, answer)
+    }
+
+    /// Runs one command, like [`Self::invoke`].
+    pub async fn query<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        command: &redis::Cmd,
+    ) -> Result<T, Unreachable> {
+        let mut connection = self.connection(what)?;
+        let answer =
+            tokio::time::timeout(CHECK_TIMEOUT, command.query_async(&mut connection)).await;
+        self.judge(what, answer)
+    }
+
+    /// The connection, or [`Unreachable`] (warned) when the client could not be created.
+    fn connection(&self, what: &str) -> Result<ConnectionManager, Unreachable> {
+        self.connection.clone().map_err(|reason| {
+            self.warn_unreachable(what, &reason);
+            Unreachable
+        })
+    }
+
+    /// Redis's answer, or [`Unreachable`] (warned) for an error or no answer in time.
+    fn judge<T>(
+        &self,
+        what: &str,
+        answer: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
+    ) -> Result<T, Unreachable> {
+        match answer {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => {
+                self.warn_unreachable(what, &format!("{:?}", error.kind()));
+                Err(Unreachable)
+            }
+            Err(_) => {
+                self.warn_unreachable(what, "no answer in time");
+                Err(Unreachable)
+            }
+        }
+    }
+
     /// Logs that Redis is away (what for and why), at most once per [`WARN_EVERY`].
     fn warn_unreachable(&self, name: &str, reason: &str) {
         let now = Instant::now();
@@ -139,34 +200,13 @@ impl SharedBucket {
     /// Takes one token for `key`: `Ok(Ok(()))`, or `Ok(Err(wait))` until one is available,
     /// or `Err(Unreachable)` when Redis did not answer within [`CHECK_TIMEOUT`].
     pub async fn check(&self, key: &str) -> Result<Result<(), Duration>, Unreachable> {
-        let mut connection = match &self.limits.connection {
-            Ok(connection) => connection.clone(),
-            Err(reason) => {
-                self.limits.warn_unreachable(self.name, reason);
-                return Err(Unreachable);
-            }
-        };
-        let redis_key = format!("{}:limit:{}:{key}", self.limits.prefix, self.name);
+        let redis_key = self.limits.key(&format!("limit:{}:{key}", self.name));
         let window_us = u64::try_from(WINDOW.as_micros()).unwrap_or(60_000_000);
         let mut invocation = self.limits.script.key(redis_key);
         invocation.arg(self.per_minute).arg(window_us);
-        let answer = tokio::time::timeout(
-            CHECK_TIMEOUT,
-            invocation.invoke_async::<u64>(&mut connection),
-        )
-        .await;
-        match answer {
-            Ok(Ok(0)) => Ok(Ok(())),
-            Ok(Ok(wait_us)) => Ok(Err(Duration::from_micros(wait_us))),
-            Ok(Err(error)) => {
-                self.limits
-                    .warn_unreachable(self.name, &format!("{:?}", error.kind()));
-                Err(Unreachable)
-            }
-            Err(_) => {
-                self.limits.warn_unreachable(self.name, "no answer in time");
-                Err(Unreachable)
-            }
+        match self.limits.invoke::<u64>(self.name, &invocation).await? {
+            0 => Ok(Ok(())),
+            wait_us => Ok(Err(Duration::from_micros(wait_us))),
         }
     }
 }

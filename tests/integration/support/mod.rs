@@ -10,6 +10,7 @@ pub mod server_process;
 pub mod shared_fixtures;
 mod stored_actions;
 pub mod test_database;
+pub mod test_redis;
 
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};

@@ -4,26 +4,12 @@
 //! 50 ms) from an in-process fake upstream; and [`Read`], what one reader of a turn received.
 
 use crate::support::server_process::{load, local_client, ServerProcess};
+use crate::support::test_redis::{fresh_prefix, test_redis};
 use crate::support::{start_fake, EventReader, TempDir};
 use serde_json::json;
 use sluice::conversation::MessageStatus;
 use sluice::events::{ChatEvent, FinishReason, StoredTurn};
 use sluice_fake_upstream::FakeUpstreamHandle;
-
-/// The test Redis, or `None` (with a message) to skip; under `CI=true` a missing one fails.
-pub fn test_redis() -> Option<String> {
-    match std::env::var("SLUICE_TEST_REDIS_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "SLUICE_TEST_REDIS_URL is unset under CI=true: run through tools/with-redis.sh"
-            );
-            eprintln!("skipped: SLUICE_TEST_REDIS_URL is unset (run through tools/with-redis.sh)");
-            None
-        }
-    }
-}
 
 /// Replicas sharing one data directory (so one database) and one Redis.
 pub struct Replicas {
@@ -44,7 +30,7 @@ pub async fn replicas(count: usize, extra: &[(&str, &str)]) -> Option<Replicas> 
 
 /// Starts `count` replicas sharing the Redis at `redis`, with `extra` settings.
 pub async fn replicas_on(redis: &str, count: usize, extra: &[(&str, &str)]) -> Replicas {
-    let prefix = format!("sluice-test-{:016x}", rand::random::<u64>());
+    let prefix = fresh_prefix();
     let fake = start_fake().await;
     let data = TempDir::new("cluster");
     let client = local_client();
