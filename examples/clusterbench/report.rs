@@ -1,0 +1,171 @@
+//! The `clusterbench` section of `BENCHMARKS.md`: how it was measured, one table row per
+//! configuration and level, what Redis ran per answer-second, and the takeover table.
+
+use crate::bench_support::machine;
+use crate::phase::Level;
+use crate::takeover::Takeover;
+use crate::{Environment, Options, Setup};
+
+/// The command `make bench` runs (the section says what wrote it).
+const COMMAND: &str = "SLUICE_PG_FSYNC=on bash tools/with-postgres.sh bash tools/with-redis.sh cargo run --release --no-default-features --features ssr --example clusterbench -- --out BENCHMARKS.md";
+
+/// The Redis goal of issue 23, commands per answer-second.
+const REDIS_GOAL: f64 = 10.0;
+
+/// The Markdown section.
+pub fn write(
+    options: &Options,
+    environment: &Environment,
+    rows: &[(&Setup, Vec<Level>)],
+    takeovers: &[(u64, Takeover)],
+) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "## Replicas (`examples/clusterbench/`)\n\nWritten by `make bench` (`{COMMAND}`).\n\n"
+    ));
+    out.push_str(&format!(
+        "- Machine: {}, 1-min load average {} at the start; the replicas, Redis, the database, the fake upstream and the load generator share its cores\n",
+        machine(),
+        environment.load
+    ));
+    out.push_str(&format!(
+        "- Replicas: real processes of `target/release/sluice` (the release build), per-user and per-IP limits off (as in `loadgen`), default `[cluster]` settings (a fresh key prefix per configuration)\n- Database: {}\n- {}\n",
+        environment.database, environment.redis
+    ));
+    out.push_str(&format!(
+        "- Load: `loadgen`'s generator and fake upstream, temporary chats (nothing stored per token): first token after {} ms, then {} tokens at {} tokens/s per answer; the answers of a level start together\n\n",
+        options.ttft.as_millis(),
+        options.tokens,
+        options.rate
+    ));
+    out.push_str(&format!("Per-event lateness is `loadgen`'s: how much later than the script's spacing a token arrives after the answer's first token; *added* = through the replicas minus straight against the fake upstream, same percentile, same level, measured just before. *Readers on another replica*: answer *i* is started on replica *i* mod 3 (`POST /api/chat/stream`), its connection dropped after `started`, and it is read on the next replica (`POST /api/chat/resume {{\"turn_id\",\"after\"}}`), which follows it from Redis; the first token comes late enough for the reader to be there (*joined late* counts readers that were not, whose first frame held several tokens). *Replica CPU per event*: user + system time of every replica process (`/proc/PID/stat`) during the run, divided by the tokens delivered to readers (each is one `delta` event the owner relays). *Redis commands per answer-second*: Redis `INFO` `total_commands_processed` during the run divided by the sum of the answers' durations (request to `done`); goal ≤ {REDIS_GOAL}. A level *breaks* as in `loadgen`: an answer lost, garbled or failed, or p99 lateness over 1000 ms.\n\n"));
+    out.push_str("| configuration | live answers | tokens delivered (direct / app) | lost or wrong | errors (5xx) | joined late | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | **replica CPU per event µs** | Redis CPU per event µs | **Redis commands per answer-second** | verdict |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (setup, levels) in rows {
+        for level in levels {
+            out.push_str(&row(setup, level));
+        }
+    }
+    out.push_str(&redis_breakdown(rows));
+    out.push_str(&holds_line(options, rows));
+    out.push_str(&takeover_table(options, takeovers));
+    out
+}
+
+/// One table row.
+fn row(setup: &Setup, level: &Level) -> String {
+    let (d, a) = (&level.direct, &level.app);
+    let per_event_us = |seconds: f64| {
+        if a.tokens == 0 {
+            f64::NAN
+        } else {
+            seconds * 1e6 / a.tokens as f64
+        }
+    };
+    let (redis_cpu, commands) = match &level.redis {
+        Some(redis) => (
+            format!("{:.1}", per_event_us(redis.cpu_seconds)),
+            format!("**{:.1}**", redis.commands as f64 / a.answer_seconds),
+        ),
+        None => ("—".to_string(), "—".to_string()),
+    };
+    format!(
+        "| {} | {} | {} / {} | {} | {} ({}) | {} | {:.2} / {:.2} | {:.2} / {:.2} | **{:.2} / {:.2}** | **{:.1}** | {} | {} | {} |\n",
+        setup.name,
+        level.answers,
+        d.tokens,
+        a.tokens,
+        d.wrong + a.wrong,
+        d.errors.0 + a.errors.0,
+        a.errors.1,
+        a.joined_late,
+        d.lateness.0,
+        d.lateness.1,
+        a.lateness.0,
+        a.lateness.1,
+        a.lateness.0 - d.lateness.0,
+        a.lateness.1 - d.lateness.1,
+        per_event_us(level.cpu_seconds),
+        redis_cpu,
+        commands,
+        if level.broke() { "**broke**" } else { "held" },
+    )
+}
+
+/// Which commands Redis ran, per answer-second, for each configuration with Redis.
+fn redis_breakdown(rows: &[(&Setup, Vec<Level>)]) -> String {
+    let mut out = String::from("\nWhat Redis ran, per answer-second (`INFO commandstats`; `MULTI`/`EXEC` wrap each atomic pipeline, the commands inside count one by one):\n\n");
+    for (setup, levels) in rows {
+        for level in levels {
+            let Some(redis) = &level.redis else {
+                continue;
+            };
+            let per = |count: u64| count as f64 / level.app.answer_seconds;
+            let calls: Vec<String> = redis
+                .calls
+                .iter()
+                .map(|(name, count)| format!("{} {:.2}", name.to_uppercase(), per(*count)))
+                .collect();
+            out.push_str(&format!(
+                "- {}, {} answers: {}\n",
+                setup.name,
+                level.answers,
+                calls.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// The sentence on the largest level three replicas held.
+fn holds_line(options: &Options, rows: &[(&Setup, Vec<Level>)]) -> String {
+    let largest = options.levels.iter().copied().max().unwrap_or(0);
+    let Some((_, levels)) = rows.iter().find(|(setup, _)| setup.cross) else {
+        return String::new();
+    };
+    let held = levels
+        .iter()
+        .filter(|level| !level.broke())
+        .map(|level| level.answers)
+        .max();
+    match held {
+        Some(n) if n >= largest => format!(
+            "\nThree replicas held {largest} live answers read on other replicas on this machine.\n"
+        ),
+        Some(n) => format!(
+            "\n**Three replicas did not hold {largest} live answers read on other replicas on this machine**; the largest level that held is **{n}** (fallback levels tried: {:?}).\n",
+            options.fallback
+        ),
+        None => format!(
+            "\n**Three replicas held none of the levels tried** ({:?}, fallback {:?}) on this machine.\n",
+            options.levels, options.fallback
+        ),
+    }
+}
+
+/// The takeover table.
+fn takeover_table(options: &Options, takeovers: &[(u64, Takeover)]) -> String {
+    let mut out = String::from("\n### A dead owner's answers\n\n");
+    out.push_str(&format!(
+        "Two replicas, A and B, with the lease shown (`SLUICE_CLUSTER_LEASE_MS`; default 10000). {} stored answers (a token a second, so each is written to the database about once a second) are started on A, 50 at a time, each dropped after `started` and resumed on B (`POST /api/chat/resume {{\"turn_id\",\"answer_id\",\"after\"}}`). Once every reader on B has text, A is killed with SIGKILL; *closed* = the time from the kill until a reader on B receives `done` with `finish_reason` `interrupted` — the lease running out, B's next watch round (every quarter lease) noticing, then B storing the answers as `interrupted` one after the other and ending their streams. *Bound* = 1.25 leases, before the takeover itself. Afterwards every answer is read back through B.\n\n",
+        options.takeover_answers
+    ));
+    out.push_str("| lease ms | answers on A read on B | readers ended `interrupted` | other ends or failures | **closed after kill p50 / max s** | bound (1.25 leases) s | stored `interrupted` with the reader's exact text |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (lease, t) in takeovers {
+        let (p50, max) = t.p50_max();
+        let failures = match &t.failed {
+            (0, _) => "0".to_string(),
+            (n, Some(first)) => format!("{n} (first: {first})"),
+            (n, None) => n.to_string(),
+        };
+        out.push_str(&format!(
+            "| {lease} | {} | {} | {failures} | **{p50:.2} / {max:.2}** | {:.2} | {} |\n",
+            t.answers,
+            t.interrupted,
+            *lease as f64 * 1.25 / 1000.0,
+            t.stored_exact,
+        ));
+    }
+    out
+}
