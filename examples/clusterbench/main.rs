@@ -23,6 +23,7 @@
 mod backend;
 #[path = "../bench_support/mod.rs"]
 mod bench_support;
+mod machine_cpu;
 #[path = "../bench_support/openai_script.rs"]
 mod openai_script;
 mod phase;

@@ -7,11 +7,12 @@
 //! fallback levels until one holds.
 
 use crate::bench_support::percentile;
+use crate::machine_cpu::{self, Cores};
 use crate::readers::{run_together, Answer, Route};
 use crate::redis_stats::{Delta, Probe};
 use crate::replicas::Replica;
 use crate::{Options, Setup};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// p99 lateness at which a level counts as broken (a reader would see stutter), as `loadgen`.
 const BREAKING_P99_MS: f64 = 1000.0;
@@ -52,6 +53,10 @@ pub struct Level {
     pub cpu_seconds: f64,
     /// What Redis did during the app run (`None` without Redis).
     pub redis: Option<Delta>,
+    /// Cores busy during the app run: the whole machine, this process.
+    pub cores: Cores,
+    /// Wall time of the app run, seconds.
+    pub wall_seconds: f64,
 }
 
 impl Level {
@@ -176,9 +181,9 @@ impl Run<'_> {
             }
             None => (None, None),
         };
-        let wall = Instant::now();
+        let machine = machine_cpu::start();
         let app = run_together(client, app_routes(n, replicas, setup.cross), interval).await;
-        let wall = wall.elapsed();
+        let (cores, wall_seconds) = machine.finish();
         let cpu_seconds = replicas.iter().map(Replica::cpu_seconds).sum::<f64>() - cpu_before;
         let redis = match (probe, redis_before) {
             (Some(probe), Some(before)) => Some(probe.snapshot().await?.since(&before)),
@@ -190,16 +195,19 @@ impl Run<'_> {
             app: summarize(&app, &expected),
             cpu_seconds,
             redis,
+            cores,
+            wall_seconds,
         };
         eprintln!(
-            "  {:.1} s, added p50/p99 {:.1}/{:.1} ms, errors {} ({:?}), wrong {}, joined late {}",
-            wall.as_secs_f64(),
+            "  {:.1} s, added p50/p99 {:.1}/{:.1} ms, errors {} ({:?}), wrong {}, joined late {}, machine {:.2} cores busy",
+            wall_seconds,
             level.app.lateness.0 - level.direct.lateness.0,
             level.app.lateness.1 - level.direct.lateness.1,
             level.app.errors.0,
             level.app.first_error,
             level.app.wrong,
             level.app.joined_late,
+            cores.machine,
         );
         tokio::time::sleep(SETTLE).await;
         Ok(level)

@@ -5,6 +5,7 @@ use crate::bench_support::machine;
 use crate::phase::Level;
 use crate::takeover::Takeover;
 use crate::{Environment, Options, Setup};
+use sluice::server::cluster::relay::BATCH_GAP;
 
 /// The command `make bench` runs (the section says what wrote it).
 const COMMAND: &str = "SLUICE_PG_FSYNC=on bash tools/with-postgres.sh bash tools/with-redis.sh cargo run --release --no-default-features --features ssr --example clusterbench -- --out BENCHMARKS.md";
@@ -38,9 +39,9 @@ pub fn write(
         options.tokens,
         options.rate
     ));
-    out.push_str(&format!("Per-event lateness is `loadgen`'s: how much later than the script's spacing a token arrives after the answer's first token; *added* = through the replicas minus straight against the fake upstream, same percentile, same level, measured just before. *Readers on another replica*: answer *i* is started on replica *i* mod 3 (`POST /api/chat/stream`), its connection dropped after `started`, and it is read on the next replica (`POST /api/chat/resume {{\"turn_id\",\"after\"}}`), which follows it from Redis; the first token comes late enough for the reader to be there (*joined late* counts readers that were not, whose first frame held several tokens). *Replica CPU per event*: user + system time of every replica process (`/proc/PID/stat`) during the run, divided by the tokens delivered to readers (each is one `delta` event the owner relays). *Redis commands per answer-second*: Redis `INFO` `total_commands_processed` during the run divided by the sum of the answers' durations (request to `done`); goal ≤ {REDIS_GOAL}. A level *breaks* as in `loadgen`: an answer lost, garbled or failed, or p99 lateness over 1000 ms.\n\n"));
-    out.push_str("| configuration | live answers | tokens delivered (direct / app) | lost or wrong | errors (5xx) | joined late | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | **replica CPU per event µs** | Redis CPU per event µs | **Redis commands per answer-second** | verdict |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.push_str(&format!("Per-event lateness is `loadgen`'s: how much later than the script's spacing a token arrives after the answer's first token; *added* = through the replicas minus straight against the fake upstream, same percentile, same level, measured just before. *Readers on another replica*: answer *i* is started on replica *i* mod 3 (`POST /api/chat/stream`), its connection dropped after `started`, and it is read on the next replica (`POST /api/chat/resume {{\"turn_id\",\"after\"}}`), which follows it from Redis; the first token comes late enough for the reader to be there (*joined late* counts readers that were not, whose first frame held several tokens). *Replica CPU per event*: user + system time of every replica process (`/proc/PID/stat`) during the run, divided by the tokens delivered to readers (each is one `delta` event the owner relays). *Redis commands per answer-second*: Redis `INFO` `total_commands_processed` during the run divided by the sum of the answers' durations (request to `done`); goal ≤ {REDIS_GOAL}. A level *breaks* as in `loadgen`: an answer lost, garbled or failed, or p99 lateness over 1000 ms. *Cores busy* during the run: the replicas / Redis / this benchmark's process (load generator and fake upstream) / everything else on the machine (`/proc/stat`: the database, and any other work sharing the machine — a busy neighbour shows here, not only in the latencies).\n\nWith Redis the owner's relay writes a turn's events to its stream at most once per {} ms (one atomic pipeline: `MULTI`, `XADD`, `EXEC`; the first event after a quiet spell and the last at once) and publishes them to any reader, on the owner too, only once Redis holds them: that wait is most of the added latency with Redis.\n\n", BATCH_GAP.as_millis()));
+    out.push_str("| configuration | live answers | tokens delivered (direct / app) | lost or wrong | errors (5xx) | joined late | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | **replica CPU per event µs** | Redis CPU per event µs | **Redis commands per answer-second** | cores busy: replicas / Redis / bench / rest | verdict |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (setup, levels) in rows {
         for level in levels {
             out.push_str(&row(setup, level));
@@ -62,15 +63,23 @@ fn row(setup: &Setup, level: &Level) -> String {
             seconds * 1e6 / a.tokens as f64
         }
     };
-    let (redis_cpu, commands) = match &level.redis {
+    let (redis_cpu, commands, redis_cores) = match &level.redis {
         Some(redis) => (
             format!("{:.1}", per_event_us(redis.cpu_seconds)),
             format!("**{:.1}**", redis.commands as f64 / a.answer_seconds),
+            redis.cpu_seconds / level.wall_seconds,
         ),
-        None => ("—".to_string(), "—".to_string()),
+        None => ("—".to_string(), "—".to_string(), 0.0),
     };
+    let replica_cores = level.cpu_seconds / level.wall_seconds;
+    let rest = level.cores.machine - replica_cores - redis_cores - level.cores.bench;
+    let cores = format!(
+        "{replica_cores:.2} / {redis_cores:.2} / {:.2} / {:.2}",
+        level.cores.bench,
+        rest.max(0.0)
+    );
     format!(
-        "| {} | {} | {} / {} | {} | {} ({}) | {} | {:.2} / {:.2} | {:.2} / {:.2} | **{:.2} / {:.2}** | **{:.1}** | {} | {} | {} |\n",
+        "| {} | {} | {} / {} | {} | {} ({}) | {} | {:.2} / {:.2} | {:.2} / {:.2} | **{:.2} / {:.2}** | **{:.1}** | {} | {} | {cores} | {} |\n",
         setup.name,
         level.answers,
         d.tokens,
@@ -147,20 +156,20 @@ fn holds_line(options: &Options, rows: &[(&Setup, Vec<Level>)]) -> String {
 fn takeover_table(options: &Options, takeovers: &[(u64, Takeover)]) -> String {
     let mut out = String::from("\n### A dead owner's answers\n\n");
     out.push_str(&format!(
-        "Two replicas, A and B, with the lease shown (`SLUICE_CLUSTER_LEASE_MS`; default 10000). {} stored answers (a token a second, so each is written to the database about once a second) are started on A, 50 at a time, each dropped after `started` and resumed on B (`POST /api/chat/resume {{\"turn_id\",\"answer_id\",\"after\"}}`). Once every reader on B has text, A is killed with SIGKILL; *closed* = the time from the kill until a reader on B receives `done` with `finish_reason` `interrupted` — the lease running out, B's next watch round (every quarter lease) noticing, then B storing the answers as `interrupted` one after the other and ending their streams. *Bound* = 1.25 leases, before the takeover itself. Afterwards every answer is read back through B.\n\n",
+        "Two replicas, A and B, with the lease shown (`SLUICE_CLUSTER_LEASE_MS`; default 10000). {} stored answers (a token a second, so each is written to the database about once a second) are started on A, 50 at a time, each dropped after `started` and resumed on B (`POST /api/chat/resume {{\"turn_id\",\"answer_id\",\"after\"}}`). Once every reader on B has text, A is killed with SIGKILL; *closed* = the time from the kill until a reader on B receives `done` with `finish_reason` `interrupted` — the lease running out, B's next watch round (every quarter lease) noticing, then B storing the answers as `interrupted` one after the other and ending their streams. *Bound* = 1.25 leases, before the takeover itself: the first answer closed shows when B noticed, the last how long storing all of them took. Afterwards every answer is read back through B.\n\n",
         options.takeover_answers
     ));
-    out.push_str("| lease ms | answers on A read on B | readers ended `interrupted` | other ends or failures | **closed after kill p50 / max s** | bound (1.25 leases) s | stored `interrupted` with the reader's exact text |\n");
+    out.push_str("| lease ms | answers on A read on B | readers ended `interrupted` | other ends or failures | **closed after kill first / p50 / max s** | bound (1.25 leases) s | stored `interrupted` with the reader's exact text |\n");
     out.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
     for (lease, t) in takeovers {
-        let (p50, max) = t.p50_max();
+        let (first, p50, max) = t.first_p50_max();
         let failures = match &t.failed {
             (0, _) => "0".to_string(),
             (n, Some(first)) => format!("{n} (first: {first})"),
             (n, None) => n.to_string(),
         };
         out.push_str(&format!(
-            "| {lease} | {} | {} | {failures} | **{p50:.2} / {max:.2}** | {:.2} | {} |\n",
+            "| {lease} | {} | {} | {failures} | **{first:.2} / {p50:.2} / {max:.2}** | {:.2} | {} |\n",
             t.answers,
             t.interrupted,
             *lease as f64 * 1.25 / 1000.0,

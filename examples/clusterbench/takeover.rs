@@ -38,9 +38,10 @@ pub struct Takeover {
 }
 
 impl Takeover {
-    /// Median and largest kill → `done` time, seconds.
-    pub fn p50_max(&self) -> (f64, f64) {
+    /// Smallest, median and largest kill → `done` time, seconds.
+    pub fn first_p50_max(&self) -> (f64, f64, f64) {
         (
+            self.closed_after.first().copied().unwrap_or(f64::NAN),
             percentile(&self.closed_after, 50.0),
             self.closed_after.last().copied().unwrap_or(f64::NAN),
         )
