@@ -272,10 +272,7 @@ async fn count_stored_exact(client: &reqwest::Client, b: &Replica, follows: &[Fo
                     .json()
                     .await
                     .ok()?;
-                let message = tree
-                    .messages
-                    .iter()
-                    .find(|m| m.id.to_string() == follow.answer)?;
+                let message = tree.messages.iter().find(|m| m.id == follow.answer)?;
                 Some(message.status == MessageStatus::Interrupted && message.content == follow.text)
             }
         });
