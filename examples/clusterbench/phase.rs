@@ -35,8 +35,8 @@ pub struct Summary {
     pub errors: (usize, usize),
     /// The first failure, for the log.
     pub first_error: Option<String>,
-    /// Readers that joined after the first token.
-    pub joined_late: usize,
+    /// Readers whose first frame held several tokens.
+    pub merged_first: usize,
     /// Sum over answers of request start → end of stream, seconds.
     pub answer_seconds: f64,
 }
@@ -86,7 +86,7 @@ fn summarize(answers: &[Answer], expected: &str) -> Summary {
             failed().filter(|e| e.starts_with("HTTP 5")).count(),
         ),
         first_error: failed().next().map(str::to_string),
-        joined_late: answers.iter().filter(|a| a.joined_late).count(),
+        merged_first: answers.iter().filter(|a| a.merged_first).count(),
         answer_seconds: answers.iter().map(|a| a.live_seconds).sum(),
     }
 }
@@ -199,14 +199,14 @@ impl Run<'_> {
             wall_seconds,
         };
         eprintln!(
-            "  {:.1} s, added p50/p99 {:.1}/{:.1} ms, errors {} ({:?}), wrong {}, joined late {}, machine {:.2} cores busy",
+            "  {:.1} s, added p50/p99 {:.1}/{:.1} ms, errors {} ({:?}), wrong {}, merged first frames {}, machine {:.2} cores busy",
             wall_seconds,
             level.app.lateness.0 - level.direct.lateness.0,
             level.app.lateness.1 - level.direct.lateness.1,
             level.app.errors.0,
             level.app.first_error,
             level.app.wrong,
-            level.app.joined_late,
+            level.app.merged_first,
             cores.machine,
         );
         tokio::time::sleep(SETTLE).await;

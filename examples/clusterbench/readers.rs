@@ -10,9 +10,10 @@
 //! Lateness is per token, as in `loadgen`: how much later than the script's spacing a token
 //! arrives after the stream's first token. Tokens are found by their text, so a frame that
 //! carries several tokens (a batch a reader receives together) counts each at that frame's
-//! arrival. A reader that joins after the first token gets the tokens so far merged into one
-//! frame: it is counted as *joined late*, its first frame's last token is its anchor and its
-//! earlier tokens get no lateness.
+//! arrival. A reader whose first frame holds several tokens (it joined after the first token, or
+//! fell behind before reading it: a reader behind gets the waiting tokens merged into one frame)
+//! is counted as *merged first frame*; its first frame's last token is its anchor and the
+//! earlier ones get no lateness.
 
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
@@ -46,8 +47,8 @@ pub struct Answer {
     pub tokens: usize,
     /// The text received.
     pub text: String,
-    /// The reader joined after the first token (its first frame held several).
-    pub joined_late: bool,
+    /// The reader's first frame held several tokens (it joined after the first, or fell behind).
+    pub merged_first: bool,
     /// Time from the start request to the end of the stream, seconds.
     pub live_seconds: f64,
     /// Failure, if any (`HTTP 5xx …` for a server error).
@@ -80,7 +81,7 @@ impl Clock {
         match self.anchor {
             None => {
                 self.anchor = Some((arrived, last));
-                answer.joined_late = indexes.len() > 1;
+                answer.merged_first = indexes.len() > 1;
             }
             Some((first, k0)) => {
                 for k in indexes {

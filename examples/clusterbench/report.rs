@@ -39,8 +39,8 @@ pub fn write(
         options.tokens,
         options.rate
     ));
-    out.push_str(&format!("Per-event lateness is `loadgen`'s: how much later than the script's spacing a token arrives after the answer's first token; *added* = through the replicas minus straight against the fake upstream, same percentile, same level, measured just before. *Readers on another replica*: answer *i* is started on replica *i* mod 3 (`POST /api/chat/stream`), its connection dropped after `started`, and it is read on the next replica (`POST /api/chat/resume {{\"turn_id\",\"after\"}}`), which follows it from Redis; the first token comes late enough for the reader to be there (*joined late* counts readers that were not, whose first frame held several tokens). *Replica CPU per event*: user + system time of every replica process (`/proc/PID/stat`) during the run, divided by the tokens delivered to readers (each is one `delta` event the owner relays). *Redis commands per answer-second*: Redis `INFO` `total_commands_processed` during the run divided by the sum of the answers' durations (request to `done`); goal ≤ {REDIS_GOAL}. A level *breaks* as in `loadgen`: an answer lost, garbled or failed, or p99 lateness over 1000 ms. *Cores busy* during the run: the replicas / Redis / this benchmark's process (load generator and fake upstream) / everything else on the machine (`/proc/stat`: the database, and any other work sharing the machine — a busy neighbour shows here, not only in the latencies).\n\nWith Redis the owner's relay writes a turn's events to its stream at most once per {} ms (one atomic pipeline: `MULTI`, `XADD`, `EXEC`; the first event after a quiet spell and the last at once) and publishes them to any reader, on the owner too, only once Redis holds them: that wait is most of the added latency with Redis.\n\n", BATCH_GAP.as_millis()));
-    out.push_str("| configuration | live answers | tokens delivered (direct / app) | lost or wrong | errors (5xx) | joined late | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | **replica CPU per event µs** | Redis CPU per event µs | **Redis commands per answer-second** | cores busy: replicas / Redis / bench / rest | verdict |\n");
+    out.push_str(&format!("Per-event lateness is `loadgen`'s: how much later than the script's spacing a token arrives after the answer's first token; *added* = through the replicas minus straight against the fake upstream, same percentile, same level, measured just before. *Readers on another replica*: answer *i* is started on replica *i* mod 3 (`POST /api/chat/stream`), its connection dropped after `started`, and it is read on the next replica (`POST /api/chat/resume {{\"turn_id\",\"after\"}}`), which follows it from Redis; the first token comes late enough for the reader to be there. *Merged first frames*: readers whose first frame held several tokens (they joined after the first token, or fell behind before reading it and got the waiting tokens merged); that frame's last token is their anchor, the earlier ones get no lateness. *Replica CPU per event*: user + system time of every replica process (`/proc/PID/stat`) during the run, divided by the tokens delivered to readers (each is one `delta` event the owner relays). *Redis commands per answer-second*: Redis `INFO` `total_commands_processed` during the run divided by the sum of the answers' durations (request to `done`); goal ≤ {REDIS_GOAL}. A level *breaks* as in `loadgen`: an answer lost, garbled or failed, or p99 lateness over 1000 ms. *Cores busy* during the run: the replicas / Redis / this benchmark's process (load generator and fake upstream) / everything else on the machine (`/proc/stat`: the database, and any other work sharing the machine — a busy neighbour shows here, not only in the latencies).\n\nWith Redis the owner's relay writes a turn's events to its stream at most once per {} ms (one atomic pipeline: `MULTI`, `XADD`, `EXEC`; the first event after a quiet spell and the last at once) and publishes them to any reader, on the owner too, only once Redis holds them: that wait is most of the added latency with Redis.\n\n", BATCH_GAP.as_millis()));
+    out.push_str("| configuration | live answers | tokens delivered (direct / app) | lost or wrong | errors (5xx) | merged first frames | direct p50 / p99 ms | app p50 / p99 ms | **added per event p50 / p99 ms** | **replica CPU per event µs** | Redis CPU per event µs | **Redis commands per answer-second** | cores busy: replicas / Redis / bench / rest | verdict |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (setup, levels) in rows {
         for level in levels {
@@ -87,7 +87,7 @@ fn row(setup: &Setup, level: &Level) -> String {
         d.wrong + a.wrong,
         d.errors.0 + a.errors.0,
         a.errors.1,
-        a.joined_late,
+        a.merged_first,
         d.lateness.0,
         d.lateness.1,
         a.lateness.0,
@@ -126,30 +126,44 @@ fn redis_breakdown(rows: &[(&Setup, Vec<Level>)]) -> String {
     out
 }
 
-/// The sentence on the largest level three replicas held.
+/// The sentences on the largest level three replicas held (and whether the baseline held the
+/// largest level in the same run).
 fn holds_line(options: &Options, rows: &[(&Setup, Vec<Level>)]) -> String {
     let largest = options.levels.iter().copied().max().unwrap_or(0);
     let Some((_, levels)) = rows.iter().find(|(setup, _)| setup.cross) else {
         return String::new();
     };
+    let run: Vec<String> = levels.iter().map(|l| l.answers.to_string()).collect();
     let held = levels
         .iter()
         .filter(|level| !level.broke())
         .map(|level| level.answers)
         .max();
-    match held {
+    let mut out = match held {
         Some(n) if n >= largest => format!(
-            "\nThree replicas held {largest} live answers read on other replicas on this machine.\n"
+            "\nThree replicas held {largest} live answers read on other replicas on this machine."
         ),
         Some(n) => format!(
-            "\n**Three replicas did not hold {largest} live answers read on other replicas on this machine**; the largest level that held is **{n}** (fallback levels tried: {:?}).\n",
-            options.fallback
+            "\n**Three replicas did not hold {largest} live answers read on other replicas on this machine**; the largest level that held is **{n}** (levels run, in order: {}).",
+            run.join(", ")
         ),
         None => format!(
-            "\n**Three replicas held none of the levels tried** ({:?}, fallback {:?}) on this machine.\n",
-            options.levels, options.fallback
+            "\n**Three replicas held none of the levels run** ({}) on this machine.",
+            run.join(", ")
         ),
+    };
+    let baseline_broke = rows
+        .iter()
+        .filter(|(setup, _)| !setup.redis)
+        .flat_map(|(_, levels)| levels)
+        .any(|level| level.answers == largest && level.broke());
+    if baseline_broke {
+        out.push_str(&format!(
+            " One replica without Redis did not hold {largest} in this run either (*cores busy*: what the rest of the machine took)."
+        ));
     }
+    out.push('\n');
+    out
 }
 
 /// The takeover table.
@@ -159,20 +173,21 @@ fn takeover_table(options: &Options, takeovers: &[(u64, Takeover)]) -> String {
         "Two replicas, A and B, with the lease shown (`SLUICE_CLUSTER_LEASE_MS`; default 10000). {} stored answers (a token a second, so each is written to the database about once a second) are started on A, 50 at a time, each dropped after `started` and resumed on B (`POST /api/chat/resume {{\"turn_id\",\"answer_id\",\"after\"}}`). Once every reader on B has text, A is killed with SIGKILL; *closed* = the time from the kill until a reader on B receives `done` with `finish_reason` `interrupted` — the lease running out, B's next watch round (every quarter lease) noticing, then B storing the answers as `interrupted` one after the other and ending their streams. *Bound* = 1.25 leases, before the takeover itself: the first answer closed shows when B noticed, the last how long storing all of them took. Afterwards every answer is read back through B.\n\n",
         options.takeover_answers
     ));
-    out.push_str("| lease ms | answers on A read on B | readers ended `interrupted` | other ends or failures | **closed after kill first / p50 / max s** | bound (1.25 leases) s | stored `interrupted` with the reader's exact text |\n");
-    out.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| lease ms | answers on A read on B | readers ended `interrupted` | other ends or failures | **closed after kill first / p50 / max s** | bound (1.25 leases) s | first → last closed, ms per answer | stored `interrupted` with the reader's exact text |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (lease, t) in takeovers {
         let (first, p50, max) = t.first_p50_max();
         let failures = match &t.failed {
             (0, _) => "0".to_string(),
-            (n, Some(first)) => format!("{n} (first: {first})"),
+            (n, Some(reason)) => format!("{n} (first: {reason})"),
             (n, None) => n.to_string(),
         };
         out.push_str(&format!(
-            "| {lease} | {} | {} | {failures} | **{first:.2} / {p50:.2} / {max:.2}** | {:.2} | {} |\n",
+            "| {lease} | {} | {} | {failures} | **{first:.2} / {p50:.2} / {max:.2}** | {:.2} | {:.1} | {} |\n",
             t.answers,
             t.interrupted,
             *lease as f64 * 1.25 / 1000.0,
+            (max - first) * 1000.0 / t.interrupted.max(1) as f64,
             t.stored_exact,
         ));
     }
