@@ -166,7 +166,7 @@ fn holds_line(options: &Options, rows: &[(&Setup, Vec<Level>)]) -> String {
         .any(|level| level.answers == largest && level.broke());
     if baseline_broke {
         out.push_str(&format!(
-            " One replica without Redis did not hold {largest} in this run either (*cores busy*: what the rest of the machine took)."
+            " One replica without Redis did not hold {largest} in this run (*cores busy*: what the rest of the machine took)."
         ));
     }
     out.push('\n');
