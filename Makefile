@@ -53,6 +53,8 @@ fmt:
 ## throwaway PostgreSQL (tools/with-postgres.sh, fsync on) measure database writes per
 ## streaming answer, the time to open a long conversation, worst-case searches and sign-in
 ## latency while they run, how many answers stream at once before flush p99 passes 100 ms;
+## 1 vs 3 replicas sharing live answers through a throwaway Redis (tools/with-redis.sh): added
+## latency, CPU and Redis commands per event, how fast a killed replica's answers are closed;
 ## streamed-Markdown costs
 ## (growing code fence, highlighter, TeX), then in headless Chromium the main-thread time per
 ## token of a 10,000-token answer, frame times, bundle size and time to interactive; figures go
@@ -62,6 +64,7 @@ bench: build test-tools
 	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example storebench -- --out BENCHMARKS.md
 	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example flushbench -- --out BENCHMARKS.md
 	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example searchbench -- --out BENCHMARKS.md
+	ulimit -n "$$(ulimit -Hn)" && SLUICE_PG_FSYNC=on bash tools/with-postgres.sh bash tools/with-redis.sh cargo run --release --no-default-features --features ssr --example clusterbench -- --out BENCHMARKS.md
 	cargo run --release --no-default-features --features ssr --example markdownbench -- --out BENCHMARKS.md
 	bash tools/leptos-floor/measure.sh
 	node examples/browser_bench.mjs --out BENCHMARKS.md

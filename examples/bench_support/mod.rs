@@ -1,6 +1,6 @@
 //! Helpers shared by the `make bench` examples (`loadgen`, `storebench`, `flushbench`,
-//! `searchbench`, `markdownbench`): percentiles, a short description of the machine, and
-//! writing one tool's section of `BENCHMARKS.md` without touching the other tools' sections.
+//! `searchbench`, `markdownbench`, `clusterbench`): percentiles, a short description of the
+//! machine, and writing one tool's section of `BENCHMARKS.md` without touching the other tools' sections.
 //! Beside it, `server.rs` (the app served in-process), `backend.rs` (SQLite or a fresh
 //! PostgreSQL database) and `openai_script.rs` (the fake's token script) are included with
 //! `#[path]` by the examples that use them.
