@@ -45,7 +45,7 @@ pub fn decode(fields: &[Vec<u8>]) -> Option<Batch> {
 }
 
 /// Most entries a stream keeps (trimmed beyond, approximately): ~4 hours of streaming at one
-/// batch per 120 ms, far beyond any answer's length cap.
+/// batch per 150 ms, far beyond any answer's length cap.
 const MAX_ENTRIES: u64 = 120_000;
 
 /// Adds to `pipeline` the `XADD` of `events` (consecutive, at least one) to stream `key`.

@@ -20,8 +20,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Shortest time between two batches of one turn: at most ~8 `XADD`s per answer-second.
-pub const BATCH_GAP: Duration = Duration::from_millis(120);
+/// Shortest time between two batches of one turn: at most ~7 `XADD`s per answer-second, and
+/// what a reader waits at most for an event beyond Redis's round trip (75 ms on average),
+/// which the page's pacing smooths.
+pub const BATCH_GAP: Duration = Duration::from_millis(150);
 
 /// How long a finished turn's stream is kept for readers still catching up (the answer is
 /// stored before its terminal event is relayed; later readers read it from the database).
@@ -96,7 +98,10 @@ impl Relay {
         };
         events.extend(pending.iter().cloned());
         let mut pipeline = redis::pipe();
-        pipeline.atomic();
+        // A batch alone is one `XADD`; with the directory entry or its removal, all or nothing.
+        if resync || ends {
+            pipeline.atomic();
+        }
         if resync {
             pipeline
                 .cmd("DEL")

@@ -15,6 +15,10 @@ use super::{Cluster, Unreachable};
 use crate::events::{ChatEvent, DoneStats, FinishReason};
 use crate::server::turn::log::TurnLog;
 use crate::store::{AnswerEnd, AnswerStats, AnswerWriter};
+use futures::StreamExt;
+
+/// How many answers of a dead replica are taken over at once.
+const TAKEOVERS_AT_ONCE: usize = 16;
 
 /// Stores every live turn of dead instance `instance`; forgets the instance once none is left.
 pub async fn reap_instance(cluster: &Cluster, instance: &str) {
@@ -28,16 +32,24 @@ pub async fn reap_instance(cluster: &Cluster, instance: &str) {
     else {
         return;
     };
-    let mut left = 0;
-    for turn in &turns {
-        match reap_turn(cluster, instance, turn).await {
-            Ok(()) => {}
-            Err(reason) => {
-                left += 1;
-                tracing::warn!(%turn, %instance, reason, "a dead replica's answer is left for the next round");
+    // Several at a time: each takes a few round trips to Redis and one database write, and a
+    // dead replica may have had a thousand answers live.
+    let left = futures::stream::iter(turns.iter().cloned())
+        .map(|turn| {
+            let cluster = cluster.clone();
+            let instance = instance.to_string();
+            async move {
+                let reaped = reap_turn(&cluster, &instance, &turn).await;
+                if let Err(reason) = &reaped {
+                    tracing::warn!(%turn, %instance, reason, "a dead replica's answer is left for the next round");
+                }
+                reaped.is_err()
             }
-        }
-    }
+        })
+        .buffer_unordered(TAKEOVERS_AT_ONCE)
+        .filter(|failed| std::future::ready(*failed))
+        .count()
+        .await;
     if left == 0 {
         let mut pipeline = redis::pipe();
         pipeline
