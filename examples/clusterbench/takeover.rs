@@ -3,7 +3,7 @@
 //! dropped after `started`, resumed on B, as a reload landing elsewhere); once every reader on
 //! B has text, A is killed with SIGKILL, and each reader's time from the kill to its `done`
 //! event is taken — the lease running out, B's watch noticing, B storing the answers as
-//! `interrupted` one after the other and appending the terminal event to their streams. Then
+//! `interrupted` (16 at a time) and appending the terminal event to their streams. Then
 //! every answer is read back through B: it must be stored `interrupted` with exactly the text
 //! its reader received.
 

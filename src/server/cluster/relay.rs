@@ -44,6 +44,9 @@ pub struct Relay {
     /// True while Redis holds the directory entry and every event published locally; false
     /// at first and after a failed batch: the next batch then rewrites everything.
     in_sync: bool,
+    /// True once a batch failed: the stream may hold part of the events, so the rewrite
+    /// deletes it first (a first batch has nothing to delete).
+    failed_once: bool,
 }
 
 impl Relay {
@@ -61,6 +64,7 @@ impl Relay {
             pending: Vec::new(),
             last_batch: None,
             in_sync: false,
+            failed_once: false,
         }
     }
 
@@ -102,11 +106,13 @@ impl Relay {
         if resync || ends {
             pipeline.atomic();
         }
-        if resync {
+        if resync && self.failed_once {
             pipeline
                 .cmd("DEL")
                 .arg(self.cluster.keys().events(turn_id))
                 .ignore();
+        }
+        if resync {
             add_registration(&mut pipeline, &self.cluster, turn_id, &self.record);
         }
         entry::add_append(&mut pipeline, self.cluster.keys().events(turn_id), &events);
@@ -124,6 +130,7 @@ impl Relay {
             .run_pipeline::<()>("relaying a live answer", &pipeline)
             .await
             .is_ok();
+        self.failed_once |= !self.in_sync;
         self.last_batch = Some(Instant::now());
         for (seq, event) in pending {
             self.turn.publish(seq, event);
