@@ -92,7 +92,9 @@ pub fn add_removal(
         .ignore();
 }
 
-/// Adds to `pipeline` the commands that register turn `turn` of `record`.
+/// Adds to `pipeline` the commands that register turn `turn` of `record`. The owner's set
+/// comes first and leaves last ([`add_removal`]): a pipeline cut short leaves the turn in it,
+/// where the owner's lease round (or a takeover) finds it and removes the rest.
 pub fn add_registration(
     pipeline: &mut redis::Pipeline,
     cluster: &Cluster,
@@ -100,6 +102,11 @@ pub fn add_registration(
     record: &TurnRecord,
 ) {
     let keys = cluster.keys();
+    pipeline
+        .cmd("SADD")
+        .arg(keys.owned(&record.owner))
+        .arg(turn)
+        .ignore();
     pipeline
         .cmd("HSET")
         .arg(keys.turn(turn))
@@ -112,9 +119,4 @@ pub fn add_registration(
             .arg(turn)
             .ignore();
     }
-    pipeline
-        .cmd("SADD")
-        .arg(keys.owned(&record.owner))
-        .arg(turn)
-        .ignore();
 }

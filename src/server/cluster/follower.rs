@@ -40,6 +40,11 @@ const QUIET_CHECK: Duration = Duration::from_secs(5);
 /// Entries read per stream per `XREAD`.
 const READ_COUNT: usize = 64;
 
+/// Pause after a read that brought entries, so the next one gathers the batches of many
+/// turns at once (each turn writes one every `relay::BATCH_GAP`): fewer commands when many
+/// turns are followed, for a few milliseconds of a reader's latency.
+const GATHER: Duration = Duration::from_millis(25);
+
 /// The follower copies of this process.
 #[derive(Default)]
 pub struct Followers {
@@ -247,8 +252,12 @@ pub async fn read_loop(cluster: Cluster) {
         match read {
             Ok(streams) => {
                 connection = Some(reader);
+                let news = streams.as_ref().is_some_and(|streams| !streams.is_empty());
                 deliver(&cluster, streams.unwrap_or_default());
                 check_quiet(&cluster).await;
+                if news {
+                    tokio::time::sleep(GATHER).await;
+                }
             }
             Err(error) => {
                 cluster.warn_unreachable("following live answers", &format!("{:?}", error.kind()));

@@ -6,8 +6,8 @@
 //! answer stores at least what every reader saw.
 //!
 //! The first batch also writes the turn's directory entry; the batch holding the terminal
-//! event removes it and lets the stream expire [`STREAM_LINGER_SECS`] later, in one atomic
-//! pipeline. When Redis fails, the batch is published locally anyway (readers here keep
+//! event removes it and lets the stream expire [`STREAM_LINGER_SECS`] later, each batch in one
+//! round trip. When Redis fails, the batch is published locally anyway (readers here keep
 //! going; the turn finishes) and the next batch rewrites the whole stream and the directory
 //! entry, so a Redis that lost everything (restarted without persistence) is whole again.
 
@@ -102,11 +102,12 @@ impl Relay {
         };
         events.extend(pending.iter().cloned());
         let mut pipeline = redis::pipe();
-        // A batch alone is one `XADD`; with the directory entry or its removal, all or nothing.
-        if resync || ends {
-            pipeline.atomic();
-        }
+        // One round trip. Only a rewrite must be all or nothing (a stream deleted and not
+        // written again would lose events); a registration or a removal half done is harmless:
+        // a stream without its directory entry is never found, and a directory entry whose
+        // turn ended is removed by the owner's next lease round (`instance`).
         if resync && self.failed_once {
+            pipeline.atomic();
             pipeline
                 .cmd("DEL")
                 .arg(self.cluster.keys().events(turn_id))
