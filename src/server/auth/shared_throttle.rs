@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::sign_in_throttle::{AccountKey, BASE_BACKOFF, FORGET_AFTER, MAX_BACKOFF};
+use super::throttle_rules::{AccountKey, BASE_BACKOFF, FORGET_AFTER, MAX_BACKOFF};
 
 /// The check and count: `KEYS` the counted hashes; `ARGV[1]` the free attempts, `ARGV[2]` the
 /// first back-off and `ARGV[3]` the longest (microseconds), `ARGV[4]` how long a key lives

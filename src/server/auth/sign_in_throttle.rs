@@ -45,26 +45,15 @@
 //! own instance and refusal text.
 
 use crate::server::auth::shared_throttle::{Settle, SharedKey, SharedThrottle};
+use crate::server::auth::throttle_rules::{account_key, backoff_after, AccountKey, FORGET_AFTER};
 use crate::server::error::AppError;
 use crate::server::limits::rate_limiter::retry_after_secs;
 use crate::server::limits::shared_bucket::SharedLimits;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// The first back-off, doubled with each further failure.
-pub(crate) const BASE_BACKOFF: Duration = Duration::from_secs(2);
-/// The longest back-off.
-pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
-/// Failures older than this (since the key's last failure) are forgotten; above
-/// [`MAX_BACKOFF`], so a lock always runs out before its count is forgotten.
-pub(crate) const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
-
-/// An account name as counted: the SHA-256 of its normalised form.
-pub(crate) type AccountKey = [u8; 32];
 
 /// Failed sign-in counts per account and per IP.
 #[derive(Clone, Debug)]
@@ -268,19 +257,6 @@ impl SignInThrottle {
     }
 }
 
-/// The back-off after `failures` failures when `free_attempts` are free: none before,
-/// [`BASE_BACKOFF`] at `free_attempts`, doubling with each further failure up to
-/// [`MAX_BACKOFF`]. (`shared_throttle`'s script computes the same in Lua.)
-fn backoff_after(failures: u32, free_attempts: u32) -> Option<Duration> {
-    let over = failures.checked_sub(free_attempts)?;
-    Some(
-        BASE_BACKOFF
-            .checked_mul(1u32.checked_shl(over).unwrap_or(u32::MAX))
-            .unwrap_or(MAX_BACKOFF)
-            .min(MAX_BACKOFF),
-    )
-}
-
 impl SignInAttempt {
     /// The password matched: forget the account's failures and take back this attempt's
     /// count on the IP.
@@ -360,13 +336,6 @@ fn count_failure<K: Eq + Hash>(map: &mut HashMap<K, Failures>, key: K, now: Inst
     });
     failures.count = failures.count.saturating_add(1);
     failures.last = now;
-}
-
-/// The key an account name is counted under: `Alice ` and `alice` are the same account, and
-/// so are "José" typed with a composed or a decomposed "é"; 32 bytes whatever the length.
-fn account_key(account: &str) -> AccountKey {
-    let normalised = crate::account::canonical_name(account).to_lowercase();
-    Sha256::digest(normalised.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -529,18 +498,6 @@ mod tests {
         }
         assert!(throttle.begin_ip(OTHER_IP).await.is_ok());
         assert!(throttle.state.lock().expect("lock").accounts.is_empty());
-    }
-
-    #[test]
-    fn backoff_after_doubles_from_the_free_attempts_and_caps() {
-        let secs = |failures| backoff_after(failures, 3).map(|d| d.as_secs());
-        assert_eq!(secs(2), None);
-        assert_eq!(secs(3), Some(2));
-        assert_eq!(secs(4), Some(4));
-        assert_eq!(secs(11), Some(512));
-        assert_eq!(secs(12), Some(15 * 60));
-        assert_eq!(secs(u32::MAX), Some(15 * 60));
-        assert_eq!(backoff_after(0, 0), Some(BASE_BACKOFF));
     }
 
     #[tokio::test]
