@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod limits;
+pub mod redis_link;
 pub mod router;
 pub mod state;
 pub mod turn;

@@ -27,19 +27,16 @@ pub mod relay;
 pub mod takeover;
 
 use crate::server::config::ClusterConfig;
+use crate::server::redis_link::RedisLink;
 use crate::server::turn::registry::TurnRegistry;
 use crate::store::Store;
 use keys::Keys;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// The longest one command may wait for Redis before it counts as away.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(1000);
-
-/// Time between two warnings about an unreachable Redis.
-const WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// This process's membership of the cluster; cheap to clone.
 #[derive(Clone)]
@@ -50,8 +47,9 @@ pub struct Cluster {
 
 /// The shared part of a [`Cluster`].
 struct Inner {
-    /// Commands (multiplexed, reconnecting on its own); never used for blocking reads.
-    connection: ConnectionManager,
+    /// Commands (multiplexed, reconnecting on its own, with a timeout and a rate-limited
+    /// warning); never used for blocking reads.
+    link: RedisLink,
     /// Opens the dedicated connections: pub/sub and the followers' blocking reads.
     client: redis::Client,
     /// Key names under `[cluster] key_prefix`.
@@ -69,13 +67,9 @@ struct Inner {
     followers: follower::Followers,
     /// Fires when this process leaves the cluster (shutdown): background tasks end.
     stopped: CancellationToken,
-    /// When an unreachable Redis was last logged, so an outage logs once a minute.
-    last_warning: Mutex<Option<Instant>>,
 }
 
-/// Redis did not answer (down, unreachable, too slow, or refused a command).
-#[derive(Debug)]
-pub struct Unreachable;
+pub use crate::server::redis_link::Unreachable;
 
 impl Cluster {
     /// Joins the cluster of `config` as replica `replica_id` and starts the background tasks
@@ -90,17 +84,15 @@ impl Cluster {
     ) -> Result<Cluster, String> {
         let client = redis::Client::open(redis_url)
             .map_err(|e| format!("the Redis client could not be created: {:?}", e.kind()))?;
-        let manager = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(COMMAND_TIMEOUT))
-            .set_response_timeout(Some(COMMAND_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_secs(1));
-        let connection = ConnectionManager::new_lazy_with_config(client.clone(), manager)
-            .map_err(|e| format!("the Redis client could not be created: {:?}", e.kind()))?;
+        let link = RedisLink::new(
+            client.clone(),
+            COMMAND_TIMEOUT,
+            "live answers are not shared with other replicas",
+        );
         let suffix = uuid::Uuid::new_v4().simple().to_string();
         let cluster = Cluster {
             inner: Arc::new(Inner {
-                connection,
+                link,
                 client,
                 keys: Keys::new(&config.key_prefix),
                 instance: format!("{replica_id}-{}", &suffix[..8]),
@@ -109,7 +101,6 @@ impl Cluster {
                 store,
                 followers: follower::Followers::default(),
                 stopped: CancellationToken::new(),
-                last_warning: Mutex::new(None),
             }),
         };
         tokio::spawn(instance::run(cluster.clone()));
@@ -136,10 +127,7 @@ impl Cluster {
         what: &str,
         command: &redis::Cmd,
     ) -> Result<T, Unreachable> {
-        let mut connection = self.inner.connection.clone();
-        let answer =
-            tokio::time::timeout(COMMAND_TIMEOUT, command.query_async::<T>(&mut connection)).await;
-        self.judge(what, answer)
+        self.inner.link.run(what, command).await
     }
 
     /// Runs `pipeline` (atomic when built with `.atomic()`) like [`Self::run`].
@@ -148,48 +136,12 @@ impl Cluster {
         what: &str,
         pipeline: &redis::Pipeline,
     ) -> Result<T, Unreachable> {
-        let mut connection = self.inner.connection.clone();
-        let answer =
-            tokio::time::timeout(COMMAND_TIMEOUT, pipeline.query_async::<T>(&mut connection)).await;
-        self.judge(what, answer)
+        self.inner.link.run_pipeline(what, pipeline).await
     }
 
-    /// The answer of a command, or [`Unreachable`] (logged once a minute).
-    fn judge<T>(
-        &self,
-        what: &str,
-        answer: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
-    ) -> Result<T, Unreachable> {
-        match answer {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => {
-                self.warn_unreachable(what, &format!("{:?}: {}", error.kind(), error));
-                Err(Unreachable)
-            }
-            Err(_) => {
-                self.warn_unreachable(what, "no answer in time");
-                Err(Unreachable)
-            }
-        }
-    }
-
-    /// Logs that Redis is away (what for and why), at most once per [`WARN_EVERY`].
+    /// Logs that Redis is away (what for and why), at most once a minute.
     pub fn warn_unreachable(&self, what: &str, reason: &str) {
-        let now = Instant::now();
-        let mut last = self
-            .inner
-            .last_warning
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if last.is_none_or(|at| now.saturating_duration_since(at) >= WARN_EVERY) {
-            *last = Some(now);
-            tracing::warn!(
-                what,
-                reason,
-                "Redis is unreachable: live answers are not shared with other replicas (logged \
-                 once a minute)"
-            );
-        }
+        self.inner.link.warn_unreachable(what, reason);
     }
 
     /// Leaves the cluster at shutdown, after every live turn ended: background tasks end and

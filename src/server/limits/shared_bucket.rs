@@ -13,9 +13,9 @@
 //! kept in Redis: the sign-in back-offs (`auth::shared_throttle`) and the stream slots
 //! (`shared_slots`), through [`SharedLimits::invoke`] and [`SharedLimits::query`].
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use crate::server::redis_link::RedisLink;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The bucket: `KEYS[1]` the hash, `ARGV[1]` capacity (= refill per window), `ARGV[2]` the
 /// window in microseconds. Returns 0 when a token was taken, else the microseconds until one
@@ -53,26 +53,17 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// request must not hang on a lost Redis.
 pub const CHECK_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// Time between two warnings about an unreachable Redis.
-const WARN_EVERY: Duration = Duration::from_secs(60);
-
-/// Redis did not answer a check (down, unreachable, too slow, or refused the script).
-#[derive(Debug)]
-pub struct Unreachable;
+pub use crate::server::redis_link::Unreachable;
 
 /// The connection every shared bucket of a process uses; cheap to clone.
 #[derive(Clone)]
 pub struct SharedLimits {
-    /// The multiplexed connection, reconnecting on its own; `Err` (with the reason) when the
-    /// configured URL could not even be turned into a client, so every check fails as if
-    /// Redis were away rather than silently counting in-process.
-    connection: Result<ConnectionManager, String>,
+    /// The connection, with [`CHECK_TIMEOUT`] and the once-a-minute warning.
+    link: RedisLink,
     /// The first part of every key (`[cluster] key_prefix`).
     prefix: Arc<str>,
     /// The bucket script (sent by hash, loaded on first use).
     script: Arc<redis::Script>,
-    /// When an unreachable Redis was last logged, so an outage logs once a minute.
-    last_warning: Arc<Mutex<Option<Instant>>>,
 }
 
 /// Shows the prefix only: the connection holds the URL, which may hold a password.
@@ -88,19 +79,10 @@ impl SharedLimits {
     /// Prepares the connection to `url` without connecting (the first check connects), so a
     /// Redis that is away at start-up delays nothing. Needs a Tokio runtime.
     pub fn new(url: &str, prefix: &str) -> Self {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CHECK_TIMEOUT))
-            .set_response_timeout(Some(CHECK_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_secs(1));
-        let connection = redis::Client::open(url)
-            .and_then(|client| ConnectionManager::new_lazy_with_config(client, config))
-            .map_err(|e| format!("the Redis client could not be created: {:?}", e.kind()));
         Self {
-            connection,
+            link: RedisLink::open(url, CHECK_TIMEOUT, "shared limits cannot be checked"),
             prefix: Arc::from(prefix),
             script: Arc::new(redis::Script::new(SCRIPT)),
-            last_warning: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -125,10 +107,7 @@ impl SharedLimits {
         what: &str,
         invocation: &redis::ScriptInvocation<'_>,
     ) -> Result<T, Unreachable> {
-        let mut connection = self.connection(what)?;
-        let answer =
-            tokio::time::timeout(CHECK_TIMEOUT, invocation.invoke_async(&mut connection)).await;
-        self.judge(what, answer)
+        self.link.invoke(what, invocation).await
     }
 
     /// Runs one command, like [`Self::invoke`].
@@ -137,51 +116,7 @@ impl SharedLimits {
         what: &str,
         command: &redis::Cmd,
     ) -> Result<T, Unreachable> {
-        let mut connection = self.connection(what)?;
-        let answer =
-            tokio::time::timeout(CHECK_TIMEOUT, command.query_async(&mut connection)).await;
-        self.judge(what, answer)
-    }
-
-    /// The connection, or [`Unreachable`] (warned) when the client could not be created.
-    fn connection(&self, what: &str) -> Result<ConnectionManager, Unreachable> {
-        self.connection.clone().map_err(|reason| {
-            self.warn_unreachable(what, &reason);
-            Unreachable
-        })
-    }
-
-    /// Redis's answer, or [`Unreachable`] (warned) for an error or no answer in time.
-    fn judge<T>(
-        &self,
-        what: &str,
-        answer: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
-    ) -> Result<T, Unreachable> {
-        match answer {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => {
-                self.warn_unreachable(what, &format!("{:?}", error.kind()));
-                Err(Unreachable)
-            }
-            Err(_) => {
-                self.warn_unreachable(what, "no answer in time");
-                Err(Unreachable)
-            }
-        }
-    }
-
-    /// Logs that Redis is away (what for and why), at most once per [`WARN_EVERY`].
-    fn warn_unreachable(&self, name: &str, reason: &str) {
-        let now = Instant::now();
-        let mut last = self.last_warning.lock().unwrap_or_else(|e| e.into_inner());
-        if last.is_none_or(|at| now.saturating_duration_since(at) >= WARN_EVERY) {
-            *last = Some(now);
-            tracing::warn!(
-                limit = name,
-                reason,
-                "Redis is unreachable: shared limits cannot be checked (logged once a minute)"
-            );
-        }
+        self.link.run(what, command).await
     }
 }
 
