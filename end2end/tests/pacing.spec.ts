@@ -75,9 +75,11 @@ test('bursts from the provider are shown at a steady pace', async ({ page }) => 
   // 20 bursts, so about 18 inner runs; a late burst from a busy server may merge two.
   expect(inner.length, shown).toBeGreaterThanOrEqual(12);
   // A burst shown in a single frame is a jump, unless frames were dropped just before it
-  // (the time-based reveal catching up on a busy machine).
+  // (the time-based reveal catching up on a busy machine). A page that jumps shows nearly
+  // every burst in one frame; a busy 2-core machine makes one in ten of them look so (a burst
+  // delivered late right behind the one before; 2 of 18 seen once in CI on 2026-12-07).
   const jumps = inner.filter((run) => run.length === 1 && run[0].sinceFrameBefore <= 50);
-  expect(jumps.length, shown).toBeLessThanOrEqual(1);
+  expect(jumps.length, shown).toBeLessThanOrEqual(Math.max(1, Math.ceil(inner.length / 10)));
   // Typically a burst takes three updates or more (100 ms at ~30 updates a second), and no
   // one of them shows most of it. The share bound is loose because rendered length is not
   // linear in source bytes; a burst shown as one big step with crumbs around it fails it.
