@@ -15,6 +15,11 @@
  *      `sqlite` project runs every spec). Without it the `postgres` project is left out with
  *      a message, or the run fails under `CI=true`.
  *
+ * The `phone` project runs the main flows (flows.spec.ts) and the screenshots (visual.spec.ts)
+ * again on a 390×844 touch viewport; the `sqlite` project runs them on the desktop one.
+ * `npx playwright test tests/visual.spec.ts --update-snapshots` (`make screenshots`) rewrites
+ * the references in end2end/screenshots/ that README shows.
+ *
  * The `cluster` project (tests/cluster/, issue 23) starts its own servers from its specs
  * (support/cluster.ts: three replicas on a fresh PostgreSQL database and Redis key prefix,
  * behind nginx, once per spec file) and shares only the fake upstream with the others. It needs
@@ -156,6 +161,9 @@ if (clusterMissing) {
   }
 }
 
+/** The specs the `phone` project runs again on a phone viewport (the main flows, the screenshots). */
+const phoneSpecs = /[\\/](flows|visual)\.spec\.ts$/;
+
 /** The cluster specs start their own replicas; only the `cluster` project runs them. */
 const clusterSpecs = /[\\/]cluster[\\/][^\\/]+\.spec\.ts$/;
 
@@ -274,7 +282,14 @@ export default defineConfig({
   reporter: [['list']],
   /** Per test; streams take a few seconds, the XSS spec raises its own limit. */
   timeout: 60_000,
-  expect: { timeout: 15_000 },
+  expect: {
+    timeout: 15_000,
+    // Screenshot references (visual.spec.ts) are committed in end2end/screenshots/ and shown
+    // in README. Fonts are the app's own (public/fonts), so another machine renders the same
+    // glyphs; the tolerance absorbs anti-aliasing differences between Chromium builds.
+    toHaveScreenshot: { maxDiffPixelRatio: 0.02, threshold: 0.25, animations: 'disabled', caret: 'hide', scale: 'css' },
+  },
+  snapshotPathTemplate: '{testDir}/../screenshots/{arg}{ext}',
   outputDir: './test-results',
   use: {
     baseURL: appUrl,
@@ -303,7 +318,15 @@ export default defineConfig({
    * PostgreSQL-backed ones, `cluster` the specs of tests/cluster/ on their own replicas.
    */
   projects: [
-    { name: 'sqlite', testIgnore: clusterSpecs, metadata: { appUrl, authUrl } },
+    // The desktop layout (Playwright's default 1280×720 viewport): every spec.
+    { name: 'sqlite', testIgnore: clusterSpecs, metadata: { appUrl, authUrl, layout: 'desktop' } },
+    // A 390×844 touch phone: the main flows and the screenshots again in the phone layout.
+    {
+      name: 'phone',
+      testMatch: phoneSpecs,
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 },
+      metadata: { appUrl, authUrl, layout: 'phone' },
+    },
     ...(postgresServer
       ? [
           {

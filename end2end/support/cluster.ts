@@ -24,12 +24,12 @@
  */
 import { test, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { E2E_API_KEY } from './constants';
 import { fakeUrl } from './env';
+import { freePort, tail, waitUntilUp } from './processes';
 
 /** The replicas' names, also their `SLUICE_REPLICA_ID`. */
 export const REPLICA_NAMES = ['r1', 'r2', 'r3'] as const;
@@ -85,53 +85,11 @@ export function missingPrerequisite(): string | null {
   return null;
 }
 
-/** A free TCP port on 127.0.0.1, none of `taken`. */
-async function freePort(taken: number[] = []): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const found = typeof address === 'object' && address ? address.port : 0;
-        server.close(() => resolve(found));
-      });
-    });
-    if (!taken.includes(port)) return port;
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs `psql -c sql` against `server` (a PostgreSQL URL). */
 function psql(server: string, sql: string): void {
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server, '-c', sql], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-}
-
-/** Polls `url` until it answers below 500, or throws after `timeoutMs` with `why()`. */
-async function waitUntilUp(url: string, timeoutMs: number, why: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url, { redirect: 'manual' });
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() >= deadline) throw new Error(`${url} did not come up within ${timeoutMs} ms: ${why()}`);
-    await sleep(100);
-  }
-}
-
-/** The last `lines` lines of a log file, for failure messages. */
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 export class Cluster {

@@ -28,6 +28,7 @@ pub(crate) const BUILTIN_MODELS: &[&str] = &[
     "fake-ratelimit",
     "fake-bench",
     "fake-bursty",
+    "fake-tour",
 ];
 
 /// Prefix of models that replay `<fixtures_dir>/<stem>.sse`.
@@ -35,6 +36,31 @@ pub(crate) const FIXTURE_PREFIX: &str = "fake-fixture-";
 
 /// Content type of every event stream the fake sends.
 pub(crate) const EVENT_STREAM: &str = "text/event-stream; charset=utf-8";
+
+/// The fixed answer of `fake-tour`: the Markdown a chat shows most (heading, list, table, code),
+/// ASCII only, so the screenshot references (end2end visual.spec.ts) need no font but the
+/// app's own.
+const TOUR_ANSWER: &str = concat!(
+    "## Planning a weekend on the river\n",
+    "\n",
+    "Here is a short plan for **two days** on the water:\n",
+    "\n",
+    "1. Pick up the canoe at *9:00* on Saturday.\n",
+    "2. Paddle to the old lock and have lunch there.\n",
+    "3. Camp at the meadow; the site takes no bookings.\n",
+    "\n",
+    "| Day | Distance | Stop |\n",
+    "|:----|---------:|:-----|\n",
+    "| Saturday | 14 km | Old lock |\n",
+    "| Sunday | 11 km | Boathouse |\n",
+    "\n",
+    "```python\n",
+    "def pace(km: float, hours: float) -> float:\n",
+    "    return round(km / hours, 1)\n",
+    "```\n",
+    "\n",
+    "> Pack a dry bag: the weir at `km 9` splashes.\n",
+);
 
 /// The fixed Markdown answer of `fake-markdown`.
 const MARKDOWN_ANSWER: &str = concat!(
@@ -134,6 +160,14 @@ pub(crate) fn builtin(context: ChatContext<'_>) -> Option<Reply> {
                 Duration::from_millis(300),
                 &pieces,
                 Duration::from_millis(20),
+            ))
+        }
+        "fake-tour" => {
+            let pieces = split_text(TOUR_ANSWER, &mut rng, 2, 12);
+            Reply::stream(chunks.answer(
+                Duration::from_millis(100),
+                &pieces,
+                Duration::from_millis(5),
             ))
         }
         "fake-slow" => {
@@ -446,4 +480,15 @@ fn split_text(text: &str, rng: &mut SeededRng, min: usize, max: usize) -> Vec<St
         pieces.push(chars.by_ref().take(size).collect());
     }
     pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TOUR_ANSWER;
+
+    /// The screenshot references rely on the app's own (Latin) fonts only.
+    #[test]
+    fn the_tour_answer_is_ascii_only() {
+        assert!(TOUR_ANSWER.is_ascii(), "fake-tour must stay ASCII: {TOUR_ANSWER}");
+    }
 }
