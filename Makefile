@@ -11,7 +11,7 @@ export LEPTOS_OUTPUT_NAME := sluice
 # cargo-leptos finds wasm-opt on PATH; use the pinned npm build (see .ci/install-tools.sh).
 export PATH := $(CURDIR)/tools/binaryen/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run dev test test-rust test-e2e lint build bench tools test-tools fmt clean-e2e
+.PHONY: run dev test test-rust test-e2e lint build bench tools test-tools fmt clean-e2e screenshots
 
 ## make run: install what is missing, then serve the release build on http://127.0.0.1:3000
 run: tools
@@ -39,6 +39,11 @@ build: tools
 
 test-e2e: test-tools
 	cd end2end && bash ../tools/with-redis.sh bash ../tools/with-postgres.sh npx playwright test
+
+## make screenshots: rewrite the screenshot references (end2end/screenshots/, shown in README)
+## after an intended change of the look; `make test` compares the page against them
+screenshots: test-tools build
+	cd end2end && npx playwright test tests/visual.spec.ts --project=sqlite --project=phone --update-snapshots
 
 lint:
 	cargo fmt --check
