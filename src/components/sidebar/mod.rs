@@ -32,7 +32,7 @@ pub fn Sidebar() -> impl IntoView {
         session.list_version.track();
         async move {
             let search = Some(search).filter(|s| !s.trim().is_empty());
-            list_conversations(search).await
+            list_conversations(search, false).await
         }
     });
     let choice = expect_context::<ModelChoice>();
