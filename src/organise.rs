@@ -72,10 +72,16 @@ mod tests {
 
     #[test]
     fn folder_names_are_trimmed_and_bounded() {
-        assert_eq!(normalize_folder_name("  Work \t notes ").as_deref(), Ok("Work notes"));
+        assert_eq!(
+            normalize_folder_name("  Work \t notes ").as_deref(),
+            Ok("Work notes")
+        );
         assert!(normalize_folder_name(" \n ").is_err());
         let longest = "é".repeat(MAX_FOLDER_NAME_CHARS);
-        assert_eq!(normalize_folder_name(&longest).as_deref(), Ok(longest.as_str()));
+        assert_eq!(
+            normalize_folder_name(&longest).as_deref(),
+            Ok(longest.as_str())
+        );
         assert!(normalize_folder_name(&format!("{longest}x")).is_err());
     }
 

@@ -93,7 +93,10 @@ test('folders: create, move by menu and by drag, fold across a reload, rename, d
   await sidebar.itemById(second).dragTo(sidebar.folder(name));
   await expect(sidebar.folder(name).locator(`[data-id="${second}"]`)).toBeVisible();
 
+  // The fold is stored on the server before the reload.
+  const stored = page.waitForResponse((r) => r.url().endsWith('/api/folders/collapse') && r.ok());
   await sidebar.folderToggle(name).click();
+  await stored;
   await expect(sidebar.folderToggle(name)).toHaveAttribute('aria-expanded', 'false');
   await expect(sidebar.itemById(first)).toBeHidden();
   await page.reload();

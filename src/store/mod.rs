@@ -33,13 +33,13 @@ pub use accounts::{Account, SignInError};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use copy::{copy_sqlite_to_postgres, CopyReport};
 pub use error::StoreError;
-pub use organise::Placement;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
 pub use options::{
     DatabaseLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
 };
+pub use organise::Placement;
 pub use password::PasswordHashing;
 pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
 pub use session_token::SESSION_TOKEN_BYTES;

@@ -102,10 +102,7 @@ impl Store {
                 if let Some(now) = now {
                     query = query.bind(now);
                 }
-                let done = query
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                let done = query.execute(&mut *tx).await?.rows_affected();
                 found(done)?;
             }
             tx.commit().await?;

@@ -64,13 +64,25 @@ fn titles(list: &[ConversationSummary]) -> Vec<&str> {
 
 /// The user's sidebar list (`archived`: the archived view).
 async fn list(app: &TestApp, user: &User, archived: bool) -> Vec<ConversationSummary> {
-    let answer = ok(app, user, "/api/conversations/list", json!({"archived": archived})).await;
+    let answer = ok(
+        app,
+        user,
+        "/api/conversations/list",
+        json!({"archived": archived}),
+    )
+    .await;
     serde_json::from_value(answer).expect("a conversation list")
 }
 
 /// The user's search results for `text`.
 async fn search(app: &TestApp, user: &User, text: &str) -> Vec<ConversationSummary> {
-    let answer = ok(app, user, "/api/conversations/list", json!({"search": text})).await;
+    let answer = ok(
+        app,
+        user,
+        "/api/conversations/list",
+        json!({"search": text}),
+    )
+    .await;
     serde_json::from_value(answer).expect("a conversation list")
 }
 
@@ -115,18 +127,42 @@ async fn snapshot(app: &TestApp, user: &User) -> Value {
 async fn pinned_chats_come_first_and_unpinning_restores_the_activity_order() {
     let (app, alice, _bob) = app_with_two_users().await;
     let ids = chats(&app.state.store, alice.id, &["old", "middle", "new"]).await;
-    assert_eq!(titles(&list(&app, &alice, false).await), ["new", "middle", "old"]);
+    assert_eq!(
+        titles(&list(&app, &alice, false).await),
+        ["new", "middle", "old"]
+    );
 
-    ok(&app, &alice, "/api/conversations/pin", json!({"id": ids[0], "pinned": true})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/pin",
+        json!({"id": ids[0], "pinned": true}),
+    )
+    .await;
     let pinned = list(&app, &alice, false).await;
     assert_eq!(titles(&pinned), ["old", "new", "middle"]);
     assert!(pinned[0].pinned && !pinned[1].pinned && !pinned[2].pinned);
 
-    ok(&app, &alice, "/api/conversations/pin", json!({"id": ids[1], "pinned": true})).await;
-    assert_eq!(titles(&list(&app, &alice, false).await), ["middle", "old", "new"]);
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/pin",
+        json!({"id": ids[1], "pinned": true}),
+    )
+    .await;
+    assert_eq!(
+        titles(&list(&app, &alice, false).await),
+        ["middle", "old", "new"]
+    );
 
     for id in &ids[..2] {
-        ok(&app, &alice, "/api/conversations/pin", json!({"id": id, "pinned": false})).await;
+        ok(
+            &app,
+            &alice,
+            "/api/conversations/pin",
+            json!({"id": id, "pinned": false}),
+        )
+        .await;
     }
     let unpinned = list(&app, &alice, false).await;
     assert_eq!(titles(&unpinned), ["new", "middle", "old"]);
@@ -136,11 +172,24 @@ async fn pinned_chats_come_first_and_unpinning_restores_the_activity_order() {
 #[tokio::test]
 async fn archived_chats_leave_the_list_stay_searchable_and_come_back_on_restore() {
     let (app, alice, _bob) = app_with_two_users().await;
-    let ids = chats(&app.state.store, alice.id, &["kept chat", "zebra facts", "zebra jokes"]).await;
-    ok(&app, &alice, "/api/conversations/archive", json!({"ids": [ids[1]], "archived": true}))
-        .await;
+    let ids = chats(
+        &app.state.store,
+        alice.id,
+        &["kept chat", "zebra facts", "zebra jokes"],
+    )
+    .await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/archive",
+        json!({"ids": [ids[1]], "archived": true}),
+    )
+    .await;
 
-    assert_eq!(titles(&list(&app, &alice, false).await), ["zebra jokes", "kept chat"]);
+    assert_eq!(
+        titles(&list(&app, &alice, false).await),
+        ["zebra jokes", "kept chat"]
+    );
     let archived = list(&app, &alice, true).await;
     assert_eq!(titles(&archived), ["zebra facts"]);
     assert!(archived[0].archived_at.is_some());
@@ -148,14 +197,26 @@ async fn archived_chats_leave_the_list_stay_searchable_and_come_back_on_restore(
     // Search finds it, marked; the others are not marked.
     for text in ["zebra", "ze"] {
         let found = search(&app, &alice, text).await;
-        assert_eq!(titles(&found), ["zebra jokes", "zebra facts"], "search {text:?}");
+        assert_eq!(
+            titles(&found),
+            ["zebra jokes", "zebra facts"],
+            "search {text:?}"
+        );
         assert!(found[0].archived_at.is_none() && found[1].archived_at.is_some());
     }
 
-    ok(&app, &alice, "/api/conversations/archive", json!({"ids": [ids[1]], "archived": false}))
-        .await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/archive",
+        json!({"ids": [ids[1]], "archived": false}),
+    )
+    .await;
     let restored = list(&app, &alice, false).await;
-    assert_eq!(titles(&restored), ["zebra jokes", "zebra facts", "kept chat"]);
+    assert_eq!(
+        titles(&restored),
+        ["zebra jokes", "zebra facts", "kept chat"]
+    );
     assert!(restored.iter().all(|c| c.archived_at.is_none()));
     assert!(list(&app, &alice, true).await.is_empty());
 }
@@ -172,24 +233,67 @@ async fn folders_are_created_renamed_collapsed_and_deleted_keeping_their_chats()
     assert_eq!(names(folders(&app, &alice).await), ["home", "Work stuff"]);
 
     // A second folder of the same name, ignoring case, is a conflict.
-    let (status, text) = call(&app, &alice, "/api/folders/create", json!({"name": "WORK stuff"})).await;
+    let (status, text) = call(
+        &app,
+        &alice,
+        "/api/folders/create",
+        json!({"name": "WORK stuff"}),
+    )
+    .await;
     assert_eq!(status, 409, "{text}");
-    assert_eq!(error_message(&text), "A folder named “WORK stuff” already exists.");
-    let (status, _) =
-        call(&app, &alice, "/api/folders/rename", json!({"id": home.id, "name": "work STUFF"})).await;
+    assert_eq!(
+        error_message(&text),
+        "A folder named “WORK stuff” already exists."
+    );
+    let (status, _) = call(
+        &app,
+        &alice,
+        "/api/folders/rename",
+        json!({"id": home.id, "name": "work STUFF"}),
+    )
+    .await;
     assert_eq!(status, 409);
 
-    ok(&app, &alice, "/api/folders/rename", json!({"id": work.id, "name": "Projects"})).await;
-    ok(&app, &alice, "/api/folders/collapse", json!({"id": work.id, "collapsed": true})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/folders/rename",
+        json!({"id": work.id, "name": "Projects"}),
+    )
+    .await;
+    ok(
+        &app,
+        &alice,
+        "/api/folders/collapse",
+        json!({"id": work.id, "collapsed": true}),
+    )
+    .await;
     let now = folders(&app, &alice).await;
     assert_eq!(names(now.clone()), ["home", "Projects"]);
     assert!(!now[0].collapsed && now[1].collapsed, "{now:?}");
 
-    ok(&app, &alice, "/api/conversations/move", json!({"ids": ids, "folder_id": work.id})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/move",
+        json!({"ids": ids, "folder_id": work.id}),
+    )
+    .await;
     let listed = list(&app, &alice, false).await;
-    assert!(listed.iter().all(|c| c.folder_id.as_ref() == Some(&work.id)), "{listed:?}");
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.folder_id.as_ref() == Some(&work.id)),
+        "{listed:?}"
+    );
 
-    ok(&app, &alice, "/api/conversations/move", json!({"ids": [ids[0]], "folder_id": null})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/move",
+        json!({"ids": [ids[0]], "folder_id": null}),
+    )
+    .await;
     let listed = list(&app, &alice, false).await;
     let folder_of = |title: &str| {
         listed
@@ -214,7 +318,13 @@ async fn bulk_move_archive_and_delete_act_on_every_chosen_chat() {
     let ids = chats(&app.state.store, alice.id, &["a", "b", "c", "d", "e"]).await;
     let folder = create_folder(&app, &alice, "Bulk").await;
 
-    ok(&app, &alice, "/api/conversations/move", json!({"ids": [ids[0], ids[1], ids[1]], "folder_id": folder.id})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/move",
+        json!({"ids": [ids[0], ids[1], ids[1]], "folder_id": folder.id}),
+    )
+    .await;
     let in_folder: Vec<String> = list(&app, &alice, false)
         .await
         .into_iter()
@@ -223,14 +333,32 @@ async fn bulk_move_archive_and_delete_act_on_every_chosen_chat() {
         .collect();
     assert_eq!(in_folder, ["b", "a"]);
 
-    ok(&app, &alice, "/api/conversations/archive", json!({"ids": [ids[2], ids[3]], "archived": true})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/archive",
+        json!({"ids": [ids[2], ids[3]], "archived": true}),
+    )
+    .await;
     assert_eq!(titles(&list(&app, &alice, false).await), ["e", "b", "a"]);
     assert_eq!(titles(&list(&app, &alice, true).await).len(), 2);
 
-    ok(&app, &alice, "/api/conversations/delete_many", json!({"ids": [ids[0], ids[2], ids[4]]})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/delete_many",
+        json!({"ids": [ids[0], ids[2], ids[4]]}),
+    )
+    .await;
     assert_eq!(titles(&list(&app, &alice, false).await), ["b"]);
     assert_eq!(titles(&list(&app, &alice, true).await), ["d"]);
-    let (status, _) = call(&app, &alice, "/api/conversations/get", json!({"id": ids[0]})).await;
+    let (status, _) = call(
+        &app,
+        &alice,
+        "/api/conversations/get",
+        json!({"id": ids[0]}),
+    )
+    .await;
     assert_eq!(status, 404, "a deleted chat is gone with its messages");
 }
 
@@ -239,7 +367,13 @@ async fn another_users_chats_and_folders_are_not_found_and_unchanged() {
     let (app, alice, bob) = app_with_two_users().await;
     let alice_chats = chats(&app.state.store, alice.id, &["alice private"]).await;
     let alice_folder = create_folder(&app, &alice, "Alice only").await;
-    ok(&app, &alice, "/api/conversations/move", json!({"ids": alice_chats, "folder_id": alice_folder.id})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/move",
+        json!({"ids": alice_chats, "folder_id": alice_folder.id}),
+    )
+    .await;
     let bob_chats = chats(&app.state.store, bob.id, &["bob's"]).await;
     let bob_folder = create_folder(&app, &bob, "Bob's").await;
     // The same name is fine for another user.
@@ -248,28 +382,69 @@ async fn another_users_chats_and_folders_are_not_found_and_unchanged() {
     let alice_before = snapshot(&app, &alice).await;
     let bob_before = snapshot(&app, &bob).await;
     let attempts = [
-        ("/api/conversations/pin", json!({"id": alice_chats[0], "pinned": true})),
-        ("/api/conversations/archive", json!({"ids": [alice_chats[0]], "archived": true})),
+        (
+            "/api/conversations/pin",
+            json!({"id": alice_chats[0], "pinned": true}),
+        ),
+        (
+            "/api/conversations/archive",
+            json!({"ids": [alice_chats[0]], "archived": true}),
+        ),
         // One of Bob's own ids beside Alice's: nothing of either changes.
-        ("/api/conversations/archive", json!({"ids": [bob_chats[0], alice_chats[0]], "archived": true})),
-        ("/api/conversations/delete_many", json!({"ids": [bob_chats[0], alice_chats[0]]})),
-        ("/api/conversations/move", json!({"ids": [alice_chats[0]], "folder_id": bob_folder.id})),
-        ("/api/conversations/move", json!({"ids": [bob_chats[0]], "folder_id": alice_folder.id})),
-        ("/api/conversations/move", json!({"ids": [alice_chats[0]], "folder_id": null})),
-        ("/api/folders/rename", json!({"id": alice_folder.id, "name": "pwned"})),
-        ("/api/folders/collapse", json!({"id": alice_folder.id, "collapsed": true})),
+        (
+            "/api/conversations/archive",
+            json!({"ids": [bob_chats[0], alice_chats[0]], "archived": true}),
+        ),
+        (
+            "/api/conversations/delete_many",
+            json!({"ids": [bob_chats[0], alice_chats[0]]}),
+        ),
+        (
+            "/api/conversations/move",
+            json!({"ids": [alice_chats[0]], "folder_id": bob_folder.id}),
+        ),
+        (
+            "/api/conversations/move",
+            json!({"ids": [bob_chats[0]], "folder_id": alice_folder.id}),
+        ),
+        (
+            "/api/conversations/move",
+            json!({"ids": [alice_chats[0]], "folder_id": null}),
+        ),
+        (
+            "/api/folders/rename",
+            json!({"id": alice_folder.id, "name": "pwned"}),
+        ),
+        (
+            "/api/folders/collapse",
+            json!({"id": alice_folder.id, "collapsed": true}),
+        ),
         ("/api/folders/delete", json!({"id": alice_folder.id})),
     ];
     for (path, body) in attempts {
         let (status, text) = call(&app, &bob, path, body.clone()).await;
         assert_eq!(status, 404, "{path} {body} as bob: {text}");
-        assert!(!text.contains("Alice only") && !text.contains("alice private"), "{text}");
+        assert!(
+            !text.contains("Alice only") && !text.contains("alice private"),
+            "{text}"
+        );
     }
     assert_eq!(snapshot(&app, &alice).await, alice_before);
     assert_eq!(snapshot(&app, &bob).await, bob_before);
-    let names: Vec<String> = folders(&app, &bob).await.into_iter().map(|f| f.name).collect();
-    assert_eq!(names, ["Alice only", "Bob's"], "Bob sees only his own folders");
-    assert_eq!(titles(&search(&app, &bob, "alice").await), Vec::<&str>::new());
+    let names: Vec<String> = folders(&app, &bob)
+        .await
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(
+        names,
+        ["Alice only", "Bob's"],
+        "Bob sees only his own folders"
+    );
+    assert_eq!(
+        titles(&search(&app, &bob, "alice").await),
+        Vec::<&str>::new()
+    );
 }
 
 #[tokio::test]
@@ -278,35 +453,125 @@ async fn bad_organising_requests_get_a_sentence_and_change_nothing() {
     let ids = chats(&app.state.store, alice.id, &["one", "two"]).await;
     let folder = create_folder(&app, &alice, "Existing").await;
     let unknown = "6f1c1e8e-0000-4000-8000-000000000000";
-    let too_many: Vec<String> = (0..=MAX_BULK_CONVERSATIONS).map(|_| ids[0].clone()).collect();
+    let too_many: Vec<String> = (0..=MAX_BULK_CONVERSATIONS)
+        .map(|_| ids[0].clone())
+        .collect();
     let long_name = "x".repeat(MAX_FOLDER_NAME_CHARS + 1);
     let before = snapshot(&app, &alice).await;
     let cases: Vec<(&str, Value, u16, &str)> = vec![
-        ("/api/conversations/pin", json!({"id": unknown, "pinned": true}), 404, "does not exist"),
-        ("/api/conversations/pin", json!({"id": ids[0]}), 400, "pinned"),
-        ("/api/conversations/archive", json!({"ids": [ids[0], unknown], "archived": true}), 404, "nothing was changed"),
-        ("/api/conversations/archive", json!({"ids": [ids[0], "not-a-uuid"], "archived": true}), 404, "nothing was changed"),
-        ("/api/conversations/archive", json!({"ids": [], "archived": true}), 400, "No chats were chosen."),
-        ("/api/conversations/archive", json!({"ids": too_many, "archived": true}), 400, "at most 500"),
-        ("/api/conversations/archive", json!({"ids": "not a list", "archived": true}), 400, "ids"),
-        ("/api/conversations/delete_many", json!({"ids": [ids[0], ids[1], unknown]}), 404, "nothing was changed"),
-        ("/api/conversations/delete_many", json!({"ids": too_many}), 400, "Too many chats at once (501)"),
+        (
+            "/api/conversations/pin",
+            json!({"id": unknown, "pinned": true}),
+            404,
+            "does not exist",
+        ),
+        (
+            "/api/conversations/pin",
+            json!({"id": ids[0]}),
+            400,
+            "pinned",
+        ),
+        (
+            "/api/conversations/archive",
+            json!({"ids": [ids[0], unknown], "archived": true}),
+            404,
+            "nothing was changed",
+        ),
+        (
+            "/api/conversations/archive",
+            json!({"ids": [ids[0], "not-a-uuid"], "archived": true}),
+            404,
+            "nothing was changed",
+        ),
+        (
+            "/api/conversations/archive",
+            json!({"ids": [], "archived": true}),
+            400,
+            "No chats were chosen.",
+        ),
+        (
+            "/api/conversations/archive",
+            json!({"ids": too_many, "archived": true}),
+            400,
+            "at most 500",
+        ),
+        (
+            "/api/conversations/archive",
+            json!({"ids": "not a list", "archived": true}),
+            400,
+            "ids",
+        ),
+        (
+            "/api/conversations/delete_many",
+            json!({"ids": [ids[0], ids[1], unknown]}),
+            404,
+            "nothing was changed",
+        ),
+        (
+            "/api/conversations/delete_many",
+            json!({"ids": too_many}),
+            400,
+            "Too many chats at once (501)",
+        ),
         ("/api/conversations/delete_many", json!({}), 400, "ids"),
-        ("/api/conversations/move", json!({"ids": [ids[0]], "folder_id": unknown}), 404, "nothing was changed"),
-        ("/api/conversations/move", json!({"ids": [ids[0], unknown], "folder_id": folder.id}), 404, "nothing was changed"),
-        ("/api/folders/create", json!({"name": "   "}), 400, "The folder name is empty."),
-        ("/api/folders/create", json!({"name": long_name}), 400, "The folder name is too long (the limit is 60 characters)."),
+        (
+            "/api/conversations/move",
+            json!({"ids": [ids[0]], "folder_id": unknown}),
+            404,
+            "nothing was changed",
+        ),
+        (
+            "/api/conversations/move",
+            json!({"ids": [ids[0], unknown], "folder_id": folder.id}),
+            404,
+            "nothing was changed",
+        ),
+        (
+            "/api/folders/create",
+            json!({"name": "   "}),
+            400,
+            "The folder name is empty.",
+        ),
+        (
+            "/api/folders/create",
+            json!({"name": long_name}),
+            400,
+            "The folder name is too long (the limit is 60 characters).",
+        ),
         ("/api/folders/create", json!({"name": 7}), 400, "name"),
-        ("/api/folders/rename", json!({"id": folder.id, "name": ""}), 400, "The folder name is empty."),
-        ("/api/folders/rename", json!({"id": unknown, "name": "Fine"}), 404, "That folder does not exist."),
-        ("/api/folders/delete", json!({"id": "../../etc"}), 404, "That folder does not exist."),
-        ("/api/folders/collapse", json!({"id": folder.id, "collapsed": "yes"}), 400, "collapsed"),
+        (
+            "/api/folders/rename",
+            json!({"id": folder.id, "name": ""}),
+            400,
+            "The folder name is empty.",
+        ),
+        (
+            "/api/folders/rename",
+            json!({"id": unknown, "name": "Fine"}),
+            404,
+            "That folder does not exist.",
+        ),
+        (
+            "/api/folders/delete",
+            json!({"id": "../../etc"}),
+            404,
+            "That folder does not exist.",
+        ),
+        (
+            "/api/folders/collapse",
+            json!({"id": folder.id, "collapsed": "yes"}),
+            400,
+            "collapsed",
+        ),
     ];
     for (path, body, expected, words) in cases {
         let (status, text) = call(&app, &alice, path, body.clone()).await;
         assert_eq!(status, expected, "{path} {body}: {text}");
         let message = error_message(&text);
-        assert!(message.contains(words), "{path} {body}: {message:?} lacks {words:?}");
+        assert!(
+            message.contains(words),
+            "{path} {body}: {message:?} lacks {words:?}"
+        );
     }
     // A body that is not JSON at all.
     let response = app
@@ -325,7 +590,10 @@ async fn bad_organising_requests_get_a_sentence_and_change_nothing() {
 /// The export of `id` as JSON, as `user`.
 async fn export_json(app: &TestApp, user: &User, id: &str) -> Value {
     let response = app
-        .get_as(Some(&user.token), &format!("/api/conversations/{id}/export?format=json"))
+        .get_as(
+            Some(&user.token),
+            &format!("/api/conversations/{id}/export?format=json"),
+        )
         .await;
     assert_eq!(response.status(), 200);
     response.json().await.expect("export JSON")
@@ -338,23 +606,56 @@ async fn export_and_import_carry_pin_archive_and_folder() {
     let id = crate::support::stored_ids(&sent).conversation_id;
     let plain = export_json(&app, &alice, &id).await;
     for field in ["pinned", "archived_at", "folder"] {
-        assert!(plain["conversation"].get(field).is_none(), "unorganised: no {field}");
+        assert!(
+            plain["conversation"].get(field).is_none(),
+            "unorganised: no {field}"
+        );
     }
 
     let folder = create_folder(&app, &alice, "Keepers").await;
-    ok(&app, &alice, "/api/conversations/move", json!({"ids": [id], "folder_id": folder.id})).await;
-    ok(&app, &alice, "/api/conversations/pin", json!({"id": id, "pinned": true})).await;
-    ok(&app, &alice, "/api/conversations/archive", json!({"ids": [id], "archived": true})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/move",
+        json!({"ids": [id], "folder_id": folder.id}),
+    )
+    .await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/pin",
+        json!({"id": id, "pinned": true}),
+    )
+    .await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/archive",
+        json!({"ids": [id], "archived": true}),
+    )
+    .await;
     let document = export_json(&app, &alice, &id).await;
-    let archived_at = document["conversation"]["archived_at"].as_i64().expect("archived_at");
+    let archived_at = document["conversation"]["archived_at"]
+        .as_i64()
+        .expect("archived_at");
     assert_eq!(document["conversation"]["pinned"], json!(true));
     assert_eq!(document["conversation"]["folder"], json!("Keepers"));
-    assert_eq!(document["version"], json!(1), "older readers still read the file");
+    assert_eq!(
+        document["version"],
+        json!(1),
+        "older readers still read the file"
+    );
 
     // Bob imports it: his own "keepers" folder (any case) receives it; Alice's is untouched.
     let bobs = create_folder(&app, &bob, "keepers").await;
     let text = document.to_string();
-    let imported = ok(&app, &bob, "/api/conversations/import", json!({"document": text})).await;
+    let imported = ok(
+        &app,
+        &bob,
+        "/api/conversations/import",
+        json!({"document": text}),
+    )
+    .await;
     let archived = list(&app, &bob, true).await;
     assert_eq!(archived.len(), 1);
     assert_eq!(archived[0].id.to_string(), imported["id"].as_str().unwrap());
@@ -364,18 +665,35 @@ async fn export_and_import_carry_pin_archive_and_folder() {
     assert_eq!(folders(&app, &bob).await.len(), 1);
 
     // Alice imports it back: her folder is found by name, not duplicated.
-    ok(&app, &alice, "/api/conversations/import", json!({"document": text})).await;
+    ok(
+        &app,
+        &alice,
+        "/api/conversations/import",
+        json!({"document": text}),
+    )
+    .await;
     assert_eq!(folders(&app, &alice).await, vec![folder.clone()]);
     let mine = list(&app, &alice, true).await;
-    assert!(mine.iter().all(|c| c.folder_id.as_ref() == Some(&folder.id) && c.pinned));
+    assert!(mine
+        .iter()
+        .all(|c| c.folder_id.as_ref() == Some(&folder.id) && c.pinned));
 
     // A user without that folder gets one made by the import.
     let mut fresh = document.clone();
     fresh["conversation"]["folder"] = json!("  Brand   new ");
     fresh["conversation"]["archived_at"] = Value::Null;
-    ok(&app, &bob, "/api/conversations/import", json!({"document": fresh.to_string()})).await;
+    ok(
+        &app,
+        &bob,
+        "/api/conversations/import",
+        json!({"document": fresh.to_string()}),
+    )
+    .await;
     let made = folders(&app, &bob).await;
-    assert_eq!(made.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["Brand new", "keepers"]);
+    assert_eq!(
+        made.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        ["Brand new", "keepers"]
+    );
     let listed = list(&app, &bob, false).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].folder_id.as_ref(), Some(&made[0].id));
@@ -384,10 +702,18 @@ async fn export_and_import_carry_pin_archive_and_folder() {
     let before = snapshot(&app, &bob).await;
     let mut bad = document.clone();
     bad["conversation"]["folder"] = json!("y".repeat(MAX_FOLDER_NAME_CHARS + 1));
-    let (status, text) =
-        call(&app, &bob, "/api/conversations/import", json!({"document": bad.to_string()})).await;
+    let (status, text) = call(
+        &app,
+        &bob,
+        "/api/conversations/import",
+        json!({"document": bad.to_string()}),
+    )
+    .await;
     assert_eq!(status, 400, "{text}");
-    assert!(error_message(&text).contains("folder name is too long"), "{text}");
+    assert!(
+        error_message(&text).contains("folder name is too long"),
+        "{text}"
+    );
     assert_eq!(snapshot(&app, &bob).await, before);
 }
 
@@ -404,10 +730,19 @@ async fn migrate_to_postgres_copies_folders_pins_and_archives() {
     let user = UserId::LOCAL;
     let ids = chats(&source, user, &["pinned", "archived", "filed"]).await;
     let folder = source.create_folder(user, "Folded").await.expect("folder");
-    source.set_folder_collapsed(user, &folder.id, true).await.expect("fold");
+    source
+        .set_folder_collapsed(user, &folder.id, true)
+        .await
+        .expect("fold");
     source.create_folder(user, "Open").await.expect("folder");
-    source.set_conversation_pinned(user, &ids[0].as_str().into(), true).await.expect("pin");
-    source.archive_conversations(user, &[ids[1].as_str().into()], true).await.expect("archive");
+    source
+        .set_conversation_pinned(user, &ids[0].as_str().into(), true)
+        .await
+        .expect("pin");
+    source
+        .archive_conversations(user, &[ids[1].as_str().into()], true)
+        .await
+        .expect("archive");
     source
         .move_conversations(user, &[ids[2].as_str().into()], Some(&folder.id))
         .await
@@ -415,7 +750,10 @@ async fn migrate_to_postgres_copies_folders_pins_and_archives() {
     let view = |store: Store| async move {
         let seen = (
             store.list_conversations(user, None).await.expect("list"),
-            store.list_archived_conversations(user).await.expect("archived"),
+            store
+                .list_archived_conversations(user)
+                .await
+                .expect("archived"),
             store.list_folders(user).await.expect("folders"),
         );
         store.close().await;

@@ -34,6 +34,13 @@ pub fn FolderSection(folder: Folder, chats: Vec<ConversationSummary>) -> impl In
     let id = StoredValue::new(folder.id.clone());
     let name = StoredValue::new(folder.name.clone());
     let count = chats.len();
+    // The name editor takes the focus when it appears.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let Some(input) = field.get() {
+            let _ = input.focus();
+        }
+    });
 
     let toggle = move |_| {
         let now = !collapsed.get_untracked();
@@ -106,6 +113,7 @@ pub fn FolderSection(folder: Folder, chats: Vec<ConversationSummary>) -> impl In
                                 type="text"
                                 aria-label="Folder name"
                                 data-testid="folder-rename-input"
+                                node_ref=field
                                 maxlength="60"
                                 prop:value=move || draft.get()
                                 on:input=move |ev| draft.set(event_target_value(&ev))

@@ -14,6 +14,13 @@ pub fn NewFolder() -> impl IntoView {
     let open = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // The field takes the focus when it appears, so a keyboard user types the name at once.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let Some(input) = field.get() {
+            let _ = input.focus();
+        }
+    });
     let create = move || {
         let raw = draft.get_untracked();
         // The same rule as the server's, answered at once.
@@ -51,7 +58,7 @@ pub fn NewFolder() -> impl IntoView {
                         placeholder="Folder name"
                         data-testid="new-folder-input"
                         maxlength=MAX_FOLDER_NAME_CHARS.to_string()
-                        autofocus
+                        node_ref=field
                         prop:value=move || draft.get()
                         on:input=move |ev| draft.set(event_target_value(&ev))
                         on:keydown=move |ev| {

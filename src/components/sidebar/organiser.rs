@@ -54,12 +54,13 @@ impl Organiser {
 
     /// Ticks or unticks `id`.
     pub fn toggle(&self, id: &ConversationId) {
-        self.selected.update(|s| match s.iter().position(|x| x == id) {
-            Some(at) => {
-                s.remove(at);
-            }
-            None => s.push(id.clone()),
-        });
+        self.selected
+            .update(|s| match s.iter().position(|x| x == id) {
+                Some(at) => {
+                    s.remove(at);
+                }
+                None => s.push(id.clone()),
+            });
     }
 
     /// Leaves select mode, unticking everything.
