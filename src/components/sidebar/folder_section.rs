@@ -158,7 +158,10 @@ pub fn FolderSection(folder: Folder, chats: Vec<ConversationSummary>) -> impl In
                                 {move || if collapsed.get() { "▸" } else { "▾" }}
                             </span>
                             <span class="folder-name">{name.get_value()}</span>
-                            <span class="folder-count" aria-label=format!("{count} chats")>{count}</span>
+                            <span class="folder-count">
+                                {count}
+                                <span class="visually-hidden">" chats"</span>
+                            </span>
                         </button>
                         <button
                             type="button"

@@ -65,7 +65,6 @@ pub fn ItemMenu(
                 type="button"
                 class="icon-button"
                 aria-label=format!("More actions for {title}")
-                aria-haspopup="true"
                 aria-expanded=move || (panel.get() != Panel::Closed).to_string()
                 data-testid="item-menu"
                 on:click=move |_| {
