@@ -11,6 +11,7 @@ pub mod api;
 pub mod app;
 pub mod byte_size;
 pub mod components;
+pub mod organise;
 pub mod pacing;
 pub mod partial_json;
 pub mod preset;

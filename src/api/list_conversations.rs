@@ -1,6 +1,8 @@
-//! `POST /api/conversations/list` — the sidebar: the user's conversations, most recently
-//! active first. Body: `{"search": "text"}` (optional) keeps those whose title or any message
-//! contains the text (substring, case-insensitive, every character literal; see
+//! `POST /api/conversations/list` — the sidebar: the user's conversations that are not
+//! archived, pinned ones first, then most recently active first; `{"archived": true}` lists
+//! the archived ones instead (most recently archived first). Body: `{"search": "text"}`
+//! (optional) keeps those — archived ones too, marked by `archived_at` — whose title or any
+//! message contains the text (substring, case-insensitive, every character literal; see
 //! `store/search.rs`). A search longer than 200 characters
 //! (after trimming) is refused with a 400 before it reaches the database.
 
@@ -13,6 +15,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "conversations/list", input = ArgsJson)]
 pub async fn list_conversations(
     #[server(default)] search: Option<String>,
+    #[server(default)] archived: bool,
 ) -> Result<Vec<ConversationSummary>, ApiError> {
     use crate::server::{error::AppError, state::AppState};
     use crate::store::MAX_SEARCH_CHARS;
@@ -25,9 +28,10 @@ pub async fn list_conversations(
         ))
         .into());
     }
-    state
-        .store
-        .list_conversations(user, search)
-        .await
-        .map_err(ApiError::from)
+    let listed = if archived && search.is_none_or(str::is_empty) {
+        state.store.list_archived_conversations(user).await
+    } else {
+        state.store.list_conversations(user, search).await
+    };
+    listed.map_err(ApiError::from)
 }

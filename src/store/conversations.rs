@@ -1,5 +1,6 @@
-//! [ssr] Conversations: create, list (newest first; search is in `search.rs`), rename, change settings,
-//! delete (messages cascade) and load one whole message tree. Every query is scoped by owner.
+//! [ssr] Conversations: create, list (pinned, then newest first; archived ones left out: they
+//! are in `organise.rs`; search is in `search/`), rename, change settings, delete (messages
+//! cascade) and load one whole message tree. Every query is scoped by owner.
 
 use super::db::{on_db, Dialects};
 use super::ids::{new_id, now_millis, parse_id};
@@ -32,9 +33,10 @@ impl Store {
         Ok(conversation)
     }
 
-    /// The user's conversations, most recently active first; with `search` (trimmed; blank
-    /// means none), only those whose title or any message contains it (see
-    /// [`Store::search_conversations`] for the semantics and costs).
+    /// The user's conversations that are not archived, pinned ones first, then most recently
+    /// active first; with `search` (trimmed; blank means none), those — archived ones too,
+    /// marked by `archived_at` — whose title or any message contains it, most recently active
+    /// first (see [`Store::search_conversations`] for the semantics and costs).
     pub async fn list_conversations(
         &self,
         user: UserId,
@@ -195,12 +197,15 @@ macro_rules! insert_conversation_row {
 }
 pub(super) use insert_conversation_row;
 
-/// A user's conversations, most recently active first (ties: the later created first).
+/// A user's conversations that are not archived, pinned ones first, then most recently active
+/// first (ties: the later created first).
 const LIST: Dialects = Dialects {
-    sqlite: "SELECT id, title, updated_at FROM conversations WHERE user_id = $1
-             ORDER BY updated_at DESC, rowid DESC",
-    postgres: "SELECT id, title, updated_at FROM conversations WHERE user_id = $1
-               ORDER BY updated_at DESC, seq DESC",
+    sqlite: "SELECT id, title, updated_at, pinned, archived_at, folder_id FROM conversations
+             WHERE user_id = $1 AND archived_at IS NULL
+             ORDER BY pinned DESC, updated_at DESC, rowid DESC",
+    postgres: "SELECT id, title, updated_at, pinned, archived_at, folder_id FROM conversations
+               WHERE user_id = $1 AND archived_at IS NULL
+               ORDER BY pinned DESC, updated_at DESC, seq DESC",
 };
 
 /// Every message of a conversation the user owns, in the order they were written.

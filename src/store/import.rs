@@ -2,10 +2,12 @@
 //! of a checked [`ValidImport`] under fresh ids (the file's ids only linked parents), so a
 //! failure part-way leaves nothing behind. Timestamps are kept from the file (absent ones
 //! become the import time), including the conversation's `updated_at`, which the insert
-//! trigger would otherwise move to "now".
+//! trigger would otherwise move to "now". The file's pin and archive time are kept, and its
+//! folder name becomes the importing user's folder of that name (created when missing).
 
 use super::conversations::insert_conversation_row;
 use super::db::on_db;
+use super::folders::folder_named;
 use super::ids::{new_id, now_millis};
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
@@ -34,6 +36,13 @@ impl Store {
         on_db!(self.db(), |pool| {
             let mut tx = pool.begin().await?;
             insert_conversation_row!(&mut *tx, backend, user, &conversation)?;
+            let folder = match &import.folder {
+                Some(name) => {
+                    let name = storable(backend, name);
+                    Some(folder_named!(tx, user, name.as_ref())?)
+                }
+                None => None,
+            };
             let mut ids: Vec<MessageId> = Vec::with_capacity(import.messages.len());
             for message in &import.messages {
                 let id: MessageId = new_id();
@@ -73,13 +82,20 @@ impl Store {
                 .await?;
                 ids.push(id);
             }
-            // The insert trigger moved `updated_at` to the newest message; keep the file's.
-            sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3")
-                .bind(conversation.updated_at)
-                .bind(&conversation.id)
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
+            // The insert trigger moved `updated_at` to the newest message; keep the file's. The
+            // file's pin, archive time and folder are set here too.
+            sqlx::query(
+                "UPDATE conversations SET updated_at = $1, pinned = $2, archived_at = $3,
+                 folder_id = $4 WHERE id = $5 AND user_id = $6",
+            )
+            .bind(conversation.updated_at)
+            .bind(import.pinned)
+            .bind(import.archived_at)
+            .bind(folder)
+            .bind(&conversation.id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         });
         Ok(conversation)

@@ -10,10 +10,12 @@ mod conversations;
 mod copy;
 mod db;
 mod error;
+mod folders;
 mod ids;
 mod import;
 mod messages;
 mod options;
+mod organise;
 mod password;
 mod presets;
 mod recovery;
@@ -37,6 +39,7 @@ pub use ids::UserId;
 pub use options::{
     DatabaseLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
 };
+pub use organise::Placement;
 pub use password::PasswordHashing;
 pub use search::{MAX_SEARCH_CHARS, SHORT_SEARCH_MESSAGES};
 pub use session_token::SESSION_TOKEN_BYTES;

@@ -41,6 +41,22 @@ pub struct ExportConversation {
     pub created_at: i64,
     /// Last activity, unix ms; kept by an import (it places the chat in the sidebar).
     pub updated_at: i64,
+    /// Pinned to the top of the sidebar; kept by an import (left out when not, so files of
+    /// chats never organised read as before).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pinned: bool,
+    /// When it was archived, unix ms; an import keeps it archived (left out when not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<i64>,
+    /// The name of its folder (names, not ids, mean something on another server); an import
+    /// puts it in the importing user's folder of that name, creating it if needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+}
+
+/// For `skip_serializing_if`: an unset flag is left out.
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 /// One message of the tree in an export.
@@ -90,6 +106,10 @@ impl ExportDocument {
                 system_prompt: conversation.system_prompt.clone(),
                 created_at: conversation.created_at,
                 updated_at: conversation.updated_at,
+                // The tree does not know where the chat sits; the export route adds it.
+                pinned: false,
+                archived_at: None,
+                folder: None,
             },
             messages: parents_first(tree)
                 .into_iter()

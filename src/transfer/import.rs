@@ -12,6 +12,7 @@ use super::import_error::ImportError;
 use super::import_scan::check_counts;
 use crate::api::rename_conversation::MAX_TITLE_CHARS;
 use crate::conversation::{AnswerStats, MessageStatus, Role};
+use crate::organise::normalize_folder_name;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -67,6 +68,13 @@ pub struct ValidImport {
     pub created_at: Option<i64>,
     /// Last activity from the file; `None`: the store uses the import time.
     pub updated_at: Option<i64>,
+    /// Pinned in the file (absent: not pinned).
+    pub pinned: bool,
+    /// Archived in the file at this time (absent: not archived).
+    pub archived_at: Option<i64>,
+    /// The folder's name, normalized as a typed one (absent or blank: none); the store finds
+    /// or creates the importing user's folder of that name.
+    pub folder: Option<String>,
     /// The messages in file order; every parent comes before its children.
     pub messages: Vec<ImportedMessage>,
 }
@@ -116,6 +124,12 @@ struct RawConversation {
     created_at: Option<i64>,
     /// Last activity, if any.
     updated_at: Option<i64>,
+    /// Pinned, if said (files written before organising have none).
+    pinned: Option<bool>,
+    /// Archive time, if archived.
+    archived_at: Option<i64>,
+    /// Folder name, if in one.
+    folder: Option<String>,
 }
 
 /// One message as read from a file, before checks (role and status as text, so that an
@@ -206,6 +220,10 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
         }
     };
     let title = check_title(conversation.title)?;
+    let folder = non_blank(conversation.folder)
+        .map(|name| normalize_folder_name(&name))
+        .transpose()
+        .map_err(|e| ImportError::Malformed(format!("in \"conversation\": {e}")))?;
     let system_prompt = non_blank(conversation.system_prompt);
     if let Some(prompt) = &system_prompt {
         if prompt.len() > limits.max_message_bytes {
@@ -239,6 +257,9 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
         system_prompt,
         created_at: conversation.created_at,
         updated_at: conversation.updated_at,
+        pinned: conversation.pinned.unwrap_or(false),
+        archived_at: conversation.archived_at,
+        folder,
         messages,
     })
 }

@@ -120,6 +120,26 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
             "/api/chat/stream".into(),
             send(json!({"type": "continue", "answer_id": ids.answer_id})),
         ),
+        (
+            "POST",
+            "/api/conversations/pin".into(),
+            json!({"id": conversation, "pinned": true}),
+        ),
+        (
+            "POST",
+            "/api/conversations/archive".into(),
+            json!({"ids": [conversation], "archived": true}),
+        ),
+        (
+            "POST",
+            "/api/conversations/move".into(),
+            json!({"ids": [conversation], "folder_id": null}),
+        ),
+        (
+            "POST",
+            "/api/conversations/delete_many".into(),
+            json!({"ids": [conversation]}),
+        ),
         ("GET", format!("{export}?format=json"), json!(null)),
         ("GET", format!("{export}?format=markdown"), json!(null)),
         (
@@ -149,6 +169,12 @@ async fn every_endpoint_refuses_foreign_ids_and_missing_or_bad_sessions() {
             json!({"document": "{}"}),
         ),
         ("POST", "/api/presets/list".into(), json!({})),
+        ("POST", "/api/folders/list".into(), json!({})),
+        (
+            "POST",
+            "/api/folders/create".into(),
+            json!({"name": "pwned"}),
+        ),
         ("POST", "/api/models".into(), json!({})),
         ("POST", "/api/chat/stop".into(), json!({"turn_id": "t"})),
         ("POST", "/api/chat/resume".into(), json!({"turn_id": "t"})),

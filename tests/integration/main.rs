@@ -19,6 +19,7 @@ mod hostile_requests;
 mod isolation;
 mod limits;
 mod migrate_to_postgres;
+mod organise;
 mod presets;
 mod readme_examples;
 mod readme_promises;

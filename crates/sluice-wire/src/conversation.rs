@@ -3,7 +3,7 @@
 //! (`store`, server only) reads and writes these; server functions send them to the page.
 
 pub use crate::events::Role;
-use crate::ids::{ConversationId, MessageId};
+use crate::ids::{ConversationId, FolderId, MessageId};
 use crate::message_tree::TreeIndex;
 use serde::{Deserialize, Serialize};
 
@@ -125,6 +125,16 @@ pub struct ConversationSummary {
     pub title: String,
     /// Last activity, unix ms; the sidebar groups by its date.
     pub updated_at: i64,
+    /// Shown in the sidebar's pinned section, above everything else.
+    #[serde(default)]
+    pub pinned: bool,
+    /// When it was archived (unix ms): archived chats leave the list but search still finds
+    /// them, marked; `None`: not archived.
+    #[serde(default)]
+    pub archived_at: Option<i64>,
+    /// The folder it sits in, if any (the sidebar shows it under that folder).
+    #[serde(default)]
+    pub folder_id: Option<FolderId>,
 }
 
 /// A conversation with all its messages (every branch), oldest first.

@@ -1,8 +1,12 @@
 //! One conversation in the sidebar: a link to `/c/{id}`, Rename (inline editor: Enter saves,
-//! Esc cancels) and Delete (asks to confirm; deleting the open conversation starts a new chat).
+//! Esc cancels) and Delete (asks to confirm; deleting the open conversation starts a new chat),
+//! the "⋯" menu (`item_menu`: pin, archive, move), a checkbox in select mode, an "Archived"
+//! mark in search results, and dragging onto a folder (the browser's drag and drop).
 
 use crate::api::{delete_conversation, rename_conversation};
 use crate::components::chat_session::ChatSession;
+use crate::components::sidebar::item_menu::ItemMenu;
+use crate::components::sidebar::organiser::Organiser;
 use crate::conversation::ConversationSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,12 +26,21 @@ enum Mode {
 #[component]
 pub fn ConversationItem(summary: ConversationSummary) -> impl IntoView {
     let session = expect_context::<ChatSession>();
+    let organiser = expect_context::<Organiser>();
     let mode = RwSignal::new(Mode::Normal);
     let draft = RwSignal::new(summary.title.clone());
     let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(summary.id.clone());
     let title = StoredValue::new(summary.title.clone());
     let href = format!("/c/{}", summary.id);
+    let archived = summary.archived_at.is_some();
+    let select_label = format!("Select {}", summary.title);
+    let on_rename = Callback::new(move |()| {
+        draft.set(title.get_value());
+        mode.set(Mode::Renaming);
+    });
+    let on_delete = Callback::new(move |()| mode.set(Mode::Confirming));
+    let menu_summary = StoredValue::new(summary.clone());
     let is_current = move || {
         session
             .conversation_id
@@ -80,15 +93,47 @@ pub fn ConversationItem(summary: ConversationSummary) -> impl IntoView {
         <li
             class="conversation-item"
             class:current=is_current
+            class:pinned=summary.pinned
             data-testid="conversation-item"
             data-id=summary.id.to_string()
+            data-pinned=summary.pinned.to_string()
+            draggable="true"
+            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                let id = id.get_value();
+                // Firefox starts a drag only when it carries data.
+                if let Some(transfer) = ev.data_transfer() {
+                    let _ = transfer.set_data("text/plain", &id);
+                    transfer.set_effect_allowed("move");
+                }
+                organiser.dragging.set(Some(id));
+            }
+            on:dragend=move |_| organiser.dragging.set(None)
         >
+            {move || {
+                organiser.selecting.get().then(|| {
+                    let label = select_label.clone();
+                    view! {
+                        <input
+                            type="checkbox"
+                            class="select-conversation"
+                            aria-label=label
+                            data-testid="select-conversation"
+                            prop:checked=move || organiser.is_selected(&id.get_value())
+                            on:change=move |_| organiser.toggle(&id.get_value())
+                        />
+                    }
+                })
+            }}
             {move || match mode.get() {
                 Mode::Normal => view! {
                     <a href=href.clone() class="conversation-link" data-testid="conversation-link">
                         {title.get_value()}
                     </a>
+                    {archived.then(|| view! {
+                        <span class="archived-badge" data-testid="archived-badge">"Archived"</span>
+                    })}
                     <span class="item-actions">
+                        <ItemMenu summary=menu_summary.get_value() on_rename on_delete />
                         <button
                             type="button"
                             class="icon-button"

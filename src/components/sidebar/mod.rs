@@ -1,22 +1,33 @@
-//! The sidebar: New chat, search over titles and content, the conversation list (newest
-//! first, grouped by date) with rename and delete-with-confirm on each entry, and the presets
-//! panel (start a chat from a saved name + system prompt + model), and the account menu at the
-//! bottom. The list is
-//! loaded in the browser (it depends on the reader's time zone), refetched when the session
-//! says it changed. Its parts: `conversation_item`, `date_groups`, `import_button`,
-//! `presets_panel` (the account menu lives in `account`).
+//! The sidebar: New chat, search over titles and content, the conversation list (pinned chats,
+//! folders, then the rest newest first, grouped by date) with rename, delete-with-confirm and
+//! a "⋯" menu (pin, archive, move to a folder) on each entry, the organising tools (New
+//! folder, Select for bulk actions, the Archived view), the presets panel (start a chat from a
+//! saved name + system prompt + model), and the account menu at the bottom. The list and the
+//! folders are loaded in the browser (the list depends on the reader's time zone), refetched
+//! when the session says they changed. Its parts: `conversation_list` (the views),
+//! `conversation_item`, `item_menu`, `folder_section`, `new_folder`, `bulk_bar`, `organiser`
+//! (their shared state), `date_groups`, `import_button`, `presets_panel` (the account menu
+//! lives in `account`).
 
+pub mod bulk_bar;
 pub mod conversation_item;
+pub mod conversation_list;
 pub mod date_groups;
+pub mod folder_section;
 pub mod import_button;
+pub mod item_menu;
+pub mod new_folder;
+pub mod organiser;
 pub mod presets_panel;
 
-use crate::api::list_conversations;
+use crate::api::{list_conversations, list_folders};
 use crate::components::account::menu::AccountMenu;
 use crate::components::chat_session::{ChatSession, ModelChoice};
-use crate::components::sidebar::conversation_item::ConversationItem;
-use crate::components::sidebar::date_groups::{group_by_date, local_today_start_ms};
+use crate::components::sidebar::bulk_bar::BulkBar;
+use crate::components::sidebar::conversation_list::{flat, organised};
 use crate::components::sidebar::import_button::ImportButton;
+use crate::components::sidebar::new_folder::NewFolder;
+use crate::components::sidebar::organiser::Organiser;
 use crate::components::sidebar::presets_panel::PresetsPanel;
 use crate::preset::Preset;
 use leptos::prelude::*;
@@ -27,12 +38,18 @@ use leptos_router::hooks::use_navigate;
 pub fn Sidebar() -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let search = RwSignal::new(String::new());
+    let organiser = Organiser::new(session);
+    provide_context(organiser);
+    let archived_view = organiser.archived_view;
     let conversations = LocalResource::new(move || {
         let search = search.get();
+        let archived = archived_view.get();
         session.list_version.track();
         async move {
             let search = Some(search).filter(|s| !s.trim().is_empty());
-            list_conversations(search).await
+            let list = list_conversations(search, archived).await?;
+            let folders = list_folders().await?;
+            Ok::<_, crate::api_error::ApiError>((list, folders))
         }
     });
     let choice = expect_context::<ModelChoice>();
@@ -69,38 +86,65 @@ pub fn Sidebar() -> impl IntoView {
                 prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))
             />
+            <div class="organise-tools" data-testid="organise-tools">
+                <NewFolder />
+                <button
+                    type="button"
+                    class="icon-button"
+                    data-testid="select-mode"
+                    on:click=move |_| {
+                        if organiser.selecting.get_untracked() {
+                            organiser.stop_selecting();
+                        } else {
+                            organiser.selecting.set(true);
+                        }
+                    }
+                >
+                    {move || if organiser.selecting.get() { "Done" } else { "Select" }}
+                </button>
+                <button
+                    type="button"
+                    class="icon-button"
+                    data-testid="archived-toggle"
+                    on:click=move |_| {
+                        organiser.stop_selecting();
+                        archived_view.update(|a| *a = !*a);
+                    }
+                >
+                    {move || if archived_view.get() { "Back to chats" } else { "Archived" }}
+                </button>
+            </div>
+            <Show when=move || organiser.selecting.get()>
+                <BulkBar />
+            </Show>
+            {move || organiser.error.get().map(|e| view! {
+                <p class="item-error" role="alert" data-testid="organise-error">{e}</p>
+            })}
             <nav class="conversation-list" aria-label="Conversations">
                 <Suspense fallback=|| view! { <p class="sidebar-note">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match conversations.await {
-                            Ok(list) if list.is_empty() => {
-                                let text = if search.get_untracked().trim().is_empty() {
-                                    "No conversations yet."
+                            Ok((list, folders)) => {
+                                organiser.folders.set(folders.clone());
+                                let searching = !search.get_untracked().trim().is_empty();
+                                let archived = archived_view.get_untracked();
+                                if list.is_empty() && (searching || archived || folders.is_empty()) {
+                                    let text = if searching {
+                                        "No chat matches."
+                                    } else if archived {
+                                        "No archived chats."
+                                    } else {
+                                        "No conversations yet."
+                                    };
+                                    view! { <p class="sidebar-note" data-testid="sidebar-empty">{text}</p> }
+                                        .into_any()
+                                } else if searching {
+                                    flat("Results", list)
+                                } else if archived {
+                                    flat("Archived chats", list)
                                 } else {
-                                    "No chat matches."
-                                };
-                                view! { <p class="sidebar-note" data-testid="sidebar-empty">{text}</p> }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                let groups = group_by_date(list, |c| c.updated_at, local_today_start_ms());
-                                groups
-                                    .into_iter()
-                                    .map(|(label, items)| {
-                                        view! {
-                                            <section class="conversation-group">
-                                                <h3>{label}</h3>
-                                                <ul>
-                                                    {items
-                                                        .into_iter()
-                                                        .map(|summary| view! { <ConversationItem summary /> })
-                                                        .collect_view()}
-                                                </ul>
-                                            </section>
-                                        }
-                                    })
-                                    .collect_view()
-                                    .into_any()
+                                    organised(list, folders)
+                                }
                             }
                             Err(_) => {
                                 view! {

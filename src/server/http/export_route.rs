@@ -70,7 +70,11 @@ pub async fn export_conversation(
     let (body, content_type, extension) = match format {
         Format::Markdown => (to_markdown(&tree), "text/markdown; charset=utf-8", "md"),
         Format::Json => {
-            let document = ExportDocument::from_tree(&tree, now_millis());
+            let mut document = ExportDocument::from_tree(&tree, now_millis());
+            let placement = state.store.conversation_placement(user, &id).await?;
+            document.conversation.pinned = placement.pinned;
+            document.conversation.archived_at = placement.archived_at;
+            document.conversation.folder = placement.folder;
             let json = serde_json::to_string_pretty(&document)
                 .map_err(|e| AppError::Internal(format!("export serialization: {e}")))?;
             (json, "application/json", "json")

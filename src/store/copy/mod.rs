@@ -18,7 +18,7 @@ use sqlx::postgres::Postgres;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use std::path::Path;
-use tables::{Table, CONVERSATIONS, MESSAGES, PRESETS, SESSIONS, USERS};
+use tables::{Table, CONVERSATIONS, FOLDERS, MESSAGES, PRESETS, SESSIONS, USERS};
 
 /// Rows sent to PostgreSQL per INSERT: far below its 65,535 parameters (17 per message), and
 /// few round trips for a large database.
@@ -37,6 +37,8 @@ pub struct CopyReport {
     pub messages: u64,
     /// Presets.
     pub presets: u64,
+    /// Sidebar folders (named in the report only when there are some).
+    pub folders: u64,
 }
 
 impl std::fmt::Display for CopyReport {
@@ -49,7 +51,11 @@ impl std::fmt::Display for CopyReport {
             counted(self.conversations, "conversation"),
             counted(self.messages, "message"),
             counted(self.presets, "preset")
-        )
+        )?;
+        if self.folders > 0 {
+            write!(f, ", {}", counted(self.folders, "folder"))?;
+        }
+        Ok(())
     }
 }
 
@@ -153,7 +159,7 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
     let mut dst = target.begin().await?;
     // Writers wait until the copy commits; a second copy then finds the target not empty.
     sqlx::query(
-        "LOCK TABLE users, sessions, conversations, messages, presets
+        "LOCK TABLE users, sessions, folders, conversations, messages, presets
          IN SHARE ROW EXCLUSIVE MODE",
     )
     .execute(&mut *dst)
@@ -162,16 +168,22 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
         "SELECT EXISTS (SELECT 1 FROM users WHERE NOT (id = 1 AND is_builtin))
              OR EXISTS (SELECT 1 FROM sessions)
              OR EXISTS (SELECT 1 FROM conversations)
-             OR EXISTS (SELECT 1 FROM presets)",
+             OR EXISTS (SELECT 1 FROM presets)
+             OR EXISTS (SELECT 1 FROM folders)",
     )
     .fetch_one(&mut *dst)
     .await?;
     if occupied {
         return Err(Refused::NotEmpty);
     }
+    let users = copy_table(&mut src, &mut dst, &USERS).await?;
+    let sessions = copy_table(&mut src, &mut dst, &SESSIONS).await?;
+    // Before the conversations, which name them.
+    let folders = copy_table(&mut src, &mut dst, &FOLDERS).await?;
     let report = CopyReport {
-        users: copy_table(&mut src, &mut dst, &USERS).await?,
-        sessions: copy_table(&mut src, &mut dst, &SESSIONS).await?,
+        users,
+        sessions,
+        folders,
         conversations: copy_table(&mut src, &mut dst, &CONVERSATIONS).await?,
         messages: copy_table(&mut src, &mut dst, &MESSAGES).await?,
         presets: copy_table(&mut src, &mut dst, &PRESETS).await?,
@@ -299,10 +311,19 @@ mod tests {
             conversations: 2,
             messages: 7,
             presets: 1,
+            folders: 0,
         };
         assert_eq!(
             report.to_string(),
             "1 user, 0 sessions, 2 conversations, 7 messages, 1 preset"
+        );
+        let with_folders = CopyReport {
+            folders: 2,
+            ..report
+        };
+        assert_eq!(
+            with_folders.to_string(),
+            "1 user, 0 sessions, 2 conversations, 7 messages, 1 preset, 2 folders"
         );
     }
 }

@@ -1,4 +1,4 @@
-//! [ssr] The five tables `sluice migrate-to-postgres` copies, each as a [`Table`]: its SQLite
+//! [ssr] The six tables `sluice migrate-to-postgres` copies, each as a [`Table`]: its SQLite
 //! query (every column, rowid order), its PostgreSQL insert and how one row binds. The row
 //! types mirror `migrations/sqlite` column for column; text goes through [`pg_text`].
 
@@ -88,6 +88,36 @@ pub(super) const SESSIONS: Table<SessionRow> = Table {
     },
 };
 
+/// A row of `folders`.
+#[derive(sqlx::FromRow)]
+pub(super) struct FolderRow {
+    /// UUID text (conversations name it).
+    id: String,
+    /// The owner.
+    user_id: i64,
+    /// The name, unique per owner ignoring case.
+    name: String,
+    /// INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL.
+    collapsed: bool,
+    /// Unix ms.
+    created_at: i64,
+}
+
+/// Folders, before the conversations that sit in them.
+pub(super) const FOLDERS: Table<FolderRow> = Table {
+    select: "SELECT id, user_id, name, collapsed, created_at FROM folders ORDER BY rowid",
+    insert: "INSERT INTO folders (id, user_id, name, collapsed, created_at) ",
+    tail: "",
+    bind: |values, row| {
+        values
+            .push_bind(row.id)
+            .push_bind(row.user_id)
+            .push_bind(pg_text(row.name))
+            .push_bind(row.collapsed)
+            .push_bind(row.created_at);
+    },
+};
+
 /// A row of `conversations`.
 #[derive(sqlx::FromRow)]
 pub(super) struct ConversationRow {
@@ -105,14 +135,21 @@ pub(super) struct ConversationRow {
     created_at: i64,
     /// Unix ms (written back after the messages, see [`restore_activity_times`]).
     updated_at: i64,
+    /// Pinned to the top of the list.
+    pinned: bool,
+    /// When it was archived, if it is.
+    archived_at: Option<i64>,
+    /// Its folder, if any (copied before it).
+    folder_id: Option<String>,
 }
 
 /// Conversations in rowid order, so `seq` keeps the source's tie-break order.
 pub(super) const CONVERSATIONS: Table<ConversationRow> = Table {
-    select: "SELECT id, user_id, title, model, system_prompt, created_at, updated_at
+    select: "SELECT id, user_id, title, model, system_prompt, created_at, updated_at, pinned,
+                    archived_at, folder_id
              FROM conversations ORDER BY rowid",
     insert: "INSERT INTO conversations (id, user_id, title, model, system_prompt, created_at,
-                                        updated_at) ",
+                                        updated_at, pinned, archived_at, folder_id) ",
     tail: "",
     bind: |values, row| {
         values
@@ -122,7 +159,10 @@ pub(super) const CONVERSATIONS: Table<ConversationRow> = Table {
             .push_bind(row.model.map(pg_text))
             .push_bind(row.system_prompt.map(pg_text))
             .push_bind(row.created_at)
-            .push_bind(row.updated_at);
+            .push_bind(row.updated_at)
+            .push_bind(row.pinned)
+            .push_bind(row.archived_at)
+            .push_bind(row.folder_id);
     },
 };
 

@@ -17,6 +17,7 @@
 //!   PostgreSQL stores NUL as U+FFFD (see `store::text`), and a search's NUL becomes U+FFFD
 //!   too, so it finds what it would find on SQLite.
 //!
+//! Archived conversations are found too (their `archived_at` marks them in the results).
 //! Answers still streaming are not in the index (a flush must not re-index the whole text);
 //! they are found once they end. At most [`CONCURRENT_SEARCHES`] searches run at once, so
 //! searches never hold every pooled connection: sign-in and session lookups do not queue

@@ -10,7 +10,8 @@ use sqlx::PgPool;
 
 /// Titles or finished messages matching the pattern `$2`.
 const INDEXED_SEARCH: &str = "
-    SELECT c.id, c.title, c.updated_at FROM conversations c
+    SELECT c.id, c.title, c.updated_at, c.pinned, c.archived_at, c.folder_id
+    FROM conversations c
     WHERE c.user_id = $1 AND (
         c.title ILIKE $2
         OR c.id IN (SELECT m.conversation_id FROM messages m
@@ -21,7 +22,8 @@ const INDEXED_SEARCH: &str = "
 
 /// Titles matching `$2`, or one of the user's `$3` most recent finished messages.
 const SHORT_SEARCH: &str = "
-    SELECT c.id, c.title, c.updated_at FROM conversations c
+    SELECT c.id, c.title, c.updated_at, c.pinned, c.archived_at, c.folder_id
+    FROM conversations c
     WHERE c.user_id = $1 AND (
         c.title ILIKE $2
         OR c.id IN (SELECT r.conversation_id

@@ -9,7 +9,8 @@ use sqlx::SqlitePool;
 
 /// Titles or messages matching the FTS query `?2`.
 const INDEXED_SEARCH: &str = "
-    SELECT c.id, c.title, c.updated_at FROM conversations c
+    SELECT c.id, c.title, c.updated_at, c.pinned, c.archived_at, c.folder_id
+    FROM conversations c
     WHERE c.user_id = ?1 AND (
         c.rowid IN (SELECT rowid FROM title_search WHERE title_search MATCH ?2)
         OR c.id IN (SELECT m.conversation_id FROM message_search s
@@ -19,7 +20,8 @@ const INDEXED_SEARCH: &str = "
 
 /// Titles containing `?2`, or one of the user's `?3` most recent messages (ASCII case folding).
 const SHORT_SEARCH: &str = "
-    SELECT c.id, c.title, c.updated_at FROM conversations c
+    SELECT c.id, c.title, c.updated_at, c.pinned, c.archived_at, c.folder_id
+    FROM conversations c
     WHERE c.user_id = ?1 AND (
         instr(lower(c.title), ?2) > 0
         OR c.id IN (SELECT m.conversation_id FROM messages m

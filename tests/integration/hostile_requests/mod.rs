@@ -23,7 +23,7 @@ use futures::stream;
 use reqwest::Method;
 
 /// Every server function, by path (checked against the registry below).
-const SERVER_FNS: [&str; 23] = [
+const SERVER_FNS: [&str; 32] = [
     "/api/auth/status",
     "/api/auth/sign_up",
     "/api/auth/sign_in",
@@ -43,6 +43,15 @@ const SERVER_FNS: [&str; 23] = [
     "/api/conversations/rename",
     "/api/conversations/settings",
     "/api/conversations/import",
+    "/api/conversations/pin",
+    "/api/conversations/archive",
+    "/api/conversations/move",
+    "/api/conversations/delete_many",
+    "/api/folders/list",
+    "/api/folders/create",
+    "/api/folders/rename",
+    "/api/folders/collapse",
+    "/api/folders/delete",
     "/api/presets/list",
     "/api/presets/save",
     "/api/presets/delete",
@@ -51,12 +60,13 @@ const SERVER_FNS: [&str; 23] = [
 
 /// Server functions that take no required argument: any well-formed JSON object (or form)
 /// is a valid call to them.
-const NO_REQUIRED_ARGS: [&str; 7] = [
+const NO_REQUIRED_ARGS: [&str; 8] = [
     "/api/auth/status",
     "/api/auth/sign_out",
     "/api/auth/sign_out_everywhere",
     "/api/admin/users",
     "/api/conversations/list",
+    "/api/folders/list",
     "/api/presets/list",
     "/api/models",
 ];
