@@ -1,7 +1,7 @@
 //! The sidebar: New chat, search over titles and content, the conversation list (newest
 //! first, grouped by date) with rename and delete-with-confirm on each entry, and the presets
-//! panel (start a chat from a saved name + system prompt + model), and the account menu at the
-//! bottom. The list is
+//! panel (start a chat from a saved name + system prompt + model), the "Keyboard shortcuts"
+//! button, and the account menu at the bottom. The list is
 //! loaded in the browser (it depends on the reader's time zone), refetched when the session
 //! says it changed. Its parts: `conversation_item`, `date_groups`, `import_button`,
 //! `presets_panel` (the account menu lives in `account`).
@@ -14,6 +14,7 @@ pub mod presets_panel;
 use crate::api::list_conversations;
 use crate::components::account::menu::AccountMenu;
 use crate::components::chat_session::{ChatSession, ModelChoice};
+use crate::components::shortcuts::overlay::ShortcutsButton;
 use crate::components::sidebar::conversation_item::ConversationItem;
 use crate::components::sidebar::date_groups::{group_by_date, local_today_start_ms};
 use crate::components::sidebar::import_button::ImportButton;
@@ -131,6 +132,7 @@ pub fn Sidebar() -> impl IntoView {
                     current_system_prompt=Signal::derive(move || session.system_prompt.get())
                 />
             </Show>
+            <ShortcutsButton />
             <AccountMenu />
         </aside>
     }
