@@ -109,7 +109,9 @@ impl Chord {
         match self.key {
             Key::Letter(letter) => {
                 press.shift == self.shift
-                    && (press.key.eq_ignore_ascii_case(letter.encode_utf8(&mut [0; 4]))
+                    && (press
+                        .key
+                        .eq_ignore_ascii_case(letter.encode_utf8(&mut [0; 4]))
                         || (!press.key.is_ascii() && press.code == format!("Key{letter}")))
             }
             Key::Symbol(symbol) => *press.key == *symbol.encode_utf8(&mut [0; 4]),
@@ -305,48 +307,105 @@ mod tests {
     #[test]
     fn letters_match_in_either_case_and_by_physical_key_on_other_layouts() {
         let chord = Chord::primary_shift('C');
-        assert!(chord.matches(&press("c", "KeyC", true, false, true, false), Platform::Other));
-        assert!(chord.matches(&press("C", "KeyC", true, false, true, false), Platform::Other));
+        assert!(chord.matches(
+            &press("c", "KeyC", true, false, true, false),
+            Platform::Other
+        ));
+        assert!(chord.matches(
+            &press("C", "KeyC", true, false, true, false),
+            Platform::Other
+        ));
         // A Russian layout: the key says "С" (Cyrillic), the physical key is still KeyC.
-        assert!(chord.matches(&press("С", "KeyC", true, false, true, false), Platform::Other));
+        assert!(chord.matches(
+            &press("С", "KeyC", true, false, true, false),
+            Platform::Other
+        ));
         // A Latin layout that puts another letter there is matched by the letter, not the key.
-        assert!(!chord.matches(&press("j", "KeyC", true, false, true, false), Platform::Other));
+        assert!(!chord.matches(
+            &press("j", "KeyC", true, false, true, false),
+            Platform::Other
+        ));
         // Without Shift, or with Alt, it is another chord (Ctrl+C copies).
-        assert!(!chord.matches(&press("c", "KeyC", true, false, false, false), Platform::Other));
-        assert!(!chord.matches(&press("C", "KeyC", true, false, true, true), Platform::Other));
+        assert!(!chord.matches(
+            &press("c", "KeyC", true, false, false, false),
+            Platform::Other
+        ));
+        assert!(!chord.matches(
+            &press("C", "KeyC", true, false, true, true),
+            Platform::Other
+        ));
     }
 
     #[test]
     fn symbols_match_by_the_character_whatever_shift_did() {
         let help = Chord::plain(Key::Symbol('?'));
-        assert!(help.matches(&press("?", "Slash", false, false, true, false), Platform::Other));
+        assert!(help.matches(
+            &press("?", "Slash", false, false, true, false),
+            Platform::Other
+        ));
         // A layout with `?` on another key (German: Shift+ß).
-        assert!(help.matches(&press("?", "Minus", false, false, true, false), Platform::Mac));
-        assert!(!help.matches(&press("/", "Slash", false, false, false, false), Platform::Other));
-        assert!(!help.matches(&press("?", "Slash", true, false, true, false), Platform::Other));
+        assert!(help.matches(
+            &press("?", "Minus", false, false, true, false),
+            Platform::Mac
+        ));
+        assert!(!help.matches(
+            &press("/", "Slash", false, false, false, false),
+            Platform::Other
+        ));
+        assert!(!help.matches(
+            &press("?", "Slash", true, false, true, false),
+            Platform::Other
+        ));
         let slash = Chord::primary(Key::Symbol('/'));
-        assert!(slash.matches(&press("/", "Slash", true, false, false, false), Platform::Other));
-        assert!(slash.matches(&press("/", "Digit7", false, true, true, false), Platform::Mac));
+        assert!(slash.matches(
+            &press("/", "Slash", true, false, false, false),
+            Platform::Other
+        ));
+        assert!(slash.matches(
+            &press("/", "Digit7", false, true, true, false),
+            Platform::Mac
+        ));
     }
 
     #[test]
     fn named_keys_need_exactly_their_modifiers() {
         let esc = Chord::plain(Key::Named("Escape"));
-        assert!(esc.matches(&press("Escape", "Escape", false, false, false, false), Platform::Other));
+        assert!(esc.matches(
+            &press("Escape", "Escape", false, false, false, false),
+            Platform::Other
+        ));
         // Shift+Esc is Chrome's task manager: not ours.
-        assert!(!esc.matches(&press("Escape", "Escape", false, false, true, false), Platform::Other));
+        assert!(!esc.matches(
+            &press("Escape", "Escape", false, false, true, false),
+            Platform::Other
+        ));
         let up = Chord::alt(Key::Named("ArrowUp"));
-        assert!(up.matches(&press("ArrowUp", "ArrowUp", false, false, false, true), Platform::Mac));
-        assert!(!up.matches(&press("ArrowUp", "ArrowUp", false, false, false, false), Platform::Mac));
-        assert!(!up.matches(&press("ArrowUp", "ArrowUp", false, false, true, true), Platform::Mac));
-        assert!(!up.matches(&press("ArrowLeft", "ArrowLeft", false, false, false, true), Platform::Mac));
+        assert!(up.matches(
+            &press("ArrowUp", "ArrowUp", false, false, false, true),
+            Platform::Mac
+        ));
+        assert!(!up.matches(
+            &press("ArrowUp", "ArrowUp", false, false, false, false),
+            Platform::Mac
+        ));
+        assert!(!up.matches(
+            &press("ArrowUp", "ArrowUp", false, false, true, true),
+            Platform::Mac
+        ));
+        assert!(!up.matches(
+            &press("ArrowLeft", "ArrowLeft", false, false, false, true),
+            Platform::Mac
+        ));
     }
 
     #[test]
     fn the_platform_comes_from_navigator_platform_then_the_user_agent() {
         assert_eq!(Platform::detect("MacIntel", ""), Platform::Mac);
         assert_eq!(Platform::detect("iPad", ""), Platform::Mac);
-        assert_eq!(Platform::detect("Linux x86_64", "Mozilla/5.0 (X11; Linux x86_64)"), Platform::Other);
+        assert_eq!(
+            Platform::detect("Linux x86_64", "Mozilla/5.0 (X11; Linux x86_64)"),
+            Platform::Other
+        );
         assert_eq!(Platform::detect("Win32", ""), Platform::Other);
         assert_eq!(
             Platform::detect("", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)"),
@@ -360,14 +419,26 @@ mod tests {
         let chord = Chord::primary_shift('O');
         assert_eq!(chord.label(Platform::Other), "Ctrl+Shift+O");
         assert_eq!(chord.label(Platform::Mac), "⇧⌘O");
-        assert_eq!(Chord::alt(Key::Named("ArrowDown")).label(Platform::Other), "Alt+↓");
-        assert_eq!(Chord::alt(Key::Named("ArrowDown")).label(Platform::Mac), "⌥↓");
-        assert_eq!(Chord::plain(Key::Named("Escape")).label(Platform::Mac), "Esc");
+        assert_eq!(
+            Chord::alt(Key::Named("ArrowDown")).label(Platform::Other),
+            "Alt+↓"
+        );
+        assert_eq!(
+            Chord::alt(Key::Named("ArrowDown")).label(Platform::Mac),
+            "⌥↓"
+        );
+        assert_eq!(
+            Chord::plain(Key::Named("Escape")).label(Platform::Mac),
+            "Esc"
+        );
         assert_eq!(Chord::plain(Key::Symbol('?')).label(Platform::Other), "?");
         assert_eq!(Chord::primary(Key::Symbol('/')).label(Platform::Mac), "⌘/");
         assert_eq!(chord.aria(Platform::Mac), "Meta+Shift+O");
         assert_eq!(chord.aria(Platform::Other), "Control+Shift+O");
-        assert_eq!(Chord::alt(Key::Named("ArrowUp")).aria(Platform::Other), "Alt+ArrowUp");
+        assert_eq!(
+            Chord::alt(Key::Named("ArrowUp")).aria(Platform::Other),
+            "Alt+ArrowUp"
+        );
     }
 
     #[test]
@@ -375,8 +446,14 @@ mod tests {
         assert_eq!(Focus::of("TEXTAREA", None, false), Focus::TextField);
         assert_eq!(Focus::of("INPUT", None, false), Focus::TextField);
         assert_eq!(Focus::of("INPUT", Some("search"), false), Focus::TextField);
-        assert_eq!(Focus::of("input", Some("Password"), false), Focus::TextField);
-        assert_eq!(Focus::of("INPUT", Some("checkbox"), false), Focus::Elsewhere);
+        assert_eq!(
+            Focus::of("input", Some("Password"), false),
+            Focus::TextField
+        );
+        assert_eq!(
+            Focus::of("INPUT", Some("checkbox"), false),
+            Focus::Elsewhere
+        );
         assert_eq!(Focus::of("INPUT", Some("file"), false), Focus::Elsewhere);
         assert_eq!(Focus::of("SELECT", None, false), Focus::Select);
         assert_eq!(Focus::of("DIV", None, true), Focus::TextField);

@@ -193,7 +193,10 @@ mod tests {
                 "{action:?}"
             );
         }
-        let chords: Vec<Chord> = SHORTCUTS.iter().flat_map(|s| s.keys.iter().copied()).collect();
+        let chords: Vec<Chord> = SHORTCUTS
+            .iter()
+            .flat_map(|s| s.keys.iter().copied())
+            .collect();
         for (i, chord) in chords.iter().enumerate() {
             assert!(!chords[i + 1..].contains(chord), "{chord:?} is used twice");
         }
@@ -207,9 +210,24 @@ mod tests {
                 // Browser keys (tabs, windows, address bar, reload, back/forward, devtools
                 // consoles, find) and Chrome's task manager (Shift+Esc).
                 for taken in [
-                    "Ctrl+K", "Ctrl+L", "Ctrl+T", "Ctrl+W", "Ctrl+N", "Ctrl+R", "Ctrl+Shift+R",
-                    "Ctrl+Shift+T", "Ctrl+Shift+N", "Ctrl+Shift+W", "Ctrl+Shift+Q", "Ctrl+Shift+I",
-                    "Ctrl+Shift+J", "Ctrl+Shift+G", "Ctrl+F", "Alt+←", "Alt+→", "Shift+Esc",
+                    "Ctrl+K",
+                    "Ctrl+L",
+                    "Ctrl+T",
+                    "Ctrl+W",
+                    "Ctrl+N",
+                    "Ctrl+R",
+                    "Ctrl+Shift+R",
+                    "Ctrl+Shift+T",
+                    "Ctrl+Shift+N",
+                    "Ctrl+Shift+W",
+                    "Ctrl+Shift+Q",
+                    "Ctrl+Shift+I",
+                    "Ctrl+Shift+J",
+                    "Ctrl+Shift+G",
+                    "Ctrl+F",
+                    "Alt+←",
+                    "Alt+→",
+                    "Shift+Esc",
                 ] {
                     assert_ne!(label, taken, "{:?}", shortcut.action);
                 }
@@ -245,11 +263,24 @@ mod tests {
             Some(Action::ShowShortcuts)
         );
         let esc = press("Escape", "Escape", false, false);
-        assert_eq!(action_for(&esc, platform, Focus::TextField), Some(Action::Stop));
+        assert_eq!(
+            action_for(&esc, platform, Focus::TextField),
+            Some(Action::Stop)
+        );
         // Plain typing is never a shortcut.
-        assert_eq!(action_for(&press("o", "KeyO", false, false), platform, Focus::Elsewhere), None);
+        assert_eq!(
+            action_for(
+                &press("o", "KeyO", false, false),
+                platform,
+                Focus::Elsewhere
+            ),
+            None
+        );
         // Ctrl+C (copy) is not "copy the last answer".
-        assert_eq!(action_for(&press("c", "KeyC", true, false), platform, Focus::Elsewhere), None);
+        assert_eq!(
+            action_for(&press("c", "KeyC", true, false), platform, Focus::Elsewhere),
+            None
+        );
     }
 
     /// The README's "Keyboard shortcuts" section (up to the next heading).
