@@ -7,7 +7,7 @@
  * app of this spec's own (support/private-accounts-app.ts, so accounts.spec.ts still makes
  * the shared one's first admin), the first-run sign-up page, the sign-in page, the chat with
  * the account menu and the admin page. Also: Tab reaches only real controls, each with a
- * visible focus ring.
+ * visible focus ring, and Edit hands focus to the editor it opens.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -133,6 +133,20 @@ test.describe('axe on the chat pages (single-user app)', () => {
       expect(seen, `Tab never reached ${name}: ${seen.join(', ')}`).toContain(name);
     }
   });
+});
+
+test('Edit, pressed from the keyboard, moves focus into the editor', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto();
+  await chat.selectModel(MODELS.echo);
+  await chat.waitForDone(await chat.send(`Edit me ${uniqueTag('edit')}`));
+  const edit = chat.lastUser.getByTestId('edit-message');
+  await edit.focus();
+  await page.keyboard.press('Enter');
+  const editor = chat.lastUser.getByTestId('edit-input');
+  await expect(editor).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editor).toHaveCount(0);
 });
 
 test.describe('axe on the accounts pages (a private accounts app)', () => {

@@ -239,27 +239,36 @@ fn focus_is_inside(selector: &str) -> bool {
     find(selector).is_some_and(|outer| outer.contains(active.as_ref().map(|a| a.unchecked_ref())))
 }
 
-/// The ids of the sidebar's conversations, top to bottom, as shown.
+/// The ids of the sidebar's conversations, top to bottom, as shown: entries not rendered (in
+/// a folded folder, say) are skipped, unless none is (the whole sidebar is hidden).
 fn sidebar_conversation_ids() -> Vec<String> {
-    let mut ids = Vec::new();
+    let mut entries = Vec::new();
     if let Some(sidebar) = find(SIDEBAR) {
-        collect_ids(&sidebar, &mut ids);
+        collect_entries(&sidebar, &mut entries);
     }
-    ids
+    let shown = |entry: &web_sys::Element| {
+        entry
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|entry| entry.offset_parent().is_some())
+    };
+    let any_shown = entries.iter().any(shown);
+    entries
+        .iter()
+        .filter(|entry| !any_shown || shown(entry))
+        .filter_map(|entry| entry.get_attribute("data-id"))
+        .collect()
 }
 
-/// Appends the `data-id` of every conversation entry under `element`, in document order.
-fn collect_ids(element: &web_sys::Element, ids: &mut Vec<String>) {
+/// Appends every conversation entry under `element`, in document order.
+fn collect_entries(element: &web_sys::Element, entries: &mut Vec<web_sys::Element>) {
     let mut child = element.first_element_child();
     while let Some(current) = child {
-        if current.get_attribute("data-testid").as_deref() == Some("conversation-item") {
-            if let Some(id) = current.get_attribute("data-id") {
-                ids.push(id);
-            }
-        } else {
-            collect_ids(&current, ids);
-        }
         child = current.next_element_sibling();
+        if current.get_attribute("data-testid").as_deref() == Some("conversation-item") {
+            entries.push(current);
+        } else {
+            collect_entries(&current, entries);
+        }
     }
 }
 
