@@ -5,7 +5,7 @@
 //! field are left alone. While the `?` overlay is open it is modal: Esc (or `?`) closes it and
 //! nothing else runs.
 
-use super::keys::{neighbour, Focus, KeyPress, Platform, Step};
+use super::keys::{neighbour, uses_drawer, Focus, KeyPress, Platform, Step};
 use super::overlay::OverlayState;
 use super::{action_for, Action, SidebarOpen};
 use crate::components::chat_session::{ChatSession, MessageEntry, ModelChoice};
@@ -24,15 +24,15 @@ const SEARCH: &str = "[data-testid=\"search-input\"]";
 /// The sidebar (its conversations are listed in order inside it).
 const SIDEBAR: &str = "[data-testid=\"sidebar\"]";
 
-/// Installs the shortcuts for the chat page: provides [`OverlayState`] (and [`SidebarOpen`]
-/// unless the layout already provides one) and listens for keys until the layout goes.
+/// Installs the shortcuts for the chat page: provides [`OverlayState`], picks up the phone
+/// drawer's [`SidebarOpen`] if the layout provides one, and listens for keys until the layout
+/// goes.
 pub fn install(session: ChatSession, choice: ModelChoice) {
-    let sidebar = use_context::<SidebarOpen>().unwrap_or_else(|| {
-        let own = SidebarOpen(RwSignal::new(true));
-        provide_context(own);
-        mirror_on_body(own);
-        own
-    });
+    let sidebar = Sidebar {
+        drawer: use_context::<SidebarOpen>(),
+        wide: RwSignal::new(true),
+    };
+    mirror_on_body(sidebar.wide);
     let overlay = OverlayState::new();
     provide_context(overlay);
     let navigate = use_navigate();
@@ -57,9 +57,33 @@ struct Page {
     /// The model a regenerated answer uses.
     choice: ModelChoice,
     /// The sidebar's visibility.
-    sidebar: SidebarOpen,
+    sidebar: Sidebar,
     /// The `?` overlay and the status line.
     overlay: OverlayState,
+}
+
+/// Whether the sidebar is shown, per layout.
+#[derive(Clone, Copy)]
+struct Sidebar {
+    /// The phone drawer (narrow screens), when its owner provides it.
+    drawer: Option<SidebarOpen>,
+    /// Shown beside the chat (wide screens); mirrored on `<body>` for the CSS.
+    wide: RwSignal<bool>,
+}
+
+impl Sidebar {
+    /// The signal that shows the sidebar at the window's current width, if any.
+    fn shown(&self) -> Option<RwSignal<bool>> {
+        let width = web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .unwrap_or(f64::MAX);
+        if uses_drawer(width) {
+            self.drawer.map(|drawer| drawer.0)
+        } else {
+            Some(self.wide)
+        }
+    }
 }
 
 /// Looks the press up and runs its action; the browser's default is prevented only when an
@@ -111,7 +135,9 @@ fn run(action: Action, page: Page, open_path: &dyn Fn(&str)) -> bool {
             focus(COMPOSER);
         }
         Action::SearchChats => {
-            sidebar.0.set(true);
+            if let Some(shown) = sidebar.shown() {
+                shown.set(true);
+            }
             focus_later(SEARCH);
         }
         Action::Stop => {
@@ -126,8 +152,11 @@ fn run(action: Action, page: Page, open_path: &dyn Fn(&str)) -> bool {
             None => overlay.announce("No finished answer to regenerate."),
         },
         Action::ToggleSidebar => {
-            let open = !sidebar.0.get_untracked();
-            sidebar.0.set(open);
+            let Some(shown) = sidebar.shown() else {
+                return false;
+            };
+            let open = !shown.get_untracked();
+            shown.set(open);
             // Focus inside a sidebar that disappears would be lost: move it to the message box.
             if !open && focus_is_inside(SIDEBAR) {
                 focus(COMPOSER);
@@ -272,11 +301,11 @@ fn collect_entries(element: &web_sys::Element, entries: &mut Vec<web_sys::Elemen
     }
 }
 
-/// Shows the layout's own [`SidebarOpen`] as `data-sidebar="closed"` on `<body>` (the CSS
+/// Shows the wide layout's sidebar state as `data-sidebar="closed"` on `<body>` (the CSS
 /// hides the sidebar on wide screens then). Browser only: effects do not run on the server.
-fn mirror_on_body(sidebar: SidebarOpen) {
+fn mirror_on_body(wide: RwSignal<bool>) {
     Effect::new(move |_| {
-        let open = sidebar.0.get();
+        let open = wide.get();
         if let Some(body) = document().body() {
             let _ = if open {
                 body.remove_attribute("data-sidebar")

@@ -145,13 +145,16 @@ pub fn action_for(
         .map(|shortcut| shortcut.action)
 }
 
-/// Whether the sidebar is shown, as a context: the sidebar toggle shortcut flips it.
+/// Whether the phone drawer (the sidebar on narrow screens, ≤ 48rem) is open, as a context.
+/// On a narrow screen the sidebar shortcut flips it and "Search chats" opens it; on a wide
+/// screen they act on the sidebar beside the chat themselves (`data-sidebar="closed"` on
+/// `<body>`, which style/main.css's "keys" block hides), so the drawer's signal keeps its own
+/// meaning (closed by default).
 ///
-/// Wiring: whoever owns the sidebar's visibility (the phone drawer, a collapse button)
-/// provides `SidebarOpen(signal)` in `ChatLayout` before calling
-/// [`handler::install`]; the shortcut then drives that signal. Without one, `install`
-/// provides its own (starting open) and mirrors it as `data-sidebar="closed"` on `<body>`,
-/// which hides the sidebar on wide screens (style/main.css, "keys" block).
+/// Wiring: the drawer's owner creates its `RwSignal<bool>` in `ChatLayout` and calls
+/// `provide_context(SidebarOpen(signal))` before [`handler::install`] (a context provided
+/// lower down, e.g. in the top bar, is not seen by the layout). Without one the shortcuts
+/// do nothing on narrow screens.
 #[derive(Clone, Copy, Debug)]
 pub struct SidebarOpen(pub RwSignal<bool>);
 
