@@ -32,6 +32,7 @@ pub fn ChatLayout() -> impl IntoView {
     };
     provide_context(session);
     provide_context(choice);
+    crate::components::shortcuts::handler::install(session, choice);
 
     let location = use_location();
     let first_id = conversation_id_from_path(&location.pathname.get_untracked());

@@ -1,6 +1,6 @@
 //! The chat column: top bar (model picker, conversation menu) and the message list — rendered
-//! on the server for `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and the composer. Esc anywhere
-//! on the page stops a streaming answer.
+//! on the server for `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and the composer. (Esc
+//! anywhere on the page stops a streaming answer: a shortcut, see `components::shortcuts`.)
 
 use crate::api_error::ApiError;
 use crate::components::chat::composer::Composer;
@@ -10,7 +10,6 @@ use crate::components::chat::typing_indicator::TypingIndicator;
 use crate::components::chat_session::{ChatSession, ModelChoice};
 use crate::components::message::list::MessageList;
 use crate::conversation::ConversationTree;
-use leptos::ev;
 use leptos::prelude::*;
 
 /// The conversation loaded with the page (`None` for a new chat).
@@ -21,14 +20,6 @@ pub type InitialConversation = Resource<Result<Option<ConversationTree>, ApiErro
 pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let choice = expect_context::<ModelChoice>();
-    let handle = window_event_listener(ev::keydown, move |event| {
-        if event.key() == "Escape" && session.streaming.get_untracked() {
-            event.prevent_default();
-            session.stop();
-        }
-    });
-    on_cleanup(move || handle.remove());
-
     view! {
         <div class="chat-page">
             // The header reads the conversation (title, model), so it renders inside the

@@ -3,6 +3,7 @@
 
 use crate::components::chat_session::{ChatSession, MessageEntry, ModelChoice};
 use crate::components::message::sibling_switcher::SiblingSwitcher;
+use leptos::html::Textarea;
 use leptos::prelude::*;
 
 /// The user bubble with its actions.
@@ -12,6 +13,8 @@ pub fn UserMessage(entry: MessageEntry) -> impl IntoView {
     let choice = expect_context::<ModelChoice>();
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
+    // Edit hands the keyboard to the editor (the Edit button it was on goes away).
+    let editor = NodeRef::<Textarea>::new();
     let can_edit = move || !session.streaming.get() && entry.server_id.with(Option::is_some);
     let save = move || {
         let text = draft.get_untracked();
@@ -35,6 +38,7 @@ pub fn UserMessage(entry: MessageEntry) -> impl IntoView {
                     }
                 >
                     <textarea
+                        node_ref=editor
                         aria-label="Edit message"
                         data-testid="edit-input"
                         rows="3"
@@ -67,6 +71,11 @@ pub fn UserMessage(entry: MessageEntry) -> impl IntoView {
                         on:click=move |_| {
                             draft.set(entry.text.get_untracked());
                             editing.set(true);
+                            request_animation_frame(move || {
+                                if let Some(editor) = editor.get_untracked() {
+                                    let _ = editor.focus();
+                                }
+                            });
                         }
                     >
                         "Edit"

@@ -2,7 +2,8 @@
 //! folders, then the rest newest first, grouped by date) with rename, delete-with-confirm and
 //! a "⋯" menu (pin, archive, move to a folder) on each entry, the organising tools (New
 //! folder, Select for bulk actions, the Archived view), the presets panel (start a chat from a
-//! saved name + system prompt + model), and the account menu at the bottom. The list and the
+//! saved name + system prompt + model), the "Keyboard shortcuts" button, and the account menu
+//! at the bottom. The list and the
 //! folders are loaded in the browser (the list depends on the reader's time zone), refetched
 //! when the session says they changed. Its parts: `conversation_list` (the views),
 //! `conversation_item`, `item_menu`, `folder_section`, `new_folder`, `bulk_bar`, `organiser`
@@ -25,6 +26,7 @@ use crate::components::account::menu::AccountMenu;
 use crate::components::chat_session::{ChatSession, ModelChoice};
 use crate::components::sidebar::bulk_bar::BulkBar;
 use crate::components::sidebar::conversation_list::{flat, organised};
+use crate::components::shortcuts::overlay::ShortcutsButton;
 use crate::components::sidebar::import_button::ImportButton;
 use crate::components::sidebar::new_folder::NewFolder;
 use crate::components::sidebar::organiser::Organiser;
@@ -175,6 +177,7 @@ pub fn Sidebar() -> impl IntoView {
                     current_system_prompt=Signal::derive(move || session.system_prompt.get())
                 />
             </Show>
+            <ShortcutsButton />
             <AccountMenu />
         </aside>
     }
