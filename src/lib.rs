@@ -14,10 +14,13 @@ pub mod components;
 pub mod pacing;
 pub mod partial_json;
 pub mod preset;
+#[cfg(feature = "hydrate")]
+pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod theme;
 #[cfg(feature = "ssr")]
 pub mod transfer;
 
@@ -42,4 +45,5 @@ pub fn hydrate() {
     {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+    pwa::register_service_worker();
 }

@@ -7,6 +7,7 @@
 //! - `markdown`: an answer's Markdown as DOM (frozen blocks, the open tail, code, math);
 //! - `account`: the sign-in page, the account menu, whole-page navigation after sign-in/out;
 //! - `admin`: the `/admin` page;
+//! - `theme`: the theme switch and the theme the page is rendered with;
 //! - `chat_session`: client state, no view: the message tree on screen and the actions
 //!   (send, stream, stop, retry, open a conversation) and the chosen model.
 //!
@@ -29,3 +30,4 @@ pub mod chat_session;
 pub mod markdown;
 pub mod message;
 pub mod sidebar;
+pub mod theme;

@@ -18,6 +18,7 @@ use crate::components::sidebar::conversation_item::ConversationItem;
 use crate::components::sidebar::date_groups::{group_by_date, local_today_start_ms};
 use crate::components::sidebar::import_button::ImportButton;
 use crate::components::sidebar::presets_panel::PresetsPanel;
+use crate::components::theme::ThemeSwitch;
 use crate::preset::Preset;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -131,6 +132,7 @@ pub fn Sidebar() -> impl IntoView {
                     current_system_prompt=Signal::derive(move || session.system_prompt.get())
                 />
             </Show>
+            <ThemeSwitch />
             <AccountMenu />
         </aside>
     }
