@@ -3,22 +3,35 @@
 use crate::components::account::sign_in_page::SignInPage;
 use crate::components::admin::page::AdminPage;
 use crate::components::chat::layout::ChatLayout;
+use crate::components::theme::current_theme;
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::custom::CustomAttribute;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     ParamSegment, StaticSegment,
 };
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. The theme comes from the
+/// `sluice_theme` cookie (`components::theme`); the manifest, icons and theme colours make the
+/// app installable; `interactive-widget` keeps the composer above a phone's keyboard.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = current_theme();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme.as_str()>
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="dark light" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content"
+                />
+                <meta name="color-scheme" content=theme.color_scheme() />
+                {theme_color_meta("(prefers-color-scheme: light)", theme.theme_color(false))}
+                {theme_color_meta("(prefers-color-scheme: dark)", theme.theme_color(true))}
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -28,6 +41,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// `<meta name="theme-color" media=… content=…>` (the macro has no `media` on `<meta>`).
+fn theme_color_meta(media: &'static str, color: &'static str) -> impl IntoView {
+    leptos::html::meta()
+        .name("theme-color")
+        .attr("media", media)
+        .content(color)
 }
 
 /// The root component.

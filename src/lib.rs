@@ -15,10 +15,13 @@ pub mod organise;
 pub mod pacing;
 pub mod partial_json;
 pub mod preset;
+#[cfg(feature = "hydrate")]
+pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod theme;
 #[cfg(feature = "ssr")]
 pub mod transfer;
 
@@ -43,4 +46,5 @@ pub fn hydrate() {
     {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+    pwa::register_service_worker();
 }

@@ -8,6 +8,7 @@
 //! - `account`: the sign-in page, the account menu, whole-page navigation after sign-in/out;
 //! - `admin`: the `/admin` page;
 //! - `shortcuts`: the keyboard shortcuts (one table for the key handler and the `?` overlay);
+//! - `theme`: the theme switch and the theme the page is rendered with;
 //! - `chat_session`: client state, no view: the message tree on screen and the actions
 //!   (send, stream, stop, retry, open a conversation) and the chosen model.
 //!
@@ -31,3 +32,4 @@ pub mod markdown;
 pub mod message;
 pub mod shortcuts;
 pub mod sidebar;
+pub mod theme;

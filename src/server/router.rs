@@ -10,7 +10,7 @@
 //! (`security_headers`), the host-name check against DNS rebinding (`host_check`), the
 //! client's address (`client_ip`), the cross-site refusal (`cross_site`), the per-IP request
 //! limit for `/api/` (`limits`) and the route's body limit with a sentence for oversized
-//! bodies (`body_limits`).
+//! bodies (`body_limits`); the service worker's and manifest's headers (`app_files`).
 //!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
 //! and no timeout layer (a long answer must not be cut): the header, idle and body timeouts
@@ -20,6 +20,7 @@
 use crate::app::{shell, App};
 use crate::server::api_response;
 use crate::server::auth::identity;
+use crate::server::http::app_files;
 use crate::server::http::body_limits::{self, BodyLimits};
 use crate::server::http::client_ip;
 use crate::server::http::cross_site::{cors_layer, refuse_cross_site};
@@ -86,6 +87,8 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         ))
         // A server function's error gets its kind's status; a bare 404/405 a sentence.
         .layer(middleware::from_fn(api_response::error_status))
+        // The service worker and manifest: their content types, always revalidated.
+        .layer(middleware::from_fn(app_files::app_file_headers))
         // The route's body limit, and a sentence for a body over it.
         .layer(middleware::from_fn_with_state(
             route_body_limits,

@@ -17,8 +17,8 @@ struct Page {
 
 /// The policy with the nonce replaced by `N`, for comparing with the expected text.
 const POLICY_SHAPE: &str = "default-src 'self'; script-src 'self' 'nonce-N' 'wasm-unsafe-eval'; \
-     style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
+     manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// GETs `path`, checks the fixed headers and returns the page with its nonce.
 async fn get(app: &TestApp, path: &str) -> Page {

@@ -1,7 +1,8 @@
 //! The composer: the message textarea (Enter sends, Shift+Enter adds a newline) and the
-//! Send button, which becomes Stop while an answer streams.
+//! Send button, which becomes Stop while an answer streams. Its text is the shared
+//! [`ComposerDraft`], so a suggestion can fill it and ask for focus.
 
-use crate::components::chat_session::{ChatSession, ModelChoice};
+use crate::components::chat_session::{ChatSession, ComposerDraft, ModelChoice};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
@@ -10,8 +11,21 @@ use leptos::prelude::*;
 pub fn Composer() -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let choice = expect_context::<ModelChoice>();
-    let draft = RwSignal::new(String::new());
+    let shared = expect_context::<ComposerDraft>();
+    let draft = shared.text;
     let textarea = NodeRef::<Textarea>::new();
+    // A suggestion filled the draft: the cursor goes to its end, ready to edit or send.
+    Effect::watch(
+        move || shared.focus_requests.get(),
+        move |_, _, _| {
+            if let Some(el) = textarea.get_untracked() {
+                let _ = el.focus();
+                let end = el.value().encode_utf16().count() as u32;
+                let _ = el.set_selection_range(end, end);
+            }
+        },
+        false,
+    );
     // A message the server refused comes back here, unless something new was typed meanwhile.
     Effect::new(move |_| {
         if let Some(text) = session.refused_draft.get() {

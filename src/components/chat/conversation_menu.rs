@@ -1,7 +1,10 @@
 //! The conversation's settings in the top bar: its title, the system prompt editor (saved with
 //! the conversation, or kept for a new chat until its first message) and the export links.
+//! The entries are a list inside [`OverflowMenu`] (a row on wide screens, a "⋯" menu on
+//! small ones); adding one is one line there, an entry component using [`MenuEntry`].
 
 use crate::api::update_conversation_settings;
+use crate::components::chat::overflow_menu::{MenuEntry, OverflowMenu};
 use crate::components::chat_session::{ChatSession, ModelChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,11 +17,11 @@ pub fn ConversationMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
-    let toggle = move |_| {
+    let toggle = Callback::new(move |()| {
         draft.set(session.system_prompt.get_untracked());
         note.set(None);
         open.update(|o| *o = !*o);
-    };
+    });
     let save = move || {
         let prompt = draft.get_untracked();
         let Some(id) = session.conversation_id.get_untracked() else {
@@ -39,28 +42,16 @@ pub fn ConversationMenu() -> impl IntoView {
             }
         });
     };
-    let export = move |format: &'static str| {
-        session
-            .conversation_id
-            .get()
-            .map(|id| format!("/api/conversations/{id}/export?format={format}"))
-    };
     view! {
         <div class="conversation-menu">
             <span class="conversation-title" data-testid="conversation-title">
                 {move || session.title.get()}
             </span>
-            <button type="button" data-testid="settings-toggle" on:click=toggle>
-                "Settings"
-            </button>
-            <Show when=move || session.conversation_id.with(Option::is_some)>
-                <a class="button-link" data-testid="export-markdown" href=move || export("markdown") download>
-                    "Export .md"
-                </a>
-                <a class="button-link" data-testid="export-json" href=move || export("json") download>
-                    "Export .json"
-                </a>
-            </Show>
+            <OverflowMenu>
+                <SettingsEntry toggle expanded=open />
+                <ExportEntry format="markdown" label="Export .md" />
+                <ExportEntry format="json" label="Export .json" />
+            </OverflowMenu>
             <Show when=move || open.get()>
                 <form
                     class="settings-panel"
@@ -94,4 +85,52 @@ pub fn ConversationMenu() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// "Settings": opens and closes the system prompt editor.
+#[component]
+fn SettingsEntry(toggle: Callback<()>, expanded: RwSignal<bool>) -> impl IntoView {
+    let menu = expect_context::<MenuEntry>();
+    view! {
+        <button
+            type="button"
+            data-testid="settings-toggle"
+            role=menu.role()
+            aria-expanded=move || expanded.get().to_string()
+            on:click=move |_| {
+                menu.chosen();
+                toggle.run(());
+            }
+        >
+            "Settings"
+        </button>
+    }
+}
+
+/// A download of the stored conversation in `format` (`markdown` or `json`; absent for a
+/// new chat, which has nothing stored yet).
+#[component]
+fn ExportEntry(format: &'static str, label: &'static str) -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let menu = expect_context::<MenuEntry>();
+    let href = move || {
+        session
+            .conversation_id
+            .get()
+            .map(|id| format!("/api/conversations/{id}/export?format={format}"))
+    };
+    view! {
+        <Show when=move || session.conversation_id.with(Option::is_some)>
+            <a
+                class="button-link"
+                data-testid=format!("export-{format}")
+                href=href
+                download
+                role=menu.role()
+                on:click=move |_| menu.chosen()
+            >
+                {label}
+            </a>
+        </Show>
+    }
 }

@@ -1,4 +1,5 @@
-//! The page layout for `/` and `/c/{id}`: sidebar plus chat column, and the link between the
+//! The page layout for `/` and `/c/{id}`: sidebar (a drawer on small screens, `drawer`)
+//! plus chat column, and the link between the
 //! URL and the open conversation. It stays mounted while the URL changes, so an answer keeps
 //! streaming when a new conversation gets its `/c/{id}` address.
 //!
@@ -7,8 +8,12 @@
 //! conversations from the browser.
 
 use crate::api::{get_conversation, list_models};
+use crate::components::chat::drawer::SidebarDrawer;
 use crate::components::chat::page::{ChatPage, InitialConversation};
-use crate::components::chat_session::{open_conversation, ChatSession, ModelChoice};
+use crate::components::chat::sidebar_toggle::SidebarToggle;
+use crate::components::chat_session::{
+    open_conversation, ChatSession, ComposerDraft, ModelChoice, ReadingPosition,
+};
 use crate::components::sidebar::Sidebar;
 use crate::ids::ConversationId;
 use leptos::prelude::*;
@@ -32,6 +37,9 @@ pub fn ChatLayout() -> impl IntoView {
     };
     provide_context(session);
     provide_context(choice);
+    provide_context(ComposerDraft::new());
+    provide_context(ReadingPosition::new());
+    let sidebar = SidebarToggle::provide();
     crate::components::shortcuts::handler::install(session, choice);
 
     let location = use_location();
@@ -69,6 +77,8 @@ pub fn ChatLayout() -> impl IntoView {
     Effect::watch(
         move || location.pathname.get(),
         move |path, _, _| {
+            // Choosing a conversation in the drawer: it makes way for the chat.
+            sidebar.close();
             let wanted = conversation_id_from_path(path);
             if wanted == session.conversation_id.get_untracked() {
                 return;
@@ -107,8 +117,10 @@ pub fn ChatLayout() -> impl IntoView {
     );
 
     view! {
-        <div class="app-layout">
-            <Sidebar />
+        <div class="app-layout" class:sidebar-hidden=move || sidebar.docked_hidden.get()>
+            <SidebarDrawer>
+                <Sidebar />
+            </SidebarDrawer>
             <ChatPage initial />
             <Outlet />
         </div>

@@ -1,11 +1,16 @@
-//! The chat column: top bar (model picker, conversation menu) and the message list — rendered
-//! on the server for `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and the composer. (Esc
-//! anywhere on the page stops a streaming answer: a shortcut, see `components::shortcuts`.)
+//! The chat column: top bar (menu button, model picker, conversation menu) and the message
+//! list with "Jump to latest" and, on a new chat, suggestions — rendered on the server for
+//! `/c/{id}` once the conversation is in the session, and hydrated — the typing indicator and
+//! the composer. (Esc anywhere on the page stops a streaming answer: a shortcut, see
+//! `components::shortcuts`.)
 
 use crate::api_error::ApiError;
 use crate::components::chat::composer::Composer;
 use crate::components::chat::conversation_menu::ConversationMenu;
+use crate::components::chat::drawer::MenuButton;
+use crate::components::chat::jump_to_latest::JumpToLatest;
 use crate::components::chat::model_picker::ModelPicker;
+use crate::components::chat::suggestions::Suggestions;
 use crate::components::chat::typing_indicator::TypingIndicator;
 use crate::components::chat_session::{ChatSession, ModelChoice};
 use crate::components::message::list::MessageList;
@@ -36,11 +41,14 @@ pub fn ChatPage(initial: InitialConversation) -> impl IntoView {
                     }
                     view! {
                         <header class="top-bar">
+                            <MenuButton />
                             <h1 class="brand">"Sluice"</h1>
                             <ModelPicker />
                             <ConversationMenu />
                         </header>
                         <MessageList />
+                        <JumpToLatest />
+                        <Suggestions />
                     }
                 })}
             </Suspense>

@@ -12,15 +12,19 @@
 //! until the server's `done`, so the page shows exactly what was stored; only if the server
 //! cannot be told is the read aborted locally.
 
+mod composer_draft;
 mod entry;
 mod model_choice;
 mod open_conversation;
 mod reader;
+mod reading_position;
 
 use crate::api_error::ApiError;
+pub use composer_draft::ComposerDraft;
 pub use entry::{MessageEntry, MessageStatus, ToolCallState};
 pub use model_choice::ModelChoice;
 pub use open_conversation::open_conversation;
+pub use reading_position::ReadingPosition;
 
 use crate::api::{stop_turn, stream_chat};
 use crate::chat_request::{ChatRequest, StoredChat};

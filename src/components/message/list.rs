@@ -5,11 +5,14 @@
 //! which the browser calls once per rendered frame in which the content changed size, after
 //! layout and before paint. Layout is then up to date, so reading the scroll position forces
 //! none, and the scroll lands in the same frame as the text that caused it.
+//!
+//! Scroll events only keep [`ReadingPosition::away_from_bottom`] up to date, for the "Jump to
+//! latest" button; they do not decide following.
 
 use crate::components::account::sign_in_link::sign_in_link;
-use crate::components::chat_session::ChatSession;
+use crate::components::chat_session::{ChatSession, ReadingPosition};
 use crate::components::message::MessageView;
-use leptos::html::{Div, Section};
+use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -21,7 +24,8 @@ const STICK_THRESHOLD_PX: i32 = 48;
 #[component]
 pub fn MessageList() -> impl IntoView {
     let session = expect_context::<ChatSession>();
-    let list = NodeRef::<Section>::new();
+    let position = expect_context::<ReadingPosition>();
+    let list = position.list;
     let content = NodeRef::<Div>::new();
     // Content height at the last check. Following is decided from the live scroll position
     // against it, not from `scroll` events (they arrive a frame late, so a token landing in
@@ -57,7 +61,21 @@ pub fn MessageList() -> impl IntoView {
     });
 
     view! {
-        <section class="message-list" data-testid="message-list" node_ref=list aria-live="off">
+        <section
+            class="message-list"
+            data-testid="message-list"
+            node_ref=list
+            aria-live="off"
+            on:scroll=move |_| {
+                if let Some(el) = list.get_untracked() {
+                    let away = el.scroll_height() - el.scroll_top() - el.client_height()
+                        > STICK_THRESHOLD_PX;
+                    if away != position.away_from_bottom.get_untracked() {
+                        position.away_from_bottom.set(away);
+                    }
+                }
+            }
+        >
             <div class="message-stack" node_ref=content>
                 <Show when=move || session.entries.with(Vec::is_empty) && session.open_error.with(Option::is_none)>
                     <div class="empty-state">

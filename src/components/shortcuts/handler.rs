@@ -5,9 +5,10 @@
 //! field are left alone. While the `?` overlay is open it is modal: Esc (or `?`) closes it and
 //! nothing else runs.
 
-use super::keys::{neighbour, uses_drawer, Focus, KeyPress, Platform, Step};
+use super::keys::{neighbour, Focus, KeyPress, Platform, Step};
 use super::overlay::OverlayState;
-use super::{action_for, Action, SidebarOpen};
+use super::{action_for, Action};
+use crate::components::chat::sidebar_toggle::SidebarToggle;
 use crate::components::chat_session::{ChatSession, MessageEntry, ModelChoice};
 use crate::events::Role;
 use leptos::ev;
@@ -24,15 +25,11 @@ const SEARCH: &str = "[data-testid=\"search-input\"]";
 /// The sidebar (its conversations are listed in order inside it).
 const SIDEBAR: &str = "[data-testid=\"sidebar\"]";
 
-/// Installs the shortcuts for the chat page: provides [`OverlayState`], picks up the phone
-/// drawer's [`SidebarOpen`] if the layout provides one, and listens for keys until the layout
+/// Installs the shortcuts for the chat page: provides [`OverlayState`], picks up the layout's
+/// [`SidebarToggle`] (provided before this is called), and listens for keys until the layout
 /// goes.
 pub fn install(session: ChatSession, choice: ModelChoice) {
-    let sidebar = Sidebar {
-        drawer: use_context::<SidebarOpen>(),
-        wide: RwSignal::new(true),
-    };
-    mirror_on_body(sidebar.wide);
+    let sidebar = use_context::<SidebarToggle>();
     let overlay = OverlayState::new();
     provide_context(overlay);
     let navigate = use_navigate();
@@ -56,34 +53,10 @@ struct Page {
     session: ChatSession,
     /// The model a regenerated answer uses.
     choice: ModelChoice,
-    /// The sidebar's visibility.
-    sidebar: Sidebar,
+    /// The sidebar's visibility (docked or the phone drawer), when the layout has one.
+    sidebar: Option<SidebarToggle>,
     /// The `?` overlay and the status line.
     overlay: OverlayState,
-}
-
-/// Whether the sidebar is shown, per layout.
-#[derive(Clone, Copy)]
-struct Sidebar {
-    /// The phone drawer (narrow screens), when its owner provides it.
-    drawer: Option<SidebarOpen>,
-    /// Shown beside the chat (wide screens); mirrored on `<body>` for the CSS.
-    wide: RwSignal<bool>,
-}
-
-impl Sidebar {
-    /// The signal that shows the sidebar at the window's current width, if any.
-    fn shown(&self) -> Option<RwSignal<bool>> {
-        let width = web_sys::window()
-            .and_then(|w| w.inner_width().ok())
-            .and_then(|w| w.as_f64())
-            .unwrap_or(f64::MAX);
-        if uses_drawer(width) {
-            self.drawer.map(|drawer| drawer.0)
-        } else {
-            Some(self.wide)
-        }
-    }
 }
 
 /// Looks the press up and runs its action; the browser's default is prevented only when an
@@ -135,8 +108,8 @@ fn run(action: Action, page: Page, open_path: &dyn Fn(&str)) -> bool {
             focus(COMPOSER);
         }
         Action::SearchChats => {
-            if let Some(shown) = sidebar.shown() {
-                shown.set(true);
+            if let Some(sidebar) = sidebar {
+                sidebar.show();
             }
             focus_later(SEARCH);
         }
@@ -152,15 +125,11 @@ fn run(action: Action, page: Page, open_path: &dyn Fn(&str)) -> bool {
             None => overlay.announce("No finished answer to regenerate."),
         },
         Action::ToggleSidebar => {
-            let Some(shown) = sidebar.shown() else {
+            let Some(sidebar) = sidebar else {
                 return false;
             };
-            let open = !shown.get_untracked();
-            shown.set(open);
-            // Focus inside a sidebar that disappears would be lost: move it to the message box.
-            if !open && focus_is_inside(SIDEBAR) {
-                focus(COMPOSER);
-            }
+            // Hiding moves the focus to the menu button that brings the sidebar back.
+            sidebar.toggle();
         }
         Action::PreviousChat | Action::NextChat => {
             let step = if action == Action::PreviousChat {
@@ -262,12 +231,6 @@ fn focus_later(selector: &'static str) {
     });
 }
 
-/// Whether focus is inside the element matching `selector`.
-fn focus_is_inside(selector: &str) -> bool {
-    let active = document().active_element();
-    find(selector).is_some_and(|outer| outer.contains(active.as_ref().map(|a| a.unchecked_ref())))
-}
-
 /// The ids of the sidebar's conversations, top to bottom, as shown: entries not rendered (in
 /// a folded folder, say) are skipped, unless none is (the whole sidebar is hidden).
 fn sidebar_conversation_ids() -> Vec<String> {
@@ -299,19 +262,4 @@ fn collect_entries(element: &web_sys::Element, entries: &mut Vec<web_sys::Elemen
             collect_entries(&current, entries);
         }
     }
-}
-
-/// Shows the wide layout's sidebar state as `data-sidebar="closed"` on `<body>` (the CSS
-/// hides the sidebar on wide screens then). Browser only: effects do not run on the server.
-fn mirror_on_body(wide: RwSignal<bool>) {
-    Effect::new(move |_| {
-        let open = wide.get();
-        if let Some(body) = document().body() {
-            let _ = if open {
-                body.remove_attribute("data-sidebar")
-            } else {
-                body.set_attribute("data-sidebar", "closed")
-            };
-        }
-    });
 }

@@ -252,15 +252,6 @@ impl Focus {
     }
 }
 
-/// The widest window (CSS px) whose sidebar is the phone drawer: style/main.css's `48rem`
-/// breakpoint at the default 16 px font size.
-pub const DRAWER_MAX_WIDTH_PX: f64 = 768.0;
-
-/// Whether a window `width_px` wide shows the sidebar as a drawer (else beside the chat).
-pub fn uses_drawer(width_px: f64) -> bool {
-    width_px <= DRAWER_MAX_WIDTH_PX
-}
-
 /// Which way to move through the sidebar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -486,14 +477,6 @@ mod tests {
         assert!(next.allowed_in(Focus::TextField));
         assert!(next.allowed_in(Focus::Elsewhere));
         assert!(!next.allowed_in(Focus::Select));
-    }
-
-    #[test]
-    fn phones_use_the_drawer_and_wide_windows_the_sidebar_beside_the_chat() {
-        assert!(uses_drawer(390.0));
-        assert!(uses_drawer(768.0));
-        assert!(!uses_drawer(769.0));
-        assert!(!uses_drawer(1280.0));
     }
 
     #[test]

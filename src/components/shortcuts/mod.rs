@@ -15,7 +15,6 @@ pub mod keys;
 pub mod overlay;
 
 use keys::{Chord, Key};
-use leptos::prelude::RwSignal;
 
 /// What a shortcut does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +31,7 @@ pub enum Action {
     CopyLastAnswer,
     /// Ask again for the last answer (as its Regenerate button).
     Regenerate,
-    /// Show or hide the sidebar ([`SidebarOpen`]).
+    /// Show or hide the sidebar (the layout's `SidebarToggle`: docked, or the phone drawer).
     ToggleSidebar,
     /// Open the conversation above the current one in the sidebar.
     PreviousChat,
@@ -144,19 +143,6 @@ pub fn action_for(
         })
         .map(|shortcut| shortcut.action)
 }
-
-/// Whether the phone drawer (the sidebar on narrow screens, ≤ 48rem) is open, as a context.
-/// On a narrow screen the sidebar shortcut flips it and "Search chats" opens it; on a wide
-/// screen they act on the sidebar beside the chat themselves (`data-sidebar="closed"` on
-/// `<body>`, which style/main.css's "keys" block hides), so the drawer's signal keeps its own
-/// meaning (closed by default).
-///
-/// Wiring: the drawer's owner creates its `RwSignal<bool>` in `ChatLayout` and calls
-/// `provide_context(SidebarOpen(signal))` before [`handler::install`] (a context provided
-/// lower down, e.g. in the top bar, is not seen by the layout). Without one the shortcuts
-/// do nothing on narrow screens.
-#[derive(Clone, Copy, Debug)]
-pub struct SidebarOpen(pub RwSignal<bool>);
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,7 @@ use crate::components::sidebar::import_button::ImportButton;
 use crate::components::sidebar::new_folder::NewFolder;
 use crate::components::sidebar::organiser::Organiser;
 use crate::components::sidebar::presets_panel::PresetsPanel;
+use crate::components::theme::ThemeSwitch;
 use crate::preset::Preset;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -178,6 +179,7 @@ pub fn Sidebar() -> impl IntoView {
                 />
             </Show>
             <ShortcutsButton />
+            <ThemeSwitch />
             <AccountMenu />
         </aside>
     }

@@ -2,9 +2,11 @@
 //! ([`connection_watch`], [`body_deadline`]), request guards that run before any handler
 //! ([`host_check`], [`cross_site`], [`body_limits`]), the client's address behind proxies
 //! ([`client_ip`]), the headers of every response ([`security_headers`]), and the one plain
-//! download route ([`export_route`]).
+//! download route ([`export_route`]); the service worker's and manifest's headers
+//! ([`app_files`]).
 
 pub mod accept_loop;
+pub mod app_files;
 pub mod body_deadline;
 pub mod body_limits;
 pub mod client_ip;

@@ -20,6 +20,9 @@
 //!   refused by the browser as well (it shows its alt text); opening it in a new tab is the
 //!   only way to see it. This is the issue's policy, kept deliberately.
 //! * `connect-src 'self'`: fetches and event streams go to the app only.
+//! * `worker-src 'self'; manifest-src 'self'`: the service worker `/sw.js` and the web app
+//!   manifest of the installable app, from our origin only (said outright rather than left to
+//!   the `default-src` fallback).
 //! * `object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`.
 
 use axum::extract::{Request, State};
@@ -65,7 +68,8 @@ impl SecurityHeaders {
         format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+             worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
         )
     }
 }
@@ -147,8 +151,8 @@ mod tests {
         assert_eq!(
             policy,
             "default-src 'self'; script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-             base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
+             manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         );
     }
 
