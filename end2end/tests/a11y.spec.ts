@@ -4,7 +4,7 @@
  * of impact serious or critical (the failure message lists each one: rule, help, elements):
  * a new chat; a conversation with a finished Markdown answer (code block, table), live and
  * reloaded; the settings panel; the presets panel; the shortcuts overlay; and, on an accounts
- * app of this spec's own (support/private-accounts-app.ts, so accounts.spec.ts still makes
+ * app of this spec's own (support/own-app.ts, so accounts.spec.ts still makes
  * the shared one's first admin), the first-run sign-up page, the sign-in page, the chat with
  * the account menu and the admin page. Also: Tab reaches only real controls, each with a
  * visible focus ring, and Edit hands focus to the editor it opens.
@@ -17,7 +17,7 @@ import { Shortcuts } from '../pages/shortcuts';
 import { Sidebar } from '../pages/sidebar';
 import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
-import { usePrivateAccountsApp } from '../support/private-accounts-app';
+import { usePrivateAccountsApp } from '../support/own-app';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa'];
 
