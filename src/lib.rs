@@ -16,6 +16,7 @@ pub mod partial_json;
 pub mod preset;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sharing;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
@@ -26,7 +27,8 @@ pub use sluice_markdown as markdown;
 #[cfg(feature = "ssr")]
 pub use sluice_providers as providers;
 pub use sluice_wire::{
-    api_args, api_error, chat_request, codec, conversation, events, ids, message_tree, sse,
+    api_args, api_error, chat_request, codec, conversation, events, feedback, ids, message_tree,
+    sse,
 };
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.

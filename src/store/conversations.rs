@@ -1,7 +1,9 @@
 //! [ssr] Conversations: create, list (newest first; search is in `search.rs`), rename, change settings,
-//! delete (messages cascade) and load one whole message tree. Every query is scoped by owner.
+//! delete (messages cascade) and load one whole message tree (with the user's own ratings of its
+//! answers). Every query is scoped by owner.
 
 use super::db::{on_db, Dialects};
+use super::feedback::{FeedbackRow, FEEDBACK_OF_CONVERSATION};
 use super::ids::{new_id, now_millis, parse_id};
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
@@ -61,7 +63,7 @@ impl Store {
         let id: ConversationId = parse_id(id)?;
         // One read transaction: a consistent snapshot of the conversation and its messages
         // (PostgreSQL: REPEATABLE READ, so both statements see the same snapshot).
-        let (conversation, messages): (Conversation, Vec<Message>) =
+        let (conversation, messages, feedback): (Conversation, Vec<Message>, Vec<FeedbackRow>) =
             on_db!(self.db(), |pool, backend| {
                 let mut tx = pool.begin().await?;
                 if backend == super::db::Backend::Postgres {
@@ -83,12 +85,18 @@ impl Store {
                     .bind(user.0)
                     .fetch_all(&mut *tx)
                     .await?;
+                let feedback: Vec<FeedbackRow> = sqlx::query_as(FEEDBACK_OF_CONVERSATION)
+                    .bind(&id)
+                    .bind(user.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
                 tx.commit().await?;
-                (conversation, messages)
+                (conversation, messages, feedback)
             });
         Ok(ConversationTree {
             conversation,
             messages,
+            feedback: feedback.into_iter().filter_map(FeedbackRow::into_feedback).collect(),
         })
     }
 

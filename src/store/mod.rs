@@ -10,6 +10,7 @@ mod conversations;
 mod copy;
 mod db;
 mod error;
+mod feedback;
 mod ids;
 mod import;
 mod messages;
@@ -20,6 +21,7 @@ mod recovery;
 mod search;
 mod session_token;
 mod sessions;
+mod shares;
 mod text;
 mod usage;
 
