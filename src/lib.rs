@@ -19,6 +19,7 @@ pub mod server;
 pub mod sharing;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod time_text;
 #[cfg(feature = "ssr")]
 pub mod transfer;
 

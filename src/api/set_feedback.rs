@@ -1,11 +1,12 @@
 //! `POST /api/feedback/set` — rates one of the user's answers (replacing an earlier rating).
 //! Body: `{"message_id": "…", "rating": "up" | "down", "comment": "…"}` (`comment` optional,
-//! trimmed, at most [`MAX_FEEDBACK_COMMENT_CHARS`] characters); answers the rating as stored.
+//! trimmed, at most [`MAX_FEEDBACK_COMMENT_CHARS`](crate::feedback::MAX_FEEDBACK_COMMENT_CHARS)
+//! characters); answers the rating as stored.
 //! Another user's answer, a user message or an unknown id is 404.
 
 use crate::api_args::ArgsJson;
 use crate::api_error::ApiError;
-use crate::feedback::{MessageFeedback, Rating, MAX_FEEDBACK_COMMENT_CHARS};
+use crate::feedback::{MessageFeedback, Rating};
 use crate::ids::MessageId;
 use leptos::prelude::*;
 
@@ -16,6 +17,7 @@ pub async fn set_feedback(
     rating: Rating,
     #[server(default)] comment: Option<String>,
 ) -> Result<MessageFeedback, ApiError> {
+    use crate::feedback::MAX_FEEDBACK_COMMENT_CHARS;
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;

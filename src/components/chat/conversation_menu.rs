@@ -1,8 +1,10 @@
 //! The conversation's settings in the top bar: its title, the system prompt editor (saved with
-//! the conversation, or kept for a new chat until its first message) and the export links.
+//! the conversation, or kept for a new chat until its first message), the export links and
+//! Share (`sharing::share_dialog`).
 
 use crate::api::update_conversation_settings;
 use crate::components::chat_session::{ChatSession, ModelChoice};
+use crate::components::sharing::share_dialog::ShareButton;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -60,6 +62,7 @@ pub fn ConversationMenu() -> impl IntoView {
                 <a class="button-link" data-testid="export-json" href=move || export("json") download>
                     "Export .json"
                 </a>
+                <ShareButton />
             </Show>
             <Show when=move || open.get()>
                 <form
