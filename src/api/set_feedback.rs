@@ -21,7 +21,9 @@ pub async fn set_feedback(
     use crate::server::{error::AppError, state::AppState};
     let state = AppState::from_context()?;
     let user = state.require_user()?;
-    let comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let comment = comment
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     if comment
         .as_ref()
         .is_some_and(|c| c.chars().count() > MAX_FEEDBACK_COMMENT_CHARS)

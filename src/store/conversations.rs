@@ -96,7 +96,10 @@ impl Store {
         Ok(ConversationTree {
             conversation,
             messages,
-            feedback: feedback.into_iter().filter_map(FeedbackRow::into_feedback).collect(),
+            feedback: feedback
+                .into_iter()
+                .filter_map(FeedbackRow::into_feedback)
+                .collect(),
         })
     }
 

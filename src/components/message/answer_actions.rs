@@ -11,8 +11,7 @@ use leptos::prelude::*;
 /// Copy, 👍/👎 and the time, under a finished answer.
 #[component]
 pub fn AnswerActions(entry: MessageEntry) -> impl IntoView {
-    let finished =
-        move || !entry.status.get().is_live() && entry.server_id.with(Option::is_some);
+    let finished = move || !entry.status.get().is_live() && entry.server_id.with(Option::is_some);
     view! {
         <Show when=finished>
             <div class="answer-actions" data-testid="answer-actions">

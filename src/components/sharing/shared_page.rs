@@ -90,7 +90,8 @@ fn shared_view(snapshot: ShareSnapshot) -> AnyView {
         created_at,
     } = snapshot;
     view! {
-        <Title text=format!("{title} · Shared chat · Sluice") />
+        // A constant: leptos_meta writes `<title>` text unescaped, and the title is user text.
+        <Title text="Shared chat · Sluice" />
         <header class="shared-header">
             <h1 data-testid="shared-title">{title}</h1>
             <p class="shared-note">
@@ -138,7 +139,9 @@ fn shared_message(message: SharedMessage) -> AnyView {
     let note = match message.status {
         MessageStatus::Stopped => Some("Stopped"),
         MessageStatus::Error => Some("This answer failed part-way."),
-        MessageStatus::Interrupted => Some("Interrupted — the server stopped while writing this answer."),
+        MessageStatus::Interrupted => {
+            Some("Interrupted — the server stopped while writing this answer.")
+        }
         _ => None,
     };
     let blocks = RwSignal::new(finished_blocks(&message.content));
