@@ -105,7 +105,7 @@ async fn a_link_shows_a_frozen_snapshot_of_the_visible_branch_only() {
     // The chat goes on; the link does not change.
     app.send_and_finish(
         Some(&conversation),
-        Some(&alpha.answer_id.to_string()),
+        Some(alpha.answer_id.as_ref()),
         "Charlie follow-up",
     )
     .await;
