@@ -23,6 +23,7 @@ export class ShareDialog {
   readonly link: Locator;
   readonly copy: Locator;
   readonly note: Locator;
+  readonly close: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -34,6 +35,7 @@ export class ShareDialog {
     this.link = this.dialog.getByTestId('share-link');
     this.copy = this.dialog.getByTestId('share-copy');
     this.note = this.dialog.getByTestId('share-note');
+    this.close = this.dialog.getByRole('button', { name: 'Close' });
   }
 
   /** Opens the dialog, creates a link with `expiry` (`never`, `1d`, `7d`, `30d`), returns its URL. */

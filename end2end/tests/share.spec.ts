@@ -10,6 +10,8 @@ import { AnswerActions, ShareDialog, SharedLinks, SharedPage } from '../pages/sh
 import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
 
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
 test('share a chat, open the link in a fresh context, revoke it', async ({ page, browser }) => {
   const chat = new ChatPage(page);
   await chat.goto();
@@ -21,6 +23,11 @@ test('share a chat, open the link in a fresh context, revoke it', async ({ page,
   const dialog = new ShareDialog(page);
   const url = await dialog.createLink('7d');
   const token = url.split('/s/')[1];
+  await dialog.copy.click();
+  await expect(dialog.note).toHaveText('Copied.');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  await dialog.close.click();
+  await expect(dialog.dialog).toHaveCount(0);
 
   // A later message is not part of the snapshot.
   const later = await chat.send('A later message that stays private');
@@ -58,8 +65,6 @@ test('share a chat, open the link in a fresh context, revoke it', async ({ page,
 });
 
 test.describe('answer actions', () => {
-  test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
-
   test('thumbs persist across a reload, a comment is sent, Copy copies the Markdown', async ({ page }) => {
     const chat = new ChatPage(page);
     await chat.goto();

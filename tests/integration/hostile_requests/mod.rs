@@ -23,7 +23,7 @@ use futures::stream;
 use reqwest::Method;
 
 /// Every server function, by path (checked against the registry below).
-const SERVER_FNS: [&str; 23] = [
+const SERVER_FNS: [&str; 30] = [
     "/api/auth/status",
     "/api/auth/sign_up",
     "/api/auth/sign_in",
@@ -47,11 +47,18 @@ const SERVER_FNS: [&str; 23] = [
     "/api/presets/save",
     "/api/presets/delete",
     "/api/models",
+    "/api/shares/create",
+    "/api/shares/list",
+    "/api/shares/revoke",
+    "/api/shares/view",
+    "/api/feedback/set",
+    "/api/feedback/clear",
+    "/api/admin/feedback",
 ];
 
 /// Server functions that take no required argument: any well-formed JSON object (or form)
 /// is a valid call to them.
-const NO_REQUIRED_ARGS: [&str; 7] = [
+const NO_REQUIRED_ARGS: [&str; 9] = [
     "/api/auth/status",
     "/api/auth/sign_out",
     "/api/auth/sign_out_everywhere",
@@ -59,6 +66,8 @@ const NO_REQUIRED_ARGS: [&str; 7] = [
     "/api/conversations/list",
     "/api/presets/list",
     "/api/models",
+    "/api/shares/list",
+    "/api/admin/feedback",
 ];
 
 /// The import limit set for these tests, so "huge" stays small: the body limit is then
