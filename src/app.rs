@@ -4,6 +4,7 @@ use crate::components::account::sign_in_page::SignInPage;
 use crate::components::admin::page::AdminPage;
 use crate::components::chat::layout::ChatLayout;
 use crate::components::theme::current_theme;
+use crate::components::sharing::{links_page::SharedLinksPage, shared_page::SharedPage};
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <Route path=StaticSegment("sign-in") view=SignInPage />
                 <Route path=StaticSegment("admin") view=AdminPage />
+                <Route path=(StaticSegment("s"), ParamSegment("token")) view=SharedPage />
+                <Route path=StaticSegment("shared") view=SharedLinksPage />
             </Routes>
         </Router>
     }

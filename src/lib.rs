@@ -19,9 +19,11 @@ pub mod preset;
 pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sharing;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod theme;
+pub mod time_text;
 #[cfg(feature = "ssr")]
 pub mod transfer;
 
@@ -30,7 +32,8 @@ pub use sluice_markdown as markdown;
 #[cfg(feature = "ssr")]
 pub use sluice_providers as providers;
 pub use sluice_wire::{
-    api_args, api_error, chat_request, codec, conversation, events, ids, message_tree, sse,
+    api_args, api_error, chat_request, codec, conversation, events, feedback, ids, message_tree,
+    sse,
 };
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.

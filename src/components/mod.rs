@@ -3,10 +3,11 @@
 //!   chat column `chat::page`) and the column's top bar, typing indicator and composer;
 //! - `sidebar`: the conversation list, search, import, presets (and the account menu);
 //! - `message`: the list of messages, one message and its parts (user bubble, reasoning,
-//!   tool calls, version switcher, paced Markdown);
+//!   tool calls, version switcher, paced Markdown, the actions row: Copy, 👍/👎, time);
 //! - `markdown`: an answer's Markdown as DOM (frozen blocks, the open tail, code, math);
 //! - `account`: the sign-in page, the account menu, whole-page navigation after sign-in/out;
-//! - `admin`: the `/admin` page;
+//! - `admin`: the `/admin` page (accounts, the per-model feedback summary);
+//! - `sharing`: the shared-link page `/s/{token}`, the `/shared` list and the Share dialog;
 //! - `shortcuts`: the keyboard shortcuts (one table for the key handler and the `?` overlay);
 //! - `theme`: the theme switch and the theme the page is rendered with;
 //! - `chat_session`: client state, no view: the message tree on screen and the actions
@@ -31,5 +32,6 @@ pub mod chat_session;
 pub mod markdown;
 pub mod message;
 pub mod shortcuts;
+pub mod sharing;
 pub mod sidebar;
 pub mod theme;

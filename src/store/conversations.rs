@@ -1,8 +1,10 @@
 //! [ssr] Conversations: create, list (pinned, then newest first; archived ones left out: they
 //! are in `organise.rs`; search is in `search/`), rename, change settings, delete (messages
-//! cascade) and load one whole message tree. Every query is scoped by owner.
+//! cascade) and load one whole message tree (with the user's own ratings of its answers).
+//! Every query is scoped by owner.
 
 use super::db::{on_db, Dialects};
+use super::feedback::{FeedbackRow, FEEDBACK_OF_CONVERSATION};
 use super::ids::{new_id, now_millis, parse_id};
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
@@ -63,7 +65,7 @@ impl Store {
         let id: ConversationId = parse_id(id)?;
         // One read transaction: a consistent snapshot of the conversation and its messages
         // (PostgreSQL: REPEATABLE READ, so both statements see the same snapshot).
-        let (conversation, messages): (Conversation, Vec<Message>) =
+        let (conversation, messages, feedback): (Conversation, Vec<Message>, Vec<FeedbackRow>) =
             on_db!(self.db(), |pool, backend| {
                 let mut tx = pool.begin().await?;
                 if backend == super::db::Backend::Postgres {
@@ -85,12 +87,21 @@ impl Store {
                     .bind(user.0)
                     .fetch_all(&mut *tx)
                     .await?;
+                let feedback: Vec<FeedbackRow> = sqlx::query_as(FEEDBACK_OF_CONVERSATION)
+                    .bind(&id)
+                    .bind(user.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
                 tx.commit().await?;
-                (conversation, messages)
+                (conversation, messages, feedback)
             });
         Ok(ConversationTree {
             conversation,
             messages,
+            feedback: feedback
+                .into_iter()
+                .filter_map(FeedbackRow::into_feedback)
+                .collect(),
         })
     }
 

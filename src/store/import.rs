@@ -1,5 +1,6 @@
 //! [ssr] Importing a conversation: one transaction inserts the conversation and every message
-//! of a checked [`ValidImport`] under fresh ids (the file's ids only linked parents), so a
+//! of a checked [`ValidImport`] under fresh ids (the file's ids only linked parents), with the
+//! ratings of its answers restored for the importing user, so a
 //! failure part-way leaves nothing behind. Timestamps are kept from the file (absent ones
 //! become the import time), including the conversation's `updated_at`, which the insert
 //! trigger would otherwise move to "now". The file's pin and archive time are kept, and its
@@ -80,6 +81,22 @@ impl Store {
                 .bind(&message.stats.finish_reason)
                 .execute(&mut *tx)
                 .await?;
+                if let Some(feedback) = &message.feedback {
+                    let rated_at = message.updated_at.unwrap_or(created_at);
+                    sqlx::query(
+                        "INSERT INTO feedback (message_id, user_id, rating, comment, model,
+                                               created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                    )
+                    .bind(&id)
+                    .bind(user.0)
+                    .bind(feedback.rating.as_str())
+                    .bind(storable_opt(backend, feedback.comment.as_deref()).as_deref())
+                    .bind(&message.model)
+                    .bind(rated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 ids.push(id);
             }
             // The insert trigger moved `updated_at` to the newest message; keep the file's. The

@@ -11,6 +11,7 @@ mod copy;
 mod db;
 mod error;
 mod folders;
+mod feedback;
 mod ids;
 mod import;
 mod messages;
@@ -22,6 +23,7 @@ mod recovery;
 mod search;
 mod session_token;
 mod sessions;
+mod shares;
 mod text;
 mod usage;
 

@@ -4,6 +4,7 @@
 //! the exporting server's; an import only uses them to link parents and gives fresh ones.
 
 use crate::conversation::{AnswerStats, ConversationTree, Message, MessageStatus, Role};
+use crate::feedback::{MessageFeedback, Rating};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -85,6 +86,19 @@ pub struct ExportMessage {
     pub created_at: i64,
     /// Last write, unix ms; kept by an import.
     pub updated_at: i64,
+    /// For answers: the exporting user's rating, restored by an import (left out when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<ExportFeedback>,
+}
+
+/// A rating in an export: the message it belongs to carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportFeedback {
+    /// `up` or `down`.
+    pub rating: Rating,
+    /// The comment, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// True when no statistic is known (user messages, failed answers).
@@ -113,15 +127,15 @@ impl ExportDocument {
             },
             messages: parents_first(tree)
                 .into_iter()
-                .map(ExportMessage::from_message)
+                .map(|message| ExportMessage::from_message(message, &tree.feedback))
                 .collect(),
         }
     }
 }
 
 impl ExportMessage {
-    /// The export form of a stored message.
-    fn from_message(message: &Message) -> ExportMessage {
+    /// The export form of a stored message, with its rating among `feedback`.
+    fn from_message(message: &Message, feedback: &[MessageFeedback]) -> ExportMessage {
         ExportMessage {
             id: message.id.clone().into(),
             parent_id: message.parent_id.clone().map(String::from),
@@ -133,6 +147,13 @@ impl ExportMessage {
             stats: message.stats.clone(),
             created_at: message.created_at,
             updated_at: message.updated_at,
+            feedback: feedback
+                .iter()
+                .find(|f| f.message_id == message.id)
+                .map(|f| ExportFeedback {
+                    rating: f.rating,
+                    comment: f.comment.clone(),
+                }),
         }
     }
 }

@@ -7,11 +7,12 @@
 //! unknown extra fields are ignored; a `streaming` answer becomes `interrupted` (nothing is
 //! writing it any more).
 
-use super::document::{FORMAT, VERSION};
+use super::document::{ExportFeedback, FORMAT, VERSION};
 use super::import_error::ImportError;
 use super::import_scan::check_counts;
 use crate::api::rename_conversation::MAX_TITLE_CHARS;
 use crate::conversation::{AnswerStats, MessageStatus, Role};
+use crate::feedback::MAX_FEEDBACK_COMMENT_CHARS;
 use crate::organise::normalize_folder_name;
 use serde::Deserialize;
 use serde_json::Value;
@@ -109,6 +110,8 @@ pub struct ImportedMessage {
     pub created_at: Option<i64>,
     /// Last write from the file; `None`: its creation time.
     pub updated_at: Option<i64>,
+    /// For answers: the exporting user's rating, restored for the importing user.
+    pub feedback: Option<ExportFeedback>,
 }
 
 /// The conversation object as read from a file, before checks.
@@ -157,6 +160,9 @@ struct RawMessage {
     created_at: Option<i64>,
     /// Last write.
     updated_at: Option<i64>,
+    /// The rating of an answer, if any.
+    #[serde(default)]
+    feedback: Option<ExportFeedback>,
 }
 
 /// Checks an uploaded export against `limits`; the first problem found is the error.
@@ -249,6 +255,8 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
             stats: message.stats,
             created_at: message.created_at,
             updated_at: message.updated_at,
+            // Only answers are rated; a rating elsewhere in a file is left out.
+            feedback: message.feedback.filter(|_| role == Role::Assistant),
         })
         .collect();
     Ok(ValidImport {
@@ -296,6 +304,19 @@ fn read_messages(
         }
         if message.id.is_empty() {
             return Err(ImportError::EmptyId { index });
+        }
+        let comment_chars = message
+            .feedback
+            .as_ref()
+            .and_then(|f| f.comment.as_ref())
+            .map_or(0, |c| c.chars().count());
+        if comment_chars > MAX_FEEDBACK_COMMENT_CHARS {
+            return Err(ImportError::MalformedMessage {
+                index,
+                reason: format!(
+                    "its feedback comment is longer than {MAX_FEEDBACK_COMMENT_CHARS} characters"
+                ),
+            });
         }
         if let Some(first) = ids.get(&message.id) {
             return Err(ImportError::DuplicateId {

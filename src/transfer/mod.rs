@@ -12,7 +12,9 @@ mod import_error;
 mod import_scan;
 mod markdown;
 
-pub use document::{ExportConversation, ExportDocument, ExportMessage, FORMAT, VERSION};
+pub use document::{
+    ExportConversation, ExportDocument, ExportFeedback, ExportMessage, FORMAT, VERSION,
+};
 pub use filename::export_filename;
 pub use import::{
     parse_import, ImportLimits, ImportedMessage, ValidImport, DEFAULT_IMPORTED_TITLE,

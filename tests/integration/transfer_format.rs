@@ -38,6 +38,7 @@ fn tree(title: &str, system_prompt: Option<&str>, messages: Vec<Message>) -> Con
             updated_at: 9,
         },
         messages,
+        feedback: Vec::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`store`, server only) reads and writes these; server functions send them to the page.
 
 pub use crate::events::Role;
+use crate::feedback::MessageFeedback;
 use crate::ids::{ConversationId, FolderId, MessageId};
 use crate::message_tree::TreeIndex;
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,10 @@ pub struct ConversationTree {
     pub conversation: Conversation,
     /// All messages, ordered by creation; `parent_id` links them into a tree.
     pub messages: Vec<Message>,
+    /// The reading user's own ratings of these answers (absent in JSON when there are none),
+    /// so the page shows them after a reload and the export carries them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<MessageFeedback>,
 }
 
 impl ConversationTree {

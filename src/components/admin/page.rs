@@ -1,5 +1,5 @@
-//! The `/admin` page: every account in a table (see `user_row`) with its actions, and an
-//! alert for refusals. Loaded in the browser only (the server renders the placeholder): the
+//! The `/admin` page: every account in a table (see `user_row`) with its actions, the
+//! feedback summary per model (`feedback_summary`), and an alert for refusals. Loaded in the browser only (the server renders the placeholder): the
 //! auth status first, then the users. Without a user the server already answers the page with
 //! a 303 to `/sign-in` (and the page follows a lost session there too); a signed-in user who
 //! is no admin is told so instead of seeing a table.
@@ -8,6 +8,7 @@ use crate::account::UserSummary;
 use crate::api::{admin_users, get_auth_status};
 use crate::api_error::ApiError;
 use crate::components::account::full_navigation::{load_page, SIGN_IN_PATH};
+use crate::components::admin::feedback_summary::FeedbackSummary;
 use crate::components::admin::user_row::AdminUserRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -56,7 +57,11 @@ pub fn AdminPage() -> impl IntoView {
                 </p>
             }
             .into_any(),
-            Ok(AdminView::Users(users)) => users_table(users, version, error),
+            Ok(AdminView::Users(users)) => view! {
+                {users_table(users, version, error)}
+                <FeedbackSummary />
+            }
+            .into_any(),
             Err(e) => view! {
                 <p class="auth-error" role="alert" data-testid="admin-error">{e.to_string()}</p>
             }

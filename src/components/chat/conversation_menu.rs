@@ -1,11 +1,13 @@
 //! The conversation's settings in the top bar: its title, the system prompt editor (saved with
-//! the conversation, or kept for a new chat until its first message) and the export links.
+//! the conversation, or kept for a new chat until its first message), the export links
+//! and Share (`sharing::share_dialog`).
 //! The entries are a list inside [`OverflowMenu`] (a row on wide screens, a "⋯" menu on
 //! small ones); adding one is one line there, an entry component using [`MenuEntry`].
 
 use crate::api::update_conversation_settings;
 use crate::components::chat::overflow_menu::{MenuEntry, OverflowMenu};
 use crate::components::chat_session::{ChatSession, ModelChoice};
+use crate::components::sharing::share_dialog::ShareButton;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

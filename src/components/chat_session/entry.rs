@@ -1,10 +1,12 @@
 //! One message on screen ([`MessageEntry`]): every field a signal so views update in place,
 //! its place in the conversation tree (local parent id, server id once stored) and its
-//! rendering state (frozen Markdown blocks plus the unfinished tail).
+//! rendering state (frozen Markdown blocks plus the unfinished tail), its time and the user's
+//! rating of it.
 
 use crate::api_error::{ApiError, ErrorKind};
 use crate::conversation::{Message, MessageStatus as StoredStatus};
 use crate::events::{DoneStats, FinishReason, Role, Usage};
+use crate::feedback::MessageFeedback;
 use crate::ids::MessageId;
 use crate::markdown::{merge_blocks, Block, IncrementalMarkdown, StreamTail};
 use leptos::prelude::*;
@@ -91,6 +93,11 @@ pub struct MessageEntry {
     pub tool_calls: RwSignal<Vec<ToolCallState>>,
     /// Token counts reported for this answer.
     pub usage: RwSignal<Option<Usage>>,
+    /// When it was written, unix ms (the stored time; for a message of this page, when it
+    /// appeared), for the relative timestamp under it.
+    pub created_at: RwSignal<i64>,
+    /// The user's own rating of this answer, as stored (shown by the thumbs).
+    pub feedback: RwSignal<Option<MessageFeedback>>,
     /// Added to Markdown block ids so a continued answer never reuses the keys (and so the
     /// DOM) of its earlier rendering.
     block_id_base: StoredValue<u64>,
@@ -119,6 +126,8 @@ impl MessageEntry {
             reasoning: RwSignal::new(String::new()),
             tool_calls: RwSignal::new(Vec::new()),
             usage: RwSignal::new(None),
+            created_at: RwSignal::new(crate::time_text::now_ms()),
+            feedback: RwSignal::new(None),
             block_id_base: StoredValue::new(0),
         }
     }
@@ -143,6 +152,7 @@ impl MessageEntry {
         };
         self.text.set(message.content.clone());
         self.status.set(status);
+        self.created_at.set(message.created_at);
         if message.role != Role::Assistant {
             return;
         }

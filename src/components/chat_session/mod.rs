@@ -237,7 +237,10 @@ impl ChatSession {
             };
             let id = self.allocate_id();
             local.insert(message.id.as_str(), id);
-            entries.push(self.owned(|| MessageEntry::from_stored(id, parent, message)));
+            let entry = self.owned(|| MessageEntry::from_stored(id, parent, message));
+            let rating = tree.feedback.iter().find(|f| f.message_id == message.id);
+            entry.feedback.set(rating.cloned());
+            entries.push(entry);
         }
         self.entries.set(entries);
         self.selected.set(HashMap::new());

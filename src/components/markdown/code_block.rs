@@ -166,7 +166,7 @@ impl Default for CodeSink {
 }
 
 /// Writes text to the clipboard (browser only; a no-op where there is no window).
-fn copy_to_clipboard(text: &str) {
+pub fn copy_to_clipboard(text: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(text);
     }

@@ -1,11 +1,16 @@
 //! One message: a user bubble ([`UserMessage`]) or an assistant answer (paced Markdown) with its
-//! status note, error + Retry, timing footer, version switcher and Regenerate. Beside it: the
-//! `list` of messages it is shown in and the message's parts (`user`, `reasoning`,
-//! `tool_calls`, `sibling_switcher`, `paced_markdown`).
+//! status note, error + Retry, timing footer, actions row (Copy, 👍/👎, time), version switcher
+//! and Regenerate. Beside it: the `list` of messages it is shown in and the message's parts
+//! (`user`, `reasoning`, `tool_calls`, `sibling_switcher`, `paced_markdown`, `answer_actions`
+//! with `copy_button`, `feedback_buttons` and `relative_time`).
 
+pub mod answer_actions;
+pub mod copy_button;
+pub mod feedback_buttons;
 pub mod list;
 pub mod paced_markdown;
 pub mod reasoning;
+pub mod relative_time;
 pub mod sibling_switcher;
 pub mod tool_calls;
 pub mod user;
@@ -13,6 +18,7 @@ pub mod user;
 use crate::components::account::sign_in_link::sign_in_link;
 use crate::components::chat_session::{ChatSession, MessageEntry, MessageStatus, ModelChoice};
 use crate::components::markdown::MarkdownView;
+use crate::components::message::answer_actions::AnswerActions;
 use crate::components::message::paced_markdown::paced_markdown;
 use crate::components::message::reasoning::ReasoningView;
 use crate::components::message::sibling_switcher::SiblingSwitcher;
@@ -56,6 +62,7 @@ pub fn MessageView(entry: MessageEntry) -> impl IntoView {
             {move || {
                 entry.stats.get().map(|stats| view! { <StatsFooter stats usage=entry.usage.get() /> })
             }}
+            <AnswerActions entry />
             <div class="message-actions">
                 <SiblingSwitcher entry />
                 <Show when=finished>

@@ -1,7 +1,9 @@
-//! A user message: its text, the version switcher, and Edit — which opens an editor in place
+//! A user message: its text, the version switcher, Copy, its time, and Edit — which opens an editor in place
 //! and sends the edited text as a new version (the original is kept as a sibling).
 
 use crate::components::chat_session::{ChatSession, MessageEntry, ModelChoice};
+use crate::components::message::copy_button::CopyButton;
+use crate::components::message::relative_time::RelativeTime;
 use crate::components::message::sibling_switcher::SiblingSwitcher;
 use leptos::html::Textarea;
 use leptos::prelude::*;
@@ -63,6 +65,10 @@ pub fn UserMessage(entry: MessageEntry) -> impl IntoView {
             </Show>
             <div class="message-actions">
                 <SiblingSwitcher entry />
+                <Show when=move || !editing.get()>
+                    <CopyButton text=entry.text />
+                    <RelativeTime at=entry.created_at />
+                </Show>
                 <Show when=move || can_edit() && !editing.get()>
                     <button
                         type="button"

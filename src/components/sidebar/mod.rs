@@ -162,6 +162,9 @@ pub fn Sidebar() -> impl IntoView {
                 </Suspense>
             </nav>
             <ImportButton />
+            <a class="button-link shared-links-link" href="/shared" rel="external" data-testid="shared-links-link">
+                "Shared links"
+            </a>
             <button
                 type="button"
                 class="presets-toggle"

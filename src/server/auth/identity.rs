@@ -4,8 +4,9 @@
 //! [`trusted_header`](crate::server::auth::trusted_header)), stores a
 //! [`RequestIdentity`] in the request's extensions, and turns away requests that need a user
 //! and have none: `/api/…` with 401 (except the public sign-in, sign-up and status
-//! endpoints), pages (`/`, `/c/…`, `/admin`) with a 303 to `/sign-in`; `/sign-in` itself is
-//! open. Static files stay public. Handlers read the
+//! endpoints), pages (`/`, `/c/…`, `/admin`, `/shared`) with a 303 to `/sign-in`; `/sign-in`
+//! itself is open. A shared link (`/s/…` and its `/api/shares/view`) is open when
+//! `[sharing] public_links` is on, else it is a page like the others. Static files stay public. Handlers read the
 //! identity back through [`user_of`](crate::server::auth::request_identity::user_of) (server functions through
 //! [`AppState::require_user`](crate::server::state::AppState::require_user)).
 
@@ -32,6 +33,16 @@ pub const SIGN_IN_PATH: &str = "/sign-in";
 /// The admin page, which (like the chat) sends a visitor without a user to sign in.
 pub const ADMIN_PATH: &str = "/admin";
 
+/// The owner's list of shared links (a page for signed-in users).
+pub const SHARED_LINKS_PATH: &str = "/shared";
+
+/// Where shared links live (`/s/{token}`): open to anyone with `[sharing] public_links`,
+/// else a page for signed-in users like the chat.
+pub const SHARED_PAGE_PREFIX: &str = "/s/";
+
+/// The server function a shared page reads its snapshot through (open like the page).
+pub const SHARED_VIEW_API: &str = "/api/shares/view";
+
 /// The built-in local user of `off` mode.
 fn local_account() -> Account {
     Account {
@@ -54,10 +65,17 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     };
     if identity.user.is_none() && state.config.auth.mode != AuthMode::Off {
         let path = request.uri().path();
-        if path.starts_with("/api/") && !PUBLIC_API.contains(&path) {
+        // Shared links open without a user only when the admin allows public links.
+        let public_share = state.config.sharing.public_links
+            && (path.starts_with(SHARED_PAGE_PREFIX) || path == SHARED_VIEW_API);
+        if path.starts_with("/api/") && !PUBLIC_API.contains(&path) && !public_share {
             return unauthorized(path);
         }
-        let is_page = path == "/" || path.starts_with("/c/") || path == ADMIN_PATH;
+        let is_page = path == "/"
+            || path.starts_with("/c/")
+            || path == ADMIN_PATH
+            || path == SHARED_LINKS_PATH
+            || (path.starts_with(SHARED_PAGE_PREFIX) && !public_share);
         if is_page && matches!(*request.method(), Method::GET | Method::HEAD) {
             return Response::builder()
                 .status(StatusCode::SEE_OTHER)

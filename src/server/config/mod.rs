@@ -4,7 +4,7 @@
 //! way and refuses a bad one with a sentence naming its source (the variable, or the file, line
 //! and key) and the accepted range; one file per section resolves it: [`server`] (with
 //! [`connections`]), [`limits`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`],
-//! [`cluster`].
+//! [`cluster`], [`sharing`].
 //! A file that is not valid TOML, or has an unknown key, stops start-up with the file, line and
 //! reason.
 
@@ -17,6 +17,7 @@ pub mod limits;
 pub mod providers;
 mod replica_id;
 pub mod server;
+pub mod sharing;
 pub mod site;
 mod source;
 pub mod storage;
@@ -29,6 +30,7 @@ pub use demo::DemoConfig;
 pub use limits::LimitsConfig;
 pub use providers::{ProviderConfig, ProviderKind};
 pub use server::{ServerConfig, DEFAULT_MAX_ANSWER_BYTES};
+pub use sharing::SharingConfig;
 pub use storage::{StorageConfig, DEFAULT_MAX_USER_STORAGE_BYTES};
 pub use turns::TurnsConfig;
 
@@ -58,6 +60,8 @@ pub struct Config {
     pub turns: TurnsConfig,
     /// What replicas share (the Redis server of the per-minute limits), when configured.
     pub cluster: ClusterConfig,
+    /// Who may open shared links.
+    pub sharing: SharingConfig,
     /// Sentences about settings left out rather than refused (a provider whose key variable
     /// is unset), for the operator: the binary logs each as a warning at start-up.
     pub warnings: Vec<String>,
@@ -94,6 +98,9 @@ struct FileConfig {
     /// `[cluster]` table.
     #[serde(default)]
     cluster: cluster::FileCluster,
+    /// `[sharing]` table.
+    #[serde(default)]
+    sharing: sharing::FileSharing,
 }
 
 impl Config {
@@ -145,6 +152,7 @@ impl Config {
             auth: AuthConfig::resolve(file.auth, &sources)?,
             turns: TurnsConfig::resolve(&file.turns, &sources)?,
             cluster: ClusterConfig::resolve(&file.cluster, &sources)?,
+            sharing: SharingConfig::resolve(&file.sharing, &sources)?,
             warnings: providers.skipped,
         })
     }

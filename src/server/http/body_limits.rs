@@ -1,8 +1,9 @@
 //! How large a request body may be, per route, so that only the routes that carry a lot can
 //! be sent a lot: an import gets room for a whole exported file, the calls that carry a
 //! conversation or a system prompt room for `max_request_bytes`, and everything else —
-//! sign-in and sign-up (open to anyone), admin calls, the other calls, pages, files — a
-//! small [`SMALL_BODY_BYTES`]. [`limit_body`] refuses a body whose declared length is over its
+//! sign-in and sign-up (open to anyone), admin calls, the other calls (shared links, and
+//! ratings, whose comment is at most 2,000 characters), pages, files — a small
+//! [`SMALL_BODY_BYTES`]. [`limit_body`] refuses a body whose declared length is over its
 //! route's limit before it is read, cuts one that grows past it while it is read, and words
 //! either refusal: **413** with "The request is too large (the limit is N KiB)." (for an
 //! import "The file is too large …"), encoded like every server-function error. A cut body

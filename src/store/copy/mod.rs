@@ -1,7 +1,7 @@
 //! [ssr] `sluice migrate-to-postgres`: copies a SQLite database into an empty PostgreSQL one,
 //! every row exactly (ids, timestamps, every column), in one transaction on the target. Users
-//! (the built-in row 1 is updated, the others inserted), sessions, conversations, messages and
-//! presets are read in rowid order from one read snapshot of the source, so parents come
+//! (the built-in row 1 is updated, the others inserted), sessions, conversations, messages,
+//! presets, shared links and ratings are read in rowid order from one read snapshot of the source, so parents come
 //! before children and PostgreSQL's `seq` columns (the tie-breaker standing in for rowid) get
 //! the source's order. The insert trigger that moves a conversation up its owner's list is
 //! undone afterwards by writing back every conversation's `updated_at`. A target that holds
@@ -18,7 +18,9 @@ use sqlx::postgres::Postgres;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use std::path::Path;
-use tables::{Table, CONVERSATIONS, FOLDERS, MESSAGES, PRESETS, SESSIONS, USERS};
+use tables::{
+    Table, CONVERSATIONS, FEEDBACK, FOLDERS, MESSAGES, PRESETS, SESSIONS, SHARES, USERS,
+};
 
 /// Rows sent to PostgreSQL per INSERT: far below its 65,535 parameters (17 per message), and
 /// few round trips for a large database.
@@ -39,6 +41,10 @@ pub struct CopyReport {
     pub presets: u64,
     /// Sidebar folders (named in the report only when there are some).
     pub folders: u64,
+    /// Shared links (named in the report only when there are some).
+    pub shares: u64,
+    /// Ratings of answers (named in the report only when there are some).
+    pub feedback: u64,
 }
 
 impl std::fmt::Display for CopyReport {
@@ -54,6 +60,12 @@ impl std::fmt::Display for CopyReport {
         )?;
         if self.folders > 0 {
             write!(f, ", {}", counted(self.folders, "folder"))?;
+        }
+        if self.shares > 0 {
+            write!(f, ", {}", counted(self.shares, "shared link"))?;
+        }
+        if self.feedback > 0 {
+            write!(f, ", {}", counted(self.feedback, "rating"))?;
         }
         Ok(())
     }
@@ -159,7 +171,7 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
     let mut dst = target.begin().await?;
     // Writers wait until the copy commits; a second copy then finds the target not empty.
     sqlx::query(
-        "LOCK TABLE users, sessions, folders, conversations, messages, presets
+        "LOCK TABLE users, sessions, folders, conversations, messages, presets, shares, feedback
          IN SHARE ROW EXCLUSIVE MODE",
     )
     .execute(&mut *dst)
@@ -187,6 +199,8 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
         conversations: copy_table(&mut src, &mut dst, &CONVERSATIONS).await?,
         messages: copy_table(&mut src, &mut dst, &MESSAGES).await?,
         presets: copy_table(&mut src, &mut dst, &PRESETS).await?,
+        shares: copy_table(&mut src, &mut dst, &SHARES).await?,
+        feedback: copy_table(&mut src, &mut dst, &FEEDBACK).await?,
     };
     restore_activity_times(&mut src, &mut dst).await?;
     // Accounts created after the copy continue after the highest copied id.
@@ -311,7 +325,7 @@ mod tests {
             conversations: 2,
             messages: 7,
             presets: 1,
-            folders: 0,
+            ..CopyReport::default()
         };
         assert_eq!(
             report.to_string(),
@@ -324,6 +338,15 @@ mod tests {
         assert_eq!(
             with_folders.to_string(),
             "1 user, 0 sessions, 2 conversations, 7 messages, 1 preset, 2 folders"
+        );
+        let shared = CopyReport {
+            shares: 1,
+            feedback: 3,
+            ..report
+        };
+        assert_eq!(
+            shared.to_string(),
+            "1 user, 0 sessions, 2 conversations, 7 messages, 1 preset, 1 shared link, 3 ratings"
         );
     }
 }

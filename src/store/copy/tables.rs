@@ -1,4 +1,4 @@
-//! [ssr] The six tables `sluice migrate-to-postgres` copies, each as a [`Table`]: its SQLite
+//! [ssr] The eight tables `sluice migrate-to-postgres` copies, each as a [`Table`]: its SQLite
 //! query (every column, rowid order), its PostgreSQL insert and how one row binds. The row
 //! types mirror `migrations/sqlite` column for column; text goes through [`pg_text`].
 
@@ -285,3 +285,83 @@ fn pg_text(text: String) -> String {
         text
     }
 }
+
+/// A row of `shares`.
+#[derive(sqlx::FromRow)]
+pub(super) struct ShareRow {
+    /// The link's secret (copied: links already handed out keep working).
+    token: String,
+    /// The owner.
+    user_id: i64,
+    /// The shared conversation.
+    conversation_id: String,
+    /// The title at the time.
+    title: String,
+    /// The frozen JSON snapshot.
+    snapshot: String,
+    /// Unix ms.
+    created_at: i64,
+    /// Unix ms, or never.
+    expires_at: Option<i64>,
+    /// Unix ms, or live.
+    revoked_at: Option<i64>,
+}
+
+/// Shared links in rowid order (the owner's list tie-break).
+pub(super) const SHARES: Table<ShareRow> = Table {
+    select: "SELECT token, user_id, conversation_id, title, snapshot, created_at, expires_at,
+                    revoked_at
+             FROM shares ORDER BY rowid",
+    insert: "INSERT INTO shares (token, user_id, conversation_id, title, snapshot, created_at,
+                                 expires_at, revoked_at) ",
+    tail: "",
+    bind: |values, row| {
+        values
+            .push_bind(row.token)
+            .push_bind(row.user_id)
+            .push_bind(row.conversation_id)
+            .push_bind(pg_text(row.title))
+            .push_bind(pg_text(row.snapshot))
+            .push_bind(row.created_at)
+            .push_bind(row.expires_at)
+            .push_bind(row.revoked_at);
+    },
+};
+
+/// A row of `feedback`.
+#[derive(sqlx::FromRow)]
+pub(super) struct FeedbackRow {
+    /// The rated answer.
+    message_id: String,
+    /// Who rated it.
+    user_id: i64,
+    /// `up` or `down`.
+    rating: String,
+    /// The comment, if any.
+    comment: Option<String>,
+    /// The answer's model when rated.
+    model: Option<String>,
+    /// Unix ms.
+    created_at: i64,
+    /// Unix ms.
+    updated_at: i64,
+}
+
+/// Ratings in rowid order.
+pub(super) const FEEDBACK: Table<FeedbackRow> = Table {
+    select: "SELECT message_id, user_id, rating, comment, model, created_at, updated_at
+             FROM feedback ORDER BY rowid",
+    insert: "INSERT INTO feedback (message_id, user_id, rating, comment, model, created_at,
+                                   updated_at) ",
+    tail: "",
+    bind: |values, row| {
+        values
+            .push_bind(row.message_id)
+            .push_bind(row.user_id)
+            .push_bind(row.rating)
+            .push_bind(row.comment.map(pg_text))
+            .push_bind(row.model.map(pg_text))
+            .push_bind(row.created_at)
+            .push_bind(row.updated_at);
+    },
+};

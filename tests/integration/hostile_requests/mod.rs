@@ -23,7 +23,7 @@ use futures::stream;
 use reqwest::Method;
 
 /// Every server function, by path (checked against the registry below).
-const SERVER_FNS: [&str; 32] = [
+const SERVER_FNS: [&str; 39] = [
     "/api/auth/status",
     "/api/auth/sign_up",
     "/api/auth/sign_in",
@@ -56,11 +56,18 @@ const SERVER_FNS: [&str; 32] = [
     "/api/presets/save",
     "/api/presets/delete",
     "/api/models",
+    "/api/shares/create",
+    "/api/shares/list",
+    "/api/shares/revoke",
+    "/api/shares/view",
+    "/api/feedback/set",
+    "/api/feedback/clear",
+    "/api/admin/feedback",
 ];
 
 /// Server functions that take no required argument: any well-formed JSON object (or form)
 /// is a valid call to them.
-const NO_REQUIRED_ARGS: [&str; 8] = [
+const NO_REQUIRED_ARGS: [&str; 10] = [
     "/api/auth/status",
     "/api/auth/sign_out",
     "/api/auth/sign_out_everywhere",
@@ -69,6 +76,8 @@ const NO_REQUIRED_ARGS: [&str; 8] = [
     "/api/folders/list",
     "/api/presets/list",
     "/api/models",
+    "/api/shares/list",
+    "/api/admin/feedback",
 ];
 
 /// The import limit set for these tests, so "huge" stays small: the body limit is then
