@@ -3,8 +3,8 @@
 use crate::components::account::sign_in_page::SignInPage;
 use crate::components::admin::page::AdminPage;
 use crate::components::chat::layout::ChatLayout;
-use crate::components::theme::current_theme;
 use crate::components::sharing::{links_page::SharedLinksPage, shared_page::SharedPage};
+use crate::components::theme::current_theme;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

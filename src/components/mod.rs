@@ -31,7 +31,7 @@ pub mod chat;
 pub mod chat_session;
 pub mod markdown;
 pub mod message;
-pub mod shortcuts;
 pub mod sharing;
+pub mod shortcuts;
 pub mod sidebar;
 pub mod theme;

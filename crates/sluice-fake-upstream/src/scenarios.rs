@@ -489,6 +489,9 @@ mod tests {
     /// The screenshot references rely on the app's own (Latin) fonts only.
     #[test]
     fn the_tour_answer_is_ascii_only() {
-        assert!(TOUR_ANSWER.is_ascii(), "fake-tour must stay ASCII: {TOUR_ANSWER}");
+        assert!(
+            TOUR_ANSWER.is_ascii(),
+            "fake-tour must stay ASCII: {TOUR_ANSWER}"
+        );
     }
 }

@@ -7,7 +7,7 @@
 use crate::api::update_conversation_settings;
 use crate::components::chat::overflow_menu::{MenuEntry, OverflowMenu};
 use crate::components::chat_session::{ChatSession, ModelChoice};
-use crate::components::sharing::share_dialog::ShareButton;
+use crate::components::sharing::share_dialog::ShareDialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,6 +17,7 @@ pub fn ConversationMenu() -> impl IntoView {
     let session = expect_context::<ChatSession>();
     let choice = expect_context::<ModelChoice>();
     let open = RwSignal::new(false);
+    let sharing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let toggle = Callback::new(move |()| {
@@ -53,7 +54,9 @@ pub fn ConversationMenu() -> impl IntoView {
                 <SettingsEntry toggle expanded=open />
                 <ExportEntry format="markdown" label="Export .md" />
                 <ExportEntry format="json" label="Export .json" />
+                <ShareEntry open=sharing />
             </OverflowMenu>
+            <ShareDialog open=sharing />
             <Show when=move || open.get()>
                 <form
                     class="settings-panel"
@@ -133,6 +136,31 @@ fn ExportEntry(format: &'static str, label: &'static str) -> impl IntoView {
             >
                 {label}
             </a>
+        </Show>
+    }
+}
+
+/// "Share": opens the Share dialog (`sharing::share_dialog`) for a stored conversation.
+#[component]
+fn ShareEntry(open: RwSignal<bool>) -> impl IntoView {
+    let session = expect_context::<ChatSession>();
+    let menu = expect_context::<MenuEntry>();
+    view! {
+        <Show when=move || session.conversation_id.with(Option::is_some)>
+            <button
+                type="button"
+                data-testid="share-open"
+                role=menu.role()
+                aria-haspopup="dialog"
+                aria-expanded=move || open.get().to_string()
+                disabled=move || session.streaming.get()
+                on:click=move |_| {
+                    menu.chosen();
+                    open.update(|o| *o = !*o);
+                }
+            >
+                "Share"
+            </button>
         </Show>
     }
 }

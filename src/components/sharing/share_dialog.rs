@@ -1,6 +1,7 @@
-//! "Share" in the conversation menu and its dialog: include the system prompt or not, how long
-//! the link works, "Create link", then the link with Copy. The link shows the branch on screen
-//! (its last stored message is sent as `leaf_id`), frozen as it is now.
+//! The dialog behind "Share" in the conversation menu (the entry itself is one of the menu's
+//! entries, `chat::conversation_menu`): include the system prompt or not, how long the link
+//! works, "Create link", then the link with Copy. The link shows the branch on screen (its
+//! last stored message is sent as `leaf_id`), frozen as it is now. Each opening starts afresh.
 
 use crate::api::create_share;
 use crate::components::chat_session::ChatSession;
@@ -9,21 +10,25 @@ use crate::sharing::{share_path, ShareExpiry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The "Share" button and, while open, its dialog.
+/// The Share dialog while `open` is true.
 #[component]
-pub fn ShareButton() -> impl IntoView {
+pub fn ShareDialog(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <ShareForm open />
+        </Show>
+    }
+}
+
+/// The dialog's content, created anew at each opening.
+#[component]
+fn ShareForm(open: RwSignal<bool>) -> impl IntoView {
     let session = expect_context::<ChatSession>();
-    let open = RwSignal::new(false);
     let include_system_prompt = RwSignal::new(false);
     let expiry = RwSignal::new(ShareExpiry::Never);
     let link = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let toggle = move |_| {
-        link.set(None);
-        note.set(None);
-        open.update(|o| *o = !*o);
-    };
     let create = move |_| {
         let Some(id) = session.conversation_id.get_untracked() else {
             return;
@@ -57,17 +62,6 @@ pub fn ShareButton() -> impl IntoView {
         }
     };
     view! {
-        <button
-            type="button"
-            data-testid="share-open"
-            aria-haspopup="dialog"
-            aria-expanded=move || open.get().to_string()
-            disabled=move || session.streaming.get()
-            on:click=toggle
-        >
-            "Share"
-        </button>
-        <Show when=move || open.get()>
             <div
                 class="settings-panel share-dialog"
                 role="dialog"
@@ -153,6 +147,5 @@ pub fn ShareButton() -> impl IntoView {
                     "Manage shared links"
                 </a>
             </div>
-        </Show>
     }
 }

@@ -18,9 +18,7 @@ use sqlx::postgres::Postgres;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use std::path::Path;
-use tables::{
-    Table, CONVERSATIONS, FEEDBACK, FOLDERS, MESSAGES, PRESETS, SESSIONS, SHARES, USERS,
-};
+use tables::{Table, CONVERSATIONS, FEEDBACK, FOLDERS, MESSAGES, PRESETS, SESSIONS, SHARES, USERS};
 
 /// Rows sent to PostgreSQL per INSERT: far below its 65,535 parameters (17 per message), and
 /// few round trips for a large database.
