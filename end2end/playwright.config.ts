@@ -287,7 +287,15 @@ export default defineConfig({
     // Screenshot references (visual.spec.ts) are committed in end2end/screenshots/ and shown
     // in README. Fonts are the app's own (public/fonts), so another machine renders the same
     // glyphs; the tolerance absorbs anti-aliasing differences between Chromium builds.
-    toHaveScreenshot: { maxDiffPixelRatio: 0.02, threshold: 0.25, animations: 'disabled', caret: 'hide', scale: 'css' },
+    toHaveScreenshot: {
+      maxDiffPixelRatio: 0.02,
+      threshold: 0.25,
+      animations: 'disabled',
+      caret: 'hide',
+      scale: 'css',
+      // Relative times change with the clock: hidden while a screenshot is taken.
+      stylePath: path.join(__dirname, 'support', 'screenshot.css'),
+    },
   },
   snapshotPathTemplate: '{testDir}/../screenshots/{arg}{ext}',
   outputDir: './test-results',

@@ -6,7 +6,8 @@
  * `make screenshots` rewrites them after an intended change of the look.
  *
  * The page is made deterministic: the spec's own fresh app (the sidebar lists only its chats),
- * the `fake-tour` answer (fixed ASCII Markdown, the app's own fonts), relative times masked.
+ * the `fake-tour` answer (fixed ASCII Markdown, the app's own fonts), relative times hidden
+ * (support/screenshot.css, the config's `stylePath`).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
@@ -31,11 +32,6 @@ async function open(page: Page, path: string, theme: 'light' | 'dark'): Promise<
   return chat;
 }
 
-/** What changes from run to run: relative times. */
-function volatile(page: Page) {
-  return [page.locator('time')];
-}
-
 test('a few chats to show', async ({ page }) => {
   const chat = await open(page, '/', 'light');
   await chat.selectModel('openai/fake-echo');
@@ -56,7 +52,7 @@ for (const theme of ['light', 'dark'] as const) {
     const chat = await open(page, shown, theme);
     await expect(chat.assistantMessages).toHaveCount(1);
     const layout = new Layout(page);
-    await expect(page).toHaveScreenshot(`${layout.name()}-${theme}.png`, { mask: volatile(page) });
+    await expect(page).toHaveScreenshot(`${layout.name()}-${theme}.png`);
   });
 }
 
@@ -65,5 +61,5 @@ test('the phone drawer, light', async ({ page }) => {
   test.skip(layout.name() !== 'phone', 'the drawer is the phone layout');
   await open(page, shown, 'light');
   await layout.openSidebar();
-  await expect(page).toHaveScreenshot('phone-drawer-light.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('phone-drawer-light.png');
 });

@@ -38,9 +38,9 @@ fn summary_table(rows: Vec<ModelFeedback>) -> AnyView {
                 <tr>
                     <th>"Model"</th>
                     <th>"Ratings"</th>
-                    <th>"👍"</th>
-                    <th>"👎"</th>
-                    <th>"👍 share"</th>
+                    <th>"Good"</th>
+                    <th>"Bad"</th>
+                    <th>"Good share"</th>
                 </tr>
             </thead>
             <tbody>

@@ -51,7 +51,7 @@ pub fn FeedbackButtons(entry: MessageEntry) -> impl IntoView {
             send(Some(rating), None);
         }
     };
-    let thumb = move |rating: Rating, label: &'static str, testid: &'static str, icon| {
+    let thumb = move |rating: Rating, label: &'static str, testid: &'static str| {
         view! {
             <button
                 type="button"
@@ -62,14 +62,14 @@ pub fn FeedbackButtons(entry: MessageEntry) -> impl IntoView {
                 aria-pressed=move || (current() == Some(rating)).to_string()
                 on:click=move |_| press(rating)
             >
-                {icon}
+                {thumb_icon(rating == Rating::Down)}
             </button>
         }
     };
     view! {
         <span class="feedback-thumbs" role="group" aria-label="Rate this answer">
-            {thumb(Rating::Up, "Good answer", "feedback-up", "👍")}
-            {thumb(Rating::Down, "Bad answer", "feedback-down", "👎")}
+            {thumb(Rating::Up, "Good answer", "feedback-up")}
+            {thumb(Rating::Down, "Bad answer", "feedback-down")}
         </span>
         <span class="feedback-note" role="status" data-testid="feedback-note">
             {move || note.get()}
@@ -103,5 +103,19 @@ pub fn FeedbackButtons(entry: MessageEntry) -> impl IntoView {
                 </div>
             </form>
         </Show>
+    }
+}
+
+/// A thumb drawn in SVG (upside down for "Bad answer"), in the text colour: an emoji would
+/// need an emoji font, which many Linux machines lack.
+fn thumb_icon(down: bool) -> impl IntoView {
+    let turn = down.then_some("rotate(180 12 12)");
+    view! {
+        <svg class="thumb-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <g transform=turn fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round">
+                <path d="M3 10h4v10H3z" />
+                <path d="M7 10l4.2-6.2c.9-1.2 2.9-.6 2.8 1l-.4 4.2h5.2c1.3 0 2.2 1.2 1.9 2.4l-1.6 6.9c-.2.9-1 1.7-2 1.7H7" />
+            </g>
+        </svg>
     }
 }
