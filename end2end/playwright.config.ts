@@ -288,7 +288,7 @@ export default defineConfig({
     // in README. Fonts are the app's own (public/fonts), so another machine renders the same
     // glyphs; the tolerance absorbs anti-aliasing differences between Chromium builds.
     toHaveScreenshot: {
-      maxDiffPixelRatio: 0.02,
+      maxDiffPixelRatio: 0.01,
       threshold: 0.25,
       animations: 'disabled',
       caret: 'hide',

@@ -8,8 +8,16 @@
  * `drawer-backdrop`, `overflow-menu-button` (`aria-haspopup="menu"`), `conversation-actions`
  * (`role="menu"` on small screens; entries `role="menuitem"`), `theme-switch` (radios named
  * System / Light / Dark), `jump-to-latest`, `suggestions` / `suggestion`.
+ *
+ * Specs that run in both the `sqlite` (desktop) and `phone` projects (flows.spec.ts,
+ * visual.spec.ts) reach the sidebar and the conversation menu through `layout()`,
+ * `showSidebar()`, `startNewChat()`, `openConversation()` and `menuEntry()`, which open the
+ * drawer or the "⋯" menu first on a phone, so one spec drives both layouts.
  */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+/** The running project's layout (its metadata `layout`). */
+export type LayoutName = 'desktop' | 'phone';
 
 /** The smallest tap target the phone layout promises (px). */
 export const TAP_TARGET_PX = 44;
@@ -115,5 +123,42 @@ export class AppShell {
     expect(box, `${what} is on screen`).not.toBeNull();
     expect(box!.height, `${what} height`).toBeGreaterThanOrEqual(TAP_TARGET_PX - 0.5);
     expect(box!.width, `${what} width`).toBeGreaterThanOrEqual(TAP_TARGET_PX - 0.5);
+  }
+
+  /** The running project's layout (its metadata `layout`; desktop when unset). */
+  layout(): LayoutName {
+    return test.info().project.metadata?.layout === 'phone' ? 'phone' : 'desktop';
+  }
+
+  /** Makes the sidebar usable: on a phone, opens the drawer (unless it is open). */
+  async showSidebar(): Promise<void> {
+    if (this.layout() !== 'phone') return;
+    if ((await this.menuButton.getAttribute('aria-expanded')) !== 'true') await this.openDrawer();
+  }
+
+  /** Starts a new chat from the sidebar (the drawer closes by itself on a phone). */
+  async startNewChat(): Promise<void> {
+    await this.showSidebar();
+    await this.newChat.click();
+    await expect(this.page.locator('article[data-role]')).toHaveCount(0);
+    if (this.layout() === 'phone') await this.expectDrawerClosed();
+  }
+
+  /** Opens the conversation whose sidebar link contains `title`. */
+  async openConversation(title: string): Promise<void> {
+    await this.showSidebar();
+    await this.page.getByTestId('conversation-link').filter({ hasText: title }).first().click();
+    if (this.layout() === 'phone') await this.expectDrawerClosed();
+  }
+
+  /** The conversation menu's entry `testId`, the "⋯" menu opened first on a phone. */
+  async menuEntry(testId: string): Promise<Locator> {
+    const entry = this.page.getByTestId(testId);
+    if (this.layout() === 'phone' && !(await entry.isVisible())) {
+      await this.overflowButton.click();
+      await expect(this.overflowButton).toHaveAttribute('aria-expanded', 'true');
+    }
+    await expect(entry).toBeVisible();
+    return entry;
   }
 }

@@ -9,7 +9,6 @@
  * the account menu and the admin page. Also: Tab reaches only real controls, each with a
  * visible focus ring, and Edit hands focus to the editor it opens.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { AdminPage, SignInPage } from '../pages/auth';
 import { ChatPage } from '../pages/chat-page';
@@ -17,38 +16,8 @@ import { Shortcuts } from '../pages/shortcuts';
 import { Sidebar } from '../pages/sidebar';
 import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
+import { expectNoSeriousViolations } from '../support/axe';
 import { usePrivateAccountsApp } from '../support/own-app';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa'];
-
-/** One violation, readable: rule, impact, help, and each element with axe's summary. */
-function describe(violation: {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: { target: unknown; failureSummary?: string }[];
-}): string {
-  const nodes = violation.nodes
-    .map((node) => `    ${JSON.stringify(node.target)}: ${(node.failureSummary ?? '').replace(/\n/g, ' ')}`)
-    .join('\n');
-  return `  ${violation.id} (${violation.impact}): ${violation.help}\n${nodes}`;
-}
-
-/** Runs axe in both colour schemes and fails with every serious or critical violation. */
-async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    for (const violation of results.violations) {
-      if (violation.impact === 'serious' || violation.impact === 'critical') {
-        found.push(`${label} (${colorScheme}):\n${describe(violation)}`);
-      }
-    }
-  }
-  await page.emulateMedia({ colorScheme: null });
-  expect(found, `axe found serious or critical violations:\n${found.join('\n')}`).toEqual([]);
-}
 
 test.describe('axe on the chat pages (single-user app)', () => {
   test('a new chat', async ({ page }) => {

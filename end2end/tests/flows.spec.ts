@@ -1,14 +1,14 @@
 /**
  * The main flows on both layouts (issue 24): this file runs in the `sqlite` project (desktop,
  * 1280×720) and again in the `phone` project (390×844, touch), reaching the sidebar and the
- * conversation menu through the Layout page object (a drawer and a "⋯" menu on a phone).
+ * conversation menu through the AppShell page object (a drawer and a "⋯" menu on a phone).
  * Send, Stop, a reload mid-answer, switching chats, the settings and export, and no sideways
  * scrolling of the page on a phone.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
-import { Layout } from '../pages/layout';
+import { AppShell } from '../pages/app-shell';
 import { MODELS, STEADY_TEXT } from '../support/constants';
 import { uniqueTag } from '../support/env';
 
@@ -19,7 +19,7 @@ async function words(chat: ChatPage): Promise<string> {
 
 test('send: a Markdown answer streams in and fits the screen', async ({ page }) => {
   const chat = new ChatPage(page);
-  const layout = new Layout(page);
+  const layout = new AppShell(page);
   await chat.goto();
   await chat.selectModel(MODELS.markdown);
   const answer = await chat.send(`Show me Markdown ${uniqueTag('flow-send')}`);
@@ -60,12 +60,12 @@ test('a reload mid-answer continues the answer exactly', async ({ page }) => {
 
 test('switching chats from the sidebar shows each conversation', async ({ page }) => {
   const chat = new ChatPage(page);
-  const layout = new Layout(page);
+  const layout = new AppShell(page);
   await chat.goto();
   await chat.selectModel(MODELS.echo);
   const first = `First chat ${uniqueTag('flow-switch')}`;
   await chat.waitForDone(await chat.send(first));
-  await layout.newChat();
+  await layout.startNewChat();
   await chat.selectModel(MODELS.echo);
   const second = `Second chat ${uniqueTag('flow-switch')}`;
   await chat.waitForDone(await chat.send(second));
@@ -80,7 +80,7 @@ test('switching chats from the sidebar shows each conversation', async ({ page }
 
 test('settings and export are reachable from the conversation menu', async ({ page }) => {
   const chat = new ChatPage(page);
-  const layout = new Layout(page);
+  const layout = new AppShell(page);
   await chat.goto();
   await chat.selectModel(MODELS.echo);
   const question = `Settings and export ${uniqueTag('flow-menu')}`;

@@ -3,7 +3,7 @@
  * behind a menu button (aria-expanded, focus moved in and trapped, closed by Esc, the
  * backdrop, a left swipe, choosing a chat or New chat), the conversation menu is a "⋯" menu,
  * everything is reachable, nothing scrolls sideways and the main controls are 44 px tap
- * targets. On a desktop: the docked sidebar, the theme switch surviving a reload, "Jump to
+ * targets, and axe-core finds no serious violation there. On a desktop: the docked sidebar, the theme switch surviving a reload, "Jump to
  * latest" and the new chat's suggestions.
  */
 import { expect, test } from '@playwright/test';
@@ -11,6 +11,7 @@ import { AppShell } from '../pages/app-shell';
 import { ChatPage } from '../pages/chat-page';
 import { Sidebar } from '../pages/sidebar';
 import { MODELS } from '../support/constants';
+import { expectNoSeriousViolations } from '../support/axe';
 import { uniqueTag } from '../support/env';
 
 test.describe('on a phone', () => {
@@ -142,6 +143,21 @@ test.describe('on a phone', () => {
     await shell.expectTapTarget(page.getByTestId('conversation-link').first(), 'a chat in the list');
     await shell.expectTapTarget(shell.themeOption('Dark'), 'a theme option');
     expect(await shell.scrollsSideways()).toBe(false);
+  });
+  test('axe finds no serious violation in the phone layout: the chat, the drawer, the ⋯ menu', async ({ page }) => {
+    const chat = new ChatPage(page);
+    const shell = new AppShell(page);
+    await chat.goto();
+    await chat.selectModel(MODELS.markdown);
+    await chat.waitForDone(await chat.send(`Axe on a phone ${uniqueTag('phone-axe')}`));
+    await expectNoSeriousViolations(page, 'a finished answer on a phone');
+    await shell.openDrawer();
+    await expectNoSeriousViolations(page, 'the open drawer');
+    await page.keyboard.press('Escape');
+    await shell.expectDrawerClosed();
+    await shell.overflowButton.click();
+    await expect(shell.overflowButton).toHaveAttribute('aria-expanded', 'true');
+    await expectNoSeriousViolations(page, 'the open ⋯ menu');
   });
 });
 

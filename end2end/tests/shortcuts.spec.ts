@@ -90,11 +90,11 @@ test('new chat, focus the message box, search chats, toggle the sidebar', async 
   await shortcuts.press(KEYS.focusComposer);
   await expect(chat.composer).toBeFocused();
 
-  // The sidebar hides and comes back; focus inside it moves to the message box.
+  // The sidebar hides and comes back; focus inside it moves to the ☰ button that shows it again.
   await sidebar.search.focus();
   await shortcuts.press(KEYS.toggleSidebar);
   await expect(sidebar.root).toBeHidden();
-  await expect(chat.composer).toBeFocused();
+  await expect(page.getByTestId('menu-button')).toBeFocused();
   await shortcuts.press(KEYS.toggleSidebar);
   await expect(sidebar.root).toBeVisible();
   // Search chats opens a hidden sidebar.

@@ -11,11 +11,14 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
-import { Layout } from '../pages/layout';
+import { AppShell } from '../pages/app-shell';
 import { useOwnApp } from '../support/own-app';
 
 const app = useOwnApp('visual');
 test.describe.configure({ mode: 'serial' });
+// Playwright injects support/screenshot.css as an inline style, which the page's CSP
+// (`style-src 'self'`) refuses; this spec checks the look, csp.spec.ts checks the policy.
+test.use({ bypassCSP: true });
 
 /** The conversation the screenshots show (its path), made by the first test. */
 let shown = '';
@@ -36,11 +39,11 @@ test('a few chats to show', async ({ page }) => {
   const chat = await open(page, '/', 'light');
   await chat.selectModel('openai/fake-echo');
   await chat.waitForDone(await chat.send('Draft a packing list for a canoe trip'), 30_000);
-  const layout = new Layout(page);
-  await layout.newChat();
+  const layout = new AppShell(page);
+  await layout.startNewChat();
   await chat.selectModel('openai/fake-echo');
   await chat.waitForDone(await chat.send('Which knots should a beginner learn first?'), 30_000);
-  await layout.newChat();
+  await layout.startNewChat();
   await chat.selectModel('openai/fake-tour');
   await chat.waitForDone(await chat.send('Plan a weekend on the river'), 30_000);
   await expect(page).toHaveURL(/\/c\/[0-9a-f-]{36}$/);
@@ -51,15 +54,15 @@ for (const theme of ['light', 'dark'] as const) {
   test(`the chat page, ${theme}`, async ({ page }) => {
     const chat = await open(page, shown, theme);
     await expect(chat.assistantMessages).toHaveCount(1);
-    const layout = new Layout(page);
-    await expect(page).toHaveScreenshot(`${layout.name()}-${theme}.png`);
+    const layout = new AppShell(page);
+    await expect(page).toHaveScreenshot(`${layout.layout()}-${theme}.png`);
   });
 }
 
 test('the phone drawer, light', async ({ page }) => {
-  const layout = new Layout(page);
-  test.skip(layout.name() !== 'phone', 'the drawer is the phone layout');
+  const layout = new AppShell(page);
+  test.skip(layout.layout() !== 'phone', 'the drawer is the phone layout');
   await open(page, shown, 'light');
-  await layout.openSidebar();
+  await layout.showSidebar();
   await expect(page).toHaveScreenshot('phone-drawer-light.png');
 });
