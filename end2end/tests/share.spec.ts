@@ -2,11 +2,13 @@
  * Sharing and feedback (issue 24): Share makes a link whose page (server-rendered, noindex)
  * opens in a fresh browser context and shows the snapshot; Revoke on /shared ends it (404 with
  * one sentence); 👍/👎 persist across a reload, with an optional comment; Copy under an answer
- * puts its Markdown source on the clipboard; each answer shows a relative time.
+ * puts its Markdown source on the clipboard; each answer shows a relative time. axe-core finds
+ * no serious violation on the shared page, the dead-link page or /shared.
  */
 import { expect, test } from '@playwright/test';
 import { ChatPage } from '../pages/chat-page';
 import { AnswerActions, ShareDialog, SharedLinks, SharedPage } from '../pages/share';
+import { expectNoSeriousViolations } from '../support/axe';
 import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
 
@@ -46,6 +48,7 @@ test('share a chat, open the link in a fresh context, revoke it', async ({ page,
   await expect(shared.root).not.toContainText('A later message that stays private');
   await expect(other.getByRole('textbox', { name: 'Message', exact: true })).toHaveCount(0);
   await expect(other.getByTestId('send-stop')).toHaveCount(0);
+  await expectNoSeriousViolations(other, 'the shared page');
 
   // Revoke from the list.
   await page.goto('/shared');
@@ -55,12 +58,14 @@ test('share a chat, open the link in a fresh context, revoke it', async ({ page,
   const row = links.row(token);
   await expect(row).toBeVisible();
   await expect(row.getByTestId('shared-link-expiry')).not.toHaveText('Never');
+  await expectNoSeriousViolations(page, 'the shared links page');
   await row.getByTestId('share-revoke').click();
   await expect(row).toHaveCount(0);
 
   const gone = await other.goto(url);
   expect(gone?.status()).toBe(404);
   await expect(shared.missing).toHaveText('This shared link does not exist, was revoked or has expired.');
+  await expectNoSeriousViolations(other, 'a dead shared link');
   await visitor.close();
 });
 

@@ -10,8 +10,11 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// What can take focus inside the drawer.
-const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
+/// What Tab can reach inside the drawer. Of a radio group only the checked radio is a Tab
+/// stop (the theme switch always has one checked): an unchecked one counted as the last stop
+/// would let Tab out of the drawer.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), \
+     input:not([disabled]):not([type=\"radio\"]), input[type=\"radio\"]:checked:not([disabled]), \
      select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])";
 
 /// A swipe this far to the left (px), more sideways than up or down, closes the drawer.
