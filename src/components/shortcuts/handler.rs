@@ -5,9 +5,9 @@
 //! field are left alone. While the `?` overlay is open it is modal: Esc (or `?`) closes it and
 //! nothing else runs.
 
-use super::keys::{neighbour, Focus, KeyPress, Platform, Step};
+use super::keys::{neighbour, Focus, KeyPress, Step};
 use super::overlay::OverlayState;
-use super::{action_for, Action};
+use super::{action_for, current_platform, Action};
 use crate::components::chat::sidebar_toggle::SidebarToggle;
 use crate::components::chat_session::{ChatSession, MessageEntry, ModelChoice};
 use crate::events::Role;
@@ -181,17 +181,6 @@ fn copy_last_answer(session: ChatSession, overlay: OverlayState) {
             Err(_) => overlay.announce("The clipboard refused the copy."),
         }
     });
-}
-
-/// The reader's platform, from the browser.
-pub fn current_platform() -> Platform {
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
-        return Platform::Other;
-    };
-    Platform::detect(
-        &navigator.platform().unwrap_or_default(),
-        &navigator.user_agent().unwrap_or_default(),
-    )
 }
 
 /// What kind of element the key went to.

@@ -144,6 +144,17 @@ pub fn action_for(
         .map(|shortcut| shortcut.action)
 }
 
+/// The reader's platform, from the browser.
+pub fn current_platform() -> keys::Platform {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return keys::Platform::Other;
+    };
+    keys::Platform::detect(
+        &navigator.platform().unwrap_or_default(),
+        &navigator.user_agent().unwrap_or_default(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::keys::{Focus, KeyPress, Platform};

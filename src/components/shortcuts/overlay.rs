@@ -8,8 +8,7 @@
 //! keyboard; it renders the dialog and status line into `<body>` (a portal, browser only), so
 //! they show even when the sidebar the button sits in is hidden.
 
-use super::handler::current_platform;
-use super::SHORTCUTS;
+use super::{current_platform, SHORTCUTS};
 use leptos::html::Button;
 use leptos::portal::Portal;
 use leptos::prelude::*;
