@@ -34,12 +34,18 @@ test.describe('axe on the chat pages (single-user app)', () => {
     await chat.waitForDone(answer);
     await expect(chat.codeBlocks(answer)).not.toHaveCount(0);
     await expect(chat.markdown(answer).locator('table')).toHaveCount(1);
+    // A task list (its checkboxes are form fields: they need names).
+    await chat.selectModel(MODELS.echo);
+    const tasks = await chat.send('- [x] Pack the tent\n- [ ] Buy the map');
+    await chat.waitForDone(tasks);
+    await expect(chat.markdown(tasks).locator('input[type="checkbox"]')).toHaveCount(2);
     await expectNoSeriousViolations(page, '/c/{id} after the answer');
 
     const id = await new Sidebar(page).currentId();
     await page.goto(`/c/${id}`);
     await chat.waitForHydration();
-    await expect(chat.markdown(chat.lastAssistant).locator('table')).toHaveCount(1);
+    await expect(chat.markdown(chat.assistantMessages.first()).locator('table')).toHaveCount(1);
+    await expect(chat.markdown(chat.lastAssistant).locator('input[type="checkbox"]')).toHaveCount(2);
     await expectNoSeriousViolations(page, '/c/{id} reloaded');
   });
 

@@ -32,7 +32,10 @@ fn render_node(node: &MdNode) -> AnyView {
         MdNode::CodeBlock { lang, code } => view! { <CodeBlock lang=lang.clone() code=code.clone() /> }.into_any(),
         MdNode::Math { display, tex } => view! { <MathView display=*display tex=tex.clone() /> }.into_any(),
         MdNode::TaskCheckbox { checked } => {
-            view! { <input type="checkbox" disabled=true checked=*checked /> }.into_any()
+            // A form field needs a name for screen readers (axe `label`); the item's text follows.
+            let label = if *checked { "Done" } else { "Not done" };
+            view! { <input type="checkbox" disabled=true checked=*checked aria-label=label /> }
+                .into_any()
         }
         MdNode::Heading { level, children } => render_heading(*level, render_nodes(children)),
         MdNode::OrderedList { start, children } => {
