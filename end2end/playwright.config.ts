@@ -354,6 +354,10 @@ export default defineConfig({
             testMatch: clusterSpecs,
             // Three replicas, nginx and a reload or a failover per test: more time than one app.
             timeout: 120_000,
+            // The service worker (public/sw.js) re-fetches app-shell files from its own
+            // context, where a page's pin header (support/cluster.ts `pin`) does not reach:
+            // those requests would land on any replica and break "served only by r1" checks.
+            use: { serviceWorkers: 'block' },
           },
         ]),
   ],

@@ -140,6 +140,7 @@ impl Store {
             stats: AnswerStats::default(),
             created_at: now,
             updated_at: now,
+            attachments: Vec::new(),
         })
     }
 }

@@ -23,6 +23,7 @@ fn message(id: &str, parent: Option<&str>, role: Role, content: &str, at: i64) -
         stats: AnswerStats::default(),
         created_at: at,
         updated_at: at,
+        attachments: Vec::new(),
     }
 }
 

@@ -67,6 +67,7 @@ fn stored_answer() -> Message {
         },
         created_at: 1_700_000_000_000,
         updated_at: 1_700_000_000_500,
+        attachments: Vec::new(),
     }
 }
 
@@ -495,7 +496,8 @@ fn readme_send_in_a_new_conversation() {
         body.action,
         Some(TurnAction::Send {
             parent_id: None,
-            content: "Hello".into()
+            content: "Hello".into(),
+            attachments: Vec::new(),
         })
     );
     assert_eq!(body.conversation_id, None);
@@ -520,6 +522,7 @@ fn readme_actions_in_an_existing_conversation() {
             TurnAction::Send {
                 parent_id: Some("<answer id>".into()),
                 content: "…".into(),
+                attachments: Vec::new(),
             },
         ),
         (
@@ -527,6 +530,7 @@ fn readme_actions_in_an_existing_conversation() {
             TurnAction::Send {
                 parent_id: None,
                 content: "…".into(),
+                attachments: Vec::new(),
             },
         ),
         (
@@ -561,7 +565,8 @@ fn readme_temporary_chat_body() {
         body.messages,
         Some(vec![ChatMessage {
             role: Role::User,
-            content: "Hello".into()
+            content: "Hello".into(),
+            attachments: Vec::new(),
         }])
     );
     assert_eq!(body.action, None);
@@ -601,6 +606,7 @@ fn the_page_writes_the_stream_body_exactly() {
     let send = TurnAction::Send {
         parent_id: None,
         content: "Hi".into(),
+        attachments: Vec::new(),
     };
     assert_eq!(
         serde_json::to_string(&send).expect("serialises"),

@@ -109,6 +109,7 @@ impl Provider for DemoProvider {
             label: "Demo model (offline, canned answers)".to_string(),
             provider: "demo".to_string(),
             is_demo: true,
+            vision: false,
         }]
     }
 

@@ -68,6 +68,7 @@ impl ProviderSettings {
                 label: name.clone(),
                 provider: self.id.clone(),
                 is_demo: false,
+                vision: false,
             })
             .collect()
     }

@@ -185,7 +185,8 @@ mod tests {
                 conversation_id: None,
                 action: TurnAction::Send {
                     parent_id: None,
-                    content: "Hi".into()
+                    content: "Hi".into(),
+                    attachments: Vec::new(),
                 },
                 model: None,
                 system_prompt: None,
@@ -205,7 +206,8 @@ mod tests {
                 model: Some("demo/sluice-demo".into()),
                 messages: vec![ChatMessage {
                     role: Role::User,
-                    content: "Hello".into()
+                    content: "Hello".into(),
+                    attachments: Vec::new(),
                 }],
             }))
         );
@@ -306,6 +308,7 @@ mod tests {
             messages: vec![ChatMessage {
                 role: Role::User,
                 content: "Hi".into(),
+                attachments: Vec::new(),
             }],
         });
         let json = serde_json::to_string(&temporary).expect("serialises");

@@ -96,6 +96,11 @@ pub struct Message {
     pub created_at: i64,
     /// Last write, unix ms.
     pub updated_at: i64,
+    /// For user messages: the files sent with it, in the order they were attached (filled by
+    /// the store after the row is read; absent in JSON written before attachments existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "sqlx", sqlx(skip))]
+    pub attachments: Vec<crate::attachments::AttachmentMeta>,
 }
 
 /// One conversation's own fields.

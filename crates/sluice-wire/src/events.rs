@@ -26,6 +26,10 @@ pub struct ChatMessage {
     pub role: Role,
     /// Plain text (Markdown) of the message.
     pub content: String,
+    /// Temporary chats: files uploaded with `POST /api/attachments` that go with this message
+    /// (the server reads them by id for the request's user; omitted or empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::ids::AttachmentId>,
 }
 
 /// Why the model stopped. On the wire it is one bare word, the name [`FinishReason::as_stored`]
@@ -137,6 +141,10 @@ pub struct ModelInfo {
     pub provider: String,
     /// True for the built-in offline demo model, which the page labels clearly.
     pub is_demo: bool,
+    /// True when the model takes images (the provider says so, or the `vision` setting): the
+    /// picker marks it, and an image sent to a model without it is refused before any request.
+    #[serde(default)]
+    pub vision: bool,
 }
 
 /// What a streaming request asks for in a stored conversation.
@@ -151,6 +159,10 @@ pub enum TurnAction {
         parent_id: Option<MessageId>,
         /// The message text.
         content: String,
+        /// Files uploaded with `POST /api/attachments` (or kept from the message an edit
+        /// replaces), in the order shown; omitted or empty: none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<crate::ids::AttachmentId>,
     },
     /// Another answer to a user message, stored as a sibling of the earlier ones.
     Regenerate {

@@ -1,5 +1,5 @@
 //! The ids that cross the wire, one type each: [`ConversationId`], [`MessageId`], [`TurnId`],
-//! [`PresetId`] and [`FolderId`]. Each is a `String` underneath and on the wire (`#[serde(transparent)]`,
+//! [`PresetId`], [`FolderId`] and [`AttachmentId`]. Each is a `String` underneath and on the wire (`#[serde(transparent)]`,
 //! so the JSON is the bare string, byte for byte as before) and in the database (`sqlx`
 //! feature: `sqlx(transparent)`). The types only stop one kind of id being passed where
 //! another is expected; they do not validate: an id is whatever text a client sent, and the
@@ -131,6 +131,11 @@ string_id!(
 string_id!(
     /// A user's folder of conversations in the sidebar (a UUID).
     FolderId
+);
+
+string_id!(
+    /// An uploaded file (a UUID): `GET /api/attachments/{id}` serves it to its owner.
+    AttachmentId
 );
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 pub mod api_args;
 pub mod api_error;
+pub mod attachments;
 pub mod chat_request;
 pub mod codec;
 pub mod conversation;

@@ -314,6 +314,7 @@ impl ChatSession {
         let action = TurnAction::Send {
             parent_id: parent_server_id,
             content: text,
+            attachments: Vec::new(),
         };
         self.start(Some(user), answer, action, model, String::new());
     }

@@ -66,6 +66,7 @@ pub async fn prepare(
         .map(|prompt| ChatMessage {
             role: Role::System,
             content: prompt.clone(),
+            attachments: Vec::new(),
         })
         .collect();
     let plan = plan_action(&request.action, tree.as_ref())?;
@@ -129,7 +130,11 @@ pub async fn prepare(
         }
     };
     let (user_message_id, answer) = match request.action {
-        TurnAction::Send { parent_id, content } => {
+        TurnAction::Send {
+            parent_id,
+            content,
+            attachments: _,
+        } => {
             let message = store
                 .add_user_message(user, &conversation_id, parent_id.as_ref(), &content)
                 .await?;
@@ -245,7 +250,11 @@ fn plan_action(
         }
     };
     match action {
-        TurnAction::Send { parent_id, content } => {
+        TurnAction::Send {
+            parent_id,
+            content,
+            attachments: _,
+        } => {
             let context = match parent_id {
                 Some(parent) => path(parent, Role::Assistant)?,
                 None => Vec::new(),
@@ -253,6 +262,7 @@ fn plan_action(
             let tail = vec![ChatMessage {
                 role: Role::User,
                 content: content.clone(),
+                attachments: Vec::new(),
             }];
             Ok(ActionPlan { context, tail })
         }
@@ -282,10 +292,12 @@ fn plan_action(
                     ChatMessage {
                         role: Role::Assistant,
                         content: answer.content.clone(),
+                        attachments: Vec::new(),
                     },
                     ChatMessage {
                         role: Role::User,
                         content: CONTINUE_PROMPT.to_string(),
+                        attachments: Vec::new(),
                     },
                 ]
             };
@@ -302,6 +314,7 @@ fn history_of(path: &[&Message]) -> Vec<ChatMessage> {
         .map(|m| ChatMessage {
             role: m.role,
             content: m.content.clone(),
+            attachments: Vec::new(),
         })
         .collect()
 }

@@ -82,6 +82,7 @@ mod tests {
             ChatMessage {
                 role: Role::User,
                 content: "a \"quoted\" line\n".to_string(),
+                attachments: Vec::new(),
             };
             3
         ];

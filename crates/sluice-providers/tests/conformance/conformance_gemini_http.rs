@@ -32,6 +32,7 @@ fn message(role: Role, content: &str) -> ChatMessage {
     ChatMessage {
         role,
         content: content.into(),
+        attachments: Vec::new(),
     }
 }
 

@@ -28,6 +28,7 @@ fn message(role: Role, content: &str) -> ChatMessage {
     ChatMessage {
         role,
         content: content.into(),
+        attachments: Vec::new(),
     }
 }
 

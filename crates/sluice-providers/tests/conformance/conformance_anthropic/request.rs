@@ -36,6 +36,7 @@ fn message(role: Role, content: &str) -> ChatMessage {
     ChatMessage {
         role,
         content: content.into(),
+        attachments: Vec::new(),
     }
 }
 

@@ -33,6 +33,7 @@ fn conversation() -> ProviderRequest {
     let message = |role, content: &str| ChatMessage {
         role,
         content: content.into(),
+        attachments: Vec::new(),
     };
     ProviderRequest {
         model: "llama3.2".into(),
