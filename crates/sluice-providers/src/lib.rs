@@ -10,6 +10,7 @@ pub mod anthropic;
 pub mod event;
 pub mod gemini;
 pub mod http_error;
+pub mod input;
 pub mod ollama;
 pub mod openai;
 pub mod parser;
@@ -23,6 +24,7 @@ pub mod http_stream;
 mod provider;
 
 pub use event::{ProviderError, ProviderErrorKind, ProviderEvent};
+pub use input::{InputFile, InputFileKind, InputMessage};
 pub use parser::StreamParser;
 #[cfg(feature = "http")]
 pub use provider::{

@@ -1,8 +1,9 @@
 //! The [`Provider`] trait: one implementation per upstream API, chosen by configuration.
 
+use crate::input::InputMessage;
 use crate::ProviderEvent;
 use futures::Stream;
-use sluice_wire::events::{ChatMessage, ModelInfo};
+use sluice_wire::events::ModelInfo;
 use std::pin::Pin;
 
 /// A stream of normalized events for one answer. Dropping it must close the upstream request
@@ -14,8 +15,8 @@ pub type ProviderStream = Pin<Box<dyn Stream<Item = ProviderEvent> + Send>>;
 pub struct ProviderRequest {
     /// The provider's own model name (without the `provider/` prefix).
     pub model: String,
-    /// The conversation so far, ending with the user's message.
-    pub messages: Vec<ChatMessage>,
+    /// The conversation so far, ending with the user's message, with the files sent.
+    pub messages: Vec<InputMessage>,
 }
 
 /// An upstream that turns a conversation into a stream of answer events.
@@ -85,9 +86,7 @@ pub trait ModelDiscovery {
 
 /// The conversation as `[{"role": "system"|"user"|"assistant", "content": …}]`, the shape the
 /// OpenAI-style and Ollama APIs share.
-pub fn role_content_messages(
-    messages: &[sluice_wire::events::ChatMessage],
-) -> Vec<serde_json::Value> {
+pub fn role_content_messages(messages: &[InputMessage]) -> Vec<serde_json::Value> {
     messages
         .iter()
         .map(|m| {

@@ -10,7 +10,7 @@
 use crate::chat_request::{StoredChat, TemporaryChat};
 use crate::codec::StreamItem;
 use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, StoredTurn, Usage};
-use crate::providers::{ProviderEvent, ProviderRequest, ProviderStream};
+use crate::providers::{InputMessage, ProviderEvent, ProviderRequest, ProviderStream};
 use crate::server::cluster::relay::Relay;
 use crate::server::error::AppError;
 use crate::server::limits::answer_budget::AnswerBudget;
@@ -119,7 +119,10 @@ fn drive(
     let turn_id = turn.id.clone();
     let upstream = provider.stream(ProviderRequest {
         model: provider_model,
-        messages,
+        messages: messages
+            .into_iter()
+            .map(|m| InputMessage::text(m.role, m.content))
+            .collect(),
     });
     let (stored, recorder, budget) = match stored {
         Some((stored, recorder, budget)) => (Some(stored), recorder, budget),

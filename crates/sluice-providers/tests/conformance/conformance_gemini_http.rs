@@ -6,9 +6,10 @@
 use futures::StreamExt;
 use serde_json::{json, Value};
 use sluice_providers::gemini::http::GeminiProvider;
+use sluice_providers::InputMessage;
 use sluice_providers::ModelDiscovery;
 use sluice_providers::{Provider, ProviderEvent, ProviderRequest, ProviderSettings};
-use sluice_wire::events::{ChatMessage, FinishReason, Role, Usage};
+use sluice_wire::events::{FinishReason, Role, Usage};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -28,12 +29,8 @@ fn settings(base_url: &str, key: Option<&str>) -> ProviderSettings {
     }
 }
 
-fn message(role: Role, content: &str) -> ChatMessage {
-    ChatMessage {
-        role,
-        content: content.into(),
-        attachments: Vec::new(),
-    }
+fn message(role: Role, content: &str) -> InputMessage {
+    InputMessage::text(role, content)
 }
 
 fn json_body(request: &reqwest::Request) -> Value {

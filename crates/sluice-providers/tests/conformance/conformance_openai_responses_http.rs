@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 use sluice_providers::openai::responses_http::OpenAiResponsesProvider;
+use sluice_providers::InputMessage;
 use sluice_providers::{ProviderRequest, ProviderSettings};
-use sluice_wire::events::{ChatMessage, Role};
+use sluice_wire::events::Role;
 
 fn settings(
     api_key: Option<&str>,
@@ -24,12 +25,8 @@ fn settings(
     }
 }
 
-fn message(role: Role, content: &str) -> ChatMessage {
-    ChatMessage {
-        role,
-        content: content.into(),
-        attachments: Vec::new(),
-    }
+fn message(role: Role, content: &str) -> InputMessage {
+    InputMessage::text(role, content)
 }
 
 #[test]

@@ -7,11 +7,12 @@ use crate::conformance_support::{expected_text, fixtures};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use sluice_providers::anthropic::http::{AnthropicProvider, DEFAULT_BASE_URL};
+use sluice_providers::InputMessage;
 use sluice_providers::ModelDiscovery;
 use sluice_providers::{
     Provider, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
 };
-use sluice_wire::events::{ChatMessage, Role};
+use sluice_wire::events::Role;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -32,12 +33,8 @@ fn settings(base_url: &str) -> ProviderSettings {
     }
 }
 
-fn message(role: Role, content: &str) -> ChatMessage {
-    ChatMessage {
-        role,
-        content: content.into(),
-        attachments: Vec::new(),
-    }
+fn message(role: Role, content: &str) -> InputMessage {
+    InputMessage::text(role, content)
 }
 
 fn conversation() -> ProviderRequest {

@@ -5,11 +5,12 @@
 use futures::StreamExt;
 use serde_json::{json, Value};
 use sluice_providers::ollama::http::{detect_local, OllamaProvider};
+use sluice_providers::InputMessage;
 use sluice_providers::ModelDiscovery;
 use sluice_providers::{
     Provider, ProviderErrorKind, ProviderEvent, ProviderRequest, ProviderSettings,
 };
-use sluice_wire::events::{ChatMessage, Role};
+use sluice_wire::events::Role;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -30,11 +31,7 @@ fn settings(base_url: &str) -> ProviderSettings {
 
 /// A conversation using every role.
 fn conversation() -> ProviderRequest {
-    let message = |role, content: &str| ChatMessage {
-        role,
-        content: content.into(),
-        attachments: Vec::new(),
-    };
+    let message = |role, content: &str| InputMessage::text(role, content);
     ProviderRequest {
         model: "llama3.2".into(),
         messages: vec![
