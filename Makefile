@@ -71,6 +71,7 @@ bench: build test-tools
 	SLUICE_PG_FSYNC=on bash tools/with-postgres.sh cargo run --release --no-default-features --features ssr --example searchbench -- --out BENCHMARKS.md
 	ulimit -n "$$(ulimit -Hn)" && SLUICE_PG_FSYNC=on bash tools/with-postgres.sh bash tools/with-redis.sh cargo run --release --no-default-features --features ssr --example clusterbench -- --out BENCHMARKS.md
 	cargo run --release --no-default-features --features ssr --example markdownbench -- --out BENCHMARKS.md
+	cargo run --release --no-default-features --features ssr --example attachbench -- --out BENCHMARKS.md
 	bash tools/leptos-floor/measure.sh
 	node examples/browser_bench.mjs --out BENCHMARKS.md
 

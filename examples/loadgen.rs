@@ -15,9 +15,12 @@
 mod bench_support;
 #[path = "bench_support/openai_script.rs"]
 mod openai_script;
+#[path = "bench_support/process.rs"]
+mod process;
 
 use bench_support::{machine, percentile, write_section};
 use futures::StreamExt;
+use process::{cpu_seconds, rss_kib};
 use sluice::codec::{ItemDecoder, StreamItem};
 use sluice::events::ChatEvent;
 use sluice::providers::openai::chat::ChatCompletionsParser;
@@ -258,30 +261,6 @@ async fn run_phase(
         cpu_seconds: cpu_seconds(pid) - cpu_before,
         wall_seconds: wall.elapsed().as_secs_f64(),
     }
-}
-
-/// Resident set size of a process, KiB.
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// User + system CPU time of a process, seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
-        .sum();
-    ticks / 100.0
 }
 
 #[tokio::main]

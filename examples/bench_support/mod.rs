@@ -1,8 +1,9 @@
 //! Helpers shared by the `make bench` examples (`loadgen`, `storebench`, `flushbench`,
-//! `searchbench`, `markdownbench`, `clusterbench`): percentiles, a short description of the
+//! `searchbench`, `markdownbench`, `clusterbench`, `attachbench`): percentiles, a short description of the
 //! machine, and writing one tool's section of `BENCHMARKS.md` without touching the other tools' sections.
 //! Beside it, `server.rs` (the app served in-process), `backend.rs` (SQLite or a fresh
-//! PostgreSQL database) and `openai_script.rs` (the fake's token script) are included with
+//! PostgreSQL database), `openai_script.rs` (the fake's token script) and `process.rs` (a
+//! server process's RSS and CPU time from /proc) are included with
 //! `#[path]` by the examples that use them.
 
 /// Title of a fresh `BENCHMARKS.md`.
