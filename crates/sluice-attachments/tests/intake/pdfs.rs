@@ -48,7 +48,7 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
     }
     let count = kids.len() as i64;
     doc.objects.insert(
-        pages_id.into(),
+        pages_id,
         Object::Dictionary(dictionary! {
             "Type" => "Pages", "Kids" => kids, "Count" => count,
             "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
