@@ -130,3 +130,30 @@ fn damaged_pdf_gets_a_sentence() {
         "broken.pdf could not be read as a PDF: the file is truncated or damaged."
     );
 }
+
+#[test]
+fn password_protected_pdf_gets_a_sentence() {
+    // The standard security handler (RC4, revision 3) with a user password: /U is not what the
+    // empty password yields, so the document cannot be opened without the password.
+    let mut doc = Document::load_mem(&pdf(&[vec!["Secret".into()]])).unwrap();
+    let encrypt_id = doc.add_object(dictionary! {
+        "Filter" => "Standard", "V" => 2, "R" => 3, "Length" => 128, "P" => -3904,
+        "O" => Object::string_literal(vec![0x11u8; 32]),
+        "U" => Object::string_literal(vec![0x22u8; 32]),
+    });
+    doc.trailer.set("Encrypt", encrypt_id);
+    doc.trailer.set(
+        "ID",
+        vec![
+            Object::string_literal(vec![0x33u8; 16]),
+            Object::string_literal(vec![0x33u8; 16]),
+        ],
+    );
+    let mut input = Vec::new();
+    doc.save_to(&mut input).unwrap();
+    let refusal = prepare("locked.pdf", &input, &Limits::default()).unwrap_err();
+    assert_eq!(
+        refusal.to_string(),
+        "locked.pdf is password-protected: remove the password and attach it again."
+    );
+}
