@@ -158,19 +158,42 @@ fn mib(bytes: usize) -> String {
     format!("{:.1} MiB", bytes as f64 / 1_048_576.0)
 }
 
-/// `prepare()` alone: p50 and min ms over `runs`, and what it stores.
+/// Resets this process's peak RSS to its current RSS (Linux: `5` into `/proc/self/clear_refs`)
+/// and returns that RSS, KiB.
+fn reset_peak_rss() -> u64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    rss_kib(std::process::id())
+}
+
+/// This process's peak RSS since the last reset (VmHWM), KiB.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// `prepare()` alone: p50 and min ms over `runs`, the most memory one call took above the
+/// process's RSS at its start (peak RSS, reset before each call), and what it stores.
 fn prepare_section(inputs: &[Input], runs: usize) -> Result<String, String> {
     let limits = Limits::default();
     let mut out = String::from("### `prepare()` alone (this process, one thread)\n\n");
-    out.push_str("| input | upload | p50 ms | min ms | stored |\n|---|---|---|---|---|\n");
+    out.push_str("| input | upload | p50 ms | min ms | peak memory above the start MiB | stored |\n|---|---|---|---|---|---|\n");
     for input in inputs {
         let mut times = Vec::new();
         let mut stored = String::new();
+        let mut peak_above_kib = 0;
         for _ in 0..runs {
+            let start_kib = reset_peak_rss();
             let start = Instant::now();
             let prepared = prepare(input.name, &input.bytes, &limits)
                 .map_err(|refusal| format!("prepare refused the bench's input: {refusal}"))?;
             times.push(start.elapsed().as_secs_f64() * 1e3);
+            peak_above_kib = peak_above_kib.max(peak_rss_kib().saturating_sub(start_kib));
             stored = match (prepared.width, prepared.height, prepared.pages) {
                 (Some(w), Some(h), _) => {
                     format!(
@@ -188,11 +211,12 @@ fn prepare_section(inputs: &[Input], runs: usize) -> Result<String, String> {
         }
         times.sort_by(f64::total_cmp);
         out.push_str(&format!(
-            "| {} | {} | {:.0} | {:.0} | {stored} |\n",
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {stored} |\n",
             input.label,
             mib(input.bytes.len()),
             percentile(&times, 50.0),
-            times[0]
+            times[0],
+            peak_above_kib as f64 / 1024.0
         ));
     }
     out.push('\n');
