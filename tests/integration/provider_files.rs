@@ -109,12 +109,15 @@ async fn each_family_receives_image_pdf_and_code_file_in_its_own_shape() {
         ("FAKE_UPSTREAM_KEY", FAKE_KEY),
         ("SLUICE_DETECT_OLLAMA", "false"),
     ]);
-    let config = Config::from_parts(Some(Path::new("sluice.toml")), Some(&file), &env)
-        .expect("config");
+    let config =
+        Config::from_parts(Some(Path::new("sluice.toml")), Some(&file), &env).expect("config");
     let catalog = Catalog::build(&config).await.expect("catalog");
 
     let chat = received_body(&catalog, &fake, "chat").await;
-    assert_eq!(chat["messages"][0], json!({"role": "user", "content": "Hi"}));
+    assert_eq!(
+        chat["messages"][0],
+        json!({"role": "user", "content": "Hi"})
+    );
     assert_eq!(
         chat["messages"][1]["content"],
         json!([
@@ -165,7 +168,10 @@ async fn each_family_receives_image_pdf_and_code_file_in_its_own_shape() {
          What do these show?"
     );
     // A message without files keeps today's plain shape in every family.
-    assert_eq!(ollama["messages"][0], json!({"role": "user", "content": "Hi"}));
+    assert_eq!(
+        ollama["messages"][0],
+        json!({"role": "user", "content": "Hi"})
+    );
     assert_eq!(
         gemini["contents"][0],
         json!({"role": "user", "parts": [{"text": "Hi"}]})

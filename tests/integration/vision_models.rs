@@ -52,7 +52,8 @@ fn vision_models_come_from_the_file_and_the_variables() {
 
 #[test]
 fn malformed_vision_lists_are_refused_with_where_and_why() {
-    let blank = "[[providers]]\nid = \"x\"\nkind = \"openai\"\nmodels = [\"a\"]\nvision_models = [\"\"]\n";
+    let blank =
+        "[[providers]]\nid = \"x\"\nkind = \"openai\"\nmodels = [\"a\"]\nvision_models = [\"\"]\n";
     let error = Config::from_parts(Some(Path::new("sluice.toml")), Some(blank), &env_map(&[]))
         .expect_err("blank name");
     assert_eq!(
@@ -69,8 +70,12 @@ fn malformed_vision_lists_are_refused_with_where_and_why() {
          provider's models (a, b)"
     );
     let not_a_list = "[[providers]]\nid = \"x\"\nkind = \"openai\"\nvision_models = \"a\"\n";
-    let error = Config::from_parts(Some(Path::new("sluice.toml")), Some(not_a_list), &env_map(&[]))
-        .expect_err("not a list");
+    let error = Config::from_parts(
+        Some(Path::new("sluice.toml")),
+        Some(not_a_list),
+        &env_map(&[]),
+    )
+    .expect_err("not a list");
     assert!(error.contains("line 4"), "{error}");
     let error = Config::from_parts(
         None,

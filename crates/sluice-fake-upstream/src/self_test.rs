@@ -396,9 +396,15 @@ async fn ollama_show_names_vision_for_vision_models() {
     };
     let (status, _, raw) = exchange(&fake, &show("llama3.2-vision")).await;
     assert_eq!(status, 200);
-    assert_eq!(capabilities(&raw), serde_json::json!(["completion", "vision"]));
+    assert_eq!(
+        capabilities(&raw),
+        serde_json::json!(["completion", "vision"])
+    );
     let (_, _, raw) = exchange(&fake, &show("llava:7b")).await;
-    assert_eq!(capabilities(&raw), serde_json::json!(["completion", "vision"]));
+    assert_eq!(
+        capabilities(&raw),
+        serde_json::json!(["completion", "vision"])
+    );
     let (_, _, raw) = exchange(&fake, &show("qwen3")).await;
     assert_eq!(capabilities(&raw), serde_json::json!(["completion"]));
     let (status, _, _) = exchange(&fake, &raw_request("POST", "/api/show", "", "{}")).await;
@@ -412,11 +418,26 @@ async fn every_family_records_the_json_body_it_received() {
     let fake = start(FakeOptions::default()).await;
     let image = serde_json::json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0K"}});
     let bodies = [
-        ("/v1/chat/completions", serde_json::json!({"model": "m", "messages": [{"role": "user", "content": [image]}]})),
-        ("/v1/responses", serde_json::json!({"model": "m", "input": [{"role": "user", "content": "r"}]})),
-        ("/v1/messages", serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "a"}]})),
-        ("/v1beta/models/m:streamGenerateContent?alt=sse", serde_json::json!({"contents": [{"role": "user", "parts": [{"text": "g"}]}]})),
-        ("/api/chat", serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "o", "images": ["AAAA"]}]})),
+        (
+            "/v1/chat/completions",
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": [image]}]}),
+        ),
+        (
+            "/v1/responses",
+            serde_json::json!({"model": "m", "input": [{"role": "user", "content": "r"}]}),
+        ),
+        (
+            "/v1/messages",
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "a"}]}),
+        ),
+        (
+            "/v1beta/models/m:streamGenerateContent?alt=sse",
+            serde_json::json!({"contents": [{"role": "user", "parts": [{"text": "g"}]}]}),
+        ),
+        (
+            "/api/chat",
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "o", "images": ["AAAA"]}]}),
+        ),
     ];
     for (path, body) in &bodies {
         exchange(&fake, &raw_request("POST", path, "", &body.to_string())).await;

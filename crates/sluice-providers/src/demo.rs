@@ -70,11 +70,7 @@ pub fn files_acknowledgement(files: &[InputFile]) -> String {
         })
         .collect();
     let noun = if files.len() == 1 { "file" } else { "files" };
-    format!(
-        "I received {} {noun}: {}.",
-        files.len(),
-        listed.join(", ")
-    )
+    format!("I received {} {noun}: {}.", files.len(), listed.join(", "))
 }
 
 /// A byte count for people: `120 bytes`, `12.5 KB`, `3.2 MB` (powers of 1024).
@@ -257,8 +253,20 @@ mod tests {
     fn files_are_named_with_kind_and_size() {
         let files = [
             file("photo.png", 12_800, InputFileKind::Image),
-            file("paper.pdf", 3 * 1024 * 1024 + 200_000, InputFileKind::Pdf { text: String::new() }),
-            file("main_v2.rs", 120, InputFileKind::Text { text: String::new() }),
+            file(
+                "paper.pdf",
+                3 * 1024 * 1024 + 200_000,
+                InputFileKind::Pdf {
+                    text: String::new(),
+                },
+            ),
+            file(
+                "main_v2.rs",
+                120,
+                InputFileKind::Text {
+                    text: String::new(),
+                },
+            ),
         ];
         assert_eq!(
             files_acknowledgement(&files),
@@ -280,7 +288,9 @@ mod tests {
         });
         assert!(demo.models()[0].vision);
         let mut message = InputMessage::text(Role::User, "What is this?");
-        message.files.push(file("cat.jpg", 2048, InputFileKind::Image));
+        message
+            .files
+            .push(file("cat.jpg", 2048, InputFileKind::Image));
         let request = ProviderRequest {
             model: DEMO_MODEL.into(),
             messages: vec![message],
@@ -293,7 +303,9 @@ mod tests {
             }
         }
         assert!(
-            text.starts_with("I received 1 file: **cat\\.jpg** (image, 2.0 KB).\n\n> **Demo model**"),
+            text.starts_with(
+                "I received 1 file: **cat\\.jpg** (image, 2.0 KB).\n\n> **Demo model**"
+            ),
             "{text}"
         );
         assert!(!demo_answer_with_files("Hi", &[]).contains("I received"));

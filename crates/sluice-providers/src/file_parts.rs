@@ -51,11 +51,7 @@ pub fn text_with_inlined_files(message: &InputMessage, pdf_as_text: bool) -> Str
 /// `File: <name>` then the text in a fence longer than any backtick run inside it (so the
 /// text cannot close it early), tagged with the language the extension names, if obvious.
 pub fn fenced_block(name: &str, text: &str) -> String {
-    let longest_run = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run.max(2) + 1);
     let name: String = name
         .chars()

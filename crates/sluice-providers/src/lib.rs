@@ -30,6 +30,5 @@ pub use input::{InputFile, InputFileKind, InputMessage};
 pub use parser::StreamParser;
 #[cfg(feature = "http")]
 pub use provider::{
-    role_name, ModelDiscovery, Provider, ProviderRequest, ProviderSettings,
-    ProviderStream,
+    role_name, ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
 };

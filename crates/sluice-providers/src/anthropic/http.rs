@@ -5,8 +5,8 @@
 //! `document` blocks (base64 sources, before the text); text files are inlined in the text.
 
 use crate::anthropic::messages::AnthropicMessagesParser;
-use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::file_parts::{base64, has_binary_parts, text_with_inlined_files};
+use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::input::{InputFileKind, InputMessage};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};

@@ -4,9 +4,9 @@
 //! the URL, so it cannot leak through logged URLs. Attached images and PDFs go as `inlineData`
 //! parts (base64, before the text part); text files are inlined in the text.
 
+use crate::file_parts::{base64, text_with_inlined_files};
 use crate::gemini::stream::GeminiStreamParser;
 use crate::http_stream::{fetch_json, http_client, HttpAdapter};
-use crate::file_parts::{base64, text_with_inlined_files};
 use crate::input::{InputFileKind, InputMessage};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
@@ -94,7 +94,9 @@ impl GeminiProvider {
             let part = json!({ "text": message.content });
             match message.role {
                 Role::System => system_parts.push(part),
-                Role::User => contents.push(json!({ "role": "user", "parts": user_parts(message) })),
+                Role::User => {
+                    contents.push(json!({ "role": "user", "parts": user_parts(message) }))
+                }
                 Role::Assistant => contents.push(json!({ "role": "model", "parts": [part] })),
             }
         }

@@ -6,10 +6,10 @@
 //! message's `images`; text files and PDFs' text are inlined in `content` (Ollama takes no
 //! documents). Which models see images comes from `POST /api/show` (`capabilities`).
 
-use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
-use crate::ollama::stream::OllamaChatParser;
 use crate::file_parts::{base64, text_with_inlined_files};
+use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::input::{InputFileKind, InputMessage};
+use crate::ollama::stream::OllamaChatParser;
 use crate::{role_name, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -3,10 +3,10 @@
 //! request (attached images as `image_url` data URLs, PDFs as `file` parts, text files
 //! inlined); [`stream_http`] and [`ChatCompletionsParser`] do the rest.
 
-use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
-use crate::openai::chat::ChatCompletionsParser;
 use crate::file_parts::{data_url, has_binary_parts, text_with_inlined_files};
+use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
 use crate::input::{InputFileKind, InputMessage};
+use crate::openai::chat::ChatCompletionsParser;
 use crate::{role_name, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use sluice_wire::events::Role;

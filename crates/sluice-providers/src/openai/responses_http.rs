@@ -3,11 +3,11 @@
 //! `instructions` string; the other turns go to `input` as `{role, content}` messages (a user
 //! message with images or PDFs as `input_text` / `input_image` / `input_file` parts).
 
+use crate::file_parts::{data_url, has_binary_parts, text_with_inlined_files};
 use crate::http_stream::{http_client, HttpAdapter};
+use crate::input::{InputFileKind, InputMessage};
 use crate::openai::chat_http::list_openai_models;
 use crate::openai::responses::ResponsesParser;
-use crate::file_parts::{data_url, has_binary_parts, text_with_inlined_files};
-use crate::input::{InputFileKind, InputMessage};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use sluice_wire::events::Role;

@@ -86,7 +86,10 @@ fn body_of(adapter: &dyn HttpAdapter) -> Value {
 #[test]
 fn openai_chat_sends_text_then_an_image_url_and_a_file_part() {
     let body = body_of(&OpenAiProvider::new(settings("openai")).unwrap());
-    assert_eq!(body["messages"][0], json!({"role": "user", "content": "Hi"}));
+    assert_eq!(
+        body["messages"][0],
+        json!({"role": "user", "content": "Hi"})
+    );
     assert_eq!(
         body["messages"][2],
         json!({"role": "user", "content": [
@@ -118,7 +121,10 @@ fn responses_sends_input_text_then_input_image_and_input_file() {
 #[test]
 fn anthropic_sends_image_and_titled_document_blocks_before_the_text() {
     let body = body_of(&AnthropicProvider::new(settings("anthropic")).unwrap());
-    assert_eq!(body["messages"][0], json!({"role": "user", "content": "Hi"}));
+    assert_eq!(
+        body["messages"][0],
+        json!({"role": "user", "content": "Hi"})
+    );
     assert_eq!(
         body["messages"][2],
         json!({"role": "user", "content": [
@@ -150,7 +156,10 @@ fn gemini_sends_inline_data_parts_before_the_text() {
 #[test]
 fn ollama_sends_images_and_inlines_the_pdf_text() {
     let body = body_of(&OllamaProvider::new(settings("ollama")).unwrap());
-    assert_eq!(body["messages"][0], json!({"role": "user", "content": "Hi"}));
+    assert_eq!(
+        body["messages"][0],
+        json!({"role": "user", "content": "Hi"})
+    );
     assert_eq!(
         body["messages"][2],
         json!({
@@ -166,7 +175,8 @@ fn ollama_sends_images_and_inlines_the_pdf_text() {
 fn a_message_with_only_text_files_keeps_a_string_content_everywhere() {
     let mut only_text = request();
     let last = only_text.messages.last_mut().unwrap();
-    last.files.retain(|f| matches!(f.kind, InputFileKind::Text { .. }));
+    last.files
+        .retain(|f| matches!(f.kind, InputFileKind::Text { .. }));
     let bodies: Vec<Value> = [
         Box::new(OpenAiProvider::new(settings("openai")).unwrap()) as Box<dyn HttpAdapter>,
         Box::new(AnthropicProvider::new(settings("anthropic")).unwrap()),
