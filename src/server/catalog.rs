@@ -1,5 +1,6 @@
 //! The catalog of providers and their models, built once at start-up from [`Config`]. It
-//! answers "which models are there" for the picker and "who serves model X" for a turn.
+//! answers "which models are there" for the picker, "who serves model X" for a turn and
+//! "does model X take images" before files are sent ([`Catalog::takes_images`]).
 
 use crate::events::ModelInfo;
 use crate::providers::anthropic::http::AnthropicProvider;
@@ -27,7 +28,9 @@ pub struct Catalog {
 }
 
 /// Finishes a provider: asks its server for models when none are configured (a failure is
-/// logged, not fatal: the provider is then offered with no models).
+/// logged, not fatal: the provider is then offered with no models), then which of them take
+/// images where the API says so (Ollama; a failure is logged once, those models stay as
+/// configured, i.e. without vision unless `vision_models` names them).
 async fn ready<P: Provider + ModelDiscovery + 'static>(
     mut provider: P,
     config: &ProviderConfig,
@@ -39,6 +42,12 @@ async fn ready<P: Provider + ModelDiscovery + 'static>(
                 "could not list models ({error}); set `models` in sluice.toml or the *_MODELS variable"
             );
         }
+    }
+    if let Err(error) = provider.discover_vision(DISCOVERY_TIMEOUT).await {
+        tracing::warn!(
+            provider = %config.id,
+            "could not ask which models take images ({error}); set `vision_models` in sluice.toml or the *_VISION_MODELS variable"
+        );
     }
     Arc::new(provider)
 }
@@ -81,6 +90,7 @@ impl Catalog {
                     base_url: base.to_string(),
                     api_key: None,
                     models,
+                    vision_models: Vec::new(),
                     max_tokens: None,
                     temperature: None,
                 };
@@ -114,6 +124,18 @@ impl Catalog {
             .find(|m| !m.is_demo)
             .or(models.first())
             .map(|m| m.id.clone())
+    }
+
+    /// The picker entry of model id `provider/model`, if the catalog has it.
+    pub fn model_info(&self, model_id: &str) -> Option<ModelInfo> {
+        let (provider_id, _) = model_id.split_once('/')?;
+        let provider = self.providers.iter().find(|p| p.id() == provider_id)?;
+        provider.models().into_iter().find(|m| m.id == model_id)
+    }
+
+    /// Whether model id `provider/model` takes images (false for an unknown model).
+    pub fn takes_images(&self, model_id: &str) -> bool {
+        self.model_info(model_id).is_some_and(|m| m.vision)
     }
 
     /// Finds the provider and provider-side model name for a model id `provider/model`.

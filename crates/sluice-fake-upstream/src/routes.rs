@@ -1,7 +1,8 @@
 //! Request routing of the fake upstream: the chat endpoints of each provider family (OpenAI
 //! Chat `/v1/chat/completions`, Anthropic `/v1/messages`, OpenAI Responses `/v1/responses`,
 //! Gemini `/v1beta/models/{model}:streamGenerateContent`, Ollama `/api/chat`: scenario choice,
-//! auth check, record creation), the model lists, and the `/_records` inspection routes.
+//! auth check, record creation; every record keeps the request's JSON body), the model lists,
+//! Ollama's `/api/show` capabilities, and the `/_records` inspection routes.
 //! Built-in scenarios speak OpenAI Chat; every family can replay recorded fixtures.
 
 use serde_json::{json, Value};
@@ -56,6 +57,7 @@ pub(super) async fn route(shared: &Shared, request: &Request) -> (Reply, Option<
             chat(shared, request, Family::Gemini).await
         }
         ("GET", "/api/tags") => (Reply::json(200, &ollama_tags(shared).await), None),
+        ("POST", "/api/show") => (ollama_show(request), None),
         ("GET", "/v1beta/models") => (Reply::json(200, &gemini_models(shared).await), None),
         ("GET", "/v1/models") if !authorized => (unauthorized(), None),
         ("GET", "/v1/models") => (Reply::json(200, &model_list(shared).await), None),
@@ -219,6 +221,21 @@ async fn ollama_tags(shared: &Shared) -> Value {
         .map(|name| json!({"name": name, "model": name}))
         .collect();
     json!({ "models": models })
+}
+
+/// Ollama's `POST /api/show {"model": …}`: `capabilities` lists `completion`, plus `vision`
+/// when the name says so (it contains `vision` or `llava`, like Ollama's vision models).
+fn ollama_show(request: &Request) -> Reply {
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let Some(model) = body.get("model").and_then(Value::as_str) else {
+        return Reply::json(400, &json!({"error": "model is required"}));
+    };
+    let lower = model.to_ascii_lowercase();
+    let mut capabilities = vec!["completion"];
+    if lower.contains("vision") || lower.contains("llava") {
+        capabilities.push("vision");
+    }
+    Reply::json(200, &json!({ "capabilities": capabilities }))
 }
 
 /// Gemini's `GET /v1beta/models`: one model per Gemini SSE fixture.

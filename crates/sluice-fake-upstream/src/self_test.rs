@@ -379,3 +379,77 @@ async fn bad_requests_get_an_error_reply() {
     );
     fake.shutdown().await;
 }
+
+#[tokio::test]
+async fn ollama_show_names_vision_for_vision_models() {
+    let fake = start(FakeOptions::default()).await;
+    let show = |model: &str| {
+        raw_request(
+            "POST",
+            "/api/show",
+            "",
+            &serde_json::json!({ "model": model }).to_string(),
+        )
+    };
+    let capabilities = |raw: &[u8]| -> serde_json::Value {
+        serde_json::from_slice::<serde_json::Value>(raw).unwrap()["capabilities"].clone()
+    };
+    let (status, _, raw) = exchange(&fake, &show("llama3.2-vision")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        capabilities(&raw),
+        serde_json::json!(["completion", "vision"])
+    );
+    let (_, _, raw) = exchange(&fake, &show("llava:7b")).await;
+    assert_eq!(
+        capabilities(&raw),
+        serde_json::json!(["completion", "vision"])
+    );
+    let (_, _, raw) = exchange(&fake, &show("qwen3")).await;
+    assert_eq!(capabilities(&raw), serde_json::json!(["completion"]));
+    let (status, _, _) = exchange(&fake, &raw_request("POST", "/api/show", "", "{}")).await;
+    assert_eq!(status, 400);
+    assert!(fake.records().is_empty(), "/api/show is not a chat request");
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_family_records_the_json_body_it_received() {
+    let fake = start(FakeOptions::default()).await;
+    let image = serde_json::json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0K"}});
+    let bodies = [
+        (
+            "/v1/chat/completions",
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": [image]}]}),
+        ),
+        (
+            "/v1/responses",
+            serde_json::json!({"model": "m", "input": [{"role": "user", "content": "r"}]}),
+        ),
+        (
+            "/v1/messages",
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "a"}]}),
+        ),
+        (
+            "/v1beta/models/m:streamGenerateContent?alt=sse",
+            serde_json::json!({"contents": [{"role": "user", "parts": [{"text": "g"}]}]}),
+        ),
+        (
+            "/api/chat",
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "o", "images": ["AAAA"]}]}),
+        ),
+    ];
+    for (path, body) in &bodies {
+        exchange(&fake, &raw_request("POST", path, "", &body.to_string())).await;
+    }
+    let records = fake.records();
+    assert_eq!(records.len(), bodies.len());
+    for (record, (path, body)) in records.iter().zip(&bodies) {
+        assert_eq!(&record.path, path);
+        assert_eq!(&record.body, body, "{path}");
+    }
+    let (_, _, raw) = exchange(&fake, &raw_request("GET", "/_records", "", "")).await;
+    let listed: Vec<super::RequestRecord> = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(listed[4].body["messages"][0]["images"][0], "AAAA");
+    fake.shutdown().await;
+}

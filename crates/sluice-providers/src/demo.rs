@@ -1,7 +1,10 @@
 //! The built-in offline demo model: deterministic Markdown-rich answers streamed at a
 //! configurable time-to-first-token and token rate, so a fresh machine can use the site with
-//! no key and no network. It is always labelled as a demo in the picker and the page.
+//! no key and no network. It is always labelled as a demo in the picker and the page. It
+//! "sees" images (so attachments can be tried offline): a message with files gets an answer
+//! that first lists what arrived ([`files_acknowledgement`]).
 
+use crate::input::{InputFile, InputFileKind};
 use crate::{Provider, ProviderEvent, ProviderRequest, ProviderStream};
 use futures::stream;
 use sluice_wire::events::{FinishReason, ModelInfo, Role, Usage};
@@ -43,6 +46,53 @@ pub fn demo_answer(prompt: &str) -> String {
          You wrote: *{}*\n\n{topic}",
         escape_inline(&quoted)
     )
+}
+
+/// The sentence naming the files of the last user message, e.g. `I received 2 files:
+/// **photo.png** (image, 12.5 KB), **main.rs** (text, 120 bytes).` (empty without files).
+pub fn files_acknowledgement(files: &[InputFile]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let listed: Vec<String> = files
+        .iter()
+        .map(|file| {
+            let kind = match file.kind {
+                InputFileKind::Image => "image",
+                InputFileKind::Pdf { .. } => "PDF",
+                InputFileKind::Text { .. } => "text",
+            };
+            format!(
+                "**{}** ({kind}, {})",
+                escape_inline(&file.name),
+                human_size(file.data.len())
+            )
+        })
+        .collect();
+    let noun = if files.len() == 1 { "file" } else { "files" };
+    format!("I received {} {noun}: {}.", files.len(), listed.join(", "))
+}
+
+/// A byte count for people: `120 bytes`, `12.5 KB`, `3.2 MB` (powers of 1024).
+fn human_size(bytes: usize) -> String {
+    const KIB: f64 = 1024.0;
+    let value = bytes as f64;
+    if value < KIB {
+        format!("{bytes} bytes")
+    } else if value < KIB * KIB {
+        format!("{:.1} KB", value / KIB)
+    } else {
+        format!("{:.1} MB", value / (KIB * KIB))
+    }
+}
+
+/// [`demo_answer`], with the [`files_acknowledgement`] before everything else when files came.
+pub fn demo_answer_with_files(prompt: &str, files: &[InputFile]) -> String {
+    let answer = demo_answer(prompt);
+    match files_acknowledgement(files) {
+        ack if ack.is_empty() => answer,
+        ack => format!("{ack}\n\n{answer}"),
+    }
 }
 
 /// Escapes Markdown punctuation so the echoed prompt cannot change the answer's structure.
@@ -109,19 +159,15 @@ impl Provider for DemoProvider {
             label: "Demo model (offline, canned answers)".to_string(),
             provider: "demo".to_string(),
             is_demo: true,
-            vision: false,
+            vision: true,
         }]
     }
 
     fn stream(&self, request: ProviderRequest) -> ProviderStream {
-        let prompt = request
-            .messages
-            .iter()
-            .rev()
-            .find(|m| m.role == Role::User)
-            .map(|m| m.content.as_str())
-            .unwrap_or_default();
-        let tokens: VecDeque<String> = demo_tokens(&demo_answer(prompt)).into();
+        let last_user = request.messages.iter().rev().find(|m| m.role == Role::User);
+        let prompt = last_user.map(|m| m.content.as_str()).unwrap_or_default();
+        let files = last_user.map(|m| m.files.as_slice()).unwrap_or_default();
+        let tokens: VecDeque<String> = demo_tokens(&demo_answer_with_files(prompt, files)).into();
         let input_tokens = request
             .messages
             .iter()
@@ -187,3 +233,81 @@ const ANSWERS: [&str; 3] = [
 ```js\nconst rivers = [\"Nile\", \"Amazon\", \"Yangtze\"];\nconsole.log(rivers.length); // 3\n```\n\n\
 That's all — this was the **demo** model. 👋\n",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputMessage;
+    use futures::StreamExt;
+
+    fn file(name: &str, size: usize, kind: InputFileKind) -> InputFile {
+        InputFile {
+            name: name.into(),
+            media_type: "application/octet-stream".into(),
+            data: vec![0u8; size].into(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn files_are_named_with_kind_and_size() {
+        let files = [
+            file("photo.png", 12_800, InputFileKind::Image),
+            file(
+                "paper.pdf",
+                3 * 1024 * 1024 + 200_000,
+                InputFileKind::Pdf {
+                    text: String::new(),
+                },
+            ),
+            file(
+                "main_v2.rs",
+                120,
+                InputFileKind::Text {
+                    text: String::new(),
+                },
+            ),
+        ];
+        assert_eq!(
+            files_acknowledgement(&files),
+            "I received 3 files: **photo\\.png** (image, 12.5 KB), **paper\\.pdf** (PDF, 3.2 MB), \
+             **main\\_v2\\.rs** (text, 120 bytes)."
+        );
+        assert_eq!(
+            files_acknowledgement(&files[..1]),
+            "I received 1 file: **photo\\.png** (image, 12.5 KB)."
+        );
+        assert_eq!(files_acknowledgement(&[]), "");
+    }
+
+    #[tokio::test]
+    async fn an_answer_to_files_starts_by_acknowledging_them() {
+        let demo = DemoProvider::new(DemoSettings {
+            ttft: Duration::ZERO,
+            tokens_per_second: 1_000_000.0,
+        });
+        assert!(demo.models()[0].vision);
+        let mut message = InputMessage::text(Role::User, "What is this?");
+        message
+            .files
+            .push(file("cat.jpg", 2048, InputFileKind::Image));
+        let request = ProviderRequest {
+            model: DEMO_MODEL.into(),
+            messages: vec![message],
+        };
+        let mut text = String::new();
+        let mut events = demo.stream(request);
+        while let Some(event) = events.next().await {
+            if let ProviderEvent::Text(piece) = event {
+                text.push_str(&piece);
+            }
+        }
+        assert!(
+            text.starts_with(
+                "I received 1 file: **cat\\.jpg** (image, 2.0 KB).\n\n> **Demo model**"
+            ),
+            "{text}"
+        );
+        assert!(!demo_answer_with_files("Hi", &[]).contains("I received"));
+    }
+}

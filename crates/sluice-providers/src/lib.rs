@@ -19,6 +19,8 @@ mod sse_wire;
 #[cfg(feature = "http")]
 pub mod demo;
 #[cfg(feature = "http")]
+pub mod file_parts;
+#[cfg(feature = "http")]
 pub mod http_stream;
 #[cfg(feature = "http")]
 mod provider;
@@ -28,6 +30,5 @@ pub use input::{InputFile, InputFileKind, InputMessage};
 pub use parser::StreamParser;
 #[cfg(feature = "http")]
 pub use provider::{
-    role_content_messages, ModelDiscovery, Provider, ProviderRequest, ProviderSettings,
-    ProviderStream,
+    role_name, ModelDiscovery, Provider, ProviderRequest, ProviderSettings, ProviderStream,
 };

@@ -45,6 +45,10 @@ pub struct ProviderSettings {
     pub api_key: Option<String>,
     /// Model names offered in the picker (empty: ask the server, where the API can list them).
     pub models: Vec<String>,
+    /// Model names that take images (`*`: all of them), from the configuration or, for
+    /// Ollama, from the server's own capabilities: the picker marks them and the server
+    /// refuses to send images to the others.
+    pub vision_models: Vec<String>,
     /// Default output token limit, when configured.
     pub max_tokens: Option<u32>,
     /// Default sampling temperature, when configured.
@@ -69,9 +73,14 @@ impl ProviderSettings {
                 label: name.clone(),
                 provider: self.id.clone(),
                 is_demo: false,
-                vision: false,
+                vision: self.takes_images(name),
             })
             .collect()
+    }
+
+    /// Whether the model `name` (without the provider prefix) takes images.
+    pub fn takes_images(&self, name: &str) -> bool {
+        self.vision_models.iter().any(|v| v == name || v == "*")
     }
 }
 
@@ -82,20 +91,23 @@ pub trait ModelDiscovery {
         &mut self,
         timeout: std::time::Duration,
     ) -> impl std::future::Future<Output = Result<(), String>>;
+
+    /// Asks the server which of its models take images, where the API says so (Ollama's
+    /// `/api/show`), adding them to the configured `vision_models`; run at start-up after the
+    /// model list is known. Errors are text for the log (the models then stay as configured).
+    fn discover_vision(
+        &mut self,
+        _timeout: std::time::Duration,
+    ) -> impl std::future::Future<Output = Result<(), String>> {
+        async { Ok(()) }
+    }
 }
 
-/// The conversation as `[{"role": "system"|"user"|"assistant", "content": …}]`, the shape the
-/// OpenAI-style and Ollama APIs share.
-pub fn role_content_messages(messages: &[InputMessage]) -> Vec<serde_json::Value> {
-    messages
-        .iter()
-        .map(|m| {
-            let role = match m.role {
-                sluice_wire::events::Role::System => "system",
-                sluice_wire::events::Role::User => "user",
-                sluice_wire::events::Role::Assistant => "assistant",
-            };
-            serde_json::json!({ "role": role, "content": m.content })
-        })
-        .collect()
+/// The role names the OpenAI-style and Ollama APIs share.
+pub fn role_name(role: sluice_wire::events::Role) -> &'static str {
+    match role {
+        sluice_wire::events::Role::System => "system",
+        sluice_wire::events::Role::User => "user",
+        sluice_wire::events::Role::Assistant => "assistant",
+    }
 }

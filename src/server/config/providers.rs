@@ -1,7 +1,8 @@
 //! `[[providers]]` and `[autodetect]` of the configuration: the upstream providers in picker
 //! order (the file's, then those the conventional variables `OPENAI_API_KEY`/`OPENAI_BASE_URL`/
 //! `OPENAI_MODELS`, `ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL`/`ANTHROPIC_MODELS`,
-//! `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/`OLLAMA_MODELS` describe),
+//! `GEMINI_API_KEY`/`GEMINI_BASE_URL`/`GEMINI_MODELS`, `OLLAMA_HOST`/`OLLAMA_MODELS` describe,
+//! each with its `*_VISION_MODELS` list of the models that take images),
 //! and where to look for a local Ollama (`SLUICE_DETECT_OLLAMA`). A file provider whose
 //! `api_key_env` variable is unset is skipped with a warning, so a shared `sluice.toml` starts
 //! on a machine that has only some of the keys. API keys stay here and in the provider
@@ -53,6 +54,9 @@ pub struct ProviderConfig {
     pub api_key: Option<String>,
     /// Models to offer; empty means "ask the server at start-up".
     pub models: Vec<String>,
+    /// Models that take images (`*`: all), so the picker marks them and images go only to
+    /// them; Ollama adds those whose `/api/show` lists `vision`.
+    pub vision_models: Vec<String>,
     /// Default `max_tokens`.
     pub max_tokens: Option<u32>,
     /// Default temperature.
@@ -80,6 +84,7 @@ impl ProviderConfig {
             base_url: self.base_url.clone(),
             api_key: self.api_key.clone(),
             models: self.models.clone(),
+            vision_models: self.vision_models.clone(),
             max_tokens: self.max_tokens,
             temperature: self.temperature,
             stall_timeout,
@@ -95,6 +100,7 @@ impl std::fmt::Debug for ProviderConfig {
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
             .field("models", &self.models)
+            .field("vision_models", &self.vision_models)
             .finish()
     }
 }
@@ -124,6 +130,8 @@ pub(super) struct FileProvider {
     /// Models to offer.
     #[serde(default)]
     models: Vec<String>,
+    /// Models that take images (`["*"]`: all of them).
+    vision_models: Option<Spanned<Vec<String>>>,
     /// Default max tokens.
     max_tokens: Option<Spanned<i64>>,
     /// Default temperature.
@@ -196,6 +204,17 @@ impl Providers {
                 },
                 None => None,
             };
+            let vision_models = match &p.vision_models {
+                Some(list) => checked_vision_models(
+                    list.get_ref().clone(),
+                    &p.models,
+                    &sources.in_file(
+                        Setting::file_only("[[providers]]", "vision_models"),
+                        list.span().start,
+                    ),
+                )?,
+                None => Vec::new(),
+            };
             providers.push(ProviderConfig {
                 base_url: p
                     .base_url
@@ -204,13 +223,14 @@ impl Providers {
                 kind: p.kind,
                 api_key,
                 models: p.models,
+                vision_models,
                 max_tokens,
                 temperature,
             });
         }
         for conventional in &CONVENTIONAL {
             if !seen.iter().any(|id| id == conventional.id) {
-                add_from_env(&mut providers, conventional, sources);
+                add_from_env(&mut providers, conventional, sources)?;
             }
         }
         let detect = sources.flag(
@@ -247,6 +267,8 @@ struct Conventional {
     base_var: &'static str,
     /// Variable holding a comma-separated model list.
     models_var: &'static str,
+    /// Variable holding the comma-separated models that take images.
+    vision_var: &'static str,
 }
 
 /// The conventional variables, in picker order.
@@ -257,6 +279,7 @@ const CONVENTIONAL: [Conventional; 4] = [
         key_var: Some("OPENAI_API_KEY"),
         base_var: "OPENAI_BASE_URL",
         models_var: "OPENAI_MODELS",
+        vision_var: "OPENAI_VISION_MODELS",
     },
     Conventional {
         id: "anthropic",
@@ -264,6 +287,7 @@ const CONVENTIONAL: [Conventional; 4] = [
         key_var: Some("ANTHROPIC_API_KEY"),
         base_var: "ANTHROPIC_BASE_URL",
         models_var: "ANTHROPIC_MODELS",
+        vision_var: "ANTHROPIC_VISION_MODELS",
     },
     Conventional {
         id: "gemini",
@@ -271,6 +295,7 @@ const CONVENTIONAL: [Conventional; 4] = [
         key_var: Some("GEMINI_API_KEY"),
         base_var: "GEMINI_BASE_URL",
         models_var: "GEMINI_MODELS",
+        vision_var: "GEMINI_VISION_MODELS",
     },
     Conventional {
         id: "ollama",
@@ -278,21 +303,57 @@ const CONVENTIONAL: [Conventional; 4] = [
         key_var: None,
         base_var: "OLLAMA_HOST",
         models_var: "OLLAMA_MODELS",
+        vision_var: "OLLAMA_VISION_MODELS",
     },
 ];
 
+/// A comma-separated list from a variable, blanks dropped (`a, b ,` is `a`, `b`).
+fn comma_list(value: Option<&str>) -> Vec<String> {
+    value
+        .map(|m| {
+            m.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A `vision_models` list as written at `origin`, refused when a name is blank or (with a
+/// `models` list configured) not one of `models`; `*` stands for every model.
+fn checked_vision_models(
+    names: Vec<String>,
+    models: &[String],
+    origin: &str,
+) -> Result<Vec<String>, String> {
+    for name in &names {
+        if name.trim().is_empty() {
+            return Err(format!(
+                "{origin} has a blank model name; list the model names that take images, or \"*\" for all"
+            ));
+        }
+        if name != "*" && !models.is_empty() && !models.contains(name) {
+            return Err(format!(
+                "{origin} names {name:?}, which is not one of the provider's models ({})",
+                models.join(", ")
+            ));
+        }
+    }
+    Ok(names)
+}
+
 /// Adds the provider that `conventional`'s variables describe, unless the file already has
-/// that id or none of its variables is set.
+/// that id or none of its variables is set; a bad vision list is refused.
 fn add_from_env(
     providers: &mut Vec<ProviderConfig>,
     conventional: &Conventional,
     sources: &Sources,
-) {
+) -> Result<(), String> {
     let get = |name: &str| sources.var(name);
     let key = conventional.key_var.and_then(get);
     let base = get(conventional.base_var);
     if (key.is_none() && base.is_none()) || providers.iter().any(|p| p.id == conventional.id) {
-        return;
+        return Ok(());
     }
     let base_url = match (conventional.kind, base) {
         (ProviderKind::Ollama, Some(host)) => {
@@ -301,20 +362,20 @@ fn add_from_env(
         (_, Some(base)) => base.to_string(),
         (kind, None) => kind.default_base_url().to_string(),
     };
+    let models = comma_list(get(conventional.models_var));
     providers.push(ProviderConfig {
         id: conventional.id.to_string(),
         kind: conventional.kind,
         base_url,
         api_key: key.map(str::to_string),
-        models: get(conventional.models_var)
-            .map(|m| {
-                m.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        vision_models: checked_vision_models(
+            comma_list(get(conventional.vision_var)),
+            &models,
+            conventional.vision_var,
+        )?,
+        models,
         max_tokens: None,
         temperature: None,
     });
+    Ok(())
 }

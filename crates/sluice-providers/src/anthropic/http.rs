@@ -1,10 +1,13 @@
 //! Anthropic Messages API adapter over HTTP (`POST {base}/v1/messages`, `stream: true`):
 //! builds the request with the key and version headers the API requires; [`stream_http`] and
 //! [`AnthropicMessagesParser`] do the rest. `base_url` is the API root
-//! ([`DEFAULT_BASE_URL`]), without `/v1`.
+//! ([`DEFAULT_BASE_URL`]), without `/v1`. Attached images go as `image` blocks and PDFs as
+//! `document` blocks (base64 sources, before the text); text files are inlined in the text.
 
 use crate::anthropic::messages::AnthropicMessagesParser;
+use crate::file_parts::{base64, has_binary_parts, text_with_inlined_files};
 use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
+use crate::input::{InputFileKind, InputMessage};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use sluice_wire::events::Role;
@@ -69,7 +72,7 @@ impl AnthropicProvider {
             .filter_map(|m| {
                 let role = match m.role {
                     Role::System => return None,
-                    Role::User => "user",
+                    Role::User => return Some(user_message(m)),
                     Role::Assistant => "assistant",
                 };
                 Some(json!({ "role": role, "content": m.content }))
@@ -89,6 +92,38 @@ impl AnthropicProvider {
         }
         body
     }
+}
+
+/// A user message: string `content` (text files inlined) unless it carries images or PDFs,
+/// which make it a block list — an `image` block per image and a `document` block (titled
+/// with the file name) per PDF, both base64 sources, then the `text` block (the API's advice:
+/// files before the question; an empty text block would be refused, so none is sent).
+fn user_message(message: &InputMessage) -> Value {
+    let text = text_with_inlined_files(message, false);
+    if !has_binary_parts(message, true) {
+        return json!({ "role": "user", "content": text });
+    }
+    let mut blocks = Vec::new();
+    for file in &message.files {
+        let source = json!({
+            "type": "base64",
+            "media_type": file.media_type,
+            "data": base64(&file.data),
+        });
+        match file.kind {
+            InputFileKind::Image => blocks.push(json!({ "type": "image", "source": source })),
+            InputFileKind::Pdf { .. } => blocks.push(json!({
+                "type": "document",
+                "source": source,
+                "title": file.name,
+            })),
+            InputFileKind::Text { .. } => {}
+        }
+    }
+    if !text.is_empty() {
+        blocks.push(json!({ "type": "text", "text": text }));
+    }
+    json!({ "role": "user", "content": blocks })
 }
 
 impl ModelDiscovery for AnthropicProvider {

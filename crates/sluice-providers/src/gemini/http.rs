@@ -1,10 +1,13 @@
 //! Google Gemini adapter over HTTP (the Gemini Developer API, `generativelanguage.googleapis.com`):
 //! builds the `streamGenerateContent?alt=sse` request and lists models; [`stream_http`] and
 //! [`GeminiStreamParser`] do the rest. The key travels in the `x-goog-api-key` header, never in
-//! the URL, so it cannot leak through logged URLs.
+//! the URL, so it cannot leak through logged URLs. Attached images and PDFs go as `inlineData`
+//! parts (base64, before the text part); text files are inlined in the text.
 
+use crate::file_parts::{base64, text_with_inlined_files};
 use crate::gemini::stream::GeminiStreamParser;
 use crate::http_stream::{fetch_json, http_client, HttpAdapter};
+use crate::input::{InputFileKind, InputMessage};
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use sluice_wire::events::Role;
@@ -91,7 +94,9 @@ impl GeminiProvider {
             let part = json!({ "text": message.content });
             match message.role {
                 Role::System => system_parts.push(part),
-                Role::User => contents.push(json!({ "role": "user", "parts": [part] })),
+                Role::User => {
+                    contents.push(json!({ "role": "user", "parts": user_parts(message) }))
+                }
                 Role::Assistant => contents.push(json!({ "role": "model", "parts": [part] })),
             }
         }
@@ -111,6 +116,25 @@ impl GeminiProvider {
         }
         body
     }
+}
+
+/// A user message's parts: an `inlineData` part (`mimeType`, base64 `data`) per image and
+/// PDF, then the text part (text files inlined; left out when empty and files were sent).
+/// The camelCase field names match the rest of the body (the API takes both spellings).
+fn user_parts(message: &InputMessage) -> Vec<Value> {
+    let mut parts: Vec<Value> = message
+        .files
+        .iter()
+        .filter(|file| matches!(file.kind, InputFileKind::Image | InputFileKind::Pdf { .. }))
+        .map(|file| {
+            json!({ "inlineData": { "mimeType": file.media_type, "data": base64(&file.data) } })
+        })
+        .collect();
+    let text = text_with_inlined_files(message, false);
+    if !text.is_empty() || parts.is_empty() {
+        parts.push(json!({ "text": text }));
+    }
+    parts
 }
 
 /// The resource path of a model: `models/{name}` for a bare name, the name itself when it

@@ -2,13 +2,15 @@
 //! answers, parsed by [`OllamaChatParser`]), lists models with `GET {base}/api/tags`, detects a
 //! local Ollama at start-up ([`detect_local`]) and turns an `OLLAMA_HOST` value into a base URL
 //! ([`base_from_ollama_host`]). Ollama needs no key; one is sent as a bearer token only when
-//! configured (for authenticating proxies in front of it).
+//! configured (for authenticating proxies in front of it). Attached images go base64 in the
+//! message's `images`; text files and PDFs' text are inlined in `content` (Ollama takes no
+//! documents). Which models see images comes from `POST /api/show` (`capabilities`).
 
+use crate::file_parts::{base64, text_with_inlined_files};
 use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
+use crate::input::{InputFileKind, InputMessage};
 use crate::ollama::stream::OllamaChatParser;
-use crate::{
-    role_content_messages, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser,
-};
+use crate::{role_name, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -59,7 +61,7 @@ impl OllamaProvider {
 
     /// The JSON request body; `options` only carries what the settings set.
     fn body(&self, request: &ProviderRequest) -> Value {
-        let messages = role_content_messages(&request.messages);
+        let messages: Vec<Value> = request.messages.iter().map(chat_message).collect();
         let mut body = json!({
             "model": request.model,
             "messages": messages,
@@ -84,6 +86,25 @@ impl OllamaProvider {
     }
 }
 
+/// One message: `content` with text files and PDFs' text inlined as fenced blocks, and, for
+/// a user message with images, `images` (base64, no data-URL prefix) beside it.
+fn chat_message(message: &InputMessage) -> Value {
+    let mut value = json!({
+        "role": role_name(message.role),
+        "content": text_with_inlined_files(message, true),
+    });
+    let images: Vec<String> = message
+        .files
+        .iter()
+        .filter(|file| file.kind == InputFileKind::Image)
+        .map(|file| base64(&file.data))
+        .collect();
+    if !images.is_empty() {
+        value["images"] = json!(images);
+    }
+    value
+}
+
 impl ModelDiscovery for OllamaProvider {
     /// Asks the server which models it has (`GET /api/tags`), sorted by name, for providers
     /// configured without a model list. Errors are returned as text for the start-up log.
@@ -92,6 +113,59 @@ impl ModelDiscovery for OllamaProvider {
         self.settings.models = list_models(&self.client, self.base(), key, timeout).await?;
         Ok(())
     }
+
+    /// Asks `POST /api/show {"model": …}` for every model (at once, each within `timeout`);
+    /// those whose `capabilities` list `vision` take images. Models that fail to answer stay
+    /// as configured; the failures come back as one text for the log.
+    async fn discover_vision(&mut self, timeout: Duration) -> Result<(), String> {
+        let key = self.settings.api_key.as_deref();
+        let asks = self
+            .settings
+            .models
+            .iter()
+            .map(|model| show_vision(&self.client, self.base(), key, model, timeout));
+        let answers = futures::future::join_all(asks).await;
+        let mut failures = Vec::new();
+        let mut seeing = Vec::new();
+        for (model, answer) in self.settings.models.iter().zip(answers) {
+            match answer {
+                Ok(true) => seeing.push(model.clone()),
+                Ok(false) => {}
+                Err(error) => failures.push(format!("{model}: {error}")),
+            }
+        }
+        for model in seeing {
+            if !self.settings.vision_models.contains(&model) {
+                self.settings.vision_models.push(model);
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("; "))
+        }
+    }
+}
+
+/// Whether `POST {base}/api/show` lists `vision` among the model's `capabilities`.
+async fn show_vision(
+    client: &reqwest::Client,
+    base: &str,
+    key: Option<&str>,
+    model: &str,
+    timeout: Duration,
+) -> Result<bool, String> {
+    let mut request = client
+        .post(format!("{base}/api/show"))
+        .json(&json!({ "model": model }))
+        .timeout(timeout);
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let body = fetch_json(request).await?;
+    Ok(body["capabilities"]
+        .as_array()
+        .is_some_and(|list| list.iter().any(|c| c == "vision")))
 }
 
 impl HttpAdapter for OllamaProvider {

@@ -1,13 +1,15 @@
 //! OpenAI Chat Completions adapter over HTTP, for OpenAI and every compatible server
 //! (Ollama's `/v1`, llama.cpp, vLLM, LM Studio, OpenRouter, DeepSeek, Groq): builds the
-//! request; [`stream_http`] and [`ChatCompletionsParser`] do the rest.
+//! request (attached images as `image_url` data URLs, PDFs as `file` parts, text files
+//! inlined); [`stream_http`] and [`ChatCompletionsParser`] do the rest.
 
+use crate::file_parts::{data_url, has_binary_parts, text_with_inlined_files};
 use crate::http_stream::{fetch_json, http_client, sorted_names, HttpAdapter};
+use crate::input::{InputFileKind, InputMessage};
 use crate::openai::chat::ChatCompletionsParser;
-use crate::{
-    role_content_messages, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser,
-};
+use crate::{role_name, ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
 use serde_json::{json, Value};
+use sluice_wire::events::Role;
 use std::time::Duration;
 
 /// A configured OpenAI-compatible endpoint (`base_url` ends before `/chat/completions`).
@@ -29,7 +31,7 @@ impl OpenAiProvider {
 
     /// The JSON request body.
     fn body(&self, request: &ProviderRequest) -> Value {
-        let messages = role_content_messages(&request.messages);
+        let messages: Vec<Value> = request.messages.iter().map(chat_message).collect();
         let mut body = json!({
             "model": request.model,
             "messages": messages,
@@ -44,6 +46,35 @@ impl OpenAiProvider {
         }
         body
     }
+}
+
+/// One message: `content` is a string unless a user message carries images or PDFs, which
+/// make it a parts list — the text first (text files inlined), then an `image_url` part (data
+/// URL) per image and a `file` part (`filename`, `file_data` data URL) per PDF.
+fn chat_message(message: &InputMessage) -> Value {
+    let role = role_name(message.role);
+    let text = text_with_inlined_files(message, false);
+    if message.role != Role::User || !has_binary_parts(message, true) {
+        return json!({ "role": role, "content": text });
+    }
+    let mut parts = Vec::new();
+    if !text.is_empty() {
+        parts.push(json!({ "type": "text", "text": text }));
+    }
+    for file in &message.files {
+        match file.kind {
+            InputFileKind::Image => parts.push(json!({
+                "type": "image_url",
+                "image_url": { "url": data_url(file) },
+            })),
+            InputFileKind::Pdf { .. } => parts.push(json!({
+                "type": "file",
+                "file": { "filename": file.name, "file_data": data_url(file) },
+            })),
+            InputFileKind::Text { .. } => {}
+        }
+    }
+    json!({ "role": role, "content": parts })
 }
 
 impl ModelDiscovery for OpenAiProvider {

@@ -1,8 +1,11 @@
 //! OpenAI Responses API adapter over HTTP (`POST {base}/responses`, `stream: true`): builds the
 //! request; [`stream_http`] and [`ResponsesParser`] do the rest. System messages become the
-//! `instructions` string; the other turns go to `input` as `{role, content}` messages.
+//! `instructions` string; the other turns go to `input` as `{role, content}` messages (a user
+//! message with images or PDFs as `input_text` / `input_image` / `input_file` parts).
 
+use crate::file_parts::{data_url, has_binary_parts, text_with_inlined_files};
 use crate::http_stream::{http_client, HttpAdapter};
+use crate::input::{InputFileKind, InputMessage};
 use crate::openai::chat_http::list_openai_models;
 use crate::openai::responses::ResponsesParser;
 use crate::{ModelDiscovery, ProviderRequest, ProviderSettings, StreamParser};
@@ -52,7 +55,10 @@ impl OpenAiResponsesProvider {
                     instructions.push(message.content.as_str());
                     continue;
                 }
-                Role::User => "user",
+                Role::User => {
+                    input.push(user_input(message));
+                    continue;
+                }
                 Role::Assistant => "assistant",
             };
             input.push(json!({ "role": role, "content": message.content }));
@@ -73,6 +79,35 @@ impl OpenAiResponsesProvider {
         }
         body
     }
+}
+
+/// A user message: string `content` (text files inlined) unless it carries images or PDFs,
+/// which make it a parts list — `input_text` first, then an `input_image` (data URL) per
+/// image and an `input_file` (`filename`, `file_data` data URL) per PDF.
+fn user_input(message: &InputMessage) -> Value {
+    let text = text_with_inlined_files(message, false);
+    if !has_binary_parts(message, true) {
+        return json!({ "role": "user", "content": text });
+    }
+    let mut parts = Vec::new();
+    if !text.is_empty() {
+        parts.push(json!({ "type": "input_text", "text": text }));
+    }
+    for file in &message.files {
+        match file.kind {
+            InputFileKind::Image => parts.push(json!({
+                "type": "input_image",
+                "image_url": data_url(file),
+            })),
+            InputFileKind::Pdf { .. } => parts.push(json!({
+                "type": "input_file",
+                "filename": file.name,
+                "file_data": data_url(file),
+            })),
+            InputFileKind::Text { .. } => {}
+        }
+    }
+    json!({ "role": "user", "content": parts })
 }
 
 impl ModelDiscovery for OpenAiResponsesProvider {

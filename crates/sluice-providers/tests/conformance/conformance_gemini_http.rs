@@ -23,6 +23,7 @@ fn settings(base_url: &str, key: Option<&str>) -> ProviderSettings {
         base_url: base_url.into(),
         api_key: key.map(str::to_string),
         models: vec!["gemini-2.5-flash".into()],
+        vision_models: Vec::new(),
         max_tokens: None,
         temperature: None,
         stall_timeout: std::time::Duration::from_secs(120),

@@ -19,6 +19,7 @@ fn settings(
         base_url: "https://api.example.test/v1/".into(),
         api_key: api_key.map(str::to_string),
         models: vec!["gpt-5".into()],
+        vision_models: Vec::new(),
         max_tokens,
         temperature,
         stall_timeout: std::time::Duration::from_secs(120),

@@ -3,6 +3,8 @@
 //! HTTP adapter's exact request against a local stand-in server (`--features http`).
 
 mod conformance_anthropic;
+#[cfg(feature = "http")]
+mod conformance_files_http;
 mod conformance_gemini;
 #[cfg(feature = "http")]
 mod conformance_gemini_http;

@@ -27,6 +27,7 @@ fn settings(base_url: &str) -> ProviderSettings {
         base_url: base_url.into(),
         api_key: Some(KEY.into()),
         models: vec!["claude-sonnet-4-5".into()],
+        vision_models: Vec::new(),
         max_tokens: None,
         temperature: None,
         stall_timeout: std::time::Duration::from_secs(120),

@@ -23,6 +23,7 @@ fn settings(base_url: &str) -> ProviderSettings {
         base_url: base_url.into(),
         api_key: None,
         models: vec!["llama3.2".into()],
+        vision_models: Vec::new(),
         max_tokens: None,
         temperature: None,
         stall_timeout: std::time::Duration::from_secs(120),
