@@ -42,7 +42,7 @@ async fn an_uploaded_text_file_is_served_to_its_owner_with_every_header_and_404_
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(
         header("content-disposition").as_deref(),
-        Some("attachment; filename=\"main __.rs\"; filename*=UTF-8''main%20%22%C3%BC%22.rs")
+        Some("attachment; filename=\"main ___.rs\"; filename*=UTF-8''main%20%22%C3%BC%22.rs")
     );
     assert_eq!(header("cache-control").as_deref(), Some("private"));
     let policy = header("content-security-policy").expect("the page's CSP");
