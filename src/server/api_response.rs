@@ -5,8 +5,8 @@
 //!   the error's kind (and `Retry-After`) on that response;
 //! - a refusal made in front of the handlers (no user, another site, a rate limit, a body over
 //!   its limit, an unknown path or method): [`refusal`] builds it, as JSON for a server
-//!   function's caller, as plain text for the plain routes (the export download, the events
-//!   of a turn) and unknown paths.
+//!   function's caller and the attachment routes, as plain text for the other plain routes
+//!   (the export download, the events of a turn) and unknown paths.
 //!
 //! Whether a path is a server function is asked of `server_fn`'s registry, so nothing here
 //! needs to know the plain routes.
@@ -38,20 +38,32 @@ pub fn is_server_fn(path: &str) -> bool {
 /// The response refusing a request to `path` with `error`: the `ApiError` JSON for a
 /// server function, the sentence as plain text elsewhere; the kind's status either way.
 pub fn refusal(error: ApiError, path: &str) -> Response {
+    if is_server_fn(path) || crate::server::attachments::is_attachment_path(path) {
+        return json_refusal(error);
+    }
     let retry_after = error.retry_after;
-    let mut response = if is_server_fn(path) {
-        (
-            error.status(),
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            error.to_json(),
-        )
-            .into_response()
-    } else {
-        (error.status(), error.message).into_response()
-    };
+    let mut response = (error.status(), error.message).into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// `error` as the `ApiError` JSON with its kind's status (and `Retry-After`): how server
+/// functions and the attachment routes refuse.
+pub fn json_refusal(error: ApiError) -> Response {
+    let retry_after = error.retry_after;
+    let mut response = (
+        error.status(),
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        error.to_json(),
+    )
+        .into_response();
     if let Some(seconds) = retry_after {
         response
             .headers_mut()

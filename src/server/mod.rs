@@ -1,10 +1,11 @@
 //! Everything that runs only on the server, one folder per concept: [`turn`] (answers being
-//! generated), [`auth`] (who a request acts for), [`limits`] (what a user or address may still
+//! generated), [`attachments`] (uploaded files' routes and their sweeper), [`auth`] (who a request acts for), [`limits`] (what a user or address may still
 //! do), [`http`] (the connection edge and request guards), configuration, the provider
 //! [`catalog`], the shared [`state`], the one route table ([`router`]) and the serve loop
 //! ([`run`]). Only this module (through the provider adapters it owns) talks to providers.
 
 pub mod api_response;
+pub mod attachments;
 pub mod auth;
 pub mod catalog;
 pub mod cluster;
@@ -38,6 +39,8 @@ pub async fn run(
     let deadline = state.config.turns.shutdown_deadline;
     let connections = state.config.server.connections.clone();
     let (turns_done_tx, turns_done) = tokio::sync::oneshot::channel::<()>();
+    // Uploads never sent are swept hourly while the server runs.
+    let sweeper = attachments::sweeper::start(state.store.clone());
     let app = router::app(state, leptos_options);
     let serve = http::accept_loop::serve(listener, app, &connections, async move {
         shutdown.await;
@@ -51,7 +54,7 @@ pub async fn run(
     });
     tokio::pin!(serve);
     tokio::select! {
-        () = &mut serve => Ok(()),
+        () = &mut serve => {}
         _ = async {
             // Every turn has ended and been stored; give readers a moment to receive the end,
             // then stop waiting for connections a client keeps open.
@@ -61,9 +64,10 @@ pub async fn run(
             tokio::time::sleep(CONNECTION_DRAIN).await;
         } => {
             tracing::warn!("connections still open after shutdown; closing them");
-            Ok(())
         }
     }
+    sweeper.abort();
+    Ok(())
 }
 
 /// How long connections may stay open after every turn ended at shutdown.

@@ -1,7 +1,8 @@
 //! The route table: `fn app(state, options) -> Router`, kept apart from `main` so tests can
 //! serve it on an ephemeral port. Server functions (under `/api/`) are registered by
-//! `leptos_routes_with_context`; the conversation download (`export_route`) and the
-//! `EventSource` view of a live turn (`turn::events_route`) are plain axum routes; everything
+//! `leptos_routes_with_context`; the conversation download (`export_route`), the
+//! `EventSource` view of a live turn (`turn::events_route`) and the attachment upload,
+//! download and deletion (`attachments`) are plain axum routes; everything
 //! else is the Leptos page or a static file. Every request first goes through
 //! [`identity::resolve`], which finds its user and refuses what needs one.
 //!
@@ -19,6 +20,7 @@
 
 use crate::app::{shell, App};
 use crate::server::api_response;
+use crate::server::attachments::{self, delete_route, file_route, upload_route};
 use crate::server::auth::identity;
 use crate::server::http::app_files;
 use crate::server::http::body_limits::{self, BodyLimits};
@@ -32,7 +34,7 @@ use crate::server::{http::export_route, turn::events_route};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -41,7 +43,10 @@ use std::sync::Arc;
 /// Builds the whole HTTP application.
 pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let route_body_limits = BodyLimits::new(&state.config.server);
+    let route_body_limits = BodyLimits::new(
+        &state.config.server,
+        state.config.attachments.max_file_bytes,
+    );
     let host_policy = HostPolicy::new(state.config.auth.mode, &state.config.server.allowed_hosts);
     let context_state = state.clone();
     let allowed_origins = Arc::new(state.config.server.allowed_origins.clone());
@@ -50,6 +55,16 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route(
             export_route::PATH,
             get(export_route::export_conversation).with_state(state.clone()),
+        )
+        .route(
+            upload_route::PATH,
+            post(upload_route::upload_attachment).with_state(state.clone()),
+        )
+        .route(
+            attachments::ITEM_PATH,
+            get(file_route::attachment_file)
+                .delete(delete_route::delete_attachment)
+                .with_state(state.clone()),
         )
         .route(
             events_route::PATH,

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod answer_writer;
+mod attachments;
 mod conversations;
 mod copy;
 mod db;
@@ -32,6 +33,7 @@ pub use crate::conversation::{
 };
 pub use crate::preset::Preset;
 pub use accounts::{Account, SignInError};
+pub use attachments::{AttachmentFile, SENT_ATTACHMENT};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
 pub use copy::{copy_sqlite_to_postgres, CopyReport};
 pub use error::StoreError;

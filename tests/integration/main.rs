@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_errors;
+mod attachments;
 mod app_shell;
 mod binary_cli;
 mod chat_endpoint;

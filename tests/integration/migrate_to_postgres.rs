@@ -15,7 +15,7 @@ pub use test_database::fresh_database;
 
 use crate::support::TempDir;
 use compare::{every_row_is_the_same, target_rows, user_view};
-use fixture::{answer, fill_source, PEOPLE};
+use fixture::{answer, attach_files, fill_source, link_sent_file, PEOPLE};
 use sluice::store::{copy_sqlite_to_postgres, AnswerEnd, SignInError, Store, StoreOptions, UserId};
 use sqlx::{Connection, PgConnection};
 use std::path::Path;
@@ -33,6 +33,7 @@ async fn a_sqlite_database_copied_to_postgresql_exports_byte_identical_conversat
     let path = dir.path.join("sluice.db");
     let source = Store::open(&path).await.expect("open SQLite");
     let tokens = fill_source(&source).await;
+    let sent_file = attach_files(&source).await;
     let users = [UserId(1), UserId(2), UserId(3)];
     let mut before = Vec::new();
     for user in users {
@@ -40,14 +41,16 @@ async fn a_sqlite_database_copied_to_postgresql_exports_byte_identical_conversat
     }
     let accounts_before = source.list_accounts().await.expect("accounts");
     source.close().await;
+    link_sent_file(&path, &sent_file).await;
 
     let report = copy_sqlite_to_postgres(&path, &target.url)
         .await
         .expect("the copy succeeds");
     assert_eq!(
         report.to_string(),
-        "3 users, 2 sessions, 4 conversations, 11 messages, 3 presets"
+        "3 users, 2 sessions, 4 conversations, 11 messages, 3 presets, 2 attachments"
     );
+    assert_eq!(report.message_attachments, 1);
     every_row_is_the_same(&path, &target.url).await;
 
     let copied = Store::connect(&StoreOptions::postgres(&target.url))

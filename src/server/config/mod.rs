@@ -3,11 +3,12 @@
 //! variables, which win over the file. One reader ([`source`]) looks every value up the same
 //! way and refuses a bad one with a sentence naming its source (the variable, or the file, line
 //! and key) and the accepted range; one file per section resolves it: [`server`] (with
-//! [`connections`]), [`limits`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`],
+//! [`connections`]), [`limits`], [`attachments`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`],
 //! [`cluster`], [`sharing`].
 //! A file that is not valid TOML, or has an unknown key, stops start-up with the file, line and
 //! reason.
 
+pub mod attachments;
 pub mod auth;
 pub mod cluster;
 pub mod connections;
@@ -23,6 +24,7 @@ mod source;
 pub mod storage;
 pub mod turns;
 
+pub use attachments::AttachmentsConfig;
 pub use auth::{check_bind, AuthConfig, CookieSecure};
 pub use cluster::ClusterConfig;
 pub use connections::ConnectionsConfig;
@@ -62,6 +64,8 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Who may open shared links.
     pub sharing: SharingConfig,
+    /// What uploaded files may be (size, files per message, image side).
+    pub attachments: AttachmentsConfig,
     /// Sentences about settings left out rather than refused (a provider whose key variable
     /// is unset), for the operator: the binary logs each as a warning at start-up.
     pub warnings: Vec<String>,
@@ -101,6 +105,9 @@ struct FileConfig {
     /// `[sharing]` table.
     #[serde(default)]
     sharing: sharing::FileSharing,
+    /// `[attachments]` table.
+    #[serde(default)]
+    attachments: attachments::FileAttachments,
 }
 
 impl Config {
@@ -153,6 +160,7 @@ impl Config {
             turns: TurnsConfig::resolve(&file.turns, &sources)?,
             cluster: ClusterConfig::resolve(&file.cluster, &sources)?,
             sharing: SharingConfig::resolve(&file.sharing, &sources)?,
+            attachments: AttachmentsConfig::resolve(&file.attachments, &sources)?,
             warnings: providers.skipped,
         })
     }

@@ -1,12 +1,13 @@
 //! How large a request body may be, per route, so that only the routes that carry a lot can
-//! be sent a lot: an import gets room for a whole exported file, the calls that carry a
+//! be sent a lot: an upload (`POST /api/attachments`) gets exactly `[attachments]
+//! max_file_bytes`, an import gets room for a whole exported file, the calls that carry a
 //! conversation or a system prompt room for `max_request_bytes`, and everything else —
 //! sign-in and sign-up (open to anyone), admin calls, the other calls (shared links, and
 //! ratings, whose comment is at most 2,000 characters), pages, files — a small
 //! [`SMALL_BODY_BYTES`]. [`limit_body`] refuses a body whose declared length is over its
 //! route's limit before it is read, cuts one that grows past it while it is read, and words
 //! either refusal: **413** with "The request is too large (the limit is N KiB)." (for an
-//! import "The file is too large …"), encoded like every server-function error. A cut body
+//! import or an upload "The file is too large …"), encoded like every server-function error. A cut body
 //! is known by the limit's own error (a flag set while the body is read), never by reading
 //! the handler's answer.
 
@@ -14,6 +15,7 @@ use crate::api::import_conversation::ImportConversation;
 use crate::api::save_preset::SavePreset;
 use crate::api::stream_chat::StreamChat;
 use crate::api::update_conversation_settings::UpdateConversationSettings;
+use crate::server::attachments::upload_route;
 use crate::server::config::ServerConfig;
 use crate::server::error::AppError;
 use axum::body::Body;
@@ -49,11 +51,14 @@ pub struct BodyLimits {
     import: usize,
     /// The imported file limit, named in the import's refusal.
     max_import_bytes: usize,
+    /// `POST /api/attachments`: `[attachments] max_file_bytes`, the body being the file's
+    /// raw bytes (nothing around them), so a larger file is refused while it is read.
+    upload: usize,
 }
 
 impl BodyLimits {
-    /// The limits for `server`'s settings.
-    pub fn new(server: &ServerConfig) -> Self {
+    /// The limits for `server`'s settings, uploads taking up to `max_upload_bytes`.
+    pub fn new(server: &ServerConfig, max_upload_bytes: usize) -> Self {
         let text = server.max_request_bytes.max(server.max_message_bytes);
         Self {
             content: text.saturating_mul(2).saturating_add(BODY_OVERHEAD),
@@ -62,19 +67,25 @@ impl BodyLimits {
                 .saturating_mul(2)
                 .saturating_add(BODY_OVERHEAD),
             max_import_bytes: server.max_import_bytes,
+            upload: max_upload_bytes,
         }
     }
 
     /// The largest body of any route (for axum's own default limit, which must not cut
     /// below it).
     pub fn largest(&self) -> usize {
-        self.content.max(self.import).max(SMALL_BODY_BYTES)
+        self.content
+            .max(self.import)
+            .max(self.upload)
+            .max(SMALL_BODY_BYTES)
     }
 
     /// The body limit of a request to `path`.
     pub fn for_path(&self, path: &str) -> usize {
         if path == <ImportConversation as ServerFn>::PATH {
             self.import
+        } else if path == upload_route::PATH {
+            self.upload
         } else if [
             <StreamChat as ServerFn>::PATH,
             <UpdateConversationSettings as ServerFn>::PATH,
@@ -139,6 +150,8 @@ fn too_large(limits: &BodyLimits, path: &str, limit: usize) -> Response {
             "The file is too large (the limit is {}).",
             crate::byte_size::limit(limits.max_import_bytes as u64)
         )
+    } else if path == upload_route::PATH {
+        upload_route::too_large_message(limits.upload)
     } else {
         format!(
             "The request is too large (the limit is {}).",

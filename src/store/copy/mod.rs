@@ -1,7 +1,8 @@
 //! [ssr] `sluice migrate-to-postgres`: copies a SQLite database into an empty PostgreSQL one,
 //! every row exactly (ids, timestamps, every column), in one transaction on the target. Users
 //! (the built-in row 1 is updated, the others inserted), sessions, conversations, messages,
-//! presets, shared links and ratings are read in rowid order from one read snapshot of the source, so parents come
+//! presets, shared links, ratings, attachments and which message carries which (after both)
+//! are read in rowid order from one read snapshot of the source, so parents come
 //! before children and PostgreSQL's `seq` columns (the tie-breaker standing in for rowid) get
 //! the source's order. The insert trigger that moves a conversation up its owner's list is
 //! undone afterwards by writing back every conversation's `updated_at`. A target that holds
@@ -18,11 +19,18 @@ use sqlx::postgres::Postgres;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use std::path::Path;
-use tables::{Table, CONVERSATIONS, FEEDBACK, FOLDERS, MESSAGES, PRESETS, SESSIONS, SHARES, USERS};
+use tables::{
+    Table, ATTACHMENTS, CONVERSATIONS, FEEDBACK, FOLDERS, MESSAGES, MESSAGE_ATTACHMENTS, PRESETS,
+    SESSIONS, SHARES, USERS,
+};
 
 /// Rows sent to PostgreSQL per INSERT: far below its 65,535 parameters (17 per message), and
 /// few round trips for a large database.
 const BATCH: usize = 500;
+
+/// Attachments sent per INSERT: each may be up to `[attachments] max_file_bytes` (20 MiB by
+/// default), so a few at a time keeps the copy's memory small.
+const ATTACHMENT_BATCH: usize = 4;
 
 /// What a copy wrote, table by table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,6 +51,10 @@ pub struct CopyReport {
     pub shares: u64,
     /// Ratings of answers (named in the report only when there are some).
     pub feedback: u64,
+    /// Uploaded files, pending and sent (named in the report only when there are some).
+    pub attachments: u64,
+    /// Links of files to the messages that carry them (part of the messages: not named).
+    pub message_attachments: u64,
 }
 
 impl std::fmt::Display for CopyReport {
@@ -64,6 +76,9 @@ impl std::fmt::Display for CopyReport {
         }
         if self.feedback > 0 {
             write!(f, ", {}", counted(self.feedback, "rating"))?;
+        }
+        if self.attachments > 0 {
+            write!(f, ", {}", counted(self.attachments, "attachment"))?;
         }
         Ok(())
     }
@@ -169,7 +184,8 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
     let mut dst = target.begin().await?;
     // Writers wait until the copy commits; a second copy then finds the target not empty.
     sqlx::query(
-        "LOCK TABLE users, sessions, folders, conversations, messages, presets, shares, feedback
+        "LOCK TABLE users, sessions, folders, conversations, messages, presets, shares, feedback,
+                    attachments, message_attachments
          IN SHARE ROW EXCLUSIVE MODE",
     )
     .execute(&mut *dst)
@@ -179,26 +195,31 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
              OR EXISTS (SELECT 1 FROM sessions)
              OR EXISTS (SELECT 1 FROM conversations)
              OR EXISTS (SELECT 1 FROM presets)
-             OR EXISTS (SELECT 1 FROM folders)",
+             OR EXISTS (SELECT 1 FROM folders)
+             OR EXISTS (SELECT 1 FROM attachments)",
     )
     .fetch_one(&mut *dst)
     .await?;
     if occupied {
         return Err(Refused::NotEmpty);
     }
-    let users = copy_table(&mut src, &mut dst, &USERS).await?;
-    let sessions = copy_table(&mut src, &mut dst, &SESSIONS).await?;
+    let users = copy_table(&mut src, &mut dst, &USERS, BATCH).await?;
+    let sessions = copy_table(&mut src, &mut dst, &SESSIONS, BATCH).await?;
     // Before the conversations, which name them.
-    let folders = copy_table(&mut src, &mut dst, &FOLDERS).await?;
+    let folders = copy_table(&mut src, &mut dst, &FOLDERS, BATCH).await?;
     let report = CopyReport {
         users,
         sessions,
         folders,
-        conversations: copy_table(&mut src, &mut dst, &CONVERSATIONS).await?,
-        messages: copy_table(&mut src, &mut dst, &MESSAGES).await?,
-        presets: copy_table(&mut src, &mut dst, &PRESETS).await?,
-        shares: copy_table(&mut src, &mut dst, &SHARES).await?,
-        feedback: copy_table(&mut src, &mut dst, &FEEDBACK).await?,
+        conversations: copy_table(&mut src, &mut dst, &CONVERSATIONS, BATCH).await?,
+        messages: copy_table(&mut src, &mut dst, &MESSAGES, BATCH).await?,
+        presets: copy_table(&mut src, &mut dst, &PRESETS, BATCH).await?,
+        shares: copy_table(&mut src, &mut dst, &SHARES, BATCH).await?,
+        feedback: copy_table(&mut src, &mut dst, &FEEDBACK, BATCH).await?,
+        // After the conversations they belong to; the links after messages and files.
+        attachments: copy_table(&mut src, &mut dst, &ATTACHMENTS, ATTACHMENT_BATCH).await?,
+        message_attachments: copy_table(&mut src, &mut dst, &MESSAGE_ATTACHMENTS, BATCH)
+            .await?,
     };
     restore_activity_times(&mut src, &mut dst).await?;
     // Accounts created after the copy continue after the highest copied id.
@@ -234,24 +255,25 @@ async fn restore_activity_times(
     Ok(())
 }
 
-/// Streams `table`'s rows from the source and inserts them into the target [`BATCH`] at a
+/// Streams `table`'s rows from the source and inserts them into the target `batch_rows` at a
 /// time; the number of rows copied.
 async fn copy_table<R>(
     src: &mut SqliteConnection,
     dst: &mut PgConnection,
     table: &Table<R>,
+    batch_rows: usize,
 ) -> Result<u64, StoreError>
 where
     R: for<'r> sqlx::FromRow<'r, SqliteRow> + Send + Unpin,
 {
     let mut rows = sqlx::query_as::<_, R>(table.select).fetch(&mut *src);
-    let mut batch: Vec<R> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<R> = Vec::with_capacity(batch_rows);
     let mut copied = 0;
     loop {
         let row = rows.try_next().await?;
         let end = row.is_none();
         batch.extend(row);
-        if batch.len() == BATCH || (end && !batch.is_empty()) {
+        if batch.len() == batch_rows || (end && !batch.is_empty()) {
             let mut insert = QueryBuilder::<Postgres>::new(table.insert);
             insert.push_values(batch.drain(..), |mut values, row| {
                 (table.bind)(&mut values, row)
@@ -345,6 +367,15 @@ mod tests {
         assert_eq!(
             shared.to_string(),
             "1 user, 0 sessions, 2 conversations, 7 messages, 1 preset, 1 shared link, 3 ratings"
+        );
+        let attached = CopyReport {
+            attachments: 2,
+            message_attachments: 1,
+            ..report
+        };
+        assert_eq!(
+            attached.to_string(),
+            "1 user, 0 sessions, 2 conversations, 7 messages, 1 preset, 2 attachments"
         );
     }
 }

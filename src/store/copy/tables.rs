@@ -1,4 +1,4 @@
-//! [ssr] The eight tables `sluice migrate-to-postgres` copies, each as a [`Table`]: its SQLite
+//! [ssr] The ten tables `sluice migrate-to-postgres` copies, each as a [`Table`]: its SQLite
 //! query (every column, rowid order), its PostgreSQL insert and how one row binds. The row
 //! types mirror `migrations/sqlite` column for column; text goes through [`pg_text`].
 
@@ -363,5 +363,83 @@ pub(super) const FEEDBACK: Table<FeedbackRow> = Table {
             .push_bind(row.model.map(pg_text))
             .push_bind(row.created_at)
             .push_bind(row.updated_at);
+    },
+};
+
+/// A row of `attachments`.
+#[derive(sqlx::FromRow)]
+pub(super) struct AttachmentRow {
+    /// UUID text (`message_attachments` names it).
+    id: String,
+    /// The owner.
+    user_id: i64,
+    /// Its conversation once sent (`None`: a pending upload).
+    conversation_id: Option<String>,
+    /// The name the user gave.
+    name: String,
+    /// `image`, `pdf` or `text`.
+    kind: String,
+    /// The stored bytes' type.
+    content_type: String,
+    /// Stored size in bytes.
+    size_bytes: i64,
+    /// Images: width in pixels (INTEGER on both sides).
+    width: Option<i32>,
+    /// Images: height in pixels.
+    height: Option<i32>,
+    /// A PDF's text layer or a text file's text.
+    text_content: Option<String>,
+    /// The file (BLOB / BYTEA), byte for byte.
+    bytes: Vec<u8>,
+    /// Unix ms (the sweeper's clock for pending uploads).
+    created_at: i64,
+}
+
+/// Attachments, after the conversations and messages they belong to.
+pub(super) const ATTACHMENTS: Table<AttachmentRow> = Table {
+    select: "SELECT id, user_id, conversation_id, name, kind, content_type, size_bytes, width,
+                    height, text_content, bytes, created_at
+             FROM attachments ORDER BY rowid",
+    insert: "INSERT INTO attachments (id, user_id, conversation_id, name, kind, content_type,
+                 size_bytes, width, height, text_content, bytes, created_at) ",
+    tail: "",
+    bind: |values, row| {
+        values
+            .push_bind(row.id)
+            .push_bind(row.user_id)
+            .push_bind(row.conversation_id)
+            .push_bind(pg_text(row.name))
+            .push_bind(row.kind)
+            .push_bind(row.content_type)
+            .push_bind(row.size_bytes)
+            .push_bind(row.width)
+            .push_bind(row.height)
+            .push_bind(row.text_content.map(pg_text))
+            .push_bind(row.bytes)
+            .push_bind(row.created_at);
+    },
+};
+
+/// A row of `message_attachments`.
+#[derive(sqlx::FromRow)]
+pub(super) struct MessageAttachmentRow {
+    /// The user message carrying the file.
+    message_id: String,
+    /// The file.
+    attachment_id: String,
+    /// Its place among the message's files.
+    position: i32,
+}
+
+/// Which message carries which files, after both.
+pub(super) const MESSAGE_ATTACHMENTS: Table<MessageAttachmentRow> = Table {
+    select: "SELECT message_id, attachment_id, position FROM message_attachments ORDER BY rowid",
+    insert: "INSERT INTO message_attachments (message_id, attachment_id, position) ",
+    tail: "",
+    bind: |values, row| {
+        values
+            .push_bind(row.message_id)
+            .push_bind(row.attachment_id)
+            .push_bind(row.position);
     },
 };

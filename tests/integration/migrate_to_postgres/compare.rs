@@ -100,6 +100,21 @@ pub async fn every_row_is_the_same(sqlite_path: &Path, url: &str) {
         Option<String>,
     );
     type Preset = (String, i64, String, String, Option<String>, i64, i64);
+    type Attachment = (
+        String,
+        i64,
+        Option<String>,
+        String,
+        String,
+        String,
+        i64,
+        Option<i32>,
+        Option<i32>,
+        Option<String>,
+        Vec<u8>,
+        i64,
+    );
+    type MessageAttachment = (String, String, i32);
     let checks = [
         rows_of::<User>(
             &mut sqlite,
@@ -138,6 +153,20 @@ pub async fn every_row_is_the_same(sqlite_path: &Path, url: &str) {
             &mut sqlite,
             &mut postgres,
             "SELECT id, user_id, name, system_prompt, model, created_at, updated_at FROM presets",
+        )
+        .await,
+        rows_of::<Attachment>(
+            &mut sqlite,
+            &mut postgres,
+            "SELECT id, user_id, conversation_id, name, kind, content_type, size_bytes, width,
+                    height, text_content, bytes, created_at
+             FROM attachments",
+        )
+        .await,
+        rows_of::<MessageAttachment>(
+            &mut sqlite,
+            &mut postgres,
+            "SELECT message_id, attachment_id, position FROM message_attachments",
         )
         .await,
     ];

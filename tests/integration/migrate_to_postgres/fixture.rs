@@ -1,10 +1,13 @@
 //! The SQLite database the migration tests copy: accounts (one claiming the built-in user,
 //! one pending), sessions, branched conversations with every kind of answer ending, Unicode,
-//! empty and absent system prompts, and presets.
+//! empty and absent system prompts, presets, and attachments (one pending, one sent with a
+//! message: [`attach_files`], linked by [`link_sent_file`]).
 
 use sluice::conversation::AnswerStats;
 use sluice::ids::{ConversationId, MessageId};
 use sluice::store::{AnswerEnd, AnswerWriter, Store, UserId};
+use sqlx::{Connection, SqliteConnection};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Adds a finished answer to `question` ending as `end`, written in two batched flushes.
@@ -200,4 +203,58 @@ pub async fn fill_source(store: &Store) -> Vec<String> {
         .await
         .expect("preset");
     tokens
+}
+
+/// Stores two uploads of bob (user 2): a text file to be sent, and a pending one whose bytes
+/// are not UTF-8 text (stored as they are: the copy must keep every byte). Returns the id of
+/// the one to send.
+pub async fn attach_files(store: &Store) -> String {
+    let limits = sluice_attachments::Limits::default();
+    let sent = sluice_attachments::prepare("notes ✍️.md", "# Notes\nline 2\n".as_bytes(), &limits)
+        .expect("a text file");
+    let sent = store
+        .insert_attachment(UserId(2), "notes ✍️.md", &sent)
+        .await
+        .expect("sent file");
+    let raw = sluice_attachments::Prepared {
+        kind: sluice_wire::attachments::AttachmentKind::Image,
+        content_type: "image/png".to_string(),
+        bytes: vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 1, 2, 3],
+        width: Some(3),
+        height: Some(2),
+        text: None,
+    };
+    store
+        .insert_attachment(UserId(2), "shot.png", &raw)
+        .await
+        .expect("pending file");
+    sent.id.into_string()
+}
+
+/// Links attachment `id` to bob's first question, as sending it would (the SQLite file at
+/// `path`, its store closed).
+pub async fn link_sent_file(path: &Path, id: &str) {
+    let mut db = SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open the source");
+    sqlx::query(
+        "INSERT INTO message_attachments (message_id, attachment_id, position)
+         SELECT m.id, $1, 0 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.user_id = 2 AND m.role = 'user' ORDER BY m.rowid LIMIT 1",
+    )
+    .bind(id)
+    .execute(&mut db)
+    .await
+    .expect("link the file");
+    sqlx::query(
+        "UPDATE attachments SET conversation_id = (
+             SELECT m.conversation_id FROM messages m
+             JOIN message_attachments ma ON ma.message_id = m.id WHERE ma.attachment_id = $1)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut db)
+    .await
+    .expect("file the attachment under its conversation");
+    db.close().await.expect("close");
 }
