@@ -50,7 +50,9 @@ pub async fn stream_chat(
             .await
             .map(StreamExt::boxed),
         ChatRequest::Temporary(request) => {
-            start_turn(&state, user, request, slot, merge).map(StreamExt::boxed)
+            start_turn(&state, user, request, slot, merge)
+                .await
+                .map(StreamExt::boxed)
         }
     }
     .map_err(ApiError::from)?;
