@@ -32,7 +32,7 @@ pub use sluice_markdown as markdown;
 #[cfg(feature = "ssr")]
 pub use sluice_providers as providers;
 pub use sluice_wire::{
-    api_args, api_error, chat_request, codec, conversation, events, feedback, ids, message_tree,
+    api_args, api_error, attachments, chat_request, codec, conversation, events, feedback, ids, message_tree,
     sse,
 };
 

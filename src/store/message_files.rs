@@ -11,7 +11,7 @@ use super::ids::{new_id, now_millis, parse_id};
 use super::messages::INSERT_SCOPED;
 use super::text::storable;
 use super::{Store, StoreError, UserId};
-use sluice_wire::attachments::{AttachmentKind, AttachmentMeta};
+use crate::attachments::{AttachmentKind, AttachmentMeta};
 use crate::conversation::{AnswerStats, Message, MessageStatus, Role};
 use crate::ids::{AttachmentId, ConversationId, MessageId};
 use std::collections::HashMap;

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod answer_writer;
+mod attachment_fixture;
 mod conversations;
 mod copy;
 mod db;

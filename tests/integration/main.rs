@@ -20,6 +20,7 @@ mod feedback;
 mod hostile_requests;
 mod isolation;
 mod limits;
+mod message_files;
 mod migrate_to_postgres;
 mod organise;
 mod presets;

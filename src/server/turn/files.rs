@@ -10,7 +10,7 @@ use crate::providers::{InputFile, InputFileKind, InputMessage};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::store::{StoreError, StoredFile, UserId};
-use sluice_wire::attachments::AttachmentKind;
+use crate::attachments::AttachmentKind;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -158,7 +158,7 @@ mod tests {
     use crate::ids::AttachmentId;
     use crate::providers::InputFileKind;
     use crate::store::StoredFile;
-    use sluice_wire::attachments::{AttachmentKind, AttachmentMeta};
+    use crate::attachments::{AttachmentKind, AttachmentMeta};
 
     fn file(id: &str, kind: AttachmentKind, text: Option<&str>) -> StoredFile {
         StoredFile {
