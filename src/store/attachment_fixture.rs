@@ -4,8 +4,8 @@
 
 use super::ids::{new_id, now_millis};
 use super::{Store, StoreError, UserId};
-use crate::ids::AttachmentId;
 use crate::attachments::{AttachmentKind, AttachmentMeta};
+use crate::ids::AttachmentId;
 
 impl Store {
     /// Stores `bytes` as a pending upload of `user`'s named `name`, of `kind` and
@@ -60,7 +60,10 @@ impl Store {
 
     /// How many `attachments` rows and `message_attachments` links `user` has. Tests only.
     #[doc(hidden)]
-    pub async fn attachment_counts_for_tests(&self, user: UserId) -> Result<(i64, i64), StoreError> {
+    pub async fn attachment_counts_for_tests(
+        &self,
+        user: UserId,
+    ) -> Result<(i64, i64), StoreError> {
         let counts: (i64, i64) = super::db::on_db!(self.db(), |pool| {
             sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM attachments WHERE user_id = $1),

@@ -168,8 +168,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let (ids, json) = id_array(ids)?;
-        let conversation: Option<ConversationId> =
-            conversation.map(|c| parse_id(c)).transpose()?;
+        let conversation: Option<ConversationId> = conversation.map(|c| parse_id(c)).transpose()?;
         let rows: Vec<MetaRow> = on_db!(self.db(), |pool, backend| {
             sqlx::query_as(USABLE.get(backend))
                 .bind(&json)

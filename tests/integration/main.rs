@@ -21,6 +21,8 @@ mod hostile_requests;
 mod isolation;
 mod limits;
 mod message_files;
+mod message_files_transfer;
+mod message_files_upstream;
 mod migrate_to_postgres;
 mod organise;
 mod presets;

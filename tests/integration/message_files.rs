@@ -71,11 +71,18 @@ async fn files_sent_with_a_message_are_listed_in_order_after_reload() {
     let code = text_file(&app, UserId::LOCAL, "main.rs", "fn main() {}").await;
     // No text at all: the files are the message.
     let response = send_with(&app, None, None, "", &[&code, &notes]).await;
-    assert_eq!(response.status(), 200, "an empty message with files is sent");
+    assert_eq!(
+        response.status(),
+        200,
+        "an empty message with files is sent"
+    );
     let ids = stored_ids(&EventReader::new(response).collect().await);
 
     let raw: Value = app
-        .api("/api/conversations/get", json!({ "id": ids.conversation_id }))
+        .api(
+            "/api/conversations/get",
+            json!({ "id": ids.conversation_id }),
+        )
         .await
         .json()
         .await

@@ -2,15 +2,17 @@
 //! names (the user's own uploads; a gone one is refused with one sentence), the refusal of
 //! images for a model that cannot see them (before anything is stored or sent upstream), and
 //! the history as the provider receives it — every user message with its files' contents
-//! (images as images, PDFs with their text layer, text files with their text).
+//! (images as images, PDFs with their text layer, text files with their text) — and the
+//! intake's check of an imported conversation's files.
 
+use crate::attachments::AttachmentKind;
 use crate::events::ChatMessage;
 use crate::ids::AttachmentId;
 use crate::providers::{InputFile, InputFileKind, InputMessage};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
-use crate::store::{StoreError, StoredFile, UserId};
-use crate::attachments::AttachmentKind;
+use crate::store::{ImportFile, StoreError, StoredFile, UserId};
+use crate::transfer::{ImportedFile, ValidImport};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -24,6 +26,48 @@ pub const FILE_GONE: &str = "One of the attached files no longer exists.";
 // The `[attachments]` settings arrive with the uploads; until then, the default.
 pub fn max_files_per_message(_state: &AppState) -> usize {
     DEFAULT_MAX_FILES_PER_MESSAGE
+}
+
+/// What the intake accepts (`[attachments]` settings).
+// The `[attachments]` settings arrive with the uploads; until then, the intake's defaults.
+pub fn intake_limits(_state: &AppState) -> sluice_attachments::Limits {
+    sluice_attachments::Limits::default()
+}
+
+/// Runs every file of an import through the intake, as an upload (on a blocking thread: images
+/// are decoded); the first refused file refuses the import with its sentence. The result is
+/// aligned with `import.messages`.
+pub async fn check_imported_files(
+    state: &AppState,
+    import: &ValidImport,
+) -> Result<Vec<Vec<ImportFile>>, AppError> {
+    if import.messages.iter().all(|m| m.files.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let limits = intake_limits(state);
+    let files: Vec<Vec<ImportedFile>> = import.messages.iter().map(|m| m.files.clone()).collect();
+    let checked = tokio::task::spawn_blocking(move || {
+        files
+            .into_iter()
+            .map(|message| {
+                message
+                    .into_iter()
+                    .map(|file| {
+                        sluice_attachments::prepare(&file.name, &file.bytes, &limits)
+                            .map(|prepared| (file.name, prepared))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("import intake: {e}")))?;
+    checked.map_err(|refusal| match refusal {
+        sluice_attachments::Refusal::TooLarge { .. } => {
+            AppError::PayloadTooLarge(refusal.to_string())
+        }
+        _ => AppError::BadRequest(refusal.to_string()),
+    })
 }
 
 /// Refuses a message with more than `max` files.
@@ -154,11 +198,11 @@ fn input_file(file: StoredFile) -> InputFile {
 #[cfg(test)]
 mod tests {
     use super::{distinct, with_files};
+    use crate::attachments::{AttachmentKind, AttachmentMeta};
     use crate::events::{ChatMessage, Role};
     use crate::ids::AttachmentId;
     use crate::providers::InputFileKind;
     use crate::store::StoredFile;
-    use crate::attachments::{AttachmentKind, AttachmentMeta};
 
     fn file(id: &str, kind: AttachmentKind, text: Option<&str>) -> StoredFile {
         StoredFile {
@@ -226,7 +270,10 @@ mod tests {
 
     #[test]
     fn a_file_listed_twice_is_kept_once() {
-        let ids: Vec<AttachmentId> = ["a", "b", "a"].into_iter().map(AttachmentId::from).collect();
+        let ids: Vec<AttachmentId> = ["a", "b", "a"]
+            .into_iter()
+            .map(AttachmentId::from)
+            .collect();
         let kept = distinct(&ids);
         let kept: Vec<&str> = kept.iter().map(|i| i.as_str()).collect();
         assert_eq!(kept, ["a", "b"]);

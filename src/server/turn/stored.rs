@@ -12,10 +12,10 @@ use crate::chat_request::StoredChat;
 use crate::conversation::{derive_title, ConversationTree, Message, MessageStatus, Role};
 use crate::events::{ChatMessage, StoredTurn, TurnAction};
 use crate::providers::InputMessage;
-use crate::server::turn::files;
 use crate::server::error::AppError;
 use crate::server::limits::storage_quota::{self, QuotaRoom};
 use crate::server::state::AppState;
+use crate::server::turn::files;
 use crate::store::UserId;
 
 /// What the model is told when asked to continue an answer cut by the token limit.
@@ -76,11 +76,7 @@ pub async fn prepare(
     if let TurnAction::Send { attachments, .. } = &request.action {
         // The user's own, pending or already in this conversation (an edit keeps files).
         store
-            .usable_attachments(
-                user,
-                tree.as_ref().map(|t| &t.conversation.id),
-                attachments,
-            )
+            .usable_attachments(user, tree.as_ref().map(|t| &t.conversation.id), attachments)
             .await
             .map_err(files::file_gone)?;
     }

@@ -35,8 +35,7 @@ pub fn validate(
     let last = messages
         .last()
         .ok_or_else(|| AppError::BadRequest("The conversation is empty.".to_string()))?;
-    if last.role != Role::User || (last.content.trim().is_empty() && last.attachments.is_empty())
-    {
+    if last.role != Role::User || (last.content.trim().is_empty() && last.attachments.is_empty()) {
         return Err(AppError::BadRequest(
             "The last message must be a non-empty message from the user.".to_string(),
         ));
