@@ -223,6 +223,7 @@ pub async fn attach_files(store: &Store) -> String {
         width: Some(3),
         height: Some(2),
         text: None,
+        pages: None,
     };
     store
         .insert_attachment(UserId(2), "shot.png", &raw)

@@ -11,6 +11,8 @@ pub mod shared_fixtures;
 mod stored_actions;
 pub mod test_database;
 pub mod test_redis;
+pub mod uploads;
+pub use uploads::TestUploads;
 
 use futures::StreamExt;
 use sluice::codec::{ItemDecoder, StreamItem};
