@@ -31,6 +31,9 @@ pub struct AppState {
     /// This replica's membership of a cluster (`[cluster] redis_url`), through which live
     /// answers are shared with the other replicas; `None`: this process alone.
     pub cluster: Option<Cluster>,
+    /// How many uploads may be decoded at once (one per CPU core): decoding a 12-megapixel
+    /// photo needs about 48 MiB, so twenty uploads at once must queue, not take a gigabyte.
+    pub intake_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -61,6 +64,9 @@ impl AppState {
             catalog: Arc::new(catalog),
             turns,
             cluster,
+            intake_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
         })
     }
 

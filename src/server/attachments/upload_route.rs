@@ -4,7 +4,7 @@
 //! bytes). In order: a user (401, from the identity middleware), a usable name (400), the
 //! body read up to `[attachments] max_file_bytes` and no further (413: `body_limits` refuses a
 //! larger declared length before reading and cuts a longer body), the intake
-//! (`sluice_attachments::prepare` on a blocking thread: 400 or 413 with its sentence), the
+//! (`sluice_attachments::prepare` on a blocking thread, one per core at a time: 400 or 413 with its sentence), the
 //! storage quota counting every attachment (413), then the row. A refusal stores nothing.
 
 use super::file_name::clean_upload_name;
@@ -65,14 +65,17 @@ async fn store_upload(
     let limits = settings.intake_limits();
     let prepared = {
         let name = name.clone();
+        // One decode per core at a time (`AppState::intake_slots`); the others wait here.
+        let _slot = state
+            .intake_slots
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("attachment intake slots: {e}")))?;
         tokio::task::spawn_blocking(move || sluice_attachments::prepare(&name, &bytes, &limits))
             .await
             .map_err(|e| AppError::Internal(format!("attachment intake: {e}")))?
     }
-    .map_err(|refusal| match refusal {
-        Refusal::TooLarge { .. } => AppError::PayloadTooLarge(refusal.to_string()),
-        other => AppError::BadRequest(other.to_string()),
-    })?;
+    .map_err(refusal_error)?;
     storage_quota::check(
         &state.store,
         user,
@@ -92,6 +95,16 @@ async fn store_upload(
         "stored an upload"
     );
     Ok(meta)
+}
+
+/// A refusal of the intake as its HTTP error: 413 for the size limits (bytes, pixels, text
+/// length), 400 for the rest.
+fn refusal_error(refusal: Refusal) -> AppError {
+    if refusal.is_size_limit() {
+        AppError::PayloadTooLarge(refusal.to_string())
+    } else {
+        AppError::BadRequest(refusal.to_string())
+    }
 }
 
 /// The whole body, never more than `limit` bytes of it (a longer one is 413).

@@ -1,4 +1,4 @@
-//! Hostile files through HTTP (the list): each gets 400 (or is stored cleaned) with a
+//! Hostile files through HTTP (the list): each gets 400 (413 for a size limit, or is stored cleaned) with a
 //! sentence naming the file, nothing is stored, never a 5xx. The image and PDF cases rely on
 //! the intake's sniffing and normalising (`sluice-attachments`).
 
@@ -14,14 +14,20 @@ use sluice_wire::attachments::{AttachmentKind, AttachmentMeta};
 /// Uploads each `(name, bytes)` and checks it is refused with 400 and a sentence naming it,
 /// storing nothing.
 async fn assert_refused(files: Vec<(&str, Vec<u8>)>) {
+    assert_refused_as(files, 400, "bad_request").await;
+}
+
+/// Uploads each `(name, bytes)` and checks it is refused with `status` (error `kind`) and a
+/// sentence naming it, storing nothing.
+async fn assert_refused_as(files: Vec<(&str, Vec<u8>)>, expected: u16, expected_kind: &str) {
     let app = app_with(&[]).await;
     let alice = app.signed_up("alice", "alice password").await;
     let alice_id = user_id(&app, "alice").await;
     for (name, bytes) in files {
         let (status, body) = upload(&app, Some(&alice), name, bytes).await;
-        assert_eq!(status, 400, "{name}: {body}");
+        assert_eq!(status, expected, "{name}: {body}");
         let (kind, message) = refusal(&body);
-        assert_eq!(kind, "bad_request", "{name}");
+        assert_eq!(kind, expected_kind, "{name}");
         assert!(message.contains(name) && message.ends_with('.'), "{name}: {message}");
     }
     assert_eq!(stored(&app, alice_id).await, (0, 0));
@@ -53,7 +59,8 @@ async fn a_truncated_jpeg_attachment_is_refused() {
 
 #[tokio::test]
 async fn a_bomb_png_attachment_is_refused_without_decoding_it() {
-    assert_refused(vec![("bomb.png", bomb_png())]).await;
+    // Too many pixels is a size limit: 413, like a file over the byte limit.
+    assert_refused_as(vec![("bomb.png", bomb_png())], 413, "too_large").await;
 }
 
 #[tokio::test]
