@@ -17,9 +17,14 @@ pub fn vision_warning(label: &str, vision: bool, has_images: bool) -> Option<Str
 #[component]
 pub fn VisionNote(draft: AttachmentDraft) -> impl IntoView {
     let choice = expect_context::<ModelChoice>();
+    // The model list is only read once an image is attached (never while rendering on the
+    // server, where the composer has no files).
     let warning = move || {
+        if !draft.has_images() {
+            return None;
+        }
         let model = choice.effective_model()?;
-        vision_warning(&model.label, model.vision, draft.has_images())
+        vision_warning(&model.label, model.vision, true)
     };
     view! {
         <p class="vision-note" role="status" data-testid="vision-note">{warning}</p>
