@@ -185,4 +185,14 @@ test('pasted text stays text, a stray drop stays on the page, uploads hold Send 
   await files.remove('held.png').click();
   await expect(files.chips).toHaveCount(0);
   await expect(files.visionNote).toBeEmpty();
+
+  // The paperclip opens the file picker; the chosen file becomes a chip.
+  await page.unroute('**/api/attachments?**');
+  const chooser = page.waitForEvent('filechooser');
+  await files.attachButton.click();
+  const picker = await chooser;
+  expect(picker.isMultiple()).toBe(true);
+  await picker.setFiles({ name: 'picked.rs', mimeType: 'text/x-rust', buffer: rust('picked.rs').bytes });
+  await expect(files.chip('picked.rs')).toBeVisible();
+  await expect(files.chip('picked.rs')).toContainText('picked.rs');
 });
