@@ -124,7 +124,7 @@ test('a refused file shows the server sentence on its chip and is not sent', asy
   await expect(chat.lastUser.getByTestId('message-thumbnail')).toHaveCount(0);
 });
 
-test('pasted text stays text, a stray drop stays on the page, uploads hold Send back', async ({ page }) => {
+test('pasted text stays text, a stray drop stays on the page, uploads hold Send back, picker and paste add chips', async ({ page }) => {
   const chat = new ChatPage(page);
   const files = new Attachments(page);
   await chat.goto();
@@ -195,4 +195,10 @@ test('pasted text stays text, a stray drop stays on the page, uploads hold Send 
   await picker.setFiles({ name: 'picked.rs', mimeType: 'text/x-rust', buffer: rust('picked.rs').bytes });
   await expect(files.chip('picked.rs')).toBeVisible();
   await expect(files.chip('picked.rs')).toContainText('picked.rs');
+
+  // An image on the clipboard becomes a chip too; the paste does not reach the text.
+  await files.textbox.fill('kept words');
+  expect(await files.paste([png('pasted.png')])).toBe(true);
+  await expect(files.chip('pasted.png')).toBeVisible();
+  await expect(files.textbox).toHaveValue('kept words');
 });
