@@ -32,8 +32,8 @@ pub use sluice_markdown as markdown;
 #[cfg(feature = "ssr")]
 pub use sluice_providers as providers;
 pub use sluice_wire::{
-    api_args, api_error, chat_request, codec, conversation, events, feedback, ids, message_tree,
-    sse,
+    api_args, api_error, attachments, chat_request, codec, conversation, events, feedback, ids,
+    message_tree, sse,
 };
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.

@@ -1,8 +1,11 @@
 //! What browser and server share about shared links (`/s/{token}`): how long a link lasts
 //! ([`ShareExpiry`]), the frozen snapshot a link shows ([`ShareSnapshot`]: the title, the
 //! visible branch's messages, the system prompt only when the sharer included it — never user
-//! ids, other branches or ratings) and a link as its owner lists it ([`ShareSummary`]).
+//! ids, other branches or ratings) and a link as its owner lists it ([`ShareSummary`]). A
+//! message's files are named in the snapshot ([`SharedFile`]: name and kind, a chip) but never
+//! served through the link: attachments go to their owner only.
 
+use crate::attachments::AttachmentKind;
 use crate::conversation::{ConversationTree, MessageStatus, Role};
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +105,19 @@ pub struct SharedMessage {
     pub model: Option<String>,
     /// Its state, so a stopped or failed answer carries its note.
     pub status: MessageStatus,
+    /// The files sent with it, as chips (no bytes, no id: the link shows that they were
+    /// there, not what they hold); absent in snapshots made before attachments existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<SharedFile>,
+}
+
+/// A file of a shared message, as its chip shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedFile {
+    /// The file name the sender gave.
+    pub name: String,
+    /// Image, PDF or text, for the chip's icon.
+    pub kind: AttachmentKind,
 }
 
 /// What a shared link shows, frozen when the link was made.
@@ -159,6 +175,14 @@ pub fn snapshot_of(
             content: m.content.clone(),
             model: m.model.clone(),
             status: m.status,
+            files: m
+                .attachments
+                .iter()
+                .map(|a| SharedFile {
+                    name: a.name.clone(),
+                    kind: a.kind,
+                })
+                .collect(),
         })
         .collect();
     let system_prompt = tree

@@ -5,7 +5,10 @@
 //! messages — counted before the file is parsed —,
 //! [`MAX_IMPORT_MESSAGE_BYTES`](crate::transfer::MAX_IMPORT_MESSAGE_BYTES) or
 //! `max_answer_bytes`, whichever is larger, per message) or would pass the user's storage
-//! quota, else 400, with a sentence saying what is wrong and where.
+//! quota, else 400, with a sentence saying what is wrong and where. Every attached file is
+//! checked again as an upload is (`sluice_attachments::prepare`, on a blocking thread); one
+//! refused file refuses the import with its sentence, and the files' bytes count toward the
+//! quota.
 
 use crate::api_args::ArgsJson;
 use crate::api_error::ApiError;
@@ -23,6 +26,7 @@ pub async fn import_conversation(document: String) -> Result<Conversation, ApiEr
         max_bytes: state.config.server.max_import_bytes,
         // Every answer this server stores can be imported again.
         max_message_bytes: MAX_IMPORT_MESSAGE_BYTES.max(state.config.server.max_answer_bytes),
+        max_files_per_message: crate::server::turn::files::max_files_per_message(&state),
         ..ImportLimits::default()
     };
     let import = parse_import(document.as_bytes(), &limits).map_err(|e| {
@@ -34,17 +38,25 @@ pub async fn import_conversation(document: String) -> Result<Conversation, ApiEr
         };
         ApiError::from(error)
     })?;
+    let files = crate::server::turn::files::check_imported_files(&state, &import)
+        .await
+        .map_err(ApiError::from)?;
+    let file_bytes: u64 = files
+        .iter()
+        .flatten()
+        .map(|(_, file)| file.bytes.len() as u64)
+        .sum();
     storage_quota::check(
         &state.store,
         user,
         state.config.storage.max_user_storage_bytes,
-        import.stored_bytes(),
+        import.stored_bytes() + file_bytes,
     )
     .await
     .map_err(ApiError::from)?;
     state
         .store
-        .import_conversation(user, &import)
+        .import_conversation_with_files(user, &import, &files)
         .await
         .map_err(ApiError::from)
 }

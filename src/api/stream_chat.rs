@@ -49,9 +49,9 @@ pub async fn stream_chat(
         ChatRequest::Stored(request) => start_stored_turn(&state, user, request, slot, merge)
             .await
             .map(StreamExt::boxed),
-        ChatRequest::Temporary(request) => {
-            start_turn(&state, user, request, slot, merge).map(StreamExt::boxed)
-        }
+        ChatRequest::Temporary(request) => start_turn(&state, user, request, slot, merge)
+            .await
+            .map(StreamExt::boxed),
     }
     .map_err(ApiError::from)?;
     Ok(ChatEventStream::new(items))

@@ -6,6 +6,7 @@
 use super::db::{on_db, Dialects};
 use super::feedback::{FeedbackRow, FEEDBACK_OF_CONVERSATION};
 use super::ids::{new_id, now_millis, parse_id};
+use super::message_files::{fill_attachments, LinkedMetaRow, METAS_OF_CONVERSATION};
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
 use crate::conversation::{Conversation, ConversationSummary, ConversationTree, Message};
@@ -56,7 +57,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Loads one conversation with all its messages.
+    /// Loads one conversation with all its messages (each user message with its files' metas).
     pub async fn get_conversation(
         &self,
         user: UserId,
@@ -82,11 +83,17 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-                let messages: Vec<Message> = sqlx::query_as(MESSAGES.get(backend))
+                let mut messages: Vec<Message> = sqlx::query_as(MESSAGES.get(backend))
                     .bind(&id)
                     .bind(user.0)
                     .fetch_all(&mut *tx)
                     .await?;
+                let files: Vec<LinkedMetaRow> = sqlx::query_as(METAS_OF_CONVERSATION)
+                    .bind(&id)
+                    .bind(user.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                fill_attachments(&mut messages, files);
                 let feedback: Vec<FeedbackRow> = sqlx::query_as(FEEDBACK_OF_CONVERSATION)
                     .bind(&id)
                     .bind(user.0)

@@ -5,6 +5,8 @@
 //! become the import time), including the conversation's `updated_at`, which the insert
 //! trigger would otherwise move to "now". The file's pin and archive time are kept, and its
 //! folder name becomes the importing user's folder of that name (created when missing).
+//! Files of user messages, already checked by the intake, are stored in the same transaction,
+//! belonging to the new conversation and linked to their messages in order.
 
 use super::conversations::insert_conversation_row;
 use super::db::on_db;
@@ -13,8 +15,12 @@ use super::ids::{new_id, now_millis};
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, UserId};
 use crate::conversation::Conversation;
-use crate::ids::MessageId;
+use crate::ids::{AttachmentId, MessageId};
 use crate::transfer::ValidImport;
+use sluice_attachments::Prepared;
+
+/// One checked file of an imported message: its name and what the intake made of it.
+pub type ImportFile = (String, Prepared);
 
 impl Store {
     /// Creates a new conversation owned by `user` from a checked import; all or nothing.
@@ -22,6 +28,17 @@ impl Store {
         &self,
         user: UserId,
         import: &ValidImport,
+    ) -> Result<Conversation, StoreError> {
+        self.import_conversation_with_files(user, import, &[]).await
+    }
+
+    /// [`Store::import_conversation`] storing `files[i]` (checked by the intake) as the files
+    /// of message `i`, in order; all or nothing.
+    pub async fn import_conversation_with_files(
+        &self,
+        user: UserId,
+        import: &ValidImport,
+        files: &[Vec<ImportFile>],
     ) -> Result<Conversation, StoreError> {
         let now = now_millis();
         let created_at = import.created_at.unwrap_or(now);
@@ -94,6 +111,45 @@ impl Store {
                     .bind(storable_opt(backend, feedback.comment.as_deref()).as_deref())
                     .bind(&message.model)
                     .bind(rated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (position, (name, file)) in files
+                    .get(ids.len())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
+                    let attachment: AttachmentId = new_id();
+                    let as_i32 = |v: Option<u32>| v.and_then(|v| i32::try_from(v).ok());
+                    sqlx::query(
+                        "INSERT INTO attachments (id, user_id, conversation_id, name, kind,
+                             content_type, size_bytes, width, height, text_content, bytes,
+                             created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(&attachment)
+                    .bind(user.0)
+                    .bind(&conversation.id)
+                    .bind(storable(backend, name).as_ref())
+                    .bind(file.kind.as_str())
+                    .bind(&file.content_type)
+                    .bind(i64::try_from(file.bytes.len()).unwrap_or(i64::MAX))
+                    .bind(as_i32(file.width))
+                    .bind(as_i32(file.height))
+                    .bind(storable_opt(backend, file.text.as_deref()).as_deref())
+                    .bind(&file.bytes)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO message_attachments (message_id, attachment_id, position)
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(&id)
+                    .bind(&attachment)
+                    .bind(i32::try_from(position).unwrap_or(i32::MAX))
                     .execute(&mut *tx)
                     .await?;
                 }

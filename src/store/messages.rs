@@ -13,7 +13,7 @@ use crate::ids::{ConversationId, MessageId};
 /// Inserts a message whose conversation belongs to `user` and whose parent (if any) is in the
 /// same conversation with role `parent_role`; one statement, so it is atomic. `$11` is the
 /// replica writing it (answers only).
-const INSERT_SCOPED: &str = "
+pub(super) const INSERT_SCOPED: &str = "
     INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model,
                           created_at, updated_at, replica_id)
     SELECT $1, c.id, $2, $3, $4, $5, $6, $7, $7, $11 FROM conversations c

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod answer_writer;
+mod attachment_fixture;
 mod conversations;
 mod copy;
 mod db;
@@ -14,6 +15,7 @@ mod feedback;
 mod folders;
 mod ids;
 mod import;
+mod message_files;
 mod messages;
 mod options;
 mod organise;
@@ -38,6 +40,8 @@ pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.
 pub(crate) use ids::now_millis;
 pub use ids::UserId;
+pub use import::ImportFile;
+pub use message_files::StoredFile;
 pub use options::{
     DatabaseLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
 };

@@ -2,7 +2,11 @@
 //! Messages are listed parent before child (a depth-first walk that keeps siblings in their
 //! stored order), so a reader can link each one to a parent it has already seen. The ids are
 //! the exporting server's; an import only uses them to link parents and gives fresh ones.
+//! A user message's files travel inside it ([`ExportAttachment`]: name, kind, type, the bytes
+//! in base64 and any text); the field is optional, so files written before attachments
+//! existed still read as version 1 and older readers ignore it.
 
+use crate::attachments::AttachmentKind;
 use crate::conversation::{AnswerStats, ConversationTree, Message, MessageStatus, Role};
 use crate::feedback::{MessageFeedback, Rating};
 use serde::{Deserialize, Serialize};
@@ -89,6 +93,36 @@ pub struct ExportMessage {
     /// For answers: the exporting user's rating, restored by an import (left out when none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<ExportFeedback>,
+    /// For user messages: the files sent with it, in order (left out when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ExportAttachment>,
+}
+
+/// A file of a user message in an export: everything needed to store it again (an import
+/// checks the bytes again, as an upload, and trusts nothing else here).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportAttachment {
+    /// The file name the user gave.
+    pub name: String,
+    /// Image, PDF or text (informational: an import decides again from the bytes).
+    pub kind: AttachmentKind,
+    /// The stored bytes' type (informational, as `kind`).
+    pub content_type: String,
+    /// The stored bytes, standard base64.
+    pub data: String,
+    /// A PDF's text layer or a text file's text, for readers of the file (an import takes
+    /// the text from the bytes again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// What an export needs of one attached file besides its meta.
+#[derive(Clone, Copy, Debug)]
+pub struct FileContent<'a> {
+    /// The stored bytes.
+    pub bytes: &'a [u8],
+    /// The stored text, if any.
+    pub text: Option<&'a str>,
 }
 
 /// A rating in an export: the message it belongs to carries it.
@@ -107,8 +141,18 @@ fn stats_are_empty(stats: &AnswerStats) -> bool {
 }
 
 impl ExportDocument {
-    /// The export of `tree`, written at `exported_at` (unix ms).
+    /// The export of `tree`, written at `exported_at` (unix ms), without files.
     pub fn from_tree(tree: &ConversationTree, exported_at: i64) -> ExportDocument {
+        Self::with_files(tree, exported_at, &HashMap::new())
+    }
+
+    /// The export of `tree` with the files of its messages, `files` by attachment id (a file
+    /// missing there is left out).
+    pub fn with_files(
+        tree: &ConversationTree,
+        exported_at: i64,
+        files: &HashMap<String, FileContent<'_>>,
+    ) -> ExportDocument {
         let conversation = &tree.conversation;
         ExportDocument {
             format: FORMAT.to_string(),
@@ -127,15 +171,21 @@ impl ExportDocument {
             },
             messages: parents_first(tree)
                 .into_iter()
-                .map(|message| ExportMessage::from_message(message, &tree.feedback))
+                .map(|message| ExportMessage::from_message(message, &tree.feedback, files))
                 .collect(),
         }
     }
 }
 
 impl ExportMessage {
-    /// The export form of a stored message, with its rating among `feedback`.
-    fn from_message(message: &Message, feedback: &[MessageFeedback]) -> ExportMessage {
+    /// The export form of a stored message, with its rating among `feedback` and its files
+    /// from `files`.
+    fn from_message(
+        message: &Message,
+        feedback: &[MessageFeedback],
+        files: &HashMap<String, FileContent<'_>>,
+    ) -> ExportMessage {
+        use base64::Engine as _;
         ExportMessage {
             id: message.id.clone().into(),
             parent_id: message.parent_id.clone().map(String::from),
@@ -154,6 +204,20 @@ impl ExportMessage {
                     rating: f.rating,
                     comment: f.comment.clone(),
                 }),
+            attachments: message
+                .attachments
+                .iter()
+                .filter_map(|meta| {
+                    let content = files.get(meta.id.as_str())?;
+                    Some(ExportAttachment {
+                        name: meta.name.clone(),
+                        kind: meta.kind,
+                        content_type: meta.content_type.clone(),
+                        data: base64::engine::general_purpose::STANDARD.encode(content.bytes),
+                        text: content.text.map(str::to_owned),
+                    })
+                })
+                .collect(),
         }
     }
 }

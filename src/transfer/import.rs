@@ -5,7 +5,9 @@
 //! [`ImportError`]. Lenient where nothing is lost: an absent title becomes
 //! [`DEFAULT_IMPORTED_TITLE`], an absent status `complete`, absent timestamps the import time,
 //! unknown extra fields are ignored; a `streaming` answer becomes `interrupted` (nothing is
-//! writing it any more).
+//! writing it any more). A user message's files are decoded from base64 here (at most
+//! `max_files_per_message` each, user messages only); the server then checks their bytes as
+//! it checks an upload, before anything is stored.
 
 use super::document::{ExportFeedback, FORMAT, VERSION};
 use super::import_error::ImportError;
@@ -43,15 +45,19 @@ pub struct ImportLimits {
     pub max_messages: usize,
     /// Largest single message or system prompt, in bytes.
     pub max_message_bytes: usize,
+    /// Most files one imported user message may carry (as on sending).
+    pub max_files_per_message: usize,
 }
 
 impl Default for ImportLimits {
-    /// 8 MiB, [`MAX_IMPORT_MESSAGES`] messages, [`MAX_IMPORT_MESSAGE_BYTES`] per message.
+    /// 8 MiB, [`MAX_IMPORT_MESSAGES`] messages, [`MAX_IMPORT_MESSAGE_BYTES`] per message, 10
+    /// files per message.
     fn default() -> Self {
         Self {
             max_bytes: DEFAULT_MAX_IMPORT_BYTES,
             max_messages: MAX_IMPORT_MESSAGES,
             max_message_bytes: MAX_IMPORT_MESSAGE_BYTES,
+            max_files_per_message: 10,
         }
     }
 }
@@ -82,7 +88,7 @@ pub struct ValidImport {
 
 impl ValidImport {
     /// Bytes of text the import stores (title, system prompt, every message), as the
-    /// storage quota counts them.
+    /// storage quota counts them (the files are counted after the intake has checked them).
     pub fn stored_bytes(&self) -> u64 {
         let messages: usize = self.messages.iter().map(|m| m.content.len()).sum();
         (self.title.len() + self.system_prompt.as_ref().map_or(0, String::len) + messages) as u64
@@ -112,6 +118,28 @@ pub struct ImportedMessage {
     pub updated_at: Option<i64>,
     /// For answers: the exporting user's rating, restored for the importing user.
     pub feedback: Option<ExportFeedback>,
+    /// For user messages: the files, decoded but not yet checked (the server runs each
+    /// through the intake before storing anything).
+    pub files: Vec<ImportedFile>,
+}
+
+/// A file of an imported message, as the file carried it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedFile {
+    /// The name it had.
+    pub name: String,
+    /// The bytes, decoded from base64, unchecked.
+    pub bytes: Vec<u8>,
+}
+
+/// A file of a message as read from a file, before checks (its kind, type and text are not
+/// read: the bytes decide them again).
+#[derive(Deserialize)]
+struct RawAttachment {
+    /// The file name.
+    name: String,
+    /// The bytes in standard base64.
+    data: String,
 }
 
 /// The conversation object as read from a file, before checks.
@@ -163,6 +191,9 @@ struct RawMessage {
     /// The rating of an answer, if any.
     #[serde(default)]
     feedback: Option<ExportFeedback>,
+    /// A user message's files, if any.
+    #[serde(default)]
+    attachments: Vec<RawAttachment>,
 }
 
 /// Checks an uploaded export against `limits`; the first problem found is the error.
@@ -245,20 +276,25 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
     let messages = raw
         .into_iter()
         .zip(parents)
-        .map(|((message, role, status), parent)| ImportedMessage {
-            parent,
-            role,
-            content: message.content,
-            status,
-            error: message.error,
-            model: non_blank(message.model),
-            stats: message.stats,
-            created_at: message.created_at,
-            updated_at: message.updated_at,
-            // Only answers are rated; a rating elsewhere in a file is left out.
-            feedback: message.feedback.filter(|_| role == Role::Assistant),
+        .enumerate()
+        .map(|(position, ((message, role, status), parent))| {
+            let files = decode_files(position + 1, role, message.attachments, limits)?;
+            Ok(ImportedMessage {
+                files,
+                parent,
+                role,
+                content: message.content,
+                status,
+                error: message.error,
+                model: non_blank(message.model),
+                stats: message.stats,
+                created_at: message.created_at,
+                updated_at: message.updated_at,
+                // Only answers are rated; a rating elsewhere in a file is left out.
+                feedback: message.feedback.filter(|_| role == Role::Assistant),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ImportError>>()?;
     Ok(ValidImport {
         title,
         model: non_blank(conversation.model),
@@ -270,6 +306,51 @@ pub fn parse_import(bytes: &[u8], limits: &ImportLimits) -> Result<ValidImport, 
         folder,
         messages,
     })
+}
+
+/// The files of message `index` decoded: user messages only, at most
+/// `max_files_per_message`, each named and valid base64.
+fn decode_files(
+    index: usize,
+    role: Role,
+    raw: Vec<RawAttachment>,
+    limits: &ImportLimits,
+) -> Result<Vec<ImportedFile>, ImportError> {
+    use base64::Engine as _;
+    let malformed = |reason: String| ImportError::MalformedMessage { index, reason };
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    if role != Role::User {
+        return Err(malformed("only user messages carry files".to_string()));
+    }
+    if raw.len() > limits.max_files_per_message {
+        return Err(malformed(format!(
+            "it carries {} files; the limit is {}",
+            raw.len(),
+            limits.max_files_per_message
+        )));
+    }
+    raw.into_iter()
+        .enumerate()
+        .map(|(n, file)| {
+            if file.name.trim().is_empty() {
+                return Err(malformed(format!("its file {} has no name", n + 1)));
+            }
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(file.data.as_bytes())
+                .map_err(|_| {
+                    malformed(format!(
+                        "its file {} is not valid base64",
+                        quoted(&file.name)
+                    ))
+                })?;
+            Ok(ImportedFile {
+                name: file.name,
+                bytes,
+            })
+        })
+        .collect()
 }
 
 /// A message with its parsed role and status.

@@ -1,7 +1,8 @@
 //! The Markdown export: a readable copy of what the page shows by default. The title is the
 //! heading, the system prompt (if any) comes first, then the latest branch as `## You` /
 //! `## Assistant (model)` sections with every text verbatim (it is Markdown already; nothing
-//! is escaped or rendered), a quoted note under answers that did not finish, and a footer
+//! is escaped or rendered), a line naming the files a message carried (names and kinds; the
+//! JSON export carries the files themselves), a quoted note under answers that did not finish, and a footer
 //! counting the other versions (regenerations, edits) that only the JSON export keeps.
 
 use crate::conversation::{ConversationTree, Message, MessageStatus, Role};
@@ -21,6 +22,10 @@ pub fn to_markdown(tree: &ConversationTree) -> String {
     let path = tree.latest_path();
     for message in &path {
         push_section(&mut out, &heading(message), &message.content);
+        if let Some(files) = files_line(message) {
+            out.push_str(&files);
+            out.push_str("\n\n");
+        }
         if let Some(note) = status_note(message) {
             out.push_str("> ");
             out.push_str(&note);
@@ -49,6 +54,25 @@ fn push_section(out: &mut String, heading: &str, text: &str) {
         }
         out.push('\n');
     }
+}
+
+/// `*Attached: photo.png (image), notes.md (text)*` for a message with files.
+fn files_line(message: &Message) -> Option<String> {
+    if message.attachments.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = message
+        .attachments
+        .iter()
+        .map(|a| {
+            format!(
+                "`{}` ({})",
+                one_line(&a.name).replace('`', "'"),
+                a.kind.as_str()
+            )
+        })
+        .collect();
+    Some(format!("*Attached: {}*", listed.join(", ")))
 }
 
 /// `## You`, `## Assistant (model)` or `## System`.

@@ -13,11 +13,12 @@ mod import_scan;
 mod markdown;
 
 pub use document::{
-    ExportConversation, ExportDocument, ExportFeedback, ExportMessage, FORMAT, VERSION,
+    ExportAttachment, ExportConversation, ExportDocument, ExportFeedback, ExportMessage,
+    FileContent, FORMAT, VERSION,
 };
 pub use filename::export_filename;
 pub use import::{
-    parse_import, ImportLimits, ImportedMessage, ValidImport, DEFAULT_IMPORTED_TITLE,
+    parse_import, ImportLimits, ImportedFile, ImportedMessage, ValidImport, DEFAULT_IMPORTED_TITLE,
     MAX_IMPORT_MESSAGES, MAX_IMPORT_MESSAGE_BYTES,
 };
 pub use import_error::ImportError;

@@ -556,6 +556,28 @@ fn readme_actions_in_an_existing_conversation() {
 }
 
 #[test]
+fn readme_files_in_a_send_and_a_temporary_chat() {
+    let body = stream_body(
+        r#"{"conversation_id": "…", "action": {"type": "send", "parent_id": "<answer id>", "content": "…", "attachments": ["<attachment id>"]}}"#,
+    );
+    assert_eq!(
+        body.action,
+        Some(TurnAction::Send {
+            parent_id: Some("<answer id>".into()),
+            content: "…".into(),
+            attachments: vec!["<attachment id>".into()],
+        })
+    );
+    let message: ChatMessage = serde_json::from_str(
+        r#"{"role": "user", "content": "",
+"attachments": ["<attachment id>"]}"#,
+    )
+    .expect("the README's temporary message");
+    assert_eq!(message.attachments, ["<attachment id>"]);
+    assert_eq!(message.content, "");
+}
+
+#[test]
 fn readme_temporary_chat_body() {
     let body = stream_body(
         r#"{"model": "demo/sluice-demo", "messages": [{"role": "user", "content": "Hello"}]}"#,

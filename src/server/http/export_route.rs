@@ -11,7 +11,7 @@ use crate::server::auth::request_identity::RequestIdentity;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use crate::store::now_millis;
-use crate::transfer::{export_filename, to_markdown, ExportDocument};
+use crate::transfer::{export_filename, to_markdown, ExportDocument, FileContent};
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -70,7 +70,26 @@ pub async fn export_conversation(
     let (body, content_type, extension) = match format {
         Format::Markdown => (to_markdown(&tree), "text/markdown; charset=utf-8", "md"),
         Format::Json => {
-            let mut document = ExportDocument::from_tree(&tree, now_millis());
+            let ids: Vec<_> = tree
+                .messages
+                .iter()
+                .flat_map(|m| m.attachments.iter().map(|a| a.id.clone()))
+                .collect();
+            let stored = state
+                .store
+                .attachment_contents(user, &crate::server::turn::files::distinct(&ids))
+                .await?;
+            let files = stored
+                .iter()
+                .map(|f| {
+                    let content = FileContent {
+                        bytes: &f.bytes,
+                        text: f.text.as_deref(),
+                    };
+                    (f.meta.id.to_string(), content)
+                })
+                .collect();
+            let mut document = ExportDocument::with_files(&tree, now_millis(), &files);
             let placement = state.store.conversation_placement(user, &id).await?;
             document.conversation.pinned = placement.pinned;
             document.conversation.archived_at = placement.archived_at;

@@ -9,7 +9,8 @@
 //! One answer, end to end:
 //! 1. The composer calls the `stream_chat` server function (`POST /api/chat/stream`) with a
 //!    `TurnAction` in the open conversation (or a temporary chat's messages).
-//! 2. [`stored`] checks everything (sizes, ids against the stored tree, the model) and only then
+//! 2. [`stored`] checks everything (sizes, ids against the stored tree, the model, the files:
+//!    [`files`]) and only then
 //!    writes the conversation if new, the user's message and the `streaming` answer row.
 //!    [`start`] resolves the model through the catalog, registers a [`live::LiveTurn`] and asks
 //!    the provider for a stream with the history built from the tree.
@@ -31,6 +32,7 @@
 //!    from the registry, so only live turns are held.
 
 pub mod events_route;
+pub mod files;
 pub mod live;
 pub mod log;
 pub mod recorder;

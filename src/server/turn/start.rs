@@ -9,13 +9,14 @@
 
 use crate::chat_request::{StoredChat, TemporaryChat};
 use crate::codec::StreamItem;
-use crate::events::{ChatEvent, ChatMessage, DoneStats, FinishReason, StoredTurn, Usage};
+use crate::events::{ChatEvent, DoneStats, FinishReason, StoredTurn, Usage};
 use crate::providers::{InputMessage, ProviderEvent, ProviderRequest, ProviderStream};
 use crate::server::cluster::relay::Relay;
 use crate::server::error::AppError;
 use crate::server::limits::answer_budget::AnswerBudget;
 use crate::server::limits::stream_slots::StreamSlot;
 use crate::server::state::AppState;
+use crate::server::turn::files;
 use crate::server::turn::live::{CancelReason, LiveTurn};
 use crate::server::turn::recorder::AnswerRecorder;
 use crate::server::turn::registry::RegisterError;
@@ -29,10 +30,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Checks a temporary-chat request (the whole history in the request, nothing stored) and
-/// starts its turn. `merge` is the first reader's minimum gap between frames
-/// ([`LiveTurn::subscribe_merged`]).
-pub fn start_turn(
+/// Checks a temporary-chat request (the whole history in the request, nothing stored; its
+/// files are the user's pending uploads, which stay pending) and starts its turn. `merge` is
+/// the first reader's minimum gap between frames ([`LiveTurn::subscribe_merged`]).
+pub async fn start_turn(
     state: &AppState,
     user: UserId,
     request: TemporaryChat,
@@ -41,7 +42,11 @@ pub fn start_turn(
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     refuse_while_closing(state)?;
     let TemporaryChat { model, messages } = request;
-    temporary::validate(&messages, &state.config.server)?;
+    temporary::validate(
+        &messages,
+        &state.config.server,
+        files::max_files_per_message(state),
+    )?;
     let model_id = match model.filter(|m| !m.trim().is_empty()) {
         Some(model) => model,
         None => state
@@ -49,6 +54,7 @@ pub fn start_turn(
             .default_model()
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
+    let messages = temporary::load_files(state, user, &model_id, messages).await?;
     drive(state, user, model_id, messages, None, slot, merge)
 }
 
@@ -95,7 +101,7 @@ fn drive(
     state: &AppState,
     user: UserId,
     model_id: String,
-    messages: Vec<ChatMessage>,
+    messages: Vec<InputMessage>,
     stored: Option<(StoredTurn, AnswerRecorder, AnswerBudget)>,
     slot: StreamSlot,
     merge: Duration,
@@ -119,10 +125,7 @@ fn drive(
     let turn_id = turn.id.clone();
     let upstream = provider.stream(ProviderRequest {
         model: provider_model,
-        messages: messages
-            .into_iter()
-            .map(|m| InputMessage::text(m.role, m.content))
-            .collect(),
+        messages,
     });
     let (stored, recorder, budget) = match stored {
         Some((stored, recorder, budget)) => (Some(stored), recorder, budget),

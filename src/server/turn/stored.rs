@@ -2,16 +2,20 @@
 //! the user's message and the empty `streaming` answer row, and builds the history the model
 //! is sent from the stored tree — the path from the root to the message being answered.
 //!
-//! Everything that can refuse a request (size limits, unknown ids, unknown model) is checked
-//! before the first write, so a refused request changes nothing.
+//! Everything that can refuse a request (size limits, unknown ids, unknown model, files that
+//! are not the user's, too many files, an image for a model that cannot see) is checked before
+//! the first write, so a refused request changes nothing. Every user message on the path goes
+//! to the model with its files (`turn::files`); a message may be empty when it carries files.
 
 use crate::byte_size;
 use crate::chat_request::StoredChat;
 use crate::conversation::{derive_title, ConversationTree, Message, MessageStatus, Role};
 use crate::events::{ChatMessage, StoredTurn, TurnAction};
+use crate::providers::InputMessage;
 use crate::server::error::AppError;
 use crate::server::limits::storage_quota::{self, QuotaRoom};
 use crate::server::state::AppState;
+use crate::server::turn::files;
 use crate::store::UserId;
 
 /// What the model is told when asked to continue an answer cut by the token limit.
@@ -28,8 +32,8 @@ pub const SYSTEM_PROMPT: &str = "The system prompt";
 pub struct PreparedTurn {
     /// The model id (`provider/model`) to answer with.
     pub model_id: String,
-    /// What the model is sent.
-    pub history: Vec<ChatMessage>,
+    /// What the model is sent, files included.
+    pub history: Vec<InputMessage>,
     /// Where the answer is stored.
     pub stored: StoredTurn,
     /// The answer row (`streaming`), with any text it already had (Continue).
@@ -45,8 +49,20 @@ pub async fn prepare(
     request: StoredChat,
 ) -> Result<PreparedTurn, AppError> {
     let limits = &state.config.server;
-    if let TurnAction::Send { content, .. } = &request.action {
-        check_message(content, limits.max_message_bytes)?;
+    let mut request = request;
+    if let TurnAction::Send {
+        content,
+        attachments,
+        ..
+    } = &mut request.action
+    {
+        *attachments = files::distinct(attachments);
+        files::check_file_count(attachments.len(), files::max_files_per_message(state))?;
+        if attachments.is_empty() {
+            check_message(content, limits.max_message_bytes)?;
+        } else {
+            check_size(MESSAGE, content, limits.max_message_bytes)?;
+        }
     }
     if let Some(prompt) = &request.system_prompt {
         check_size(SYSTEM_PROMPT, prompt, limits.max_message_bytes)?;
@@ -57,6 +73,13 @@ pub async fn prepare(
         None => None,
     };
     let model_id = pick_model(state, request.model, tree.as_ref())?;
+    if let TurnAction::Send { attachments, .. } = &request.action {
+        // The user's own, pending or already in this conversation (an edit keeps files).
+        store
+            .usable_attachments(user, tree.as_ref().map(|t| &t.conversation.id), attachments)
+            .await
+            .map_err(files::file_gone)?;
+    }
     let system_prompt = match &tree {
         Some(tree) => tree.conversation.system_prompt.clone(),
         None => request.system_prompt.filter(|p| !p.trim().is_empty()),
@@ -98,6 +121,9 @@ pub async fn prepare(
         adding as u64,
     )
     .await?;
+    history.extend(plan.tail);
+    // The files' contents, and the vision check, before anything is written.
+    let history = files::load_history(state, user, &model_id, history).await?;
     // Every check passed: from here on, write.
     let (conversation_id, title) = match tree {
         Some(tree) => {
@@ -133,11 +159,18 @@ pub async fn prepare(
         TurnAction::Send {
             parent_id,
             content,
-            attachments: _,
+            attachments,
         } => {
             let message = store
-                .add_user_message(user, &conversation_id, parent_id.as_ref(), &content)
-                .await?;
+                .add_user_message_with_files(
+                    user,
+                    &conversation_id,
+                    parent_id.as_ref(),
+                    &content,
+                    &attachments,
+                )
+                .await
+                .map_err(files::file_gone)?;
             let answer = store
                 .start_answer(user, &conversation_id, &message.id, &model_id)
                 .await?;
@@ -155,7 +188,6 @@ pub async fn prepare(
             (parent, answer)
         }
     };
-    history.extend(plan.tail);
     Ok(PreparedTurn {
         model_id,
         history,
@@ -253,7 +285,7 @@ fn plan_action(
         TurnAction::Send {
             parent_id,
             content,
-            attachments: _,
+            attachments,
         } => {
             let context = match parent_id {
                 Some(parent) => path(parent, Role::Assistant)?,
@@ -262,7 +294,7 @@ fn plan_action(
             let tail = vec![ChatMessage {
                 role: Role::User,
                 content: content.clone(),
-                attachments: Vec::new(),
+                attachments: attachments.clone(),
             }];
             Ok(ActionPlan { context, tail })
         }
@@ -306,15 +338,16 @@ fn plan_action(
     }
 }
 
-/// The model's view of a stored path: failed and empty answers are left out.
+/// The model's view of a stored path: failed and empty answers are left out; user messages
+/// name their files (a message with files and no text is kept).
 fn history_of(path: &[&Message]) -> Vec<ChatMessage> {
     path.iter()
         .filter(|m| !(m.role == Role::Assistant && m.status == MessageStatus::Error))
-        .filter(|m| !m.content.is_empty())
+        .filter(|m| !m.content.is_empty() || !m.attachments.is_empty())
         .map(|m| ChatMessage {
             role: m.role,
             content: m.content.clone(),
-            attachments: Vec::new(),
+            attachments: m.attachments.iter().map(|a| a.id.clone()).collect(),
         })
         .collect()
 }

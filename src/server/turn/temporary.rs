@@ -4,15 +4,27 @@
 //! one huge one), a last message from the user with some text, and every user and system
 //! message within `max_message_bytes`, refused with the same sentences as in a stored chat
 //! (answers in the history are bounded by the whole request's size only, as a stored answer
-//! may be longer than a message).
+//! may be longer than a message). A message may carry at most `max_files_per_message` files,
+//! each a pending upload of the user's (they stay pending, so the sweeper removes them a day
+//! after upload: a temporary chat keeps nothing); the last message may be empty when it carries
+//! files.
 
 use crate::events::{ChatMessage, Role};
+use crate::ids::AttachmentId;
+use crate::providers::InputMessage;
 use crate::server::config::ServerConfig;
 use crate::server::error::AppError;
+use crate::server::state::AppState;
+use crate::server::turn::files;
 use crate::server::turn::stored::{check_size, MESSAGE, SYSTEM_PROMPT};
+use crate::store::UserId;
 
 /// Refuses requests that cannot make a sensible turn, before anything else happens.
-pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), AppError> {
+pub fn validate(
+    messages: &[ChatMessage],
+    limits: &ServerConfig,
+    max_files: usize,
+) -> Result<(), AppError> {
     if messages.len() > limits.max_request_messages {
         return Err(AppError::PayloadTooLarge(format!(
             "The conversation has too many messages ({}; the limit is {}). Start a new chat.",
@@ -23,12 +35,13 @@ pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), A
     let last = messages
         .last()
         .ok_or_else(|| AppError::BadRequest("The conversation is empty.".to_string()))?;
-    if last.role != Role::User || last.content.trim().is_empty() {
+    if last.role != Role::User || (last.content.trim().is_empty() && last.attachments.is_empty()) {
         return Err(AppError::BadRequest(
             "The last message must be a non-empty message from the user.".to_string(),
         ));
     }
     for message in messages {
+        files::check_file_count(files::distinct(&message.attachments).len(), max_files)?;
         match message.role {
             Role::User => check_size(MESSAGE, &message.content, limits.max_message_bytes)?,
             Role::System => check_size(SYSTEM_PROMPT, &message.content, limits.max_message_bytes)?,
@@ -44,6 +57,26 @@ pub fn validate(messages: &[ChatMessage], limits: &ServerConfig) -> Result<(), A
         )));
     }
     Ok(())
+}
+
+/// Checks that every file the messages name is a pending upload of `user`'s, loads them and
+/// refuses images for a blind `model_id`: the provider's input.
+pub async fn load_files(
+    state: &AppState,
+    user: UserId,
+    model_id: &str,
+    messages: Vec<ChatMessage>,
+) -> Result<Vec<InputMessage>, AppError> {
+    let named: Vec<AttachmentId> = messages
+        .iter()
+        .flat_map(|m| m.attachments.iter().cloned())
+        .collect();
+    state
+        .store
+        .usable_attachments(user, None, &files::distinct(&named))
+        .await
+        .map_err(files::file_gone)?;
+    files::load_history(state, user, model_id, messages).await
 }
 
 /// The size of `messages` encoded as JSON, as the provider request will carry them (counted,
