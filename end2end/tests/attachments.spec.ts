@@ -2,7 +2,8 @@
  * Attachments (issue 25), in the browser: paste an image, drop a PDF (with a text layer) and a
  * `.rs` file onto the composer, remove one chip and add it again, send on the demo model
  * (vision-capable; its answer acknowledges the files), reload (thumbnails and chips stay), open
- * the thumbnail full size (Esc closes, focus returns), export the conversation as JSON and
+ * the thumbnail full size (Esc closes, focus returns), share it (the link names the files,
+ * serves none), export the conversation as JSON and
  * import it back (the files come along). A refused file (an SVG, HTML renamed `.png`) shows the
  * server's sentence on its chip and is not sent. Without the server: pasted text stays text, a
  * stray drop does not leave the page, the composer shows a drop target, an upload in flight
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Route } from '@playwright/test';
 import { Attachments, imageLoaded, makePdf, makePng, type FileSpec } from '../pages/attachments';
 import { ChatPage } from '../pages/chat-page';
+import { ShareDialog } from '../pages/share';
 import { Sidebar } from '../pages/sidebar';
 import { MODELS } from '../support/constants';
 import { uniqueTag } from '../support/env';
@@ -28,7 +30,7 @@ const rust = (name: string): FileSpec => ({
   bytes: Buffer.from('fn main() {\n    println!("hello from the sluice");\n}\n'),
 });
 
-test('paste, drop, remove, send, reload, open full size, export and import', async ({ page }) => {
+test('paste, drop, remove, send, reload, open full size, share, export and import', async ({ page, browser }) => {
   const chat = new ChatPage(page);
   const files = new Attachments(page);
   const sidebar = new Sidebar(page);
@@ -79,6 +81,19 @@ test('paste, drop, remove, send, reload, open full size, export and import', asy
   await page.keyboard.press('Escape');
   await expect(files.lightbox).toHaveCount(0);
   await expect(thumb).toBeFocused();
+
+  // A shared link names the files (chips) but never serves them.
+  const link = await new ShareDialog(page).createLink('7d');
+  await new ShareDialog(page).close.click();
+  const visitor = await browser.newContext();
+  const shared = await visitor.newPage();
+  await shared.goto(link);
+  const names = shared.getByTestId('shared-attachments');
+  await expect(names).toContainText('screenshot.png');
+  await expect(names).toContainText('notes.pdf');
+  await expect(names).toContainText('main.rs');
+  await expect(shared.locator('img[src^="/api/attachments/"]')).toHaveCount(0);
+  await visitor.close();
 
   const original = await sidebar.currentId();
   const download = page.waitForEvent('download');
