@@ -3,11 +3,12 @@
  * `.rs` file onto the composer, remove one chip and add it again, send on the demo model
  * (vision-capable; its answer acknowledges the files), reload (thumbnails and chips stay), open
  * the thumbnail full size (Esc closes, focus returns), share it (the link names the files,
- * serves none), export the conversation as JSON and
- * import it back (the files come along). A refused file (an SVG, HTML renamed `.png`) shows the
- * server's sentence on its chip and is not sent. Without the server: pasted text stays text, a
- * stray drop does not leave the page, the composer shows a drop target, an upload in flight
- * holds Send back with a progress bar, and images for a model that cannot see them get a note.
+ * serves none), export the conversation as JSON and import it back (the files come along),
+ * then edit it keeping two of the three files. A refused file (an SVG, HTML renamed `.png`)
+ * shows the server's sentence on its chip and is not sent. Without the server: pasted text
+ * stays text, a stray drop does not leave the page, the composer shows a drop target, an
+ * upload in flight holds Send back with a progress bar, images for a model that cannot see
+ * them get a note, the picker and a paste add chips.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Route } from '@playwright/test';
@@ -109,6 +110,22 @@ test('paste, drop, remove, send, reload, open full size, share, export and impor
   await expect.poll(() => imageLoaded(importedThumb.locator('img'))).toBe(true);
   await expect(files.fileChip(imported, 'notes.pdf')).toBeVisible();
   await expect(files.fileChip(imported, 'main.rs')).toBeVisible();
+
+  // Edit shows the files as chips to keep or remove: main.rs goes, the others stay.
+  await imported.getByTestId('edit-message').click();
+  const editorChips = imported.getByTestId('attachment-chip');
+  await expect(editorChips).toHaveCount(3);
+  await imported.getByRole('button', { name: 'Remove main.rs', exact: true }).click();
+  await expect(editorChips).toHaveCount(2);
+  const request = page.waitForRequest((r) => r.url().includes('/api/chat/stream') && r.method() === 'POST');
+  await imported.getByTestId('edit-save').click();
+  const body = JSON.parse((await request).postData() ?? '{}');
+  expect(body.action.attachments).toHaveLength(2);
+  const edited = chat.lastUser;
+  await expect(files.thumbnail(edited, 'screenshot.png')).toBeVisible();
+  await expect(files.fileChip(edited, 'notes.pdf')).toBeVisible();
+  await expect(edited.getByTestId('message-file')).toHaveCount(1);
+  await chat.waitForDone();
 });
 
 test('a refused file shows the server sentence on its chip and is not sent', async ({ page }) => {
