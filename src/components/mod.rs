@@ -10,6 +10,8 @@
 //! - `sharing`: the shared-link page `/s/{token}`, the `/shared` list and the Share dialog;
 //! - `shortcuts`: the keyboard shortcuts (one table for the key handler and the `?` overlay);
 //! - `theme`: the theme switch and the theme the page is rendered with;
+//! - `attachments`: files attached before sending (attach button, paste and drop, chips with
+//!   upload progress and Remove), shared by the composer and the message editor;
 //! - `chat_session`: client state, no view: the message tree on screen and the actions
 //!   (send, stream, stop, retry, open a conversation) and the chosen model.
 //!
@@ -27,6 +29,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod attachments;
 pub mod chat;
 pub mod chat_session;
 pub mod markdown;

@@ -1,5 +1,5 @@
-//! The model picker: models grouped by provider, and a clear badge when the offline demo model
-//! is selected.
+//! The model picker: models grouped by provider, those that take images marked "👁 (sees
+//! images)", and a clear badge when the offline demo model is selected.
 
 use crate::components::chat_session::ModelChoice;
 use crate::events::ModelInfo;
@@ -72,7 +72,7 @@ fn picker(choice: ModelChoice, models: Vec<ModelInfo>) -> impl IntoView {
                                                 selected=is_selected
                                                 prop:selected=is_selected
                                             >
-                                                {m.label}
+                                                {option_label(&m)}
                                             </option>
                                         }
                                     })
@@ -88,5 +88,35 @@ fn picker(choice: ModelChoice, models: Vec<ModelInfo>) -> impl IntoView {
                 "Demo model — offline, canned answers"
             </span>
         </Show>
+    }
+}
+
+/// An option's text: the model's label, marked when it sees images (an `<option>` holds text
+/// only, so the mark is words, not an icon with a text alternative).
+pub fn option_label(model: &ModelInfo) -> String {
+    if model.vision {
+        format!("{} 👁 (sees images)", model.label)
+    } else {
+        model.label.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::option_label;
+    use crate::events::ModelInfo;
+
+    #[test]
+    fn vision_models_are_marked_in_words() {
+        let mut model = ModelInfo {
+            id: "demo/demo".to_string(),
+            label: "Demo".to_string(),
+            provider: "demo".to_string(),
+            is_demo: true,
+            vision: true,
+        };
+        assert_eq!(option_label(&model), "Demo 👁 (sees images)");
+        model.vision = false;
+        assert_eq!(option_label(&model), "Demo");
     }
 }

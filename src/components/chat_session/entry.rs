@@ -10,6 +10,7 @@ use crate::feedback::MessageFeedback;
 use crate::ids::MessageId;
 use crate::markdown::{merge_blocks, Block, IncrementalMarkdown, StreamTail};
 use leptos::prelude::*;
+use sluice_wire::attachments::AttachmentMeta;
 
 /// Where a message is in its life; also written to `data-status` for tests and styling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +99,9 @@ pub struct MessageEntry {
     pub created_at: RwSignal<i64>,
     /// The user's own rating of this answer, as stored (shown by the thumbs).
     pub feedback: RwSignal<Option<MessageFeedback>>,
+    /// The files sent with a user message (thumbnails and chips under its text; an edit
+    /// starts from them).
+    pub attachments: RwSignal<Vec<AttachmentMeta>>,
     /// Added to Markdown block ids so a continued answer never reuses the keys (and so the
     /// DOM) of its earlier rendering.
     block_id_base: StoredValue<u64>,
@@ -128,6 +132,7 @@ impl MessageEntry {
             usage: RwSignal::new(None),
             created_at: RwSignal::new(crate::time_text::now_ms()),
             feedback: RwSignal::new(None),
+            attachments: RwSignal::new(Vec::new()),
             block_id_base: StoredValue::new(0),
         }
     }
@@ -140,7 +145,7 @@ impl MessageEntry {
         entry
     }
 
-    /// Shows the stored `message` (text, status, error, statistics) in this entry, whose
+    /// Shows the stored `message` (text, attachments, status, error, statistics) in this entry, whose
     /// rendering must be empty (new, or after [`Self::reset_rendering`]).
     pub fn apply_stored(&self, message: &Message) {
         let status = match message.status {
@@ -153,6 +158,7 @@ impl MessageEntry {
         self.text.set(message.content.clone());
         self.status.set(status);
         self.created_at.set(message.created_at);
+        self.attachments.set(message.attachments.clone());
         if message.role != Role::Assistant {
             return;
         }

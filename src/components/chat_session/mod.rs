@@ -36,6 +36,7 @@ use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reader::ReadFrom;
+use sluice_wire::attachments::AttachmentMeta;
 use std::collections::HashMap;
 
 /// The answer being generated right now.
@@ -112,6 +113,8 @@ pub struct ChatSession {
     /// The text of a message the server refused before storing it (too long, …), handed back
     /// to the composer so nothing typed is lost.
     pub refused_draft: RwSignal<Option<String>>,
+    /// The files of that refused message (still pending uploads), handed back with its text.
+    pub refused_attachments: RwSignal<Vec<AttachmentMeta>>,
     /// The running turn, for Stop.
     active: StoredValue<Option<ActiveTurn>>,
     /// Next local message id.
@@ -143,6 +146,7 @@ impl ChatSession {
             list_version: RwSignal::new(0),
             open_error: RwSignal::new(None),
             refused_draft: RwSignal::new(None),
+            refused_attachments: RwSignal::new(Vec::new()),
             active: StoredValue::new(None),
             next_id: StoredValue::new(1),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
@@ -262,28 +266,43 @@ impl ChatSession {
         self.open_error.set(None);
     }
 
-    /// Sends a user message after the last message shown, and starts its answer.
-    pub fn send(&self, text: String, model: Option<String>) {
-        if self.streaming.get_untracked() || text.trim().is_empty() {
+    /// Sends a user message (its text and files; either may be empty, not both) after the
+    /// last message shown, and starts its answer.
+    pub fn send(&self, text: String, files: Vec<AttachmentMeta>, model: Option<String>) {
+        if self.streaming.get_untracked() || (text.trim().is_empty() && files.is_empty()) {
             return;
         }
         self.drop_unsaved();
         let parent = self.thread_untracked().last().copied();
-        self.ask(parent.map(|p| p.id), text, model);
+        self.ask(parent.map(|p| p.id), text, files, model);
     }
 
-    /// Sends an edited version of `message_id` as its sibling, and answers it.
-    pub fn edit(&self, message_id: u64, text: String, model: Option<String>) {
-        if self.streaming.get_untracked() || text.trim().is_empty() {
+    /// Sends an edited version of `message_id` (its text and the files kept or added) as its
+    /// sibling, and answers it.
+    pub fn edit(
+        &self,
+        message_id: u64,
+        text: String,
+        files: Vec<AttachmentMeta>,
+        model: Option<String>,
+    ) {
+        if self.streaming.get_untracked() || (text.trim().is_empty() && files.is_empty()) {
             return;
         }
         if let Some(entry) = self.find(message_id) {
-            self.ask(entry.parent, text, model);
+            self.ask(entry.parent, text, files, model);
         }
     }
 
-    /// Adds a user message under `parent` plus its answer, and streams the answer.
-    fn ask(&self, parent: Option<u64>, text: String, model: Option<String>) {
+    /// Adds a user message under `parent` plus its answer, and streams the answer. The user
+    /// message shows its files at once (from the composer's metas), so nothing flickers.
+    fn ask(
+        &self,
+        parent: Option<u64>,
+        text: String,
+        files: Vec<AttachmentMeta>,
+        model: Option<String>,
+    ) {
         let parent_server_id = match parent {
             Some(id) => match self.find(id).and_then(|e| e.server_id.get_untracked()) {
                 Some(server_id) => Some(server_id),
@@ -293,8 +312,10 @@ impl ChatSession {
         };
         let user_id = self.allocate_id();
         let answer_id = self.allocate_id();
+        let attachments = files.iter().map(|f| f.id.clone()).collect();
         let (user, answer) = self.owned(|| {
             let user = MessageEntry::new(user_id, parent, Role::User, &text, MessageStatus::Done);
+            user.attachments.set(files);
             let answer = MessageEntry::new(
                 answer_id,
                 Some(user_id),
@@ -314,7 +335,7 @@ impl ChatSession {
         let action = TurnAction::Send {
             parent_id: parent_server_id,
             content: text,
-            attachments: Vec::new(),
+            attachments,
         };
         self.start(Some(user), answer, action, model, String::new());
     }

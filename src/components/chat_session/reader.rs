@@ -96,8 +96,11 @@ pub(super) async fn read_answer(
     let mut stream = match stream {
         Ok(stream) => stream,
         Err(error) => {
-            // Refused before anything was stored: give the text back to the composer.
+            // Refused before anything was stored: give the text and files back to the composer.
             if let Some(question) = question.filter(|q| q.server_id.get_untracked().is_none()) {
+                session
+                    .refused_attachments
+                    .set(question.attachments.get_untracked());
                 session
                     .refused_draft
                     .set(Some(question.text.get_untracked()));

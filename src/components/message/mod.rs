@@ -1,12 +1,14 @@
 //! One message: a user bubble ([`UserMessage`]) or an assistant answer (paced Markdown) with its
 //! status note, error + Retry, timing footer, actions row (Copy, 👍/👎, time), version switcher
 //! and Regenerate. Beside it: the `list` of messages it is shown in and the message's parts
-//! (`user`, `reasoning`, `tool_calls`, `sibling_switcher`, `paced_markdown`, `answer_actions`
+//! (`user` with its `attachments` and their full-size `lightbox`, `reasoning`, `tool_calls`, `sibling_switcher`, `paced_markdown`, `answer_actions`
 //! with `copy_button`, `feedback_buttons` and `relative_time`).
 
 pub mod answer_actions;
+pub mod attachments;
 pub mod copy_button;
 pub mod feedback_buttons;
+pub mod lightbox;
 pub mod list;
 pub mod paced_markdown;
 pub mod reasoning;

@@ -1,15 +1,15 @@
 //! The page of a shared link, `/s/{token}`: the frozen snapshot (title, the shared branch, the
-//! system prompt only when its owner included it) rendered on the server with the chat's own
-//! Markdown components, read-only (no composer, no actions but Copy in code blocks). It tells
-//! search engines to stay away (`<meta name="robots">` and `X-Robots-Tag`) and sends no
-//! referrer. An unknown, revoked or expired token answers 404 with one sentence for all three.
+//! system prompt only when its owner included it, the names of a message's files as chips)
+//! rendered on the server with the chat's own Markdown components, read-only (no composer, no
+//! actions but Copy in code blocks). It tells search engines to stay away (`<meta
+//! name="robots">` and `X-Robots-Tag`) and sends no referrer. An unknown, revoked or expired token answers 404 with one sentence for all three.
 
 use crate::api::view_share;
 use crate::api_error::ApiError;
 use crate::components::markdown::MarkdownView;
 use crate::conversation::{MessageStatus, Role};
 use crate::markdown::{merge_blocks, Block, IncrementalMarkdown, StreamTail};
-use crate::sharing::{ShareSnapshot, SharedMessage};
+use crate::sharing::{ShareSnapshot, SharedFile, SharedMessage};
 use crate::time_text::{full_utc, iso_utc};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -129,9 +129,11 @@ fn shared_message(message: SharedMessage) -> AnyView {
         } else {
             "user"
         };
+        let files = (!message.files.is_empty()).then(|| shared_files(message.files));
         return view! {
             <article class="message user" data-role=role>
                 <p class="user-text">{message.content}</p>
+                {files}
             </article>
         }
         .into_any();
@@ -154,6 +156,19 @@ fn shared_message(message: SharedMessage) -> AnyView {
         </article>
     }
     .into_any()
+}
+
+/// A message's files as name chips: the link shows that they were there, never their bytes
+/// (attachments are served to their owner only).
+fn shared_files(files: Vec<SharedFile>) -> impl IntoView {
+    view! {
+        <ul class="shared-attachments" aria-label="Attached files" data-testid="shared-attachments">
+            {files
+                .into_iter()
+                .map(|file| view! { <li data-kind=file.kind.as_str()>{file.name}</li> })
+                .collect_view()}
+        </ul>
+    }
 }
 
 /// The Markdown blocks of a finished text, as the chat renders a stored answer.
