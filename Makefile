@@ -31,7 +31,7 @@ test: test-tools test-rust build test-e2e lint
 test-rust:
 	bash tools/with-redis.sh cargo test --release --no-default-features --features ssr
 	bash tools/with-redis.sh bash tools/with-postgres.sh env SLUICE_TEST_BACKEND=postgres cargo test --release --no-default-features --features ssr --test integration
-	cargo test --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream --features sluice-providers/http
+	cargo test --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream -p sluice-attachments --features sluice-providers/http
 
 build: tools
 	cargo leptos build --release
@@ -48,7 +48,7 @@ screenshots: test-tools build
 lint:
 	cargo fmt --check
 	cargo clippy --release --no-default-features --features ssr --all-targets -- -D warnings
-	cargo clippy --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream --all-targets --features sluice-providers/http -- -D warnings
+	cargo clippy --release -p sluice-markdown -p sluice-wire -p sluice-providers -p sluice-fake-upstream -p sluice-attachments --all-targets --features sluice-providers/http -- -D warnings
 	cargo clippy --release --no-default-features --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 fmt:

@@ -106,28 +106,16 @@ pub fn file_gone(error: StoreError) -> AppError {
     }
 }
 
-/// True when the catalog marks `model_id` as taking images.
-// The catalog gains its own accessor with the vision settings; this reads its model list.
-fn model_sees_images(state: &AppState, model_id: &str) -> bool {
-    state
-        .catalog
-        .models()
-        .iter()
-        .any(|m| m.id == model_id && m.vision)
-}
-
 /// Refuses to send an image to a model that cannot see it, naming the model.
 pub fn check_vision<'a>(
     state: &AppState,
     model_id: &str,
     mut kinds: impl Iterator<Item = &'a AttachmentKind>,
 ) -> Result<(), AppError> {
-    if kinds.any(|k| *k == AttachmentKind::Image) && !model_sees_images(state, model_id) {
+    if kinds.any(|k| *k == AttachmentKind::Image) && !state.catalog.takes_images(model_id) {
         let label = state
             .catalog
-            .models()
-            .into_iter()
-            .find(|m| m.id == model_id)
+            .model_info(model_id)
             .map_or_else(|| model_id.to_string(), |m| m.label);
         return Err(AppError::BadRequest(format!(
             "{label} cannot see images; choose a model marked 👁 vision, or remove the image."
