@@ -61,8 +61,10 @@ test('paste, drop, remove, send, reload, open full size, share, export and impor
   await expect(files.fileChip(sent, 'notes.pdf')).toHaveAttribute('download', 'notes.pdf');
   await expect(files.fileChip(sent, 'main.rs')).toHaveAttribute('href', /^\/api\/attachments\//);
   await chat.waitForDone(answer);
-  // The demo model acknowledges what it was given (loosely: its wording may change).
-  await expect(chat.markdown(answer)).toContainText(/screenshot\.png|notes\.pdf|main\.rs|image|file/i);
+  // The demo model acknowledges what it was given, in the order attached, with each kind.
+  await expect(chat.markdown(answer)).toContainText(
+    /I received 3 files: screenshot\.png \(image, [^)]+\), notes\.pdf \(PDF, [^)]+\), main\.rs \(text, [^)]+\)/,
+  );
 
   await page.reload();
   await chat.waitForHydration();

@@ -34,8 +34,8 @@ pub use crate::conversation::{
 };
 pub use crate::preset::Preset;
 pub use accounts::{Account, SignInError};
-pub use attachments::{AttachmentFile, SENT_ATTACHMENT};
 pub use answer_writer::{AnswerEnd, AnswerWriter, DEFAULT_FLUSH_INTERVAL};
+pub use attachments::{AttachmentFile, SENT_ATTACHMENT};
 pub use copy::{copy_sqlite_to_postgres, CopyReport};
 pub use error::StoreError;
 /// The store's clock, shared so that every timestamp the server writes uses one definition.

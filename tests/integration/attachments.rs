@@ -132,7 +132,9 @@ pub async fn exec(app: &TestApp, sql: &str, binds: &[&str]) {
         }
         None => {
             let url = format!("sqlite://{}", storage.database.display());
-            let mut db = sqlx::SqliteConnection::connect(&url).await.expect("connect");
+            let mut db = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
             sqlx::query("PRAGMA foreign_keys = ON")
                 .execute(&mut db)
                 .await

@@ -3,8 +3,8 @@
 
 mod accounts;
 mod api_errors;
-mod attachments;
 mod app_shell;
+mod attachments;
 mod binary_cli;
 mod chat_endpoint;
 mod cluster_limits;

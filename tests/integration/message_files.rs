@@ -6,7 +6,9 @@
 //! The uploads are written straight into the store (`support::TestUploads`), so these
 //! tests do not depend on which file types the intake accepts.
 
-use crate::support::{error_message, start_fake, stored_ids, EventReader, TestApp, TestUploads, LOCAL_AUTH};
+use crate::support::{
+    error_message, start_fake, stored_ids, EventReader, TestApp, TestUploads, LOCAL_AUTH,
+};
 use serde_json::{json, Value};
 use sluice::attachments::{AttachmentKind, AttachmentMeta};
 use sluice::store::UserId;

@@ -76,7 +76,10 @@ mod tests {
             "shot.png"
         );
         assert_eq!(clean_upload_name("../../etc/passwd").unwrap(), "passwd");
-        assert_eq!(clean_upload_name("a\r\nb\u{202E}gpj.exe").unwrap(), "abgpj.exe");
+        assert_eq!(
+            clean_upload_name("a\r\nb\u{202E}gpj.exe").unwrap(),
+            "abgpj.exe"
+        );
         for bad in ["", "   ", "dir/", "..", "x/.", "\u{0007}"] {
             assert!(clean_upload_name(bad).is_err(), "{bad:?}");
         }

@@ -144,7 +144,11 @@ mod tests {
         )
         .expect("env");
         assert_eq!(
-            (env.max_file_bytes, env.max_files_per_message, env.max_image_side),
+            (
+                env.max_file_bytes,
+                env.max_files_per_message,
+                env.max_image_side
+            ),
             (8192, 4, 1024)
         );
         assert_eq!(env.intake_limits().max_image_side, 1024);

@@ -218,8 +218,7 @@ async fn copy_rows(source: &Store, target: &Store) -> Result<CopyReport, Refused
         feedback: copy_table(&mut src, &mut dst, &FEEDBACK, BATCH).await?,
         // After the conversations they belong to; the links after messages and files.
         attachments: copy_table(&mut src, &mut dst, &ATTACHMENTS, ATTACHMENT_BATCH).await?,
-        message_attachments: copy_table(&mut src, &mut dst, &MESSAGE_ATTACHMENTS, BATCH)
-            .await?,
+        message_attachments: copy_table(&mut src, &mut dst, &MESSAGE_ATTACHMENTS, BATCH).await?,
     };
     restore_activity_times(&mut src, &mut dst).await?;
     // Accounts created after the copy continue after the highest copied id.

@@ -28,7 +28,10 @@ async fn assert_refused_as(files: Vec<(&str, Vec<u8>)>, expected: u16, expected_
         assert_eq!(status, expected, "{name}: {body}");
         let (kind, message) = refusal(&body);
         assert_eq!(kind, expected_kind, "{name}");
-        assert!(message.contains(name) && message.ends_with('.'), "{name}: {message}");
+        assert!(
+            message.contains(name) && message.ends_with('.'),
+            "{name}: {message}"
+        );
     }
     assert_eq!(stored(&app, alice_id).await, (0, 0));
 }
@@ -40,7 +43,11 @@ async fn a_zip_attachment_is_refused_with_a_sentence() {
 
 #[tokio::test]
 async fn an_html_page_renamed_png_attachment_is_refused() {
-    assert_refused(vec![("cat.png", HTML_PAGE.into()), ("page.html", HTML_PAGE.into())]).await;
+    assert_refused(vec![
+        ("cat.png", HTML_PAGE.into()),
+        ("page.html", HTML_PAGE.into()),
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -79,17 +86,32 @@ async fn a_png_attachment_with_gps_exif_is_stored_without_it_and_served_inline()
     let meta: AttachmentMeta = serde_json::from_str(&body).expect("meta");
     assert_eq!(meta.kind, AttachmentKind::Image);
     assert_eq!((meta.width, meta.height), (Some(64), Some(48)));
-    let response = call(&app, Some(&alice), Method::GET, &format!("/api/attachments/{}", meta.id)).await;
+    let response = call(
+        &app,
+        Some(&alice),
+        Method::GET,
+        &format!("/api/attachments/{}", meta.id),
+    )
+    .await;
     assert_eq!(response.status(), 200);
-    assert_eq!(header_value(&response, "content-type"), Some(meta.content_type.clone()));
+    assert_eq!(
+        header_value(&response, "content-type"),
+        Some(meta.content_type.clone())
+    );
     assert_eq!(
         header_value(&response, "content-disposition").as_deref(),
         Some("inline; filename=\"holiday.png\"; filename*=UTF-8''holiday.png")
     );
     let served = response.bytes().await.expect("bytes");
     assert_eq!(served.len() as u64, meta.size_bytes);
-    assert!(!served.windows(GPS_SECRET.len()).any(|w| w == GPS_SECRET), "the GPS block is gone");
-    assert!(!served.windows(4).any(|w| w == b"eXIf" || w == b"Exif"), "no EXIF at all");
+    assert!(
+        !served.windows(GPS_SECRET.len()).any(|w| w == GPS_SECRET),
+        "the GPS block is gone"
+    );
+    assert!(
+        !served.windows(4).any(|w| w == b"eXIf" || w == b"Exif"),
+        "no EXIF at all"
+    );
     let decoded = image::load_from_memory(&served).expect("a valid image");
     assert_eq!((decoded.width(), decoded.height()), (64, 48));
 }

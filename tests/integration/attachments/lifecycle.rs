@@ -48,7 +48,10 @@ async fn deleting_a_pending_attachment_is_204_then_404_and_a_sent_one_is_409() {
         message,
         "That file was sent with a message; it is deleted with its conversation."
     );
-    assert_eq!(call(&app, Some(&alice), Method::GET, &path).await.status(), 200);
+    assert_eq!(
+        call(&app, Some(&alice), Method::GET, &path).await.status(),
+        200
+    );
     assert_eq!(stored(&app, alice_id).await.0, 1);
 }
 
@@ -66,12 +69,34 @@ async fn the_attachment_sweeper_deletes_only_pending_uploads_older_than_a_day() 
     let store = &app.state.store;
     let hour = 60 * 60 * 1000;
     // The server's own sweep (at start) and one an hour before the day is up delete nothing.
-    assert_eq!(sweep_once(store, now_millis() + 23 * hour).await.expect("sweep"), 0);
-    assert_eq!((stored(&app, alice_id).await.0, stored(&app, bob_id).await.0), (2, 1));
+    assert_eq!(
+        sweep_once(store, now_millis() + 23 * hour)
+            .await
+            .expect("sweep"),
+        0
+    );
+    assert_eq!(
+        (stored(&app, alice_id).await.0, stored(&app, bob_id).await.0),
+        (2, 1)
+    );
     // A day later: both pending uploads (every user's) go, the sent one stays.
-    assert_eq!(sweep_once(store, now_millis() + 25 * hour).await.expect("sweep"), 2);
-    assert_eq!((stored(&app, alice_id).await.0, stored(&app, bob_id).await.0), (1, 0));
-    let response = call(&app, Some(&alice), Method::GET, &format!("/api/attachments/{}", sent.id)).await;
+    assert_eq!(
+        sweep_once(store, now_millis() + 25 * hour)
+            .await
+            .expect("sweep"),
+        2
+    );
+    assert_eq!(
+        (stored(&app, alice_id).await.0, stored(&app, bob_id).await.0),
+        (1, 0)
+    );
+    let response = call(
+        &app,
+        Some(&alice),
+        Method::GET,
+        &format!("/api/attachments/{}", sent.id),
+    )
+    .await;
     assert_eq!(response.status(), 200);
 }
 
@@ -92,10 +117,22 @@ async fn deleting_the_conversation_or_the_account_deletes_its_attachments() {
             serde_json::json!({"id": conversation}),
         )
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+    assert_eq!(
+        response.status(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
     let path = format!("/api/attachments/{}", sent.id);
-    assert_eq!(call(&app, Some(&alice), Method::GET, &path).await.status(), 404);
-    assert_eq!(stored(&app, alice_id).await, (1, kept.size_bytes), "the bytes are gone");
+    assert_eq!(
+        call(&app, Some(&alice), Method::GET, &path).await.status(),
+        404
+    );
+    assert_eq!(
+        stored(&app, alice_id).await,
+        (1, kept.size_bytes),
+        "the bytes are gone"
+    );
 
     // An account's rows go with it (the schema cascades; there is no account deletion
     // endpoint yet, so the row is deleted as an administrator would).
@@ -103,7 +140,16 @@ async fn deleting_the_conversation_or_the_account_deletes_its_attachments() {
     let bob_sent = uploaded(&app, &bob, "b2.txt").await;
     link_to_new_conversation(&app, bob_id, bob_sent.id.as_str()).await;
     assert_eq!(stored(&app, bob_id).await.0, 2);
-    exec(&app, &format!("DELETE FROM users WHERE id = {}", bob_id.0), &[]).await;
+    exec(
+        &app,
+        &format!("DELETE FROM users WHERE id = {}", bob_id.0),
+        &[],
+    )
+    .await;
     assert_eq!(stored(&app, bob_id).await, (0, 0));
-    assert_eq!(stored(&app, alice_id).await.0, 1, "alice's file is untouched");
+    assert_eq!(
+        stored(&app, alice_id).await.0,
+        1,
+        "alice's file is untouched"
+    );
 }

@@ -32,12 +32,18 @@ async fn a_50_mb_attachment_upload_is_413_with_a_sentence_and_stores_nothing() {
     let sentence = "The file is too large (the limit is 20 MiB).";
     let (status, body) = upload(&app, Some(&alice), "big.txt", vec![b'a'; 50_000_000]).await;
     assert_eq!(status, 413, "{body:.200}");
-    assert_eq!(refusal(&body), ("too_large".to_string(), sentence.to_string()));
+    assert_eq!(
+        refusal(&body),
+        ("too_large".to_string(), sentence.to_string())
+    );
     let (status, body) = upload_chunked(&app, &alice, "big.txt", 50_000_000).await;
     assert_eq!(status, 413, "{body:.200}");
     assert_eq!(refusal(&body).1, sentence);
     assert_eq!(stored(&app, alice_id).await, (0, 0));
-    assert_eq!(app.state.store.stored_bytes(alice_id).await.expect("usage"), 0);
+    assert_eq!(
+        app.state.store.stored_bytes(alice_id).await.expect("usage"),
+        0
+    );
     // The server is fine afterwards, and a file of ordinary size is taken.
     let (status, body) = upload(&app, Some(&alice), "small.txt", vec![b'a'; 1000]).await;
     assert_eq!(status, 200, "{body}");
@@ -58,7 +64,10 @@ async fn the_configured_attachment_file_limit_is_what_an_upload_may_be() {
             upload(&app, Some(&alice), "over.txt", vec![b'a'; 2049]).await
         };
         assert_eq!(status, 413, "chunked={chunked}: {body}");
-        assert_eq!(refusal(&body).1, "The file is too large (the limit is 2 KiB).");
+        assert_eq!(
+            refusal(&body).1,
+            "The file is too large (the limit is 2 KiB)."
+        );
     }
     assert_eq!(stored(&app, alice_id).await, (1, 2048));
 }
@@ -70,7 +79,10 @@ async fn attachment_bytes_count_toward_the_storage_quota_and_an_upload_past_it_i
     let alice_id = user_id(&app, "alice").await;
     let (status, body) = upload(&app, Some(&alice), "one.txt", vec![b'a'; 3000]).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(app.state.store.stored_bytes(alice_id).await.expect("usage"), 3000);
+    assert_eq!(
+        app.state.store.stored_bytes(alice_id).await.expect("usage"),
+        3000
+    );
     let (status, body) = upload(&app, Some(&alice), "two.txt", vec![b'b'; 1500]).await;
     assert_eq!(status, 413, "{body}");
     let (kind, message) = refusal(&body);
@@ -83,7 +95,10 @@ async fn attachment_bytes_count_toward_the_storage_quota_and_an_upload_past_it_i
     // Exactly up to the quota fits; then even a one-byte file is refused.
     let (status, body) = upload(&app, Some(&alice), "three.txt", vec![b'c'; 1096]).await;
     assert_eq!(status, 200, "exactly up to the quota: {body}");
-    assert_eq!(app.state.store.stored_bytes(alice_id).await.expect("usage"), 4096);
+    assert_eq!(
+        app.state.store.stored_bytes(alice_id).await.expect("usage"),
+        4096
+    );
     let (status, body) = upload(&app, Some(&alice), "four.txt", vec![b'd']).await;
     assert_eq!(status, 413, "{body}");
     assert_eq!(stored(&app, alice_id).await, (2, 4096));

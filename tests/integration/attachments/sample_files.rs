@@ -175,6 +175,7 @@ pub const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><body><script>fetch('/api/co
     </body></html>\n";
 
 /// An SVG image with a script in it.
-pub const SVG_WITH_SCRIPT: &str = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" \
+pub const SVG_WITH_SCRIPT: &str =
+    "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" \
     width=\"10\" height=\"10\"><script>alert(document.cookie)</script>\
     <rect width=\"10\" height=\"10\"/></svg>\n";

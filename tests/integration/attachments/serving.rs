@@ -24,7 +24,13 @@ async fn an_uploaded_text_file_is_served_to_its_owner_with_every_header_and_404_
     let alice = app.signed_up("alice", "alice password").await;
     let bob = app.signed_up("bob", "bobs password").await;
     let text = "fn main() {\n    println!(\"héllo\");\n}\n";
-    let (status, body) = upload(&app, Some(&alice), "C:\\fakepath\\main \"ü\".rs", text.into()).await;
+    let (status, body) = upload(
+        &app,
+        Some(&alice),
+        "C:\\fakepath\\main \"ü\".rs",
+        text.into(),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let meta: AttachmentMeta = serde_json::from_str(&body).expect("AttachmentMeta");
     assert_eq!(meta.name, "main \"ü\".rs", "the last path segment is kept");
@@ -38,7 +44,10 @@ async fn an_uploaded_text_file_is_served_to_its_owner_with_every_header_and_404_
     let response = call(&app, Some(&alice), Method::GET, &path).await;
     assert_eq!(response.status(), 200);
     let header = |name: &str| header_value(&response, name);
-    assert_eq!(header("content-type").as_deref(), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        header("content-type").as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(
         header("content-disposition").as_deref(),
@@ -49,7 +58,10 @@ async fn an_uploaded_text_file_is_served_to_its_owner_with_every_header_and_404_
     let page = app.client.get(app.url("/")).send().await.expect("page");
     let page_policy = header_value(&page, "content-security-policy").expect("page CSP");
     assert_eq!(policy_shape(&policy), policy_shape(&page_policy));
-    assert_eq!(response.bytes().await.expect("bytes").as_ref(), text.as_bytes());
+    assert_eq!(
+        response.bytes().await.expect("bytes").as_ref(),
+        text.as_bytes()
+    );
 
     // Bob, and every malformed or unknown id: 404 with a sentence; bob cannot delete it.
     let unknown = "/api/attachments/0b0b3b9e-0000-4000-8000-000000000000".to_string();
@@ -64,7 +76,10 @@ async fn an_uploaded_text_file_is_served_to_its_owner_with_every_header_and_404_
             let response = call(&app, Some(token), method.clone(), &path).await;
             assert_eq!(response.status(), 404, "{method} {path}");
             let (kind, message) = refusal(&response.text().await.expect("body"));
-            assert_eq!((kind.as_str(), message.as_str()), ("not_found", "That file does not exist."));
+            assert_eq!(
+                (kind.as_str(), message.as_str()),
+                ("not_found", "That file does not exist.")
+            );
         }
     }
     // Without a user: 401, for all three routes.
@@ -76,7 +91,10 @@ async fn an_uploaded_text_file_is_served_to_its_owner_with_every_header_and_404_
         let response = call(&app, None, method.clone(), &path).await;
         assert_eq!(response.status(), 401, "{method} {path}");
         let (kind, message) = refusal(&response.text().await.expect("body"));
-        assert_eq!((kind.as_str(), message.as_str()), ("unauthorised", "Sign in to continue."));
+        assert_eq!(
+            (kind.as_str(), message.as_str()),
+            ("unauthorised", "Sign in to continue.")
+        );
     }
     assert_eq!(stored(&app, alice_id).await, (1, text.len() as u64));
     let bob_id = user_id(&app, "bob").await;
@@ -88,7 +106,11 @@ async fn an_upload_needs_a_name_and_a_same_site_origin() {
     let app = app_with(&[]).await;
     let alice = app.signed_up("alice", "alice password").await;
     let alice_id = user_id(&app, "alice").await;
-    for query in ["/api/attachments", "/api/attachments?name=", "/api/attachments?name=%2F..%2F"] {
+    for query in [
+        "/api/attachments",
+        "/api/attachments?name=",
+        "/api/attachments?name=%2F..%2F",
+    ] {
         let response = app
             .client
             .post(app.url(query))
@@ -103,7 +125,10 @@ async fn an_upload_needs_a_name_and_a_same_site_origin() {
     }
     let (status, body) = upload(&app, Some(&alice), &"n".repeat(256), "x".into()).await;
     assert_eq!(status, 400);
-    assert_eq!(refusal(&body).1, "The file name is too long: at most 255 characters.");
+    assert_eq!(
+        refusal(&body).1,
+        "The file name is too long: at most 255 characters."
+    );
     let (status, body) = upload(&app, Some(&alice), "empty.txt", Vec::new()).await;
     assert_eq!(status, 400);
     assert_eq!(refusal(&body).1, "empty.txt is empty.");
@@ -131,7 +156,13 @@ async fn the_single_user_mode_uploads_as_its_local_user() {
     let (status, body) = upload(&app, None, "notes.md", "# hi\n".into()).await;
     assert_eq!(status, 200, "{body}");
     let meta: AttachmentMeta = serde_json::from_str(&body).expect("meta");
-    let response = call(&app, None, Method::GET, &format!("/api/attachments/{}", meta.id)).await;
+    let response = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("/api/attachments/{}", meta.id),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.expect("body"), "# hi\n");
 }
