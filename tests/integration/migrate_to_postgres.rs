@@ -34,6 +34,10 @@ async fn a_sqlite_database_copied_to_postgresql_exports_byte_identical_conversat
     let source = Store::open(&path).await.expect("open SQLite");
     let tokens = fill_source(&source).await;
     let sent_file = attach_files(&source).await;
+    source.close().await;
+    link_sent_file(&path, &sent_file).await;
+    // What each user sees before the copy, the linked file included.
+    let source = Store::open(&path).await.expect("reopen SQLite");
     let users = [UserId(1), UserId(2), UserId(3)];
     let mut before = Vec::new();
     for user in users {
@@ -41,7 +45,6 @@ async fn a_sqlite_database_copied_to_postgresql_exports_byte_identical_conversat
     }
     let accounts_before = source.list_accounts().await.expect("accounts");
     source.close().await;
-    link_sent_file(&path, &sent_file).await;
 
     let report = copy_sqlite_to_postgres(&path, &target.url)
         .await

@@ -16,22 +16,17 @@ use crate::transfer::{ImportedFile, ValidImport};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Files one message may carry when `[attachments] max_files_per_message` is not set.
-pub const DEFAULT_MAX_FILES_PER_MESSAGE: usize = 10;
-
 /// The sentence for a named file that is not (or no longer) the user's to send.
 pub const FILE_GONE: &str = "One of the attached files no longer exists.";
 
 /// Files one message may carry (`[attachments] max_files_per_message`).
-// The `[attachments]` settings arrive with the uploads; until then, the default.
-pub fn max_files_per_message(_state: &AppState) -> usize {
-    DEFAULT_MAX_FILES_PER_MESSAGE
+pub fn max_files_per_message(state: &AppState) -> usize {
+    state.config.attachments.max_files_per_message
 }
 
 /// What the intake accepts (`[attachments]` settings).
-// The `[attachments]` settings arrive with the uploads; until then, the intake's defaults.
-pub fn intake_limits(_state: &AppState) -> sluice_attachments::Limits {
-    sluice_attachments::Limits::default()
+pub fn intake_limits(state: &AppState) -> sluice_attachments::Limits {
+    state.config.attachments.intake_limits()
 }
 
 /// Runs every file of an import through the intake, as an upload (on a blocking thread: images
