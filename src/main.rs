@@ -9,7 +9,7 @@
 //! never a start.
 
 use clap::{Parser, Subcommand};
-use sluice::server::config::{check_bind, site};
+use sluice::server::config::{check_bind, site, LogFormat};
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{Store, StoreError, StoreOptions};
 use std::path::{Path, PathBuf};
@@ -129,16 +129,17 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Serve) | None => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-                )
-                .init();
+            let config = match Config::load(cli.config.as_deref()) {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("sluice: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_log(config.telemetry.log_format);
             // Before any thread but this one exists: Leptos reads the address from the
             // environment, and only takes an IP address.
-            let served =
-                resolve_site_addr().and_then(|()| runtime.block_on(serve(cli.config.as_deref())));
+            let served = resolve_site_addr().and_then(|()| runtime.block_on(serve(config)));
             match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
@@ -147,6 +148,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Starts the log: `RUST_LOG` (default `info`) in `format` (`[telemetry] log_format`).
+fn init_log(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let log = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().flatten_event(true).init(),
     }
 }
 
@@ -206,9 +218,8 @@ fn resolve_site_addr() -> Result<(), String> {
     Ok(())
 }
 
-/// Loads everything and serves until a shutdown signal.
-async fn serve(config_file: Option<&Path>) -> Result<(), String> {
-    let config = Config::load(config_file)?;
+/// Opens everything `config` names and serves until a shutdown signal.
+async fn serve(config: Config) -> Result<(), String> {
     for warning in &config.warnings {
         tracing::warn!("{warning}");
     }
