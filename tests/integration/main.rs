@@ -21,6 +21,7 @@ mod hostile_requests;
 mod isolation;
 mod limits;
 mod migrate_to_postgres;
+mod observability;
 mod organise;
 mod presets;
 mod readme_examples;
