@@ -9,7 +9,8 @@
 //! never a start.
 
 use clap::{Parser, Subcommand};
-use sluice::server::config::{check_bind, site, LogFormat};
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use sluice::server::config::{check_bind, site, LogFormat, TelemetryConfig};
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{Store, StoreError, StoreOptions};
 use std::path::{Path, PathBuf};
@@ -136,10 +137,22 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            init_log(config.telemetry.log_format);
+            let traces = match init_log(&config.telemetry) {
+                Ok(traces) => traces,
+                Err(error) => {
+                    eprintln!("sluice: {error}");
+                    return ExitCode::from(2);
+                }
+            };
             // Before any thread but this one exists: Leptos reads the address from the
             // environment, and only takes an IP address.
             let served = resolve_site_addr().and_then(|()| runtime.block_on(serve(config)));
+            // Sends the spans still buffered (outside the runtime: the exporter blocks).
+            if let Some(traces) = traces {
+                if let Err(error) = traces.shutdown() {
+                    eprintln!("sluice: the last traces were not exported: {error}");
+                }
+            }
             match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
@@ -151,15 +164,34 @@ fn main() -> ExitCode {
     }
 }
 
-/// Starts the log: `RUST_LOG` (default `info`) in `format` (`[telemetry] log_format`).
-fn init_log(format: LogFormat) {
+/// Starts the log: `RUST_LOG` (default `info`) in `[telemetry] log_format`, and with
+/// `[telemetry] otlp_endpoint` the trace export, whose provider is returned (to flush at exit).
+fn init_log(telemetry: &TelemetryConfig) -> Result<Option<SdkTracerProvider>, String> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let log = tracing_subscriber::fmt().with_env_filter(filter);
-    match format {
-        LogFormat::Text => log.init(),
-        LogFormat::Json => log.json().flatten_event(true).init(),
-    }
+    let log = match telemetry.log_format {
+        LogFormat::Text => tracing_subscriber::fmt::layer().boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .boxed(),
+    };
+    let (traces, provider) = match &telemetry.otlp_endpoint {
+        Some(endpoint) => {
+            let (layer, provider) = server::telemetry::otlp_layer(endpoint)?;
+            (Some(layer), Some(provider))
+        }
+        None => (None, None),
+    };
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(log)
+        .with(traces)
+        .init();
+    Ok(provider)
 }
 
 /// `sluice fake-upstream ARGS…`: replaces this process with the `sluice-fake-upstream` binary

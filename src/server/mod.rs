@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod redis_link;
 pub mod router;
 pub mod state;
+pub mod telemetry;
 pub mod turn;
 
 use crate::server::state::AppState;

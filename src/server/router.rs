@@ -28,6 +28,7 @@ use crate::server::http::client_ip;
 use crate::server::http::cross_site::{cors_layer, refuse_cross_site};
 use crate::server::http::health;
 use crate::server::http::host_check::{self, HostPolicy};
+use crate::server::http::request_span;
 use crate::server::http::security_headers::{self, SecurityHeaders};
 use crate::server::limits::Limits;
 use crate::server::metrics;
@@ -122,6 +123,8 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             SecurityHeaders::new(&leptos_options),
             security_headers::response_headers,
         ))
+        // Outermost: one span per request (method, route template, status).
+        .layer(middleware::from_fn(request_span::trace_request))
         .with_state(leptos_options)
         // Probes and Prometheus: outside the guards above (see `unguarded`).
         .merge(unguarded(&state));

@@ -415,3 +415,129 @@ async fn readyz_is_503_when_the_database_does_not_answer() {
     let body: serde_json::Value = ready.json().await.expect("json");
     assert_eq!(body["reason"], "database unreachable", "{body}");
 }
+
+/// A stand-in OTLP/HTTP collector on 127.0.0.1 (its own thread, since the exporter blocks):
+/// answers 200 to every request and keeps each body it received.
+struct Collector {
+    /// Its base URL.
+    url: String,
+    /// The bodies received, in order.
+    bodies: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Collector {
+    /// Starts it.
+    fn start() -> Collector {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind collector");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&bodies);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_ok() {
+                    kept.lock()
+                        .expect("lock")
+                        .push(String::from_utf8_lossy(&body).into_owned());
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+                );
+            }
+        });
+        Collector { url, bodies }
+    }
+}
+
+/// Every span object (one with `name` and `attributes`) in an OTLP JSON body.
+fn spans_in(value: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("name")
+                && map.contains_key("attributes")
+                && map.contains_key("spanId")
+            {
+                out.push(value.clone());
+            }
+            map.values().for_each(|v| spans_in(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| spans_in(v, out)),
+        _ => {}
+    }
+}
+
+/// The string value of a span's attribute `key`.
+fn attribute<'a>(span: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    span["attributes"]
+        .as_array()?
+        .iter()
+        .find(|a| a["key"] == key)?["value"]["stringValue"]
+        .as_str()
+}
+
+#[tokio::test]
+async fn turns_are_exported_as_otlp_spans_with_their_ids_and_without_text() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let collector = Collector::start();
+    let (layer, provider) =
+        sluice::server::telemetry::otlp_layer(&collector.url).expect("exporter");
+    // This test's thread runs the app too (a current-thread runtime), so the subscriber sees
+    // every span of its requests and turns.
+    let subscriber = tracing_subscriber::registry().with(layer);
+    let guard = tracing::subscriber::set_default(subscriber);
+    let fake = start_fake().await;
+    let app = TestApp::with_fake(&fake, "fake-echo").await;
+    let secret = "xyzzy-plugh-the-users-words";
+    let events = chat(&app, "openai/fake-echo", secret).await;
+    let turn_id = match events.first() {
+        Some((_, ChatEvent::Started { turn_id, .. })) => turn_id.to_string(),
+        other => panic!("expected started, got {other:?}"),
+    };
+    drop(guard);
+    let flushed = tokio::task::spawn_blocking(move || provider.shutdown())
+        .await
+        .expect("join");
+    assert!(flushed.is_ok(), "{flushed:?}");
+    let bodies = collector.bodies.lock().expect("lock").clone();
+    assert!(!bodies.is_empty(), "the collector received nothing");
+    assert!(
+        bodies.iter().all(|body| !body.contains(secret)),
+        "message text was exported"
+    );
+    let mut spans = Vec::new();
+    for body in &bodies {
+        spans_in(&serde_json::from_str(body).expect("OTLP JSON"), &mut spans);
+    }
+    let turn = spans
+        .iter()
+        .find(|s| s["name"] == "turn" && attribute(s, "turn_id") == Some(turn_id.as_str()))
+        .unwrap_or_else(|| panic!("no turn span for {turn_id} in {bodies:?}"));
+    assert_eq!(attribute(turn, "model"), Some("openai/fake-echo"));
+    assert!(
+        spans
+            .iter()
+            .any(|s| s["name"] == "upstream" && s["parentSpanId"] == turn["spanId"]),
+        "the upstream call is the turn's child: {bodies:?}"
+    );
+    assert!(
+        spans
+            .iter()
+            .any(|s| s["name"] == "request" && attribute(s, "route") == Some("/api/chat/stream")),
+        "a request span with its route template: {bodies:?}"
+    );
+}

@@ -1,12 +1,17 @@
 //! `[telemetry]` of the configuration: how the server's log is written. `log_format` (env
 //! `SLUICE_LOG_FORMAT`): `text` (the default, for a person at a terminal) or `json` (one JSON
 //! object a line, for a log collector). The level stays `RUST_LOG` (default `info`).
+//! `otlp_endpoint` (env `SLUICE_OTLP_ENDPOINT`, default none: off) exports the tracing spans
+//! over OTLP/HTTP (JSON) to a collector at that base URL (`/v1/traces` is appended).
 
-use super::source::{Setting, Sources};
+use super::source::{refusal, Setting, Sources};
 use serde::Deserialize;
 
 /// The log format setting.
 const LOG_FORMAT: Setting = Setting::new("SLUICE_LOG_FORMAT", "[telemetry]", "log_format");
+
+/// The OTLP endpoint setting.
+const OTLP_ENDPOINT: Setting = Setting::new("SLUICE_OTLP_ENDPOINT", "[telemetry]", "otlp_endpoint");
 
 /// How each log line is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -24,6 +29,8 @@ pub enum LogFormat {
 pub struct TelemetryConfig {
     /// The log's format.
     pub log_format: LogFormat,
+    /// The OTLP/HTTP collector's base URL traces are exported to (`None`: no export).
+    pub otlp_endpoint: Option<String>,
 }
 
 /// `[telemetry]` in the file.
@@ -32,13 +39,30 @@ pub struct TelemetryConfig {
 pub(super) struct FileTelemetry {
     /// `text` or `json`.
     log_format: Option<LogFormat>,
+    /// `http://collector:4318`.
+    otlp_endpoint: Option<String>,
 }
 
 impl TelemetryConfig {
     /// Resolves the file's `[telemetry]` and the environment's override.
     pub(super) fn resolve(file: &FileTelemetry, sources: &Sources) -> Result<Self, String> {
+        let otlp_endpoint = sources.text(OTLP_ENDPOINT, file.otlp_endpoint.clone());
+        if let Some(url) = &otlp_endpoint {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                let origin = match sources.var("SLUICE_OTLP_ENDPOINT") {
+                    Some(_) => "SLUICE_OTLP_ENDPOINT".to_string(),
+                    None => "[telemetry] otlp_endpoint".to_string(),
+                };
+                return Err(refusal(
+                    &origin,
+                    "an http:// or https:// URL such as http://127.0.0.1:4318",
+                    &format!("{url:?}"),
+                ));
+            }
+        }
         Ok(Self {
             log_format: sources.word(LOG_FORMAT, file.log_format, LogFormat::Text)?,
+            otlp_endpoint,
         })
     }
 }
@@ -64,5 +88,8 @@ mod tests {
         );
         let error = resolve(&[("SLUICE_LOG_FORMAT", "xml")]).unwrap_err();
         assert!(error.starts_with("SLUICE_LOG_FORMAT"), "{error}");
+        assert_eq!(resolve(&[]).unwrap().otlp_endpoint, None, "off by default");
+        let error = resolve(&[("SLUICE_OTLP_ENDPOINT", "collector:4318")]).unwrap_err();
+        assert!(error.starts_with("SLUICE_OTLP_ENDPOINT must be"), "{error}");
     }
 }
