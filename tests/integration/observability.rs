@@ -541,3 +541,18 @@ async fn turns_are_exported_as_otlp_spans_with_their_ids_and_without_text() {
         "a request span with its route template: {bodies:?}"
     );
 }
+
+#[tokio::test]
+async fn readyz_is_503_when_the_clusters_redis_does_not_answer() {
+    let nowhere = format!("redis://127.0.0.1:{}", free_port());
+    let app = TestApp::fast_demo_and(&[("SLUICE_REDIS_URL", nowhere.as_str())]).await;
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.expect("json");
+    assert_eq!(body["reason"], "redis unreachable", "{body}");
+}
