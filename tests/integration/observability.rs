@@ -147,6 +147,42 @@ async fn a_stopped_answer_counts_as_stopped_and_its_stop_as_the_users() {
 }
 
 #[tokio::test]
+async fn a_turn_whose_readers_left_counts_its_stop_as_grace_expiry() {
+    let fake = start_fake().await;
+    let env = [
+        ("SLUICE_METRICS_TOKEN", TOKEN),
+        ("SLUICE_TURN_GRACE_SECS", "0.3"),
+    ];
+    let app = TestApp::with_fake_and(&fake, "fake-slow", &env).await;
+    let before = scrape(&app).await;
+    let mut reader = EventReader::new(app.stream_chat("openai/fake-slow", "count").await);
+    assert!(matches!(
+        reader.next_event().await,
+        Some((_, ChatEvent::Started { .. }))
+    ));
+    drop(reader);
+    let mut after = scrape(&app).await;
+    for _ in 0..50 {
+        if grew(
+            &before,
+            &after,
+            "sluice_stops_total",
+            &[("cause", "grace_expiry")],
+        ) >= 1.0
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        after = scrape(&app).await;
+    }
+    let expired = [("cause", "grace_expiry")];
+    assert!(
+        grew(&before, &after, "sluice_stops_total", &expired) >= 1.0,
+        "{after}"
+    );
+}
+
+#[tokio::test]
 async fn an_upstream_401_counts_as_an_error_of_that_provider_with_its_status() {
     let fake = start_fake().await;
     let wrong_key = [
