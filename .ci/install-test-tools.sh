@@ -4,7 +4,8 @@
 # throwaway server from it), Debian's redis-server (limits shared by replicas:
 # tools/with-redis.sh starts a throwaway one), Debian's nginx (the round-robin balancer in
 # front of the Playwright cluster project's replicas, end2end/support/cluster.ts) and the
-# end2end npm packages from the committed lock file. Never
+# end2end npm packages from the committed lock file; Debian's prometheus for `promtool`
+# (the metrics exposition and alert rules are checked with it, tests/integration/observability.rs). Never
 # downloads a browser build. Idempotent: installs only what is missing, updating the package
 # lists once first.
 set -euo pipefail
@@ -20,6 +21,8 @@ missing=()
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 # Only the binary too: end2end/support/cluster.ts runs it with its own configuration.
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# Only `promtool` is used (checks /metrics and deploy/prometheus/alerts.yml).
+[ -x /usr/bin/promtool ] || missing+=(prometheus)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]}"
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
@@ -35,6 +38,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
     # The package starts a system server on port 6379; the tests need none.
     as_root systemctl disable --now redis-server >/dev/null 2>&1 ||
       as_root service redis-server stop >/dev/null 2>&1 || true
+  fi
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    # The package starts a Prometheus server (and its node exporter); the tests need none.
+    for service in prometheus prometheus-node-exporter; do
+      as_root systemctl disable --now "$service" >/dev/null 2>&1 ||
+        as_root service "$service" stop >/dev/null 2>&1 || true
+    done
   fi
   if [[ " ${missing[*]} " == *" nginx "* ]]; then
     # The package starts a system server on port 80; the tests need none.

@@ -9,7 +9,8 @@
 //! never a start.
 
 use clap::{Parser, Subcommand};
-use sluice::server::config::{check_bind, site};
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use sluice::server::config::{check_bind, site, LogFormat, TelemetryConfig};
 use sluice::server::{self, catalog::Catalog, config::Config, state::AppState};
 use sluice::store::{Store, StoreError, StoreOptions};
 use std::path::{Path, PathBuf};
@@ -129,16 +130,29 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Serve) | None => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-                )
-                .init();
+            let config = match Config::load(cli.config.as_deref()) {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("sluice: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            let traces = match init_log(&config.telemetry) {
+                Ok(traces) => traces,
+                Err(error) => {
+                    eprintln!("sluice: {error}");
+                    return ExitCode::from(2);
+                }
+            };
             // Before any thread but this one exists: Leptos reads the address from the
             // environment, and only takes an IP address.
-            let served =
-                resolve_site_addr().and_then(|()| runtime.block_on(serve(cli.config.as_deref())));
+            let served = resolve_site_addr().and_then(|()| runtime.block_on(serve(config)));
+            // Sends the spans still buffered (outside the runtime: the exporter blocks).
+            if let Some(traces) = traces {
+                if let Err(error) = traces.shutdown() {
+                    eprintln!("sluice: the last traces were not exported: {error}");
+                }
+            }
             match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
@@ -148,6 +162,36 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Starts the log: `RUST_LOG` (default `info`) in `[telemetry] log_format`, and with
+/// `[telemetry] otlp_endpoint` the trace export, whose provider is returned (to flush at exit).
+fn init_log(telemetry: &TelemetryConfig) -> Result<Option<SdkTracerProvider>, String> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let log = match telemetry.log_format {
+        LogFormat::Text => tracing_subscriber::fmt::layer().boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .boxed(),
+    };
+    let (traces, provider) = match &telemetry.otlp_endpoint {
+        Some(endpoint) => {
+            let (layer, provider) = server::telemetry::otlp_layer(endpoint)?;
+            (Some(layer), Some(provider))
+        }
+        None => (None, None),
+    };
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(log)
+        .with(traces)
+        .init();
+    Ok(provider)
 }
 
 /// `sluice fake-upstream ARGS…`: replaces this process with the `sluice-fake-upstream` binary
@@ -206,9 +250,8 @@ fn resolve_site_addr() -> Result<(), String> {
     Ok(())
 }
 
-/// Loads everything and serves until a shutdown signal.
-async fn serve(config_file: Option<&Path>) -> Result<(), String> {
-    let config = Config::load(config_file)?;
+/// Opens everything `config` names and serves until a shutdown signal.
+async fn serve(config: Config) -> Result<(), String> {
     for warning in &config.warnings {
         tracing::warn!("{warning}");
     }

@@ -12,9 +12,40 @@ use crate::api_args::ArgsJson;
 use crate::api_error::ApiError;
 use leptos::prelude::*;
 
-/// Signs in as `name`.
+/// Signs in as `name` (each attempt counted in the metrics by its outcome).
 #[server(prefix = "/api", endpoint = "auth/sign_in", input = ArgsJson)]
 pub async fn sign_in(name: String, password: String) -> Result<AccountInfo, ApiError> {
+    use crate::server::metrics::record;
+    let (outcome, result) = attempt_sign_in(name, password).await;
+    record::sign_in(outcome);
+    result
+}
+
+/// [`sign_in`]'s work, with the outcome the metrics count.
+#[cfg(feature = "ssr")]
+async fn attempt_sign_in(
+    name: String,
+    password: String,
+) -> (
+    crate::server::metrics::record::SignInOutcome,
+    Result<AccountInfo, ApiError>,
+) {
+    use crate::api_error::ErrorKind;
+    use crate::server::metrics::record::SignInOutcome;
+    let result = sign_in_checked(name, password).await;
+    let outcome = match result.as_ref().map_err(|e| e.kind) {
+        Ok(_) => SignInOutcome::Success,
+        Err(ErrorKind::Unauthorised) => SignInOutcome::WrongCredentials,
+        Err(ErrorKind::Forbidden) => SignInOutcome::NotActive,
+        Err(ErrorKind::TooManyRequests) => SignInOutcome::Throttled,
+        Err(_) => SignInOutcome::Failed,
+    };
+    (outcome, result)
+}
+
+/// Checks the name and password and starts the session.
+#[cfg(feature = "ssr")]
+async fn sign_in_checked(name: String, password: String) -> Result<AccountInfo, ApiError> {
     use crate::account::{check_name, MAX_PASSWORD_BYTES};
     use crate::server::{auth::session_start, error::AppError, state::AppState};
     use crate::store::SignInError;

@@ -1,8 +1,8 @@
 //! Everything that runs only on the server, one folder per concept: [`turn`] (answers being
 //! generated), [`attachments`] (uploaded files' routes and their sweeper), [`auth`] (who a request acts for), [`limits`] (what a user or address may still
 //! do), [`http`] (the connection edge and request guards), configuration, the provider
-//! [`catalog`], the shared [`state`], the one route table ([`router`]) and the serve loop
-//! ([`run`]). Only this module (through the provider adapters it owns) talks to providers.
+//! [`catalog`], the shared [`state`], the one route table ([`router`]), [`metrics`] and the
+//! serve loop ([`run`]). Only this module (through the provider adapters it owns) talks to providers.
 
 pub mod api_response;
 pub mod attachments;
@@ -13,9 +13,11 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod limits;
+pub mod metrics;
 pub mod redis_link;
 pub mod router;
 pub mod state;
+pub mod telemetry;
 pub mod turn;
 
 use crate::server::state::AppState;
@@ -38,6 +40,15 @@ pub async fn run(
     let cluster = state.cluster.clone();
     let deadline = state.config.turns.shutdown_deadline;
     let connections = state.config.server.connections.clone();
+    // The metrics listener outlives the main one's drain, and stops when `run` returns.
+    let metrics_stop = tokio_util::sync::CancellationToken::new();
+    let _stop_metrics = metrics_stop.clone().drop_guard();
+    if state.config.metrics.enabled() {
+        metrics::recorder::install();
+    }
+    if let Some(addr) = state.config.metrics.addr {
+        metrics::listener::start(addr, state.clone(), metrics_stop).await?;
+    }
     let (turns_done_tx, turns_done) = tokio::sync::oneshot::channel::<()>();
     // Uploads never sent are swept hourly while the server runs.
     let sweeper = attachments::sweeper::start(state.store.clone());

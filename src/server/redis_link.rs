@@ -131,6 +131,11 @@ impl RedisLink {
         what: &str,
         answer: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
     ) -> Result<T, Unreachable> {
+        crate::server::metrics::record::redis_operation(match &answer {
+            Ok(Ok(_)) => "ok",
+            Ok(Err(_)) => "error",
+            Err(_) => "timeout",
+        });
         match answer {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => {

@@ -12,6 +12,8 @@
 //! client's address (`client_ip`), the cross-site refusal (`cross_site`), the per-IP request
 //! limit for `/api/` (`limits`) and the route's body limit with a sentence for oversized
 //! bodies (`body_limits`); the service worker's and manifest's headers (`app_files`).
+//! `/healthz`, `/readyz` and the bearer-token `/metrics` sit outside those guards
+//! ([`unguarded`]).
 //!
 //! There is deliberately no compression layer (SSE must never be compressed, tower-http #732)
 //! and no timeout layer (a long answer must not be cut): the header, idle and body timeouts
@@ -26,9 +28,12 @@ use crate::server::http::app_files;
 use crate::server::http::body_limits::{self, BodyLimits};
 use crate::server::http::client_ip;
 use crate::server::http::cross_site::{cors_layer, refuse_cross_site};
+use crate::server::http::health;
 use crate::server::http::host_check::{self, HostPolicy};
+use crate::server::http::request_span;
 use crate::server::http::security_headers::{self, SecurityHeaders};
 use crate::server::limits::Limits;
+use crate::server::metrics;
 use crate::server::state::AppState;
 use crate::server::{http::export_route, turn::events_route};
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -133,10 +138,34 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             SecurityHeaders::new(&leptos_options),
             security_headers::response_headers,
         ))
-        .with_state(leptos_options);
+        // Outermost: one span per request (method, route template, status).
+        .layer(middleware::from_fn(request_span::trace_request))
+        .with_state(leptos_options)
+        // Probes and Prometheus: outside the guards above (see `unguarded`).
+        .merge(unguarded(&state));
     match cors {
         Some(cors) => router.layer(cors),
         None => router,
+    }
+}
+
+/// The routes no guard applies to: the health endpoints (probes come from addresses and host
+/// names no guard expects) and, with `[metrics] bearer_token`, `/metrics` (its token is its
+/// guard); without a token there is no `/metrics` here (404).
+fn unguarded(state: &AppState) -> Router {
+    let router = Router::new()
+        .route(health::HEALTHZ, get(health::healthz))
+        .route(
+            health::READYZ,
+            get(health::readyz).with_state(state.clone()),
+        );
+    if state.config.metrics.bearer_token.is_some() {
+        router.route(
+            metrics::route::PATH,
+            get(metrics::route::bearer_metrics).with_state(state.clone()),
+        )
+    } else {
+        router
     }
 }
 

@@ -133,6 +133,11 @@ impl AnswerWriter {
         self.text.push_str(text);
     }
 
+    /// Bytes of text received but not yet written (the next batch's size).
+    pub fn unwritten_bytes(&self) -> usize {
+        self.text.len().saturating_sub(self.written_len)
+    }
+
     /// True when there is unwritten text and the interval has passed since the last write.
     pub fn is_due(&self, now: Instant) -> bool {
         self.written_len < self.text.len()

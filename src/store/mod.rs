@@ -122,6 +122,14 @@ impl Store {
         self.db.close().await;
     }
 
+    /// Runs a trivial query: `Ok` when the database answers (the `/readyz` check).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        db::on_db!(self.db(), |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// The gate bounding this store's password hashes.
     pub fn password_hashing(&self) -> &PasswordHashing {
         &self.hashing

@@ -25,6 +25,7 @@ mod message_files;
 mod message_files_transfer;
 mod message_files_upstream;
 mod migrate_to_postgres;
+mod observability;
 mod organise;
 mod presets;
 mod provider_files;

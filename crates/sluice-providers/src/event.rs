@@ -52,6 +52,9 @@ pub struct ProviderError {
     pub kind: ProviderErrorKind,
     /// Human-readable explanation, safe to show a user.
     pub message: String,
+    /// The HTTP status of the refused response, when the error is one (the server's metrics
+    /// count upstream errors by provider and status); `None` for network or in-stream errors.
+    pub status: Option<u16>,
 }
 
 impl ProviderError {
@@ -60,7 +63,14 @@ impl ProviderError {
         Self {
             kind,
             message: message.into(),
+            status: None,
         }
+    }
+
+    /// The same error, noting the HTTP status of the response it came from.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
     }
 }
 

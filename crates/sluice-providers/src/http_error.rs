@@ -52,5 +52,5 @@ pub fn http_error(
         }
         _ => format!("{provider} is unavailable (HTTP {status}). Try again later."),
     };
-    ProviderError::new(kind, message)
+    ProviderError::new(kind, message).with_status(status)
 }

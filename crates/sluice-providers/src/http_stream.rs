@@ -199,6 +199,7 @@ fn redirected(response: &reqwest::Response, provider: &str, secret: Option<&str>
              set its base URL to the final address (the server log names it)."
         ),
     )
+    .with_status(status)
 }
 
 /// Reads a failed response's body (capped) and maps it to a user-safe error.

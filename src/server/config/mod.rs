@@ -4,7 +4,7 @@
 //! way and refuses a bad one with a sentence naming its source (the variable, or the file, line
 //! and key) and the accepted range; one file per section resolves it: [`server`] (with
 //! [`connections`]), [`limits`], [`attachments`], [`storage`] (with `database_url` and `replica_id`), [`demo`], [`providers`], [`auth`], [`turns`],
-//! [`cluster`], [`sharing`].
+//! [`cluster`], [`sharing`], [`metrics`], [`telemetry`].
 //! A file that is not valid TOML, or has an unknown key, stops start-up with the file, line and
 //! reason.
 
@@ -15,6 +15,7 @@ pub mod connections;
 mod database_url;
 pub mod demo;
 pub mod limits;
+pub mod metrics;
 pub mod providers;
 mod replica_id;
 pub mod server;
@@ -22,6 +23,7 @@ pub mod sharing;
 pub mod site;
 mod source;
 pub mod storage;
+pub mod telemetry;
 pub mod turns;
 
 pub use attachments::AttachmentsConfig;
@@ -30,10 +32,12 @@ pub use cluster::ClusterConfig;
 pub use connections::ConnectionsConfig;
 pub use demo::DemoConfig;
 pub use limits::LimitsConfig;
+pub use metrics::MetricsConfig;
 pub use providers::{ProviderConfig, ProviderKind};
 pub use server::{ServerConfig, DEFAULT_MAX_ANSWER_BYTES};
 pub use sharing::SharingConfig;
 pub use storage::{StorageConfig, DEFAULT_MAX_USER_STORAGE_BYTES};
+pub use telemetry::{LogFormat, TelemetryConfig};
 pub use turns::TurnsConfig;
 
 use serde::Deserialize;
@@ -66,6 +70,10 @@ pub struct Config {
     pub sharing: SharingConfig,
     /// What uploaded files may be (size, files per message, image side).
     pub attachments: AttachmentsConfig,
+    /// Where Prometheus reads `/metrics` (nowhere unless configured).
+    pub metrics: MetricsConfig,
+    /// How the log is written.
+    pub telemetry: TelemetryConfig,
     /// Sentences about settings left out rather than refused (a provider whose key variable
     /// is unset), for the operator: the binary logs each as a warning at start-up.
     pub warnings: Vec<String>,
@@ -108,6 +116,12 @@ struct FileConfig {
     /// `[attachments]` table.
     #[serde(default)]
     attachments: attachments::FileAttachments,
+    /// `[metrics]` table.
+    #[serde(default)]
+    metrics: metrics::FileMetrics,
+    /// `[telemetry]` table.
+    #[serde(default)]
+    telemetry: telemetry::FileTelemetry,
 }
 
 impl Config {
@@ -161,6 +175,8 @@ impl Config {
             cluster: ClusterConfig::resolve(&file.cluster, &sources)?,
             sharing: SharingConfig::resolve(&file.sharing, &sources)?,
             attachments: AttachmentsConfig::resolve(&file.attachments, &sources)?,
+            metrics: MetricsConfig::resolve(&file.metrics, &sources)?,
+            telemetry: TelemetryConfig::resolve(&file.telemetry, &sources)?,
             warnings: providers.skipped,
         })
     }

@@ -18,6 +18,7 @@
 use crate::server::config::ConnectionsConfig;
 use crate::server::http::body_deadline::Deadline;
 use crate::server::http::connection_watch::{Activity, Timeouts, Tracked, Watched};
+use crate::server::metrics::record::OpenConnection;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use futures::FutureExt;
@@ -104,6 +105,7 @@ pub async fn serve(
             shutdown: shutdown_tx.clone(),
             _open: closed_rx.clone(),
             _slot: slot,
+            _counted: OpenConnection::opened(),
         };
         tokio::spawn(connection.serve(stream));
     }
@@ -128,6 +130,8 @@ struct Connection {
     _open: watch::Receiver<()>,
     /// Its place under the connection cap, given back when it closes.
     _slot: OwnedSemaphorePermit,
+    /// Counts it in the open-connections gauge while it lives.
+    _counted: OpenConnection,
 }
 
 impl Connection {

@@ -13,7 +13,8 @@
 //! Each limiter has its file: [`rate_limiter`] (the token bucket behind the per-minute limits),
 //! [`shared_bucket`] (the same bucket in Redis, shared by replicas, with `[cluster] redis_url`),
 //! [`minute_limit`] (either of them), [`stream_slots`] (in Redis: [`shared_slots`]), [`page_loads`], [`storage_quota`] (checked by the store's writers) and
-//! [`answer_budget`] (how much one answer may still produce).
+//! [`answer_budget`] (how much one answer may still produce). Every 429 is counted in the
+//! metrics by its limit (`sluice_rate_limit_refusals_total`).
 
 pub mod answer_budget;
 pub mod minute_limit;
@@ -32,6 +33,7 @@ use crate::server::limits::rate_limiter::retry_after_secs;
 use crate::server::limits::shared_bucket::{SharedLimits, Unreachable};
 use crate::server::limits::shared_slots::SharedSlots;
 use crate::server::limits::stream_slots::{StreamSlot, StreamSlots};
+use crate::server::metrics::record::{self, LimitName};
 use crate::store::UserId;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -125,6 +127,7 @@ impl Limits {
         };
         let Some(slot) = slot else {
             tracing::info!(user = user.0, ?ip, "refused: too many concurrent streams");
+            record::rate_limit_refused(LimitName::Streams);
             let max = self.streams.max();
             let answers = if max == 1 { "answer" } else { "answers" };
             return Err(AppError::TooManyRequests {
@@ -140,6 +143,7 @@ impl Limits {
         };
         if let Err(wait) = verdict {
             tracing::info!(user = user.0, ?ip, "refused: messages per minute");
+            record::rate_limit_refused(LimitName::Messages);
             let secs = retry_after_secs(wait);
             return Err(AppError::TooManyRequests {
                 message: format!(
@@ -164,6 +168,7 @@ impl Limits {
             .unwrap_or(Ok(()))
             .map_err(|wait| {
                 tracing::info!(%ip, "refused: requests per minute from one address");
+                record::rate_limit_refused(LimitName::IpRequests);
                 let secs = retry_after_secs(wait);
                 AppError::TooManyRequests {
                     message: format!(
@@ -183,7 +188,7 @@ impl Limits {
         ip: Option<IpAddr>,
         account: &str,
     ) -> Result<SignInAttempt, AppError> {
-        self.sign_in.begin(ip, account).await
+        counted(LimitName::SignIn, self.sign_in.begin(ip, account).await)
     }
 
     /// Counts one server-rendered page load from `ip` by `user` (each when known) against
@@ -212,6 +217,7 @@ impl Limits {
                 user = user.map(|u| u.0),
                 "refused: page loads per minute"
             );
+            record::rate_limit_refused(LimitName::PageLoads);
             let secs = retry_after_secs(wait);
             AppError::TooManyRequests {
                 message: format!("Too many page loads. Wait {secs} s, then reload the page."),
@@ -223,15 +229,18 @@ impl Limits {
     /// Counts a sign-up from `ip` (every one counts, whatever its outcome, unless cancelled),
     /// or refuses it with a 429 while the IP's back-off runs.
     pub async fn begin_sign_up(&self, ip: Option<IpAddr>) -> Result<SignInAttempt, AppError> {
-        self.sign_up.begin_ip(ip).await
+        counted(LimitName::SignUp, self.sign_up.begin_ip(ip).await)
     }
 
     /// Starts a check of `user`'s current password (counted as a failure unless it
     /// succeeds), or refuses it with a 429 while the account's back-off runs.
     pub async fn begin_password_change(&self, user: UserId) -> Result<SignInAttempt, AppError> {
-        self.password_change
-            .begin(None, &format!("user #{}", user.0))
-            .await
+        counted(
+            LimitName::PasswordChange,
+            self.password_change
+                .begin(None, &format!("user #{}", user.0))
+                .await,
+        )
     }
 
     /// Streams `user` has live now (on every replica with the slots in Redis; `Err` when it
@@ -239,4 +248,12 @@ impl Limits {
     pub async fn live_streams(&self, user: UserId) -> Result<u32, Unreachable> {
         self.streams.live(user).await
     }
+}
+
+/// Counts `verdict` as a refusal by `limit` in the metrics when it is a 429.
+fn counted<T>(limit: LimitName, verdict: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(AppError::TooManyRequests { .. }) = &verdict {
+        record::rate_limit_refused(limit);
+    }
+    verdict
 }

@@ -9,10 +9,12 @@
 //! resume with all the text received meanwhile; a final write it refuses is retried in the
 //! background for up to [`FINAL_WRITE_RETRIES`] pauses, so the answer is stored once the
 //! database returns. Any other failure is logged and the recorder stops writing (the row is
-//! then recovered as `interrupted` at the next start).
+//! then recovered as `interrupted` at the next start). Each write's latency (and a batch's
+//! size) goes to the metrics.
 
 use crate::conversation::AnswerStats;
 use crate::events::{ChatEvent, FinishReason, Usage};
+use crate::server::metrics::record;
 use crate::store::{AnswerEnd, AnswerWriter, StoreError};
 use std::time::{Duration, Instant};
 
@@ -74,8 +76,15 @@ impl AnswerRecorder {
         if self.paused_until.is_some_and(|until| now < until) {
             return;
         }
+        let batch = writer.unwritten_bytes();
+        let began = Instant::now();
         match writer.flush_if_due(now).await {
-            Ok(_) => self.paused_until = None,
+            Ok(wrote) => {
+                if wrote {
+                    record::answer_write(began.elapsed(), false, batch);
+                }
+                self.paused_until = None;
+            }
             Err(error) if error.is_unavailable() => {
                 if self.paused_until.is_none() {
                     tracing::warn!(
@@ -128,8 +137,12 @@ impl AnswerRecorder {
             }
         };
         let id = writer.message_id().to_string();
+        let began = Instant::now();
         match writer.finish(end.clone(), &stats).await {
-            Ok(writes) => tracing::debug!(answer = %id, writes, "answer stored"),
+            Ok(writes) => {
+                record::answer_write(began.elapsed(), true, 0);
+                tracing::debug!(answer = %id, writes, "answer stored");
+            }
             Err(error) if error.is_unavailable() => {
                 tracing::warn!(answer = %id, "{error}; the final write is retried in the background");
                 tokio::spawn(retry_final_write(writer, end, stats));

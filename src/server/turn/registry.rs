@@ -145,6 +145,11 @@ impl TurnRegistry {
         self.lock().turns.len()
     }
 
+    /// Readers attached to live turns now (the metrics' gauge).
+    pub fn reader_count(&self) -> usize {
+        self.lock().turns.values().map(|t| t.reader_count()).sum()
+    }
+
     /// Bytes held by the logs of live turns, roughly (for the load benchmark).
     pub fn log_bytes(&self) -> usize {
         self.lock().turns.values().map(|t| t.log_bytes()).sum()

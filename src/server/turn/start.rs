@@ -15,6 +15,9 @@ use crate::server::cluster::relay::Relay;
 use crate::server::error::AppError;
 use crate::server::limits::answer_budget::AnswerBudget;
 use crate::server::limits::stream_slots::StreamSlot;
+use crate::server::metrics::answer_meter::{
+    model_label, provider_error_kind, AnswerEnd, AnswerMeter, AnswerOutcome, StopCause,
+};
 use crate::server::state::AppState;
 use crate::server::turn::files;
 use crate::server::turn::live::{CancelReason, LiveTurn};
@@ -29,6 +32,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// Checks a temporary-chat request (the whole history in the request, nothing stored; its
 /// files are the user's pending uploads, which stay pending) and starts its turn. `merge` is
@@ -40,6 +44,10 @@ pub async fn start_turn(
     slot: StreamSlot,
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
+    let reader = FirstReader {
+        merge,
+        requested_at: Instant::now(),
+    };
     refuse_while_closing(state)?;
     let TemporaryChat { model, messages } = request;
     temporary::validate(
@@ -55,7 +63,7 @@ pub async fn start_turn(
             .ok_or_else(|| AppError::BadRequest("No model is configured.".to_string()))?,
     };
     let messages = temporary::load_files(state, user, &model_id, messages).await?;
-    drive(state, user, model_id, messages, None, slot, merge)
+    drive(state, user, model_id, messages, None, slot, reader)
 }
 
 /// Checks a request in a stored conversation, stores the user's message and the answer row,
@@ -67,6 +75,10 @@ pub async fn start_stored_turn(
     slot: StreamSlot,
     merge: Duration,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
+    let reader = FirstReader {
+        merge,
+        requested_at: Instant::now(),
+    };
     refuse_while_closing(state)?;
     let prepared = stored::prepare(state, user, request).await?;
     let writer = AnswerWriter::new(
@@ -88,14 +100,23 @@ pub async fn start_stored_turn(
         prepared.history,
         Some((prepared.stored, AnswerRecorder::new(writer), budget)),
         slot,
-        merge,
+        reader,
     )
+}
+
+/// How the turn's first reader is served, and when its request was admitted.
+struct FirstReader {
+    /// The reader's minimum gap between frames ([`LiveTurn::subscribe_merged`]).
+    merge: Duration,
+    /// When the request was admitted: time to first token and duration start here.
+    requested_at: Instant,
 }
 
 /// Registers the turn as `user`'s (so only they can read or stop it), starts the provider
 /// request inside the turn driver, which holds `slot` (the user's concurrent-stream count) until
 /// the turn ends, spawns its task and returns its first reader (at most one frame per
-/// `merge`). A stored answer's output is bounded by its budget, a temporary chat's by
+/// `reader.merge`). The turn runs in a `turn` span (turn id, conversation id, model; never
+/// text), the provider's stream in its `upstream` child span. A stored answer's output is bounded by its budget, a temporary chat's by
 /// `max_answer_bytes`.
 fn drive(
     state: &AppState,
@@ -104,7 +125,7 @@ fn drive(
     messages: Vec<InputMessage>,
     stored: Option<(StoredTurn, AnswerRecorder, AnswerBudget)>,
     slot: StreamSlot,
-    merge: Duration,
+    reader: FirstReader,
 ) -> Result<impl Stream<Item = StreamItem> + Send + 'static, AppError> {
     let (provider, provider_model) = state
         .catalog
@@ -123,6 +144,20 @@ fn drive(
             }
         })?;
     let turn_id = turn.id.clone();
+    let span = tracing::info_span!(
+        "turn",
+        turn_id = %turn_id,
+        conversation_id = stored.as_ref().map(|(s, _, _)| s.conversation_id.to_string()),
+        model = %model_id,
+    );
+    let upstream_span = tracing::info_span!(parent: &span, "upstream", provider = %provider.id());
+    let meter = AnswerMeter::new(
+        provider.id(),
+        model_label(&state.catalog, &model_id),
+        &turn_id,
+        stored.as_ref().map(|(s, _, _)| s.answer_id.to_string()),
+        reader.requested_at,
+    );
     let upstream = provider.stream(ProviderRequest {
         model: provider_model,
         messages,
@@ -135,8 +170,14 @@ fn drive(
             AnswerBudget::new(state.config.server.max_answer_bytes, 0, None),
         ),
     };
-    tracing::info!(%turn_id, model = %model_id, stored = stored.is_some(), "turn started");
+    span.in_scope(|| {
+        tracing::info!(%turn_id, model = %model_id, stored = stored.is_some(), "turn started");
+    });
     let driver = TurnDriver {
+        meter,
+        span,
+        upstream_span,
+        stop_without_grace: state.config.turns.grace.is_zero(),
         upstream: Some(upstream),
         turn: Arc::clone(&turn),
         _slot: slot,
@@ -155,7 +196,7 @@ fn drive(
         }]),
         ended: false,
     };
-    let first_reader = turn.subscribe_merged(0, state.config.server.keepalive, merge);
+    let first_reader = turn.subscribe_merged(0, state.config.server.keepalive, reader.merge);
     let relay = state
         .cluster
         .as_ref()
@@ -189,6 +230,15 @@ fn shutting_down() -> AppError {
 
 /// State of one turn between stream items.
 struct TurnDriver {
+    /// What the answer records in the metrics and the log when it ends.
+    meter: AnswerMeter,
+    /// The turn's span, entered while the driver runs.
+    span: tracing::Span,
+    /// The provider call's span, a child of `span`, entered while waiting for the provider.
+    upstream_span: tracing::Span,
+    /// True when the grace period is zero: a turn abandoned by its readers was stopped by
+    /// their disconnect, not by the grace period running out.
+    stop_without_grace: bool,
     /// The provider's stream; `None` once dropped (stop, end, error).
     upstream: Option<ProviderStream>,
     /// The turn, for its cancel signal and reason.
@@ -226,8 +276,14 @@ enum Wake {
 }
 
 impl TurnDriver {
-    /// Yields the next stream item, or `None` when the turn is over.
-    async fn next_item(mut self) -> Option<(StreamItem, Self)> {
+    /// Yields the next stream item, or `None` when the turn is over (inside the turn's span).
+    async fn next_item(self) -> Option<(StreamItem, Self)> {
+        let span = self.span.clone();
+        self.next_item_in_span().instrument(span).await
+    }
+
+    /// [`Self::next_item`]'s work.
+    async fn next_item_in_span(mut self) -> Option<(StreamItem, Self)> {
         loop {
             if let Some(event) = self.queue.pop_front() {
                 // Stored before it is sent: a browser that saw `done` finds the answer complete.
@@ -250,7 +306,16 @@ impl TurnDriver {
             match self.wait().await {
                 Wake::Cancelled => {
                     self.upstream = None;
-                    self.finish = Some(match self.turn.cancel_reason() {
+                    let reason = self.turn.cancel_reason();
+                    self.meter.stopped(match reason {
+                        Some(CancelReason::Shutdown) => StopCause::Shutdown,
+                        Some(CancelReason::Abandoned) if self.stop_without_grace => {
+                            StopCause::Disconnect
+                        }
+                        Some(CancelReason::Abandoned) => StopCause::GraceExpiry,
+                        Some(CancelReason::Stop) | None => StopCause::User,
+                    });
+                    self.finish = Some(match reason {
                         Some(CancelReason::Shutdown) => FinishReason::Interrupted,
                         _ => FinishReason::Stopped,
                     });
@@ -261,6 +326,7 @@ impl TurnDriver {
                     self.upstream = None;
                     if self.finish.is_none() {
                         self.end_with_error(
+                            "cut_short",
                             "The provider ended the answer unexpectedly.".to_string(),
                         );
                     } else {
@@ -277,10 +343,11 @@ impl TurnDriver {
         let Some(upstream) = self.upstream.as_mut() else {
             return Wake::Upstream(None);
         };
+        let upstream_span = self.upstream_span.clone();
         tokio::select! {
             biased;
             _ = turn.cancelled() => Wake::Cancelled,
-            next = upstream.next() => Wake::Upstream(next),
+            next = upstream.next().instrument(upstream_span) => Wake::Upstream(next),
         }
     }
 
@@ -323,7 +390,8 @@ impl TurnDriver {
             ProviderEvent::Error(error) => {
                 self.upstream = None;
                 tracing::warn!(kind = ?error.kind, "provider error: {}", error.message);
-                self.end_with_error(error.message);
+                self.meter.upstream_error(error.status);
+                self.end_with_error(provider_error_kind(&error.kind), error.message);
             }
         }
     }
@@ -344,7 +412,7 @@ impl TurnDriver {
         if let Some(reason) = reached {
             tracing::info!(turn = %self.turn.id, "answer cut at its size limit");
             self.upstream = None;
-            self.end_with_error(reason);
+            self.end_with_error("answer_limit", reason);
         }
     }
 
@@ -361,8 +429,19 @@ impl TurnDriver {
             let seconds = now.duration_since(first).as_secs_f64();
             (seconds > 0.0 && output_tokens > 1).then(|| (output_tokens - 1) as f64 / seconds)
         });
+        let finish_reason = self.finish.clone().unwrap_or(FinishReason::Stop);
+        self.meter.finished(&AnswerEnd {
+            outcome: match finish_reason {
+                FinishReason::Stopped => AnswerOutcome::Stopped,
+                FinishReason::Interrupted => AnswerOutcome::Interrupted,
+                _ => AnswerOutcome::Complete,
+            },
+            first_token_at: self.first_token_at,
+            tokens_per_second,
+            output_tokens,
+        });
         let stats = DoneStats {
-            finish_reason: self.finish.clone().unwrap_or(FinishReason::Stop),
+            finish_reason,
             ttft_ms: self
                 .first_token_at
                 .map(|first| first.duration_since(self.started_at).as_millis() as u64),
@@ -373,8 +452,14 @@ impl TurnDriver {
         self.ended = true;
     }
 
-    /// Queues the final `error` event.
-    fn end_with_error(&mut self, message: String) {
+    /// Queues the final `error` event (`kind`: the metrics' `error_kind` label).
+    fn end_with_error(&mut self, kind: &'static str, message: String) {
+        self.meter.finished(&AnswerEnd {
+            outcome: AnswerOutcome::Error(kind),
+            first_token_at: self.first_token_at,
+            tokens_per_second: None,
+            output_tokens: self.text_events,
+        });
         self.queue.push_back(ChatEvent::Error { message });
         self.ended = true;
     }

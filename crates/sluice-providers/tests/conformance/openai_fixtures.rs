@@ -530,6 +530,7 @@ fn http_error_bodies_map_to_kinds_with_safe_messages() {
             ProviderErrorKind::Auth,
             "Invalid API key for openai (HTTP 401)."
         )
+        .with_status(401)
     );
     let limited = http_error("groq", 429, b"{}", Some(20), None);
     assert_eq!(
