@@ -32,6 +32,7 @@ pub mod admin;
 pub mod attachments;
 pub mod chat;
 pub mod chat_session;
+pub mod dialog_focus;
 pub mod markdown;
 pub mod message;
 pub mod sharing;

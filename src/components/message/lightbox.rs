@@ -7,32 +7,14 @@ use leptos::html::Button;
 use leptos::portal::Portal;
 use leptos::prelude::*;
 use sluice_wire::attachments::{attachment_url, AttachmentMeta};
-use wasm_bindgen::JsCast;
 
 /// The dialog, shown while `opened` holds an image.
 #[component]
 pub fn ImageLightbox(opened: RwSignal<Option<AttachmentMeta>>) -> impl IntoView {
     let close_button = NodeRef::<Button>::new();
-    // The element that had focus when it opened (the thumbnail), to return to.
-    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
-    Effect::watch(
+    crate::components::dialog_focus::follow_dialog_focus(
         move || opened.with(Option::is_some),
-        move |open, _, _| {
-            if *open {
-                let active = document()
-                    .active_element()
-                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-                opener.set_value(active);
-                request_animation_frame(move || {
-                    if let Some(button) = close_button.get_untracked() {
-                        let _ = button.focus();
-                    }
-                });
-            } else if let Some(element) = opener.try_update_value(Option::take).flatten() {
-                let _ = element.focus();
-            }
-        },
-        false,
+        close_button,
     );
     let close = move || opened.set(None);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {

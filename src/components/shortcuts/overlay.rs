@@ -13,7 +13,6 @@ use leptos::html::Button;
 use leptos::portal::Portal;
 use leptos::prelude::*;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 
 /// How long a status sentence stays on screen.
 const STATUS_SHOWN: Duration = Duration::from_secs(4);
@@ -94,27 +93,7 @@ pub fn ShortcutsButton() -> impl IntoView {
 #[component]
 fn ShortcutsDialog(state: OverlayState) -> impl IntoView {
     let close_button = NodeRef::<Button>::new();
-    // The element that had focus when the list opened, to return to.
-    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
-    Effect::watch(
-        move || state.open.get(),
-        move |open, _, _| {
-            if *open {
-                let active = document()
-                    .active_element()
-                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-                opener.set_value(active);
-                request_animation_frame(move || {
-                    if let Some(button) = close_button.get_untracked() {
-                        let _ = button.focus();
-                    }
-                });
-            } else if let Some(element) = opener.try_update_value(Option::take).flatten() {
-                let _ = element.focus();
-            }
-        },
-        false,
-    );
+    crate::components::dialog_focus::follow_dialog_focus(move || state.open.get(), close_button);
     let close = move |_| state.open.set(false);
     // Close is the dialog's one control: Tab and Shift+Tab stay on it.
     let keep_focus_inside = move |ev: leptos::ev::KeyboardEvent| {
