@@ -296,7 +296,11 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let addr = leptos_options.site_addr;
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    println!("Sluice listening on http://{addr}");
+    // Plain text for a person at a terminal; a JSON log stays one JSON object per line.
+    match config.telemetry.log_format {
+        LogFormat::Text => println!("Sluice listening on http://{addr}"),
+        LogFormat::Json => tracing::info!(url = %format!("http://{addr}"), "Sluice listening"),
+    }
     let state = AppState::new(config, catalog, store.clone())?;
     announce_admin_setup(&state, addr).await?;
     let served = server::run(listener, state, leptos_options, shutdown_signal()).await;

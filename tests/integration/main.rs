@@ -2,6 +2,7 @@
 #![cfg(feature = "ssr")]
 
 mod accounts;
+mod answer_log;
 mod api_errors;
 mod app_shell;
 mod attachments;

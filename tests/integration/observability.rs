@@ -592,3 +592,51 @@ async fn readyz_is_503_when_the_clusters_redis_does_not_answer() {
     let body: serde_json::Value = ready.json().await.expect("json");
     assert_eq!(body["reason"], "redis unreachable", "{body}");
 }
+
+#[tokio::test]
+async fn redis_commands_count_by_result() {
+    let Some(redis) = crate::support::test_redis::test_redis() else {
+        return;
+    };
+    let prefix = crate::support::test_redis::fresh_prefix();
+    let app = TestApp::fast_demo_and(&[
+        ("SLUICE_REDIS_URL", redis.as_str()),
+        ("SLUICE_REDIS_KEY_PREFIX", prefix.as_str()),
+        WITH_TOKEN[0],
+    ])
+    .await;
+    let before = scrape(&app).await;
+    let events = chat(&app, "demo/sluice-demo", "hello through the cluster").await;
+    assert!(
+        matches!(events.last(), Some((_, ChatEvent::Done(_)))),
+        "the answer completes: {events:?}"
+    );
+    let after = scrape(&app).await;
+    let ok = grew(
+        &before,
+        &after,
+        "sluice_redis_operations_total",
+        &[("result", "ok")],
+    );
+    assert!(ok >= 1.0, "Redis commands counted as ok: {ok}");
+
+    // A Redis that does not answer: its commands count as errors or timeouts.
+    let nowhere = format!("redis://127.0.0.1:{}", free_port());
+    let away =
+        TestApp::fast_demo_and(&[("SLUICE_REDIS_URL", nowhere.as_str()), WITH_TOKEN[0]]).await;
+    let before = scrape(&away).await;
+    let _ = away.stream_chat("demo/sluice-demo", "hello").await;
+    let after = scrape(&away).await;
+    let failed = grew(
+        &before,
+        &after,
+        "sluice_redis_operations_total",
+        &[("result", "error")],
+    ) + grew(
+        &before,
+        &after,
+        "sluice_redis_operations_total",
+        &[("result", "timeout")],
+    );
+    assert!(failed >= 1.0, "unanswered Redis commands counted: {failed}");
+}

@@ -29,7 +29,7 @@ pub struct ServerProcess {
     pub child: Child,
     /// Its base URL, `http://127.0.0.1:PORT`.
     base: String,
-    /// Where its stderr goes, shown when it does not start.
+    /// Where its log (stdout and stderr) goes, shown when it does not start.
     log: PathBuf,
 }
 
@@ -72,7 +72,11 @@ impl ServerProcess {
             .envs(database.as_deref().map(|url| ("SLUICE_DATABASE_URL", url)))
             .envs(extra.iter().copied())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(
+                stderr
+                    .try_clone()
+                    .map_or_else(|_| Stdio::null(), Stdio::from),
+            )
             .stderr(stderr)
             .spawn()
             .expect("start the sluice binary");
@@ -81,6 +85,11 @@ impl ServerProcess {
             base: format!("http://127.0.0.1:{port}"),
             log,
         }
+    }
+
+    /// The file its log (stdout and stderr) goes to.
+    pub fn log_path(&self) -> &Path {
+        &self.log
     }
 
     /// Absolute URL of a path.
