@@ -38,7 +38,7 @@ pub fn is_server_fn(path: &str) -> bool {
 /// The response refusing a request to `path` with `error`: the `ApiError` JSON for a
 /// server function, the sentence as plain text elsewhere; the kind's status either way.
 pub fn refusal(error: ApiError, path: &str) -> Response {
-    if is_server_fn(path) || crate::server::attachments::is_attachment_path(path) {
+    if is_server_fn(path) || crate::server::attachments::paths::is_attachment_path(path) {
         return json_refusal(error);
     }
     let retry_after = error.retry_after;

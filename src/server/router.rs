@@ -66,7 +66,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             post(upload_route::upload_attachment).with_state(state.clone()),
         )
         .route(
-            attachments::ITEM_PATH,
+            attachments::paths::ITEM_PATH,
             get(file_route::attachment_file)
                 .delete(delete_route::delete_attachment)
                 .with_state(state.clone()),

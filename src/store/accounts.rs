@@ -270,7 +270,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-            super::conversations::found(done)?;
+            super::error::found(done)?;
             let keep = keep_session.map(super::session_token::token_hash);
             sqlx::query(
                 "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2",

@@ -8,8 +8,8 @@
 //! owned by the writer's user; every write is an `UPDATE` of `messages.content`, so triggers
 //! on it see each change.
 
-use super::conversations::found;
 use super::db::on_db;
+use super::error::found;
 use super::ids::now_millis;
 use super::text::{storable, storable_opt};
 use super::{AnswerStats, Message, MessageStatus, Store, StoreError, UserId};

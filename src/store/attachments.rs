@@ -18,9 +18,10 @@ use sluice_wire::attachments::{AttachmentKind, AttachmentMeta};
 pub const SENT_ATTACHMENT: &str =
     "That file was sent with a message; it is deleted with its conversation.";
 
-/// An attachment row without its bytes.
+/// An attachment row without its bytes (also read by `message_files`, which skips a row
+/// whose kind this version does not know instead of failing).
 #[derive(sqlx::FromRow)]
-struct MetaRow {
+pub(super) struct MetaRow {
     /// The attachment's id.
     id: String,
     /// The name the user gave.
@@ -39,7 +40,7 @@ struct MetaRow {
 
 impl MetaRow {
     /// The wire form; a kind this version does not know is a broken row (internal error).
-    fn into_meta(self) -> Result<AttachmentMeta, StoreError> {
+    pub(super) fn into_meta(self) -> Result<AttachmentMeta, StoreError> {
         let kind = AttachmentKind::from_stored(&self.kind).ok_or_else(|| {
             StoreError::Database(sqlx::Error::Decode(
                 format!("unknown attachment kind {:?}", self.kind).into(),

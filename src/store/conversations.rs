@@ -4,6 +4,7 @@
 //! Every query is scoped by owner.
 
 use super::db::{on_db, Dialects};
+use super::error::found;
 use super::feedback::{FeedbackRow, FEEDBACK_OF_CONVERSATION};
 use super::ids::{new_id, now_millis, parse_id};
 use super::message_files::{fill_attachments, LinkedMetaRow, METAS_OF_CONVERSATION};
@@ -175,15 +176,6 @@ impl Store {
                 .rows_affected()
         });
         found(done)
-    }
-}
-
-/// `NotFound` when a scoped statement touched no row.
-pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
-    if rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
     }
 }
 

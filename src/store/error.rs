@@ -111,3 +111,12 @@ impl StoreError {
         }
     }
 }
+
+/// `NotFound` when a scoped statement touched no row.
+pub(crate) fn found(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

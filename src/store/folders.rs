@@ -4,8 +4,8 @@
 //! the schema's unique index as a backstop). Deleting a folder keeps its chats: they move to
 //! no folder in the same transaction.
 
-use super::conversations::found;
 use super::db::{on_db, Dialects};
+use super::error::found;
 use super::ids::{new_id, now_millis, parse_id};
 use super::text::storable;
 use super::{Store, StoreError, UserId};

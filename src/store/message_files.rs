@@ -6,12 +6,13 @@
 //! contents (bytes and text) of chosen files for a provider request. The uploads themselves
 //! (insert, serve, delete, sweep) live in `attachments.rs`.
 
+use super::attachments::MetaRow;
 use super::db::{on_db, Dialects};
 use super::ids::{new_id, now_millis, parse_id};
 use super::messages::INSERT_SCOPED;
 use super::text::storable;
 use super::{Store, StoreError, UserId};
-use crate::attachments::{AttachmentKind, AttachmentMeta};
+use crate::attachments::AttachmentMeta;
 use crate::conversation::{AnswerStats, Message, MessageStatus, Role};
 use crate::ids::{AttachmentId, ConversationId, MessageId};
 use std::collections::HashMap;
@@ -25,40 +26,6 @@ pub struct StoredFile {
     pub bytes: Vec<u8>,
     /// A PDF's text layer or a text file's text, as stored.
     pub text: Option<String>,
-}
-
-/// An `attachments` row without its bytes, as the metas queries read it.
-#[derive(sqlx::FromRow)]
-struct MetaRow {
-    /// The attachment id.
-    id: String,
-    /// The user's file name.
-    name: String,
-    /// `image`, `pdf` or `text`.
-    kind: String,
-    /// The stored bytes' type.
-    content_type: String,
-    /// Stored size.
-    size_bytes: i64,
-    /// Images: width.
-    width: Option<i32>,
-    /// Images: height.
-    height: Option<i32>,
-}
-
-impl MetaRow {
-    /// The wire meta (`None` for a kind this version does not know: such a row is skipped).
-    fn into_meta(self) -> Option<AttachmentMeta> {
-        Some(AttachmentMeta {
-            id: AttachmentId::from(self.id),
-            name: self.name,
-            kind: AttachmentKind::from_stored(&self.kind)?,
-            content_type: self.content_type,
-            size_bytes: u64::try_from(self.size_bytes).unwrap_or(0),
-            width: self.width.and_then(|w| u32::try_from(w).ok()),
-            height: self.height.and_then(|h| u32::try_from(h).ok()),
-        })
-    }
 }
 
 /// A meta row with the message it belongs to.
@@ -121,7 +88,7 @@ const CONTENTS: Dialects = Dialects {
 pub(super) fn fill_attachments(messages: &mut [Message], rows: Vec<LinkedMetaRow>) {
     let mut by_message: HashMap<String, Vec<AttachmentMeta>> = HashMap::new();
     for row in rows {
-        if let Some(meta) = row.meta.into_meta() {
+        if let Ok(meta) = row.meta.into_meta() {
             by_message.entry(row.message_id).or_default().push(meta);
         }
     }
@@ -179,7 +146,7 @@ impl Store {
         });
         let found = rows
             .into_iter()
-            .filter_map(MetaRow::into_meta)
+            .filter_map(|row| row.into_meta().ok())
             .map(|meta| (meta.id.to_string(), meta))
             .collect();
         in_order(&ids, found)
@@ -206,7 +173,7 @@ impl Store {
         let found = rows
             .into_iter()
             .filter_map(|row| {
-                let meta = row.meta.into_meta()?;
+                let meta = row.meta.into_meta().ok()?;
                 Some((
                     meta.id.to_string(),
                     StoredFile {
@@ -260,7 +227,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            super::conversations::found(inserted)?;
+            super::error::found(inserted)?;
             for (position, file) in files.iter().enumerate() {
                 let claimed = sqlx::query(
                     "UPDATE attachments SET conversation_id = $1
@@ -273,7 +240,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                super::conversations::found(claimed)?;
+                super::error::found(claimed)?;
                 sqlx::query(
                     "INSERT INTO message_attachments (message_id, attachment_id, position)
                      VALUES ($1, $2, $3)",

@@ -127,7 +127,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        super::conversations::found(done)?;
+        super::error::found(done)?;
         Ok(Message {
             id,
             conversation_id: new.conversation,

@@ -4,8 +4,8 @@
 //! [`StoreError::NotFound`] and changes nothing. Also the listing of archived chats and what
 //! an export carries about a chat's place. Every query is scoped by owner.
 
-use super::conversations::found;
 use super::db::{on_db, Dialects};
+use super::error::found;
 use super::ids::{now_millis, parse_id};
 use super::{Store, StoreError, UserId};
 use crate::conversation::ConversationSummary;

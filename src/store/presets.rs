@@ -3,8 +3,8 @@
 //! ignoring ASCII case; a taken name is [`StoreError::Conflict`], checked in the same
 //! statement that writes so that two concurrent saves cannot both win.
 
-use super::conversations::found;
 use super::db::{on_db, Dialects};
+use super::error::found;
 use super::ids::{new_id, now_millis, parse_id};
 use super::text::storable;
 use super::{Store, StoreError, UserId};

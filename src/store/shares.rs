@@ -114,7 +114,7 @@ impl Store {
             .await?
             .rows_affected()
         });
-        super::conversations::found(done)
+        super::error::found(done)
     }
 
     /// The snapshot JSON of the live link `token` (`None`: unknown, revoked or expired, alike).
@@ -146,6 +146,6 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        super::conversations::found(done)
+        super::error::found(done)
     }
 }

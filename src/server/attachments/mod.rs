@@ -3,12 +3,13 @@
 //! `AttachmentMeta` out), [`file_route`] (`GET /api/attachments/{id}`, the bytes to their
 //! owner), [`delete_route`] (`DELETE /api/attachments/{id}`, a pending upload's ✕), the upload
 //! name and download header rules ([`file_name`]) and the hourly [`sweeper`] of uploads never
-//! sent. Their refusals are the `ApiError` JSON like a server function's ([`is_attachment_path`]
-//! tells `api_response` so).
+//! sent. Their refusals are the `ApiError` JSON like a server function's ([`paths`] tells
+//! `api_response` so).
 
 pub mod delete_route;
 pub mod file_name;
 pub mod file_route;
+pub mod paths;
 pub mod sweeper;
 pub mod upload_route;
 
@@ -16,18 +17,6 @@ use crate::api_error::ApiError;
 use crate::server::api_response;
 use crate::server::error::AppError;
 use axum::response::Response;
-
-/// The path of one attachment (`GET` and `DELETE`), as registered in the route table.
-pub const ITEM_PATH: &str = "/api/attachments/{id}";
-
-/// Whether `path` is one of the attachment routes (`/api/attachments` or
-/// `/api/attachments/{id}`), whose refusals are JSON.
-pub fn is_attachment_path(path: &str) -> bool {
-    path == upload_route::PATH
-        || path
-            .strip_prefix("/api/attachments/")
-            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
-}
 
 /// `error` as the `ApiError` JSON with its kind's status (and `Retry-After`).
 pub fn refused(error: AppError) -> Response {

@@ -21,7 +21,7 @@ use http_body_util::LengthLimitError;
 use sluice_attachments::Refusal;
 
 /// The route's path, as registered in the route table.
-pub const PATH: &str = "/api/attachments";
+pub const PATH: &str = super::paths::UPLOAD_PATH;
 
 /// The sentence of an upload over `limit` bytes (here and in `body_limits`).
 pub fn too_large_message(limit: usize) -> String {
